@@ -7,7 +7,7 @@ import sys
 
 COMMANDS = {
     "chat": ("bot.console", "the unpaid-invoice journey in this terminal"),
-    "telegram": ("bot.telegram_app", "the Telegram bot (long polling, or webhook with --webhook-url)"),
+    "telegram": ("bot.telegram_app", "the Telegram bot (polling, or --webhook-url)"),
     "rights": ("bot.cli_rights", "the rights for one invoice: interest, indemnity, deadlines"),
     "documents": ("bot.cli_documents", "render every document of a saved case"),
 }

@@ -1,0 +1,85 @@
+"""The journey in a terminal: numbered choices, documents written to files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from bot.config import Settings
+from bot.service import Assistant
+from bot.storage import ChatStore
+from flows.conversation import Command, Event, Press, Prompt, Reply, Text
+from flows.i18n import t
+
+
+def show(reply: Reply, out: TextIO) -> None:
+    if reply.notice:
+        print(f"({reply.notice})", file=out)
+    for message in reply.messages:
+        print(message, file=out)
+        print(file=out)
+
+
+def show_prompt(prompt: Prompt, lang: str, out: TextIO) -> None:
+    print(f"❓ {prompt.text}", file=out)
+    for number, button in enumerate(prompt.buttons, start=1):
+        print(f"   {number}. {button.label}", file=out)
+    if prompt.buttons:
+        print(t(lang, "console.pick_hint" if not prompt.free_text else "console.pick_or_type"),
+              file=out)
+
+
+def event_for(line: str, prompt: Prompt | None) -> Event:
+    text = line.strip()
+    if text.startswith("/"):
+        name, _, arg = text[1:].partition(" ")
+        return Command(name.split("@")[0], arg)
+    if prompt and text.isdigit() and 1 <= int(text) <= len(prompt.buttons):
+        return Press(prompt.case_id, prompt.key, prompt.buttons[int(text) - 1].value)
+    return Text(line.rstrip("\n"))
+
+
+def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO) -> int:
+    prompt: Prompt | None = None
+    first = Command("start")
+    event: Event | None = first
+    while True:
+        if event is not None:
+            reply = assistant.handle(chat_id, event)
+            if reply is not None:
+                show(reply, out)
+                for rendered in assistant.render(chat_id, reply.documents):
+                    print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} "
+                          f"{rendered.path}", file=out)
+                if reply.documents:
+                    print(file=out)
+                if reply.prompt is not None or reply.chosen is not None:
+                    prompt = reply.prompt
+                if reply.prompt is not None:
+                    show_prompt(reply.prompt, assistant.account(chat_id).lang, out)
+        print("> ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line:
+            print(file=out)
+            return 0
+        if not line.strip():
+            event = None
+            continue
+        event = event_for(line, prompt)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot chat",
+                                     description="The Impayés journey in this terminal.")
+    parser.add_argument("--data-dir", help="where cases are kept (default: IMPAYES_DATA_DIR)")
+    parser.add_argument("--user", default="console", help="which local user's cases to open")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    store = ChatStore(args.data_dir or settings.data_dir)
+    assistant = Assistant(store, settings.now)
+    try:
+        return run(assistant, args.user, sys.stdin, sys.stdout)
+    except KeyboardInterrupt:
+        print()
+        return 130

@@ -1,0 +1,119 @@
+"""Storage: one TinyDB file per chat, written atomically.
+
+Every write rewrites the whole file (TinyDB's way), so each chat has its own small file and the
+cost of saving grows with one user's data, not with all users'. A write goes to a temporary
+file, is fsynced, then renamed over the old one: a crash leaves either the old or the new
+file, never half of one. The interface is deliberately narrow (load, save, delete, list) so that
+a PostgreSQL store can replace this one module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from flows.model import Account
+
+_SAFE_ID = re.compile(r"^-?[0-9A-Za-z_]{1,64}$")
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never leaves a torn file behind."""
+
+    def __init__(self, path: str, **_: Any) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        return json.loads(text) if text.strip() else None
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(self.path.parent)
+
+    def close(self) -> None:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - some filesystems refuse directory fds
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class ChatStore:
+    """Accounts on disk: ``<data_dir>/chats/<chat_id>/chat.json`` plus that chat's files."""
+
+    TABLE = "account"
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.root = Path(data_dir)
+        self.chats = self.root / "chats"
+        self.chats.mkdir(parents=True, exist_ok=True)
+
+    def chat_dir(self, chat_id: str) -> Path:
+        if not _SAFE_ID.match(str(chat_id)):
+            raise ValueError("invalid chat id")
+        return self.chats / str(chat_id)
+
+    def case_dir(self, chat_id: str, case_id: str) -> Path:
+        if not _SAFE_ID.match(case_id):
+            raise ValueError("invalid case id")
+        return self.chat_dir(chat_id) / "cases" / case_id
+
+    def _db(self, chat_id: str) -> TinyDB:
+        return TinyDB(str(self.chat_dir(chat_id) / "chat.json"), storage=AtomicJSONStorage)
+
+    def load(self, chat_id: str) -> Account | None:
+        path = self.chat_dir(chat_id) / "chat.json"
+        if not path.exists():
+            return None
+        db = self._db(chat_id)
+        document = db.table(self.TABLE).get(doc_id=1)
+        if document is None:
+            return None
+        return Account.from_json(dict(document))
+
+    def save(self, account: Account) -> None:
+        """Durably store the whole account in one atomic write."""
+        db = self._db(account.chat_id)
+        db.table(self.TABLE).upsert(Document(account.to_json(), doc_id=1))
+
+    def delete(self, chat_id: str) -> None:
+        """Erase everything held for this chat, files included."""
+        shutil.rmtree(self.chat_dir(chat_id), ignore_errors=True)
+
+    def chat_ids(self) -> Iterator[str]:
+        for child in self.chats.iterdir():
+            if (child / "chat.json").exists():
+                yield child.name

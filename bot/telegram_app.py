@@ -1,0 +1,257 @@
+"""Telegram adapter: python-telegram-bot wiring, nothing of the journey itself.
+
+Updates become events for ``flows.journey.turn`` (through ``bot.service``); replies become
+messages, inline keyboards and documents. Handlers of different chats run concurrently; a
+per-chat lock keeps one chat's updates in order, so a slow document for one user never holds
+up another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections import defaultdict
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.service import Assistant
+from bot.storage import ChatStore
+from flows.conversation import Command, Event, Press, Prompt, Reply, Text
+from flows.i18n import LANGUAGES, t
+
+log = logging.getLogger("impayes.telegram")
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+COMMANDS = ("start", "new", "resume", "cancel", "language", "help")
+MAX_TEXT = 4096
+
+
+class TelegramAdapter:
+    def __init__(self, settings: Settings, assistant: Assistant) -> None:
+        self.settings = settings
+        self.assistant = assistant
+        self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    # Handlers ---------------------------------------------------------------------------------
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user sent a slash command such as /start or /new."""
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        name, _, arg = message.text.lstrip("/").partition(" ")
+        await self.dispatch(update, context, Command(name.split("@")[0].lower(), arg.strip()))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user typed an answer."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        await self.dispatch(update, context, Text(message.text))
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user sent something we cannot read as an answer (a sticker, a location…)."""
+        await self.dispatch(update, context, Text(""))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user pressed one of the choices under a question."""
+        query = update.callback_query
+        if query is None:
+            return
+        case_id, _, rest = (query.data or "").partition(":")
+        key, _, value = rest.partition(":")
+        await self.dispatch(update, context, Press(case_id, key, value))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure (ids only) and tell the user something went wrong on our side."""
+        log.error("update %s failed: %s", getattr(update, "update_id", "?"),
+                  type(context.error).__name__, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            chat_id = str(update.effective_chat.id)
+            lang = self.assistant.account(chat_id, _language_code(update)).lang
+            await _quietly(context.bot.send_message(update.effective_chat.id,
+                                                    t(lang, "error.internal")))
+
+    # The turn ------------------------------------------------------------------------------
+    async def dispatch(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                       event: Event) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        chat_id = str(chat.id)
+        async with self.locks[chat_id]:
+            reply = await asyncio.to_thread(self.assistant.handle, chat_id, event,
+                                            _language_code(update), update.update_id)
+            if reply is None:
+                log.info("update %s for chat %s already handled", update.update_id, chat_id)
+                if update.callback_query is not None:
+                    await _quietly(update.callback_query.answer())
+                return
+            log.info("update %s handled for chat %s", update.update_id, chat_id)
+            lang = self.assistant.account(chat_id).lang
+            await self.show(update, context, chat.id, reply, lang)
+
+    async def show(self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                   reply: Reply, lang: str) -> None:
+        bot = context.bot
+        query = update.callback_query
+        if query is not None:
+            await _quietly(query.answer(reply.notice or None))
+            if reply.chosen is not None and query.message is not None:
+                # Mark the question as answered and take its keyboard away.
+                text = getattr(query.message, "text", None) or ""
+                try:
+                    await query.edit_message_text(f"{text}\n\n→ {reply.chosen}"[:MAX_TEXT])
+                except BadRequest:
+                    await _quietly(query.edit_message_reply_markup(None))
+        for message in reply.messages:
+            for chunk in _chunks(message):
+                await bot.send_message(chat_id, chunk)
+        if reply.documents:
+            await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
+            rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
+                                               reply.documents)
+            for item in rendered:
+                with item.path.open("rb") as fh:
+                    await bot.send_document(chat_id, fh, filename=item.path.name)
+        if reply.prompt is not None:
+            await bot.send_message(chat_id, reply.prompt.text[:MAX_TEXT],
+                                   reply_markup=keyboard(reply.prompt))
+
+
+def keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
+    """Choices as buttons: short ones two to a row, long ones alone, "back" last."""
+    if not prompt.buttons:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in prompt.buttons:
+        data = f"{prompt.case_id}:{prompt.key}:{button.value}"
+        item = InlineKeyboardButton(button.label, callback_data=data)
+        if (len(button.label) <= 18 and rows and len(rows[-1]) == 1
+                and len(rows[-1][0].text) <= 18 and not button.value.startswith("__")
+                and not str(rows[-1][0].callback_data).rsplit(":", 1)[-1].startswith("__")):
+            rows[-1].append(item)
+        else:
+            rows.append([item])
+    return InlineKeyboardMarkup(rows)
+
+
+def _chunks(text: str) -> list[str]:
+    if len(text) <= MAX_TEXT:
+        return [text]
+    parts, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > MAX_TEXT:
+            parts.append(line[:MAX_TEXT])
+            line = line[MAX_TEXT:]
+        if len(current) + len(line) + 1 > MAX_TEXT:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _language_code(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user is not None else None
+
+
+async def _quietly(awaitable: Any) -> None:
+    """Best-effort calls (a toast, a keyboard removal) must not fail the whole reply."""
+    try:
+        await awaitable
+    except TelegramError as error:
+        log.info("best-effort call failed: %s", type(error).__name__)
+
+
+async def set_commands(application: AnyApplication) -> None:
+    """Publish the command menu in French (default) and English."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, t(lang, f"commands.{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(commands,
+                                              language_code=None if lang == "fr" else lang)
+
+
+def build_application(settings: Settings, assistant: Assistant | None = None) -> AnyApplication:
+    if not settings.token:
+        raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
+    assistant = assistant or Assistant(ChatStore(settings.data_dir), settings.now)
+    adapter = TelegramAdapter(settings, assistant)
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .concurrent_updates(256)
+        .post_init(set_commands)
+        .build()
+    )
+    application.bot_data["adapter"] = adapter
+    # Group 0 only: commands first, then button presses, then typed text, then anything else.
+    application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command))
+    application.add_handler(MessageHandler(filters.COMMAND, adapter.on_command))
+    application.add_handler(CallbackQueryHandler(adapter.on_button))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, adapter.on_text))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT,
+                                           adapter.on_other))
+    application.add_error_handler(adapter.on_error)
+    return application
+
+
+def configure_logging() -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        level=logging.INFO)
+    # Request URLs carry the bot token: never log them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot telegram",
+                                     description="Run the Impayés Telegram bot.")
+    parser.add_argument("--webhook-url", help="public HTTPS URL Telegram posts updates to")
+    parser.add_argument("--listen", default="127.0.0.1", help="address to listen on (webhook)")
+    parser.add_argument("--port", type=int, default=8443, help="port to listen on (webhook)")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if not settings.token:
+        print("TELEGRAM_BOT_TOKEN is not set; `python -m bot chat` runs the console chat.",
+              file=sys.stderr)
+        return 2
+    configure_logging()
+    application = build_application(settings)
+    if args.webhook_url:
+        if not settings.webhook_secret:
+            print("TELEGRAM_WEBHOOK_SECRET is required in webhook mode.",
+                  file=sys.stderr)
+            return 2
+        path = args.webhook_url.rstrip("/").rsplit("/", 1)[-1] or "telegram"
+        application.run_webhook(listen=args.listen, port=args.port, url_path=path,
+                                webhook_url=args.webhook_url,
+                                secret_token=settings.webhook_secret,
+                                allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

@@ -1,0 +1,79 @@
+"""The seam between the brain and the adapters: what the user did, what the bot answers.
+
+An adapter turns a Telegram update or a terminal line into an *event*, calls
+``flows.journey.turn`` and shows the ``Reply``: messages, then the next question with its
+choices, then documents once rendered. No conversation logic lives on the other side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+# Events -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Text:
+    """The user typed something."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """The user pressed a choice; it names the case and question it was offered for."""
+
+    case_id: str
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command such as ``/new`` (``arg`` is what followed it)."""
+
+    name: str
+    arg: str = ""
+
+
+Event = Text | Press | Command
+
+
+# Reply ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Button:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The question now asked: its text, its choices, and whether typing is welcome."""
+
+    case_id: str
+    key: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+    free_text: bool = True
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """A document to render off the conversation path (it may take a few hundred ms)."""
+
+    kind: str
+    lang: str
+    case_id: str
+    filename: str  # without extension
+    context: dict[str, Any]
+    formats: tuple[str, ...] = ("pdf",)
+
+
+@dataclass
+class Reply:
+    messages: list[str] = field(default_factory=list)
+    prompt: Prompt | None = None
+    documents: list[DocumentJob] = field(default_factory=list)
+    notice: str | None = None  # a short toast for a button press (stale button, etc.)
+    chosen: str | None = None  # the label of the button just pressed, to mark the keyboard used
+    changed: bool = True  # False when nothing stored changed (no need to save)

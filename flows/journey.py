@@ -1,0 +1,511 @@
+"""The journey: one ``transitions`` machine, many cases, driven by ``turn``.
+
+The stages are the machine's states. Within a stage the engine asks whatever the stage still
+needs (see ``flows.questions``); when nothing is missing it moves on. Going back or
+correcting an answer re-asks that one question; if the answer changed, what depends on it (the
+figures shown, the review) is shown again, so the user always sees up-to-date figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from transitions import Machine
+
+from flows import documents, formatting
+from flows.conversation import Button, Command, Event, Press, Prompt, Reply, Text
+from flows.i18n import LANGUAGES, t
+from flows.model import Account, Case
+from flows.money import Money
+from flows.parsing import ParseError
+from flows.questions import BY_KEY, QUESTIONS, Kind, Question, choice_value, parse_answer
+
+STAGES = (
+    "start", "facts", "rights", "evidence", "remedy", "details", "review", "documents",
+    "followup", "closed",
+)
+_FLOW = STAGES[:-1]
+TRANSITIONS: list[dict[str, Any]] = (
+    [{"trigger": "advance", "source": a, "dest": b} for a, b in pairwise(_FLOW)]
+    + [{"trigger": "retreat", "source": b, "dest": a} for a, b in pairwise(_FLOW)]
+    + [{"trigger": "close", "source": list(_FLOW), "dest": "closed"},
+       {"trigger": "reopen", "source": "closed", "dest": "followup"}]
+)
+
+# One machine for every case: a case is attached only while an event is fired on it, because
+# the cost of ``add_model`` grows with the number of attached models.
+MACHINE = Machine(model=None, states=list(STAGES), transitions=TRANSITIONS, initial="start",
+                  auto_transitions=False)
+
+BACK = "__back"
+KEEP = "__keep"
+EDIT_PICK = Question("edit_pick", "review", Kind.CHOICE)
+MAX_MESSAGE = 4096
+
+
+@contextmanager
+def attached(case: Case) -> Iterator[Case]:
+    MACHINE.add_model(case, initial=case.state)
+    try:
+        yield case
+    finally:
+        MACHINE.remove_model(case)
+
+
+def fire(case: Case, trigger: str) -> None:
+    with attached(case):
+        case.trigger(trigger)  # type: ignore[attr-defined]
+
+
+def stage_index(stage: str) -> int:
+    return STAGES.index(stage)
+
+
+# The turn -----------------------------------------------------------------------------------
+def turn(account: Account, event: Event, now: datetime) -> Reply:
+    """Take one user event, update the account, and say what to show."""
+    if isinstance(event, Command):
+        return _command(account, event, now)
+    case = account.current
+    lang = account.lang
+    if case is None:
+        return Reply(messages=[t(lang, "hint.no_case")], changed=False)
+    if isinstance(event, Press):
+        return _press(account, case, event, now)
+    return _typed(account, case, event, now)
+
+
+def current_question(case: Case) -> Question | None:
+    """The question the case is waiting on, if any."""
+    if case.revisit:
+        return EDIT_PICK if case.revisit == EDIT_PICK.key else BY_KEY[case.revisit]
+    if case.state == "closed":
+        return None
+    limit = stage_index(case.state)
+    for question in QUESTIONS:
+        if stage_index(question.stage) > limit:
+            break
+        if question.key not in case.answers and question.applies(case):
+            return question
+    return None
+
+
+def _press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
+    lang = account.lang
+    question = current_question(case)
+    if event.case_id != case.id or question is None or event.key != question.key:
+        return Reply(notice=t(lang, "notice.stale"), changed=False)
+    if event.value == BACK:
+        return _go_back(account, case, question, now)
+    if event.value == KEEP:
+        case.revisit = None
+        reply = Reply(chosen=t(lang, "choice.keep"))
+        _proceed(account, case, reply, now)
+        return reply
+    if question is EDIT_PICK:
+        return _pick_to_edit(account, case, event.value, now)
+    options = question.options(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
+    if event.value not in options:
+        return Reply(notice=t(lang, "notice.stale"), changed=False)
+    reply = Reply(chosen=_label(question, event.value, lang))
+    _answer(account, case, question, choice_value(question, case, event.value), now, reply)
+    return reply
+
+
+def _typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
+    lang = account.lang
+    question = current_question(case)
+    if question is None:
+        return _idle(account, case, now)
+    if len(event.text) > MAX_MESSAGE:
+        return _again(account, case, question, t(lang, "error.too_long", limit=MAX_MESSAGE))
+    buttons_only = question.kind in {Kind.CHOICE, Kind.ACK} and not question.typed_too
+    if question is EDIT_PICK or buttons_only:
+        code = _match_choice(question, case, event.text, lang)
+        if code is None:
+            return _again(account, case, question, t(lang, "error.use_buttons"))
+        return _press(account, case, Press(case.id, question.key, code), now)
+    options = question.options(case)
+    code = _match_choice(question, case, event.text, lang) if options else None
+    try:
+        if code is not None:
+            value = choice_value(question, case, code)
+        else:
+            value = parse_answer(question, case, event.text, now.date())
+        if question.check:
+            question.check(case, value, now.date())
+    except ParseError as error:
+        return _again(account, case, question, t(lang, error.key, **_error_params(error, lang)))
+    reply = Reply()
+    _answer(account, case, question, value, now, reply)
+    return reply
+
+
+def _error_params(error: ParseError, lang: str) -> dict[str, Any]:
+    params = dict(error.params)
+    for key, value in list(params.items()):
+        if key in {"issued"} and isinstance(value, str):
+            params[key] = formatting.day(date.fromisoformat(value), lang)
+        if key == "month" and isinstance(value, int) and 1 <= value <= 12:
+            params["month_name"] = formatting.day(date(2000, value, 1), lang).split(" ")[1]
+    return params
+
+
+def _match_choice(question: Question, case: Case, text: str, lang: str) -> str | None:
+    """A typed answer to a question with buttons: its number, its label or its code."""
+    options = _options_with_labels(question, case, lang)
+    typed = text.strip().lower().rstrip(".")
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1][0]
+    for code, label in options:
+        if typed in {code.lower(), label.lower(), _strip_marks(label).lower()}:
+            return code
+    if question.kind is Kind.YESNO:
+        try:
+            return "yes" if parse_answer(question, case, text, date.today()) else "no"
+        except ParseError:
+            return None
+    return None
+
+
+def _strip_marks(label: str) -> str:
+    for mark in ("⭐", "✅", "✏️", "↩️"):
+        label = label.removeprefix(mark)
+    return label.strip()
+
+
+def _again(account: Account, case: Case, question: Question, error: str) -> Reply:
+    """Explain what went wrong and ask the same question again; nothing is changed."""
+    return Reply(messages=[error], prompt=_prompt(account, case, question), changed=False)
+
+
+def _answer(account: Account, case: Case, question: Question, value: Any, now: datetime,
+            reply: Reply) -> None:
+    previous = case.answers.get(question.key)
+    was_answered = question.key in case.answers
+    case.answers[question.key] = value
+    if question.key in case.history:
+        case.history.remove(question.key)
+    case.history.append(question.key)
+    if case.revisit == question.key:
+        case.revisit = None
+    if was_answered and previous != value:
+        _invalidate_after(case, question)
+    if question.key == "review" and value == "edit":
+        del case.answers["review"]
+        case.revisit = EDIT_PICK.key
+    elif question.key == "outcome":
+        _outcome(account, case, value, now, reply)
+        return
+    elif question.key == "partial_payment":
+        _partial_payment(account, case, value, now, reply)
+        return
+    _proceed(account, case, reply, now)
+
+
+def _invalidate_after(case: Case, question: Question) -> None:
+    """An answer changed: ask again the acknowledgements shown after it (figures, review)."""
+    for other in QUESTIONS:
+        if other.kind is Kind.ACK and stage_index(other.stage) > stage_index(question.stage):
+            case.answers.pop(other.key, None)
+
+
+def _proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
+    """Ask the next question the case needs, moving through the stages as they complete."""
+    for _ in range(len(STAGES) * 2):
+        question = current_question(case)
+        if question is not None:
+            while stage_index(question.stage) < stage_index(case.state) and not case.revisit:
+                fire(case, "retreat")
+            reply.messages += _intro(account, case, question, now)
+            reply.prompt = _prompt(account, case, question)
+            return
+        if case.state in {"followup", "closed"}:
+            reply.messages.append(_waiting_message(account, case))
+            return
+        fire(case, "advance")
+        reply.messages += _on_enter(account, case, reply, now)
+
+
+def _go_back(account: Account, case: Case, question: Question, now: datetime) -> Reply:
+    lang = account.lang
+    history = [k for k in case.history if k in BY_KEY and BY_KEY[k].applies(case)]
+    position = history.index(question.key) if question.key in history else len(history)
+    if position == 0:
+        return Reply(notice=t(lang, "notice.first_question"), changed=False)
+    target = BY_KEY[history[position - 1]]
+    case.revisit = target.key
+    reply = Reply(chosen=t(lang, "choice.back"))
+    reply.prompt = _prompt(account, case, target)
+    return reply
+
+
+def _pick_to_edit(account: Account, case: Case, key: str, now: datetime) -> Reply:
+    lang = account.lang
+    if key == BACK or key not in BY_KEY or key not in editable_keys(case):
+        case.revisit = None
+        reply = Reply(chosen=t(lang, "choice.back"))
+        _proceed(account, case, reply, now)
+        return reply
+    case.revisit = key
+    reply = Reply(chosen=t(lang, f"label.{key}"))
+    reply.prompt = _prompt(account, case, BY_KEY[key])
+    return reply
+
+
+def editable_keys(case: Case) -> list[str]:
+    return [q.key for q in QUESTIONS
+            if q.kind is not Kind.ACK and q.key in case.answers and q.applies(case)
+            and stage_index(q.stage) <= stage_index("details")]
+
+
+# Prompts ------------------------------------------------------------------------------------
+def _label(question: Question, code: str, lang: str) -> str:
+    if question.kind is Kind.YESNO:
+        return t(lang, f"choice.{code}")
+    if question.key == "remedy":
+        return t(lang, f"remedy.{code}")
+    if question is EDIT_PICK:
+        return t(lang, f"label.{code}")
+    return t(lang, f"choice.{question.key}.{code}")
+
+
+def _options_with_labels(question: Question, case: Case, lang: str) -> list[tuple[str, str]]:
+    if question is EDIT_PICK:
+        return [(k, t(lang, "review.line", label=t(lang, f"label.{k}"),
+                      value=display(case, k, lang)))
+                for k in editable_keys(case)]
+    codes = ("yes", "no") if question.kind is Kind.YESNO else question.options(case)
+    labels = [(c, _label(question, c, lang)) for c in codes]
+    if question.key == "remedy" and labels:
+        labels[0] = (labels[0][0], "⭐ " + labels[0][1])
+    return labels
+
+
+def _prompt(account: Account, case: Case, question: Question) -> Prompt:
+    lang = account.lang
+    text = t(lang, f"q.{question.key}", **_prompt_params(case, lang))
+    buttons = [Button(code, label) for code, label in _options_with_labels(question, case, lang)]
+    if case.revisit == question.key and question.key in case.answers:
+        text += "\n\n" + t(lang, "hint.current_answer", value=display(case, question.key, lang))
+        buttons.append(Button(KEEP, t(lang, "choice.keep")))
+    if question is EDIT_PICK or (case.history and question.stage != "followup"):
+        buttons.append(Button(BACK, t(lang, "choice.back")))
+    free = question.kind not in {Kind.CHOICE, Kind.YESNO, Kind.ACK} or question.typed_too
+    return Prompt(case.id, question.key, text, tuple(buttons), free_text=free)
+
+
+def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
+    amount = case.money("invoice_amount")
+    return {
+        "debtor": case.text("debtor_name") or t(lang, "word.your_client"),
+        "amount": formatting.money(amount, lang, case.jurisdiction) if amount else "",
+        "currency": case.currency,
+        "next_check": _next_check_text(case, lang),
+    }
+
+
+def display(case: Case, key: str, lang: str) -> str:
+    """An answer as the user would say it back: ``1 200,50 €``, ``15 septembre 2026``…"""
+    question = BY_KEY[key]
+    value = case.answers.get(key)
+    if value is None:
+        return "—"
+    if question.kind is Kind.AMOUNT:
+        return formatting.money(Money.from_json(value), lang, case.jurisdiction)
+    if question.kind is Kind.DATE:
+        if value == "none":
+            return _label(question, "none", lang)
+        return formatting.day(date.fromisoformat(value), lang, case.jurisdiction)
+    if question.kind is Kind.YESNO:
+        return t(lang, "choice.yes" if value else "choice.no")
+    if question.kind is Kind.RATE:
+        return _label(question, "none", lang) if value == "none" else formatting.percent(
+            Decimal(value), lang)
+    if question.kind is Kind.DAYS:
+        return t(lang, "word.days", days=value)
+    if question.options(case) and value in question.options(case):
+        return _label(question, str(value), lang)
+    return str(value)
+
+
+# What each stage shows ----------------------------------------------------------------------
+def _intro(account: Account, case: Case, question: Question, now: datetime) -> list[str]:
+    lang = account.lang
+    if question.key == "rights_ack":
+        from flows.rights import rights_message
+
+        return [rights_message(case, lang, now.date())]
+    if question.key == "remedy":
+        from flows.rights import recommendation_message
+
+        return [recommendation_message(case, lang, now.date())]
+    if question.key == "review":
+        return [review_message(case, lang)]
+    return []
+
+
+def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list[str]:
+    lang = account.lang
+    if case.state == "remedy":
+        message = documents.checklist_message(case, lang)
+        if case.extra.get("checklist_shown") == message:
+            return []  # passing through again after a correction: no need to repeat it
+        case.extra["checklist_shown"] = message
+        return [message]
+    if case.state == "documents":
+        jobs = documents.jobs_for(case, lang, now.date())
+        reply.documents.extend(jobs)
+        case.log(now, "documents", remedy=case.text("remedy"), files=[j.filename for j in jobs])
+        messages = [documents.sending_advice(case, lang, now.date())]
+        _schedule_check(case, now.date())
+        fire(case, "advance")
+        return messages
+    return []
+
+
+def review_message(case: Case, lang: str) -> str:
+    lines = [t(lang, "review.title")]
+    for key in editable_keys(case):
+        lines.append("• " + t(lang, "review.line", label=t(lang, f"label.{key}"),
+                              value=display(case, key, lang)))
+    lines.append("")
+    lines.append(t(lang, "review.hint"))
+    return "\n".join(lines)
+
+
+# Follow-up ----------------------------------------------------------------------------------
+def _schedule_check(case: Case, today: date) -> None:
+    days = int(case.text("deadline_days", "8") or "8")
+    case.extra["next_check"] = (today + timedelta(days=days + 1)).isoformat()
+
+
+def _next_check_text(case: Case, lang: str) -> str:
+    value = case.extra.get("next_check")
+    return formatting.day(date.fromisoformat(value), lang) if value else ""
+
+
+def _waiting_message(account: Account, case: Case) -> str:
+    lang = account.lang
+    if case.state == "closed":
+        return t(lang, "followup.closed")
+    return t(lang, "followup.waiting", next_check=_next_check_text(case, lang))
+
+
+def _idle(account: Account, case: Case, now: datetime) -> Reply:
+    """Text while nothing is asked: in follow-up, offer the outcome buttons again."""
+    lang = account.lang
+    if case.state == "followup":
+        case.answers.pop("outcome", None)
+        case.extra.pop("snoozed", None)
+        reply = Reply()
+        _proceed(account, case, reply, now)
+        return reply
+    return Reply(messages=[t(lang, "followup.closed")], changed=False)
+
+
+def _outcome(account: Account, case: Case, value: str, now: datetime, reply: Reply) -> None:
+    lang = account.lang
+    case.log(now, "outcome", outcome=value)
+    if value == "paid":
+        fire(case, "close")
+        case.extra["closed"] = {"on": now.date().isoformat(), "reason": "paid"}
+        reply.messages.append(t(lang, "followup.paid"))
+        return
+    if value == "partly":
+        case.answers.pop("outcome", None)
+        case.extra["awaiting_partial"] = True
+        _proceed(account, case, reply, now)
+        return
+    if value == "unpaid":
+        tried = list(case.extra.get("tried", []))
+        if case.text("remedy") and case.text("remedy") not in tried:
+            tried.append(case.text("remedy"))
+        case.extra["tried"] = tried
+        for key in ("remedy", "review", "outcome"):
+            case.answers.pop(key, None)
+        reply.messages.append(t(lang, "followup.next_step"))
+        _proceed(account, case, reply, now)
+        return
+    # later: come back in a week
+    case.answers.pop("outcome", None)
+    case.extra["snoozed"] = True
+    case.extra["next_check"] = (now.date() + timedelta(days=7)).isoformat()
+    reply.messages.append(t(lang, "followup.later", next_check=_next_check_text(case, lang)))
+
+
+def _partial_payment(account: Account, case: Case, value: Any, now: datetime,
+                     reply: Reply) -> None:
+    lang = account.lang
+    received = Money.from_json(value)
+    case.answers.pop("partial_payment", None)
+    case.extra.pop("awaiting_partial", None)
+    paid = case.money("paid_amount") or Money.zero(case.currency)
+    total = case.money("invoice_amount") or Money.zero(case.currency)
+    new_paid = Money(paid.amount + received.amount, paid.currency)
+    if new_paid.amount >= total.amount:
+        case.answers["paid_amount"] = total.to_json()
+        _outcome(account, case, "paid", now, reply)
+        return
+    case.answers["paid_amount"] = new_paid.to_json()
+    case.log(now, "payment", amount=str(received.amount))
+    balance = Money(total.amount - new_paid.amount, total.currency)
+    reply.messages.append(t(lang, "followup.balance",
+                            balance=formatting.money(balance, lang, case.jurisdiction)))
+    _proceed(account, case, reply, now)
+
+
+# Commands -----------------------------------------------------------------------------------
+def _command(account: Account, event: Command, now: datetime) -> Reply:
+    lang = account.lang
+    name = event.name.lower()
+    case = account.current
+    if name == "start":
+        if case is None or case.state == "closed":
+            case = account.open_new_case(now)
+            reply = Reply(messages=[t(account.lang, "welcome")])
+        else:
+            reply = Reply(messages=[t(lang, "welcome_back")])
+        _proceed(account, case, reply, now)
+        return reply
+    if name == "new":
+        case = account.open_new_case(now)
+        reply = Reply(messages=[t(lang, "new_case")])
+        _proceed(account, case, reply, now)
+        return reply
+    if name == "help":
+        return Reply(messages=[t(lang, "help")], changed=False)
+    if name == "language":
+        wanted = event.arg.strip().lower()[:2]
+        account.lang = wanted if wanted in LANGUAGES else ("en" if lang == "fr" else "fr")
+        reply = Reply(messages=[t(account.lang, "language_set")])
+        if account.current is not None:
+            _proceed(account, account.current, reply, now)
+        return reply
+    if name == "cancel":
+        if case is not None and case.revisit:
+            case.revisit = None
+            reply = Reply(messages=[t(lang, "cancel.correction")])
+            _proceed(account, case, reply, now)
+            return reply
+        if case is None:
+            return Reply(messages=[t(lang, "cancel.nothing")], changed=False)
+        account.active_case = None
+        return Reply(messages=[t(lang, "cancel.done")])
+    if name == "resume":
+        if case is None and account.cases:
+            open_cases = [c for c in account.cases if c.state != "closed"]
+            if open_cases:
+                account.active_case = open_cases[-1].id
+                case = open_cases[-1]
+        if case is None:
+            return Reply(messages=[t(lang, "hint.no_case")], changed=False)
+        reply = Reply(messages=[t(lang, "welcome_back")])
+        _proceed(account, case, reply, now)
+        return reply
+    return Reply(messages=[t(lang, "unknown_command")], changed=False)

@@ -1,0 +1,162 @@
+"""The case file: who is owed what by whom, and where the conversation stands.
+
+A ``Case`` is one debtor with one or more invoices. An ``Account`` is everything held for one
+chat: the language, the cases, which case is open. Both serialise to plain JSON (amounts and
+dates as strings) so that storage never sees a float or a Python object.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flows.money import Money
+
+# The state a new case starts in; the journey machine owns the full list.
+INITIAL_STATE = "start"
+
+
+def new_id() -> str:
+    return secrets.token_hex(4)
+
+
+@dataclass(eq=False)  # eq=False: the journey machine must tell two identical cases apart
+class Case:
+    id: str
+    created_at: str
+    state: str = INITIAL_STATE
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    revisit: str | None = None  # a question the user went back to or chose to correct
+    return_to_review: bool = False
+    events: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # room for later features, kept as is
+
+    @classmethod
+    def new(cls, now: datetime) -> Case:
+        return cls(id=new_id(), created_at=now.isoformat())
+
+    # Typed views over the stored answers -------------------------------------------------
+    def answered(self, key: str) -> bool:
+        return key in self.answers
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.answers.get(key, default)
+        return str(value)
+
+    def money(self, key: str) -> Money | None:
+        value = self.answers.get(key)
+        return Money.from_json(value) if isinstance(value, dict) else None
+
+    def day(self, key: str) -> date | None:
+        value = self.answers.get(key)
+        return date.fromisoformat(value) if isinstance(value, str) else None
+
+    def flag(self, key: str) -> bool | None:
+        value = self.answers.get(key)
+        return value if isinstance(value, bool) else None
+
+    def number(self, key: str) -> Decimal | None:
+        value = self.answers.get(key)
+        return Decimal(value) if isinstance(value, str) and value else None
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.text("jurisdiction", "fr")
+
+    @property
+    def currency(self) -> str:
+        return "CAD" if self.jurisdiction == "qc" else "EUR"
+
+    @property
+    def title(self) -> str:
+        debtor = self.text("debtor_name")
+        amount = self.money("invoice_amount")
+        if debtor and amount:
+            return f"{debtor} — {amount.amount} {amount.currency}"
+        return debtor or self.id
+
+    def log(self, now: datetime, kind: str, **params: Any) -> None:
+        """Add an entry to the case chronology."""
+        self.events.append({"at": now.isoformat(), "kind": kind, "params": params})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "created_at": self.created_at,
+            "state": self.state,
+            "answers": self.answers,
+            "history": self.history,
+            "revisit": self.revisit,
+            "return_to_review": self.return_to_review,
+            "events": self.events,
+            "documents": self.documents,
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Case:
+        return cls(
+            id=data["id"],
+            created_at=data["created_at"],
+            state=data.get("state", INITIAL_STATE),
+            answers=dict(data.get("answers", {})),
+            history=list(data.get("history", [])),
+            revisit=data.get("revisit"),
+            return_to_review=bool(data.get("return_to_review", False)),
+            events=list(data.get("events", [])),
+            documents=list(data.get("documents", [])),
+            extra=dict(data.get("extra", {})),
+        )
+
+
+@dataclass(eq=False)
+class Account:
+    chat_id: str
+    lang: str
+    cases: list[Case] = field(default_factory=list)
+    active_case: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    seen_updates: list[int] = field(default_factory=list)
+
+    @classmethod
+    def new(cls, chat_id: str, lang: str) -> Account:
+        return cls(chat_id=chat_id, lang=lang)
+
+    def case(self, case_id: str | None) -> Case | None:
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    @property
+    def current(self) -> Case | None:
+        return self.case(self.active_case)
+
+    def open_new_case(self, now: datetime) -> Case:
+        case = Case.new(now)
+        self.cases.append(case)
+        self.active_case = case.id
+        return case
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "chat_id": self.chat_id,
+            "lang": self.lang,
+            "active_case": self.active_case,
+            "settings": self.settings,
+            "seen_updates": self.seen_updates,
+            "cases": [c.to_json() for c in self.cases],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Account:
+        return cls(
+            chat_id=str(data["chat_id"]),
+            lang=data.get("lang", "fr"),
+            cases=[Case.from_json(c) for c in data.get("cases", [])],
+            active_case=data.get("active_case"),
+            settings=dict(data.get("settings", {})),
+            seen_updates=list(data.get("seen_updates", [])),
+        )

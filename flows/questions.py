@@ -1,0 +1,224 @@
+"""The questions of the journey, declared as data.
+
+Each question says what to ask, of what kind, when it applies and how to check the answer.
+The journey engine asks whatever the current stage still needs, so adding a question is one
+entry here and its wording in the catalogs (``q.<key>``, choice labels ``choice.<key>.<code>``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from flows.model import Case
+from flows.money import Money
+from flows.parsing import ParseError, clean_text, parse_amount, parse_date
+from flows.remedy import Remedy
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    ADDRESS = "address"
+    AMOUNT = "amount"
+    DATE = "date"
+    CHOICE = "choice"
+    YESNO = "yesno"
+    RATE = "rate"
+    DAYS = "days"
+    ACK = "ack"  # an acknowledgement after something shown: asked again whenever facts change
+
+
+Predicate = Callable[[Case], bool]
+Check = Callable[[Case, Any, date], None]
+
+
+def always(_case: Case) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    stage: str
+    kind: Kind
+    choices: tuple[str, ...] = ()
+    when: Predicate = always
+    typed_too: bool = False  # choices offered, but a typed answer of the question's kind is fine
+    max_length: int = 200
+    check: Check | None = None
+    choices_for: Callable[[Case], tuple[str, ...]] | None = None
+
+    def applies(self, case: Case) -> bool:
+        return self.when(case)
+
+    def options(self, case: Case) -> tuple[str, ...]:
+        return self.choices_for(case) if self.choices_for else self.choices
+
+
+# Predicates -------------------------------------------------------------------------------
+def business_debtor(case: Case) -> bool:
+    return case.text("debtor_kind") == "business"
+
+
+def goods_supplied(case: Case) -> bool:
+    return case.text("supply") == "goods"
+
+
+def services_supplied(case: Case) -> bool:
+    return case.text("supply") == "services"
+
+
+def in_insolvency(case: Case) -> bool:
+    return case.flag("insolvency") is True
+
+
+def not_in_insolvency(case: Case) -> bool:
+    return case.flag("insolvency") is False
+
+
+# Cross-field checks -------------------------------------------------------------------------
+def _not_in_future(_case: Case, value: Any, today: date) -> None:
+    if date.fromisoformat(value) > today:
+        raise ParseError("error.date_future")
+
+
+def _due_after_issue(case: Case, value: Any, _today: date) -> None:
+    issued = case.day("issue_date")
+    if value != "none" and issued and date.fromisoformat(value) < issued:
+        raise ParseError("error.due_before_issue", {"issued": issued.isoformat()})
+
+
+def _paid_below_total(case: Case, value: Any, _today: date) -> None:
+    total = case.money("invoice_amount")
+    if isinstance(value, dict) and total and Decimal(value["amount"]) >= total.amount:
+        raise ParseError("error.paid_too_much")
+
+
+def _remedy_choices(case: Case) -> tuple[str, ...]:
+    from flows.recommend import ranked_remedies  # local: recommend imports this module's facts
+
+    return tuple(r.value for r in ranked_remedies(case))
+
+
+QUESTIONS: tuple[Question, ...] = (
+    # start: where, and against whom
+    Question("jurisdiction", "start", Kind.CHOICE, ("fr", "be", "qc")),
+    Question("debtor_kind", "start", Kind.CHOICE, ("business", "consumer")),
+    # facts: the invoice
+    Question("debtor_name", "facts", Kind.TEXT, max_length=120),
+    Question("invoice_number", "facts", Kind.TEXT, max_length=40),
+    Question("invoice_amount", "facts", Kind.AMOUNT),
+    Question("issue_date", "facts", Kind.DATE, check=_not_in_future),
+    Question("due_date", "facts", Kind.DATE, ("none",), typed_too=True, check=_due_after_issue),
+    Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
+    Question("paid_amount", "facts", Kind.AMOUNT, ("nothing",), typed_too=True,
+             check=_paid_below_total),
+    Question("contract_rate", "facts", Kind.RATE, ("none",), typed_too=True, when=business_debtor),
+    Question("reminders_sent", "facts", Kind.CHOICE, ("0", "1", "2", "3")),
+    # rights: the figures are shown, the user acknowledges
+    Question("rights_ack", "rights", Kind.ACK, ("continue",)),
+    # evidence: what the user holds
+    Question("ev_contract", "evidence", Kind.YESNO),
+    Question("ev_delivery", "evidence", Kind.YESNO),
+    Question("ev_invoice_sent", "evidence", Kind.YESNO),
+    Question("ev_written_reminders", "evidence", Kind.YESNO,
+             when=lambda c: c.text("reminders_sent", "0") != "0"),
+    # remedy: the situation, then the choice
+    Question("disputed", "remedy", Kind.YESNO),
+    Question("insolvency", "remedy", Kind.YESNO, when=business_debtor),
+    Question("insolvency_date", "remedy", Kind.DATE, when=in_insolvency, check=_not_in_future),
+    Question("debtor_responsive", "remedy", Kind.YESNO, when=lambda c: not in_insolvency(c)),
+    Question("rot_goods", "remedy", Kind.YESNO, when=goods_supplied),
+    Question("services_running", "remedy", Kind.YESNO, when=services_supplied),
+    Question("remedy", "remedy", Kind.CHOICE, tuple(r.value for r in Remedy),
+             choices_for=_remedy_choices),
+    # details: what the documents need
+    Question("creditor_name", "details", Kind.TEXT, max_length=120),
+    Question("creditor_address", "details", Kind.ADDRESS, max_length=300),
+    Question("debtor_address", "details", Kind.ADDRESS, max_length=300),
+    Question("city", "details", Kind.TEXT, max_length=60),
+    Question("deadline_days", "details", Kind.DAYS, ("8", "15"), typed_too=True,
+             when=lambda c: c.text("remedy") == Remedy.FORMAL_DEMAND),
+    # review: everything at a glance, any answer can be changed
+    Question("review", "review", Kind.ACK, ("generate", "edit")),
+    # follow-up: what happened since
+    Question("partial_payment", "followup", Kind.AMOUNT,
+             when=lambda c: bool(c.extra.get("awaiting_partial"))),
+    Question("outcome", "followup", Kind.CHOICE, ("paid", "partly", "unpaid", "later"),
+             when=lambda c: not c.extra.get("snoozed")),
+)
+
+BY_KEY = {q.key: q for q in QUESTIONS}
+
+YES_WORDS = {"oui", "o", "yes", "y", "ok", "vrai", "true", "1", "si"}
+NO_WORDS = {"non", "n", "no", "faux", "false", "0", "pas", "aucun", "aucune"}
+
+
+def parse_answer(question: Question, case: Case, raw: str, today: date) -> Any:
+    """Typed text → the JSON value stored for this question, or ParseError."""
+    kind = question.kind
+    if kind in {Kind.TEXT, Kind.ADDRESS}:
+        return _parse_text(raw, question.max_length, multiline=kind is Kind.ADDRESS)
+    text = clean_text(raw)
+    if len(text) > 200:
+        raise ParseError("error.too_long", {"limit": 200})
+    if kind is Kind.AMOUNT:
+        return parse_amount(text, case.currency).to_json()
+    if kind is Kind.DATE:
+        return parse_date(text, today).isoformat()
+    if kind is Kind.YESNO:
+        word = text.lower().strip(" .!")
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+        raise ParseError("error.yes_no")
+    if kind is Kind.RATE:
+        return str(_parse_rate(text))
+    if kind is Kind.DAYS:
+        if not re.fullmatch(r"\d{1,3}", text.split(" ")[0]):
+            raise ParseError("error.days")
+        days = int(text.split(" ")[0])
+        if not 1 <= days <= 90:
+            raise ParseError("error.days")
+        return str(days)
+    raise ParseError("error.use_buttons")
+
+
+def _parse_text(raw: str, limit: int, multiline: bool) -> str:
+    lines = [clean_text(line) for line in raw.replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise ParseError("error.text_empty")
+    text = ("\n" if multiline else " ").join(lines)
+    if len(text) > limit:
+        raise ParseError("error.too_long", {"limit": limit})
+    return text
+
+
+def _parse_rate(text: str) -> Decimal:
+    cleaned = text.replace("%", "").replace(",", ".").replace(" ", "").lower()
+    cleaned = cleaned.removesuffix("pourcent").removesuffix("percent")
+    if not re.fullmatch(r"\d{1,3}(\.\d{1,3})?", cleaned):
+        raise ParseError("error.rate")
+    try:
+        rate = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
+        raise ParseError("error.rate") from exc
+    if not Decimal("0") < rate <= Decimal("100"):
+        raise ParseError("error.rate")
+    return rate
+
+
+def choice_value(question: Question, case: Case, code: str) -> Any:
+    """The stored value for a button code (``nothing`` paid is a zero amount, and so on)."""
+    if question.kind is Kind.YESNO:
+        return code == "yes"
+    if question.key == "paid_amount" and code == "nothing":
+        return Money.zero(case.currency).to_json()
+    return code
