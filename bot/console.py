@@ -9,8 +9,9 @@ from typing import TextIO
 from bot.config import Settings
 from bot.service import Assistant
 from bot.storage import ChatStore
-from flows.conversation import Command, Event, Press, Prompt, Reply, Text
+from flows.conversation import Button, Command, Event, Press, Prompt, Reply, Text
 from flows.i18n import t
+from flows.journey import BACK
 
 
 def show(reply: Reply, out: TextIO) -> None:
@@ -21,13 +22,23 @@ def show(reply: Reply, out: TextIO) -> None:
         print(file=out)
 
 
+def numbered(prompt: Prompt) -> list[Button]:
+    """The choices a number can pick; going back is the /back command, never a number."""
+    return [b for b in prompt.buttons if b.value != BACK]
+
+
 def show_prompt(prompt: Prompt, lang: str, out: TextIO) -> None:
     print(f"❓ {prompt.text}", file=out)
-    for number, button in enumerate(prompt.buttons, start=1):
+    choices = numbered(prompt)
+    for number, button in enumerate(choices, start=1):
         print(f"   {number}. {button.label}", file=out)
-    if prompt.buttons:
-        print(t(lang, "console.pick_hint" if not prompt.free_text else "console.pick_or_type"),
-              file=out)
+    hints = []
+    if choices:
+        hints.append(t(lang, "console.pick_or_type" if prompt.free_text else "console.pick_hint"))
+    if len(choices) < len(prompt.buttons):
+        hints.append(t(lang, "console.back_hint"))
+    if hints:
+        print(f"({' · '.join(hints)})", file=out)
 
 
 def event_for(line: str, prompt: Prompt | None) -> Event:
@@ -35,8 +46,8 @@ def event_for(line: str, prompt: Prompt | None) -> Event:
     if text.startswith("/"):
         name, _, arg = text[1:].partition(" ")
         return Command(name.split("@")[0], arg)
-    if prompt and text.isdigit() and 1 <= int(text) <= len(prompt.buttons):
-        return Press(prompt.case_id, prompt.key, prompt.buttons[int(text) - 1].value)
+    if prompt and text.isdigit() and 1 <= int(text) <= len(numbered(prompt)):
+        return Press(prompt.case_id, prompt.key, numbered(prompt)[int(text) - 1].value)
     return Text(line.rstrip("\n"))
 
 

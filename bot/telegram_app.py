@@ -42,7 +42,7 @@ from flows.i18n import LANGUAGES, t
 log = logging.getLogger("impayes.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-COMMANDS = ("start", "new", "resume", "cancel", "language", "help")
+COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help")
 MAX_TEXT = 4096
 
 

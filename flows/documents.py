@@ -16,8 +16,7 @@ from typing import Any
 from flows import formatting
 from flows.conversation import DocumentJob
 from flows.i18n import t, templates_dir
-from flows.model import Case
-from flows.money import Money
+from flows.model import Case, Invoice
 from flows.remedy import Remedy
 from flows.templating import render
 
@@ -33,9 +32,7 @@ _EVIDENCE_KEYS = {"contract": "ev_contract", "delivery": "ev_delivery",
 
 def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
     """Everything a document may show about the case, as plain JSON values."""
-    amount = case.money("invoice_amount") or Money.zero(case.currency)
-    paid = case.money("paid_amount") or Money.zero(case.currency)
-    balance = Money(amount.amount - paid.amount, amount.currency)
+    invoices = [invoice_json(i) for i in case.invoices()]
     days = int(case.text("deadline_days", "8") or "8")
     return {
         "jurisdiction": case.jurisdiction,
@@ -44,10 +41,9 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
                      "address": case.text("creditor_address").split("\n")},
         "debtor": {"name": case.text("debtor_name"),
                    "address": case.text("debtor_address").split("\n")},
-        "invoice": {"number": case.text("invoice_number"), "amount": amount.to_json(),
-                    "issue_date": case.text("issue_date"),
-                    "due_date": case.text("due_date") if case.text("due_date") != "none" else "",
-                    "paid": paid.to_json(), "balance": balance.to_json()},
+        "invoices": invoices,
+        "total": case.total_balance().to_json(),
+        "any_paid": any(i.paid.amount for i in case.invoices()),
         "city": case.text("city"),
         "today": today.isoformat(),
         "deadline_days": days,
@@ -57,6 +53,13 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         "checklist": checklist(case),
         "remedy": case.text("remedy"),
     }
+
+
+def invoice_json(invoice: Invoice) -> dict[str, Any]:
+    return {"number": invoice.number, "amount": invoice.amount.to_json(),
+            "issue_date": invoice.issue_date.isoformat(),
+            "due_date": invoice.due_date.isoformat() if invoice.due_date else "",
+            "paid": invoice.paid.to_json(), "balance": invoice.balance.to_json()}
 
 
 def checklist(case: Case) -> list[dict[str, Any]]:

@@ -8,8 +8,6 @@ figures shown, the review) is shown again, so the user always sees up-to-date fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
@@ -37,8 +35,9 @@ TRANSITIONS: list[dict[str, Any]] = (
        {"trigger": "reopen", "source": "closed", "dest": "followup"}]
 )
 
-# One machine for every case: a case is attached only while an event is fired on it, because
-# the cost of ``add_model`` grows with the number of attached models.
+# One machine for every case. Events are fired on a case without attaching it to the machine:
+# ``add_model`` costs grow with the number of attached models, and attaching would bind
+# trigger methods onto every case object.
 MACHINE = Machine(model=None, states=list(STAGES), transitions=TRANSITIONS, initial="start",
                   auto_transitions=False)
 
@@ -48,18 +47,9 @@ EDIT_PICK = Question("edit_pick", "review", Kind.CHOICE)
 MAX_MESSAGE = 4096
 
 
-@contextmanager
-def attached(case: Case) -> Iterator[Case]:
-    MACHINE.add_model(case, initial=case.state)
-    try:
-        yield case
-    finally:
-        MACHINE.remove_model(case)
-
-
 def fire(case: Case, trigger: str) -> None:
-    with attached(case):
-        case.trigger(trigger)  # type: ignore[attr-defined]
+    """Move the case along the machine (raises MachineError for a move the journey forbids)."""
+    MACHINE.events[trigger].trigger(case)
 
 
 def stage_index(stage: str) -> int:
@@ -199,6 +189,12 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
     if question.key == "review" and value == "edit":
         del case.answers["review"]
         case.revisit = EDIT_PICK.key
+    elif question.key == "another_invoice" and value is True:
+        # File this invoice away; the invoice questions are asked again for the next one.
+        case.file_away_invoice()
+        del case.answers["another_invoice"]
+        reply.messages.append(t(account.lang, "hint.next_invoice",
+                                count=len(case.more_invoices) + 1))
     elif question.key == "outcome":
         _outcome(account, case, value, now, reply)
         return
@@ -371,6 +367,10 @@ def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list
 
 def review_message(case: Case, lang: str) -> str:
     lines = [t(lang, "review.title")]
+    for invoice in case.invoices()[:-1]:
+        lines.append("• " + t(lang, "review.invoice", number=invoice.number,
+                              amount=formatting.money(invoice.amount, lang, case.jurisdiction),
+                              issued=formatting.day(invoice.issue_date, lang, case.jurisdiction)))
     for key in editable_keys(case):
         lines.append("• " + t(lang, "review.line", label=t(lang, f"label.{key}"),
                               value=display(case, key, lang)))
@@ -497,6 +497,15 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
             return Reply(messages=[t(lang, "cancel.nothing")], changed=False)
         account.active_case = None
         return Reply(messages=[t(lang, "cancel.done")])
+    if name == "back":
+        question = current_question(case) if case is not None else None
+        if case is None or question is None:
+            return Reply(messages=[t(lang, "notice.first_question")], changed=False)
+        reply = _go_back(account, case, question, now)
+        if reply.notice:
+            reply.messages.append(reply.notice)
+            reply.notice = None
+        return reply
     if name == "resume":
         if case is None and account.cases:
             open_cases = [c for c in account.cases if c.state != "closed"]

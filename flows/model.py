@@ -18,6 +18,37 @@ from flows.money import Money
 # The state a new case starts in; the journey machine owns the full list.
 INITIAL_STATE = "start"
 
+# The answers that describe one invoice; the others describe the whole case.
+INVOICE_KEYS = ("invoice_number", "invoice_amount", "issue_date", "due_date", "paid_amount")
+
+
+@dataclass(frozen=True)
+class Invoice:
+    number: str
+    amount: Money
+    issue_date: date
+    due_date: date | None  # None: no due date was agreed
+    paid: Money
+
+    @property
+    def balance(self) -> Money:
+        return Money(self.amount.amount - self.paid.amount, self.amount.currency)
+
+    @classmethod
+    def from_answers(cls, answers: dict[str, Any], currency: str) -> Invoice | None:
+        """The invoice described by these answers, or None while it is incomplete."""
+        if not all(k in answers for k in ("invoice_number", "invoice_amount", "issue_date")):
+            return None
+        due = answers.get("due_date")
+        paid = answers.get("paid_amount")
+        return cls(
+            number=str(answers["invoice_number"]),
+            amount=Money.from_json(answers["invoice_amount"]),
+            issue_date=date.fromisoformat(answers["issue_date"]),
+            due_date=date.fromisoformat(due) if isinstance(due, str) and due != "none" else None,
+            paid=Money.from_json(paid) if isinstance(paid, dict) else Money.zero(currency),
+        )
+
 
 def new_id() -> str:
     return secrets.token_hex(4)
@@ -34,6 +65,9 @@ class Case:
     return_to_review: bool = False
     events: list[dict[str, Any]] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
+    # Invoices already entered, each a dict of INVOICE_KEYS answers; the one being entered
+    # (or the only one) lives in ``answers`` like any other answer.
+    more_invoices: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # room for later features, kept as is
 
     @classmethod
@@ -64,6 +98,24 @@ class Case:
         value = self.answers.get(key)
         return Decimal(value) if isinstance(value, str) and value else None
 
+    def invoices(self) -> list[Invoice]:
+        """Every invoice of the case, in the order entered."""
+        found = [Invoice.from_answers(a, self.currency) for a in self.more_invoices]
+        found.append(Invoice.from_answers(self.answers, self.currency))
+        return [i for i in found if i is not None]
+
+    def total_balance(self) -> Money:
+        total = Money.zero(self.currency)
+        for invoice in self.invoices():
+            total = total + invoice.balance
+        return total
+
+    def file_away_invoice(self) -> None:
+        """The invoice being entered is complete: keep it aside and ask for the next one."""
+        self.more_invoices.append({k: self.answers.pop(k) for k in INVOICE_KEYS
+                                   if k in self.answers})
+        self.history = [k for k in self.history if k not in INVOICE_KEYS]
+
     @property
     def jurisdiction(self) -> str:
         return self.text("jurisdiction", "fr")
@@ -74,11 +126,7 @@ class Case:
 
     @property
     def title(self) -> str:
-        debtor = self.text("debtor_name")
-        amount = self.money("invoice_amount")
-        if debtor and amount:
-            return f"{debtor} — {amount.amount} {amount.currency}"
-        return debtor or self.id
+        return self.text("debtor_name") or self.id
 
     def log(self, now: datetime, kind: str, **params: Any) -> None:
         """Add an entry to the case chronology."""
@@ -95,6 +143,7 @@ class Case:
             "return_to_review": self.return_to_review,
             "events": self.events,
             "documents": self.documents,
+            "more_invoices": self.more_invoices,
             "extra": self.extra,
         }
 
@@ -110,6 +159,7 @@ class Case:
             return_to_review=bool(data.get("return_to_review", False)),
             events=list(data.get("events", [])),
             documents=list(data.get("documents", [])),
+            more_invoices=list(data.get("more_invoices", [])),
             extra=dict(data.get("extra", {})),
         )
 

@@ -94,6 +94,7 @@ def _due_after_issue(case: Case, value: Any, _today: date) -> None:
 
 
 def _paid_below_total(case: Case, value: Any, _today: date) -> None:
+    # Checked against the invoice being entered, the one whose answers are in ``answers``.
     total = case.money("invoice_amount")
     if isinstance(value, dict) and total and Decimal(value["amount"]) >= total.amount:
         raise ParseError("error.paid_too_much")
@@ -115,9 +116,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question("invoice_amount", "facts", Kind.AMOUNT),
     Question("issue_date", "facts", Kind.DATE, check=_not_in_future),
     Question("due_date", "facts", Kind.DATE, ("none",), typed_too=True, check=_due_after_issue),
-    Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
     Question("paid_amount", "facts", Kind.AMOUNT, ("nothing",), typed_too=True,
              check=_paid_below_total),
+    Question("another_invoice", "facts", Kind.YESNO),
+    Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
     Question("contract_rate", "facts", Kind.RATE, ("none",), typed_too=True, when=business_debtor),
     Question("reminders_sent", "facts", Kind.CHOICE, ("0", "1", "2", "3")),
     # rights: the figures are shown, the user acknowledges

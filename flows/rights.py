@@ -7,20 +7,13 @@ from datetime import date
 from flows import formatting
 from flows.i18n import t
 from flows.model import Case
-from flows.money import Money
 from flows.recommend import ranked_remedies
-
-
-def balance(case: Case) -> Money:
-    amount = case.money("invoice_amount") or Money.zero(case.currency)
-    paid = case.money("paid_amount") or Money.zero(case.currency)
-    return Money(amount.amount - paid.amount, amount.currency)
 
 
 def rights_message(case: Case, lang: str, today: date) -> str:
     lines = [t(lang, "rights.title")]
     lines.append(t(lang, "rights.balance",
-                   balance=formatting.money(balance(case), lang, case.jurisdiction)))
+                   balance=formatting.money(case.total_balance(), lang, case.jurisdiction)))
     due = case.day("due_date")
     if due is not None:
         late = (today - due).days

@@ -1,0 +1,48 @@
+"""Every message exists in French and English, and the right language is chosen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from flows.i18n import catalog, normalize_language, t, templates_dir
+from flows.questions import QUESTIONS, Kind
+
+
+def test_french_and_english_catalogs_have_the_same_keys() -> None:
+    assert set(catalog("fr")) == set(catalog("en"))
+
+
+def test_placeholders_match_between_languages() -> None:
+    fr, en = catalog("fr"), catalog("en")
+    for key, text in fr.items():
+        assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", en[key])), key
+
+
+def test_every_question_and_choice_has_wording() -> None:
+    for lang in ("fr", "en"):
+        keys = catalog(lang)
+        for question in QUESTIONS:
+            assert f"q.{question.key}" in keys
+            if question.kind in {Kind.CHOICE, Kind.ACK} and question.key != "remedy":
+                for code in question.choices:
+                    assert f"choice.{question.key}.{code}" in keys, (lang, question.key, code)
+
+
+def test_every_document_template_exists_in_both_languages() -> None:
+    fr = {p.name for p in (templates_dir() / "fr" / "documents").iterdir()}
+    en = {p.name for p in (templates_dir() / "en" / "documents").iterdir()}
+    assert fr
+    assert fr == en
+
+
+@pytest.mark.parametrize(("code", "lang"), [("fr", "fr"), ("fr-CA", "fr"), ("en-GB", "en"),
+                                             ("en", "en"), ("de", "fr"), (None, "fr")])
+def test_telegram_language_code_is_respected_french_by_default(code: str | None,
+                                                               lang: str) -> None:
+    assert normalize_language(code) == lang
+
+
+def test_missing_parameter_is_left_visible_rather_than_crashing() -> None:
+    assert "{debtor}" in t("fr", "q.supply")

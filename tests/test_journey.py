@@ -1,0 +1,187 @@
+"""The journey through the turn API: order of questions, corrections, bad input, languages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from flows.i18n import t
+from tests.driver import FRENCH_BUSINESS_CASE, Driver
+
+Make = Callable[..., Driver]
+
+
+def test_start_asks_jurisdiction_first_in_french_by_default(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    assert "Bonjour" in d.last.messages[0]
+    assert d.prompt.key == "jurisdiction"
+    assert [b.value for b in d.prompt.buttons] == ["fr", "be", "qc"]
+
+
+def test_whole_journey_reaches_documents_and_follow_up(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE)
+    kinds = [job.kind for reply in d.replies for job in reply.documents]
+    assert kinds == ["demand_letter", "evidence_checklist"]
+    assert d.case.state == "followup"
+    assert d.prompt.key == "outcome"
+    assert "2 décembre 2026" in d.prompt.text  # 23/11 + 8 days, checked the day after
+
+
+def test_rights_step_shows_balance_and_days_late(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="rights_ack")
+    shown = d.text_of_last()
+    assert "1 200,50" in shown
+    assert "39 jours" in shown  # 15/10/2026 → 23/11/2026
+
+
+def test_bad_amount_gets_clear_error_and_same_question(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="invoice_amount")
+    before = d.answers()
+    d.say("douze cents")
+    assert d.last.messages == [t("fr", "error.amount_format")]
+    assert d.prompt.key == "invoice_amount"
+    assert d.answers() == before
+
+
+def test_impossible_date_is_explained_in_english(driver: Make) -> None:
+    d = driver(lang="en")
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="issue_date")
+    d.say("31/02/2026")
+    assert "only 28 days" in d.last.messages[0]
+    assert d.prompt.key == "issue_date"
+    assert d.answers()["debtor_name"] == "ACME Rénovation SARL"
+
+
+def test_due_date_before_issue_date_is_refused(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="due_date")
+    d.say("01/09/2026")
+    assert "15 septembre 2026" in d.last.messages[0]
+    assert d.prompt.key == "due_date"
+
+
+@pytest.mark.parametrize("text", ["x" * 4000, "🙂🙂🙂", "{{ 7*7 }}", "\x00\x07", "   "])
+def test_odd_text_never_breaks_a_choice_question(driver: Make, text: str) -> None:
+    d = driver()
+    d.command("start")
+    d.say(text)
+    assert d.prompt.key == "jurisdiction"
+    assert d.last.messages
+
+
+def test_template_code_in_a_company_name_is_kept_as_plain_text(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="debtor_name")
+    d.say("{{ 7*7 }} SARL")
+    assert d.answers()["debtor_name"] == "{{ 7*7 }} SARL"
+    d.play(FRENCH_BUSINESS_CASE[3:], until="supply")
+    assert "{{ 7*7 }} SARL" in d.text_of_last()
+
+
+def test_back_button_re_asks_previous_question_and_keeps_answers(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="issue_date")
+    d.press("__back")
+    assert d.prompt.key == "invoice_amount"
+    assert "1 200,50" in d.text_of_last()  # shows the current answer
+    d.say("1 300")
+    assert d.prompt.key == "issue_date"
+    assert d.answers()["invoice_amount"]["amount"] == "1300.00"
+
+
+def test_stale_button_gets_a_polite_notice_and_changes_nothing(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.press("fr")
+    before = d.answers()
+    d.press("be", key="jurisdiction")  # the jurisdiction keyboard pressed again
+    assert d.last.notice == t("fr", "notice.stale")
+    assert d.answers() == before
+    assert not d.last.changed
+
+
+def test_correcting_the_amount_from_review_shows_new_figures(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="review")
+    d.press("edit")
+    d.press("invoice_amount", key="edit_pick")
+    d.say("2 000")
+    assert "2 000,00" in d.text_of_last()
+    assert d.prompt.key == "rights_ack"
+    d.press("continue")
+    assert d.prompt.key == "review"
+    assert "2 000,00" in d.text_of_last()
+
+
+def test_two_invoices_are_both_claimed(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="another_invoice")
+    d.press("yes")
+    assert d.prompt.key == "invoice_number"
+    d.play([("invoice_number", "F-2026-050"), ("invoice_amount", "800"),
+            ("issue_date", "01/10/2026"), ("due_date", "31/10/2026"),
+            ("paid_amount", "press:nothing"), ("another_invoice", "press:no")])
+    assert [i.number for i in d.case.invoices()] == ["F-2026-042", "F-2026-050"]
+    assert str(d.case.total_balance().amount) == "2000.50"
+
+
+def test_language_switch_translates_the_current_question(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.command("language", "en")
+    assert d.account.lang == "en"
+    assert d.prompt.text == t("en", "q.jurisdiction")
+
+
+def test_cancel_sets_case_aside_and_resume_brings_it_back(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="invoice_amount")
+    d.command("cancel")
+    assert d.account.current is None
+    d.say("hello")
+    assert "/new" in d.last.messages[0]
+    d.command("resume")
+    assert d.prompt.key == "invoice_amount"
+
+
+def test_paid_outcome_closes_the_case(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE)
+    d.press("paid")
+    assert d.case.state == "closed"
+
+
+def test_partial_payment_updates_the_balance(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE)
+    d.press("partly")
+    assert d.prompt.key == "partial_payment"
+    d.say("200,50")
+    assert "1 000,00" in d.text_of_last()
+    assert d.prompt.key == "outcome"
+
+
+def test_still_unpaid_moves_to_choosing_the_next_remedy(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE)
+    d.press("unpaid")
+    assert d.prompt.key == "remedy"
+    assert d.case.extra["tried"] == ["formal_demand"]

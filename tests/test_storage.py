@@ -1,0 +1,73 @@
+"""Storage: one file per chat, atomic writes, nothing torn by a crash."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.storage import ChatStore
+from flows.model import Account
+
+
+def sample_account(chat_id: str = "42") -> Account:
+    account = Account.new(chat_id, "fr")
+    case = account.open_new_case(datetime(2026, 11, 23, 10, 0))
+    case.answers.update({"debtor_name": "Société Générale d'Été {{ x }}",
+                         "invoice_amount": {"amount": "1200.50", "currency": "EUR"}})
+    return account
+
+
+def test_saved_account_reads_back_identical(tmp_path: Path) -> None:
+    store = ChatStore(tmp_path)
+    account = sample_account()
+    store.save(account)
+    loaded = store.load("42")
+    assert loaded is not None
+    assert loaded.to_json() == account.to_json()
+
+
+def test_each_chat_has_its_own_file_with_readable_french(tmp_path: Path) -> None:
+    store = ChatStore(tmp_path)
+    store.save(sample_account("1"))
+    store.save(sample_account("2"))
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("chat.json"))
+    assert files == ["chats/1/chat.json", "chats/2/chat.json"]
+    assert "Société Générale d'Été" in (tmp_path / "chats/1/chat.json").read_text("utf-8")
+
+
+def test_a_failed_write_leaves_the_previous_file_intact(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    store = ChatStore(tmp_path)
+    account = sample_account()
+    store.save(account)
+    before = (tmp_path / "chats/42/chat.json").read_bytes()
+
+    def crash(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.fsync", crash)
+    account.lang = "en"
+    with pytest.raises(OSError, match="disk full"):
+        store.save(account)
+    assert (tmp_path / "chats/42/chat.json").read_bytes() == before
+    json.loads(before)
+    assert not list((tmp_path / "chats/42").glob(".tmp-*"))
+
+
+def test_delete_erases_every_file_of_the_chat(tmp_path: Path) -> None:
+    store = ChatStore(tmp_path)
+    store.save(sample_account())
+    (store.case_dir("42", "abcd1234") / "documents").mkdir(parents=True)
+    (store.case_dir("42", "abcd1234") / "documents" / "x.pdf").write_bytes(b"%PDF")
+    store.delete("42")
+    assert not (tmp_path / "chats" / "42").exists()
+    assert store.load("42") is None
+
+
+@pytest.mark.parametrize("chat_id", ["../etc", "a/b", "", "x" * 100])
+def test_unsafe_chat_ids_never_reach_the_filesystem(tmp_path: Path, chat_id: str) -> None:
+    with pytest.raises(ValueError, match="invalid chat id"):
+        ChatStore(tmp_path).chat_dir(chat_id)
