@@ -596,11 +596,29 @@ class FakeBotApi:
         text = _visible_text(params.get("text"), params.get("parse_mode"))
         _check_text(text)
         markup = _inline_markup(params.get("reply_markup"))
+        replied = self._replied_message(chat_id, params)
         message = self._new_message(chat_id, self._bot_user(token))
         message["text"] = text
         if markup is not None:
             message["reply_markup"] = markup
+        if replied is not None:
+            message["reply_to_message"] = replied
         return message
+
+    def _replied_message(self, chat_id: int | str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The message a send quotes (reply_parameters), checked before anything is stored."""
+        reply = params.get("reply_parameters")
+        target = reply.get("message_id") if isinstance(reply, dict) else None
+        target = target or params.get("reply_to_message_id")
+        if target is None:
+            return None
+        quoted = self._messages.get(chat_id, {}).get(target)
+        if quoted is None:
+            if isinstance(reply, dict) and reply.get("allow_sending_without_reply"):
+                return None
+            raise BotApiError(400, "Bad Request: message to be replied not found")
+        # Telegram does not nest replies further than one level.
+        return {key: value for key, value in quoted.items() if key != "reply_to_message"}
 
     def _replace_message(self, old: dict[str, Any], **changes: Any) -> dict[str, Any]:
         # Copy on write: results already recorded keep showing what was answered then.
@@ -660,6 +678,8 @@ class FakeBotApi:
             caption = _visible_text(caption, params.get("parse_mode"))
             if _utf16_len(caption) > MAX_CAPTION_LENGTH:
                 raise BotApiError(400, "Bad Request: message caption is too long")
+        markup = _inline_markup(params.get("reply_markup"))
+        replied = self._replied_message(chat_id, params)
         upload = files.get("document")
         if upload is not None:
             stored = self._store_file(
@@ -675,9 +695,10 @@ class FakeBotApi:
         message["document"] = _document_json(stored)
         if caption:
             message["caption"] = caption
-        markup = _inline_markup(params.get("reply_markup"))
         if markup is not None:
             message["reply_markup"] = markup
+        if replied is not None:
+            message["reply_to_message"] = replied
         return message
 
     def _get_file(self, token: str, params: dict[str, Any], files: object) -> dict[str, Any]:

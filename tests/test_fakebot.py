@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -20,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, RetryAfter
+from aiohttp import web
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -299,6 +301,47 @@ async def test_editing_to_the_same_text_is_refused_like_telegram(
         await bot.bot.send_message(CHAT, "   ")
 
 
+async def test_keyboard_removal_and_deletion_show_in_the_chat(
+    api: FakeBotApi, bot: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Payé", callback_data="paid")]])
+    question = await bot.bot.send_message(CHAT, "Réglé ?", reply_markup=keyboard)
+    assert api.last_keyboard(CHAT) == [("Payé", "paid", question.message_id)]
+
+    await bot.bot.edit_message_reply_markup(CHAT, question.message_id, reply_markup=None)
+    assert api.last_keyboard(CHAT) == []
+    await bot.bot.delete_message(CHAT, question.message_id)
+    assert api.message(CHAT, question.message_id) is None
+    with pytest.raises(BadRequest, match="not found"):
+        await bot.bot.delete_message(CHAT, question.message_id)
+
+
+async def test_reply_quotes_the_users_message(
+    api: FakeBotApi, bot: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    asked = api.send_text(CHAT, "Combien ?")["message"]
+
+    answer = await bot.bot.send_message(
+        CHAT, "1 200 €", reply_parameters=ReplyParameters(asked["message_id"])
+    )
+
+    assert answer.reply_to_message is not None
+    assert answer.reply_to_message.text == "Combien ?"
+
+
+async def test_a_user_who_blocked_the_bot_gets_forbidden(
+    api: FakeBotApi, bot: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
+    api.inject_error(
+        "sendMessage", 403, "Forbidden: bot was blocked by the user", times=None, chat_id=CHAT
+    )
+
+    for _ in range(2):
+        with pytest.raises(Forbidden):
+            await bot.bot.send_message(CHAT, "Rappel : échéance demain")
+    assert (await bot.bot.send_message(CHAT + 1, "Rappel")).text == "Rappel"
+
+
 async def test_commands_are_stored_per_language(
     api: FakeBotApi, bot: Application[Any, Any, Any, Any, Any, Any]
 ) -> None:
@@ -366,6 +409,41 @@ async def test_queued_updates_are_pushed_to_the_webhook_when_asked() -> None:
             await asyncio.wait_for(_shut_down(app), 15)
 
 
+async def test_webhook_updates_wait_while_the_bot_is_down() -> None:
+    received: list[dict[str, Any]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        assert request.headers["X-Telegram-Bot-Api-Secret-Token"] == "s3cret"
+        received.append(await request.json())
+        return web.Response()
+
+    port = free_port()
+    with FakeBotApi(deliver_webhooks=True) as api:
+        status, _ = await asyncio.to_thread(
+            call_api, api, "setWebhook", url=f"http://127.0.0.1:{port}/", secret_token="s3cret"
+        )
+        assert status == 200
+        api.send_text(CHAT, "pendant la panne")
+        await asyncio.sleep(0.3)
+        assert api.pending_update_count == 1
+        assert "Connection failed" in api.webhook["last_error_message"]
+
+        app = web.Application()
+        app.router.add_post("/", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            for _ in range(50):
+                if received:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await runner.cleanup()
+
+    assert [update["message"]["text"] for update in received] == ["pendant la panne"]
+
+
 # ---------------------------------------------------------------------- raw protocol
 
 
@@ -429,6 +507,26 @@ def test_second_poller_ends_the_first_with_a_conflict(api: FakeBotApi) -> None:
     first.join(5)
 
     assert statuses == [409]
+
+
+def test_stopping_the_server_ends_a_long_poll_at_once() -> None:
+    api = FakeBotApi().start()
+    outcome: list[float] = []
+
+    def poll() -> None:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):  # the connection may be closed under it
+            call_api(api, "getUpdates", timeout=30)
+        outcome.append(time.monotonic() - started)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    time.sleep(0.3)
+    api.stop()
+    poller.join(10)
+
+    [elapsed] = outcome
+    assert elapsed < 5
 
 
 def test_wait_for_timeout_lists_the_calls_it_saw(api: FakeBotApi) -> None:
