@@ -286,6 +286,7 @@ class FakeBotApi:
                 loop.run_until_complete(self._start_server())
             except BaseException as exc:  # report it to the starting thread
                 failure.append(exc)
+                self._loop = None
                 ready.set()
                 loop.close()
                 return
@@ -307,7 +308,8 @@ class FakeBotApi:
         return self
 
     def stop(self) -> None:
-        """Stop serving; long polls in progress return at once. Recorded calls are kept."""
+        """Stop serving; long polls in progress return at once. Everything recorded and queued
+        is kept, and :meth:`start` serves it again on the same port (a Telegram outage)."""
         thread, loop = self._thread, self._loop
         if thread is None or loop is None:
             return
@@ -335,10 +337,9 @@ class FakeBotApi:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self._requested_port)
         await site.start()
-        server = site._server
-        assert server is not None
-        sockets = getattr(server, "sockets", None) or []
-        self._port = sockets[0].getsockname()[1]
+        self._port = int(self._runner.addresses[0][1])
+        # A restart serves on the same port, so a bot that outlives the stop finds it again.
+        self._requested_port = self._port
         self._maybe_start_webhook_delivery()
 
     async def _stop_server(self) -> None:
@@ -399,7 +400,11 @@ class FakeBotApi:
             injected = self._take_injected_error(method, params)
             if injected is not None:
                 raise injected
-            result = await self._dispatch(token, method, params, files)
+            try:
+                result = await self._dispatch(token, method, params, files)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # A malformed parameter: Telegram answers 400, never a bare 500.
+                raise BotApiError(400, f"Bad Request: {type(exc).__name__}: {exc}") from exc
         except BotApiError as error:
             self._record(method, params, files, token, request.method, False, None, error)
             body: dict[str, Any] = {
