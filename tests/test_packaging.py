@@ -20,3 +20,20 @@ def test_wheel_contains_templates_and_catalogs(tmp_path: Path) -> None:
         assert f"flows/templates/{lang}/documents/demand_letter.html" in names
     assert "flows/templates/common/letter.css" in names
     assert "bot/__main__.py" in names
+
+
+def test_installed_wheel_runs_the_chat_outside_the_source_tree(tmp_path: Path) -> None:
+    """What the Docker image does: a non-editable install, run from another folder."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path / "dist"), str(ROOT)], check=True, timeout=300)
+    wheel = next((tmp_path / "dist").glob("impayes-*.whl"))
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site), "PYTHONSAFEPATH": "1",
+           "IMPAYES_DATA_DIR": str(tmp_path / "d")}
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="/help\n", cwd=elsewhere,
+                            capture_output=True, text=True, env=env, timeout=120, check=True)
+    assert "Impayés vous aide à vous faire payer une facture." in result.stdout
+    assert "Où êtes-vous établi" in result.stdout
