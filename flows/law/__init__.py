@@ -1,0 +1,1 @@
+"""The law the bot applies, one pack per jurisdiction behind one interface."""

@@ -1,0 +1,212 @@
+"""Dated figures read from ``flows/law/data/*.toml``: rate series, thresholds, holidays.
+
+Figures live in data files so that a new half-year's rate is a data change, not a code change.
+When a date falls outside every row of a series, the lookup carries the nearest published row
+over and marks the answer ``provisional``; callers turn that into a visible warning.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from flows.law.dates import HalfYear, Holidays
+from flows.law.messages import Source
+
+
+class LawDataError(RuntimeError):
+    """A data file is missing a figure or is malformed (a bug in the data, not in the facts)."""
+
+
+class Granularity(StrEnum):
+    HALF_YEAR = "half_year"  # French and Belgian late rates: fixed per calendar half-year
+    YEAR = "year"  # Belgian legal rate: fixed per calendar year
+    OPEN = "open"  # a statute (Quebec 5 %): valid until the law changes
+
+
+@dataclass(frozen=True)
+class RateRow:
+    valid_from: date
+    valid_to: date | None
+    rate: Decimal
+    source: str
+    verified: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    """The half-year, year or open span a rate is fixed for (used to name it in warnings)."""
+
+    granularity: Granularity
+    start: date
+    end: date | None
+
+    @classmethod
+    def containing(cls, granularity: Granularity, day: date) -> Period:
+        if granularity is Granularity.HALF_YEAR:
+            half = HalfYear.of(day)
+            return cls(granularity, half.first_day, half.last_day)
+        if granularity is Granularity.YEAR:
+            return cls(granularity, date(day.year, 1, 1), date(day.year, 12, 31))
+        return cls(granularity, day, None)
+
+
+@dataclass(frozen=True)
+class RateLookup:
+    rate: Decimal
+    row: RateRow
+    period: Period
+    provisional: bool  # no row covers the day: the nearest published row was carried over
+
+
+@dataclass(frozen=True)
+class RateSeries:
+    name: str
+    granularity: Granularity
+    rows: tuple[RateRow, ...]
+
+    def at(self, day: date) -> RateLookup:
+        period = Period.containing(self.granularity, day)
+        for row in self.rows:
+            if row.valid_from <= day and (row.valid_to is None or day <= row.valid_to):
+                return RateLookup(row.rate, row, period, provisional=False)
+        earlier = [row for row in self.rows if row.valid_from <= day]
+        nearest = earlier[-1] if earlier else self.rows[0]
+        return RateLookup(nearest.rate, nearest, period, provisional=True)
+
+    def source(self, article: str) -> Source:
+        return Source(article, self.rows[-1].source, all(row.verified for row in self.rows))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One threshold, duration or fixed amount, with the article it applies and its source."""
+
+    name: str
+    value: Decimal
+    unit: str
+    article: str
+    source: str
+    verified: bool
+    valid_from: date | None = None
+    valid_to: date | None = None
+    review_yearly_on: str | None = None  # "MM-DD": the figure may be re-indexed on that day
+    review_since: date | None = None
+
+    @property
+    def as_int(self) -> int:
+        return int(self.value)
+
+    @property
+    def citation(self) -> Source:
+        return Source(self.article, self.source, self.verified)
+
+    def in_force(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def last_review_before(self, day: date) -> date | None:
+        """The latest yearly review day on or before ``day`` (None: never reviewed)."""
+        if self.review_yearly_on is None:
+            return None
+        month, dom = (int(part) for part in self.review_yearly_on.split("-"))
+        review = date(day.year, month, dom)
+        if review > day:
+            review = date(day.year - 1, month, dom)
+        if self.review_since is not None and review < self.review_since:
+            return None
+        return review
+
+
+def _load(name: str) -> dict[str, Any]:
+    path = resources.files("flows.law").joinpath("data", f"{name}.toml")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise LawDataError(f"missing data file {name}.toml") from exc
+
+
+@cache
+def rate_series(name: str, column: str = "rate") -> RateSeries:
+    data = _load(name)
+    granularity = Granularity(data["meta"]["granularity"])
+    rows = tuple(
+        RateRow(
+            valid_from=row["valid_from"],
+            valid_to=row.get("valid_to"),
+            rate=Decimal(row[column]),
+            source=row["source"],
+            verified=row["verified"],
+            note=row.get("note", ""),
+        )
+        for row in data["rows"]
+    )
+    if not rows:
+        raise LawDataError(f"{name}.toml has no rows")
+    return RateSeries(
+        f"{name}.{column}", granularity, tuple(sorted(rows, key=lambda r: r.valid_from))
+    )
+
+
+@cache
+def _figures(prefix: str) -> dict[str, Any]:
+    return _load(f"{prefix}_figures")
+
+
+def figure(prefix: str, name: str, on: date) -> Figure | None:
+    """The figure ``name`` of jurisdiction ``prefix`` in force on ``on`` (None if none is)."""
+    rows = _figures(prefix).get(name)
+    if rows is None:
+        raise LawDataError(f"{prefix}_figures.toml has no figure {name!r}")
+    for row in rows:
+        candidate = Figure(
+            name=name,
+            value=Decimal(row["value"]),
+            unit=row["unit"],
+            article=row["article"],
+            source=row["source"],
+            verified=row["verified"],
+            valid_from=row.get("valid_from"),
+            valid_to=row.get("valid_to"),
+            review_yearly_on=row.get("review_yearly_on"),
+            review_since=row.get("review_since"),
+        )
+        if candidate.in_force(on):
+            return candidate
+    return None
+
+
+def require(prefix: str, name: str, on: date) -> Figure:
+    """Like ``figure`` for rules that exist whatever the date: the latest row if none in force."""
+    found = figure(prefix, name, on)
+    if found is not None:
+        return found
+    latest = figure(prefix, name, date.max)
+    if latest is None:
+        raise LawDataError(f"no row of {prefix}.{name} is usable")
+    return latest
+
+
+def table(prefix: str, name: str) -> Any:
+    """A raw section of a figures file (bracket tables, city lists)."""
+    try:
+        return _figures(prefix)[name]
+    except KeyError as exc:
+        raise LawDataError(f"{prefix}_figures.toml has no section {name!r}") from exc
+
+
+@cache
+def holidays(prefix: str) -> Holidays:
+    data = table(prefix, "holidays")
+    fixed = tuple(
+        (int(month), int(day)) for month, day in (item.split("-") for item in data["fixed"])
+    )
+    return Holidays(fixed, tuple(int(offset) for offset in data["easter_offsets"]))
