@@ -1,0 +1,98 @@
+"""Pieces every jurisdiction pack uses: collecting what we tell the user, dates, limitation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flows.law.dates import add_months, end_of_month
+from flows.law.facts import InvalidFacts, InvoiceFacts, TermKind
+from flows.law.messages import Message, ParamValue, Percent, Source
+from flows.law.tables import Granularity, Period, RateLookup
+
+
+class Findings:
+    """Warnings, notes and sources gathered while applying the rules, in order, without repeats."""
+
+    def __init__(self) -> None:
+        self.warnings: list[Message] = []
+        self.notes: list[Message] = []
+        self.sources: list[Source] = []
+        self.provisional = False
+
+    def warn(self, key: str, **params: ParamValue) -> None:
+        message = Message.of(key, **params)
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def note(self, key: str, **params: ParamValue) -> None:
+        message = Message.of(key, **params)
+        if message not in self.notes:
+            self.notes.append(message)
+
+    def cite(self, *sources: Source) -> None:
+        for source in sources:
+            if source not in self.sources:
+                self.sources.append(source)
+
+    def rate_used(self, lookup: RateLookup, table: str) -> None:
+        """Say so, visibly, when a rate was carried over to a period our tables do not cover."""
+        if lookup.provisional:
+            self.provisional = True
+            carried = Period.containing(lookup.period.granularity, lookup.row.valid_from)
+            self.warn(
+                "law.warning.rate_provisional",
+                table=Message.of(f"law.table.{table}"),
+                period=period_message(lookup.period),
+                rate=Percent(lookup.rate),
+                carried_from=period_message(carried),
+            )
+
+
+def period_message(period: Period) -> Message:
+    if period.granularity is Granularity.HALF_YEAR:
+        half = 1 if period.start.month <= 6 else 2
+        return Message.of(f"law.period.h{half}", year=str(period.start.year))
+    if period.granularity is Granularity.YEAR:
+        return Message.of("law.period.year", year=str(period.start.year))
+    return Message.of("law.period.open", start=period.start)
+
+
+def agreed_due_date(invoice: InvoiceFacts) -> date | None:
+    """The due date the parties agreed, if any: stated, or computed from the agreed term.
+
+    "45 days end of month" is read as end of the invoice month + 45 days, the default of
+    LEGAL_FACTS A4; the other reading is shown beside it where it matters.
+    """
+    if invoice.due_date is not None:
+        return invoice.due_date
+    if invoice.term_kind is TermKind.DAYS:
+        if invoice.payment_term_days is None:
+            raise InvalidFacts("a term in days needs the number of days")
+        return invoice.issue_date + timedelta(days=invoice.payment_term_days)
+    if invoice.term_kind is TermKind.END_OF_MONTH_45:
+        # The 45 is the contract term the enum names, not a legal figure.
+        return end_of_month(invoice.issue_date) + timedelta(days=45)
+    return None
+
+
+def check_currency(invoice: InvoiceFacts, currency: str) -> None:
+    if invoice.currency != currency:
+        raise InvalidFacts(
+            f"this jurisdiction's thresholds are in {currency}; "
+            f"the invoice is in {invoice.currency}"
+        )
+
+
+def limitation_warnings(
+    findings: Findings, last_day: date, on: date, warn_months: int, source: Source
+) -> None:
+    """Expired, or expiring within ``warn_months``: say what still interrupts it."""
+    if on > last_day:
+        findings.warn("law.warning.limitation_expired", last_day=last_day, article=source.article)
+    elif on >= add_months(last_day, -warn_months):
+        findings.warn(
+            "law.warning.limitation_near",
+            last_day=last_day,
+            days=(last_day - on).days,
+            article=source.article,
+        )

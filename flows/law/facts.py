@@ -1,0 +1,119 @@
+"""What the user tells us about one invoice (and, for insolvency, about the proceedings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from flows.remedy import DebtorKind
+
+
+class InvalidFacts(ValueError):
+    """The facts contradict themselves (due before issue, paid more than owed…)."""
+
+
+class TermKind(StrEnum):
+    NONE = "none"  # nothing agreed: the statutory default term applies
+    DAYS = "days"  # N days from the invoice date
+    END_OF_MONTH_45 = "end_of_month_45"  # "45 jours fin de mois" (France, C. com. L441-10 I)
+
+
+class Supply(StrEnum):
+    GOODS = "goods"
+    SERVICES = "services"
+
+
+class DemandChannel(StrEnum):
+    """How the formal demand / first reminder was sent (Belgian Book XIX counts differently)."""
+
+    POST = "post"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    """One unpaid invoice.
+
+    ``amount`` is the invoice total including tax, the base of late interest. ``contract_rate``
+    is an annual percentage (``Decimal("12")`` = 12 % a year). ``demand_date`` is the day the
+    formal demand was sent (Belgium, consumer: the first, free reminder). The last three fields
+    matter in one jurisdiction each: ``demand_delay_days`` (Quebec: interest runs when the delay
+    in the demand expires), ``creditor_employees`` (Quebec small claims: at most 10), and
+    ``contract_damages`` (Belgium, consumer: the fixed damages the terms provide, capped by law).
+    """
+
+    amount: Decimal
+    issue_date: date
+    debtor_kind: DebtorKind
+    currency: str = "EUR"
+    due_date: date | None = None
+    payment_term_days: int | None = None
+    term_kind: TermKind = TermKind.NONE
+    supply: Supply = Supply.SERVICES
+    delivery_date: date | None = None
+    contract_rate: Decimal | None = None
+    demand_date: date | None = None
+    demand_channel: DemandChannel = DemandChannel.POST
+    paid: Decimal = Decimal("0")
+    number: str = ""
+    demand_delay_days: int | None = None
+    creditor_employees: int | None = None
+    contract_damages: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        # Accept the enum values as plain strings (from a form or stored JSON), keep enums.
+        for name, kind in (
+            ("debtor_kind", DebtorKind),
+            ("term_kind", TermKind),
+            ("supply", Supply),
+            ("demand_channel", DemandChannel),
+        ):
+            try:
+                object.__setattr__(self, name, kind(getattr(self, name)))
+            except ValueError:
+                raise InvalidFacts(f"unknown {name}: {getattr(self, name)!r}") from None
+        for name in ("amount", "paid"):
+            if not isinstance(getattr(self, name), Decimal):
+                raise InvalidFacts(f"{name} must be a Decimal")
+        if self.amount <= 0:
+            raise InvalidFacts("the invoice amount must be positive")
+        if self.paid < 0 or self.paid > self.amount:
+            raise InvalidFacts("the amount already paid must be between 0 and the invoice amount")
+        if self.due_date is not None and self.due_date < self.issue_date:
+            raise InvalidFacts("the due date is before the invoice date")
+        if self.payment_term_days is not None and self.payment_term_days < 0:
+            raise InvalidFacts("the payment term cannot be negative")
+        if self.term_kind is TermKind.DAYS and self.payment_term_days is None and not self.due_date:
+            raise InvalidFacts("a term in days needs the number of days")
+        if self.contract_rate is not None and self.contract_rate < 0:
+            raise InvalidFacts("the contractual rate cannot be negative")
+        if self.contract_damages is not None and self.contract_damages < 0:
+            raise InvalidFacts("the contractual damages cannot be negative")
+        if self.demand_date is not None and self.demand_date < self.issue_date:
+            raise InvalidFacts("the formal demand is dated before the invoice")
+        if self.demand_delay_days is not None and self.demand_delay_days < 0:
+            raise InvalidFacts("the delay given in the demand cannot be negative")
+        if self.creditor_employees is not None and self.creditor_employees < 0:
+            raise InvalidFacts("the number of employees cannot be negative")
+
+    @property
+    def principal(self) -> Decimal:
+        """What is still owed on the invoice itself."""
+        return self.amount - self.paid
+
+
+@dataclass(frozen=True)
+class InsolvencyFacts:
+    """Collective proceedings opened against the debtor.
+
+    ``published_on``: France, the BODACC publication of the opening judgment; Belgium, the
+    bankruptcy judgment; Quebec, the date of bankruptcy. ``creditor_outside_metropole``: France
+    doubles the proof-of-claim period for creditors outside metropolitan France (R622-24).
+    ``claims_deadline``: Belgium, the date the judgment sets for declarations, when known.
+    """
+
+    published_on: date
+    creditor_outside_metropole: bool = False
+    claims_deadline: date | None = None

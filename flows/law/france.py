@@ -1,0 +1,325 @@
+"""France: late-payment rights of a professional creditor (LEGAL_FACTS.md PART A)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flows.law import tables
+from flows.law.common import (
+    Findings,
+    agreed_due_date,
+    check_currency,
+    limitation_warnings,
+    period_message,
+)
+from flows.law.dates import add_months, add_years, end_of_month
+from flows.law.facts import InsolvencyFacts, InvoiceFacts, TermKind
+from flows.law.france_routes import court_routes
+from flows.law.interest import RateChoice, accrue, per_day
+from flows.law.messages import Message, Percent, Source
+from flows.law.rights import (
+    Deadline,
+    InsolvencyGuide,
+    InterestPeriod,
+    Limitation,
+    PaymentTerm,
+    Rights,
+)
+from flows.law.tables import Granularity
+from flows.money import Money
+from flows.remedy import DebtorKind, Jurisdiction
+
+FR = "fr"
+ONE_DAY = timedelta(days=1)
+L441_10 = Source(
+    "C. com. L441-10", "https://lexbase.fr/texte-de-loi/code-de-commercel44110/L0502LQN.html"
+)
+CIV_1231_6 = Source("C. civ. 1231-6, 1344-1", verified=False)
+
+
+class FrancePack:
+    jurisdiction = Jurisdiction.FRANCE
+    currency = "EUR"
+
+    def rights(self, invoice: InvoiceFacts, on: date) -> Rights:
+        check_currency(invoice, self.currency)
+        found = Findings()
+        principal = Money(invoice.principal, self.currency)
+        term = payment_term(invoice, on, found)
+        due = term.effective_due
+        if invoice.debtor_kind is DebtorKind.BUSINESS:
+            periods, explanation = _business_interest(invoice, principal, due, on, found)
+        else:
+            periods, explanation = _consumer_interest(invoice, principal, due, on, found)
+        interest = Money(sum((p.amount.amount for p in periods), Decimal(0)), self.currency)
+        indemnity, indemnity_why = _indemnity(invoice, due, on, found)
+        limitation = _limitation(invoice, on, found)
+        routes = court_routes(invoice.debtor_kind, principal, interest, indemnity, on)
+        for route in routes:
+            found.cite(*route.sources)
+        if invoice.paid > 0:
+            found.note("law.note.partial_payment", principal=principal)
+        return Rights(
+            jurisdiction=self.jurisdiction,
+            debtor_kind=invoice.debtor_kind,
+            computed_on=on,
+            number=invoice.number,
+            principal=principal,
+            interest=interest,
+            interest_per_day=per_day(principal, periods[-1].annual_rate)
+            if periods
+            else Money.zero(),
+            interest_periods=periods,
+            interest_explanation=explanation,
+            indemnity=indemnity,
+            indemnity_explanation=indemnity_why,
+            total=principal + interest + indemnity,
+            days_late=max(0, (on - due).days),
+            payment_term=term,
+            limitation=limitation,
+            routes=routes,
+            warnings=tuple(found.warnings),
+            notes=tuple(found.notes),
+            sources=tuple(found.sources),
+            provisional=found.provisional,
+        )
+
+    def insolvency(self, facts: InsolvencyFacts) -> InsolvencyGuide:
+        return insolvency_guide(facts)
+
+
+def payment_term(invoice: InvoiceFacts, on: date, found: Findings) -> PaymentTerm:
+    """L441-10 I: 30 days after delivery when nothing is agreed; else at most 60 days from the
+    invoice date, or 45 days end of month if expressly stipulated. Between professionals only."""
+    agreed = agreed_due_date(invoice)
+    if invoice.debtor_kind is DebtorKind.CONSUMER:
+        # No statutory term against a consumer: without an agreed date, payable on invoice.
+        due = agreed or invoice.issue_date
+        return PaymentTerm(
+            agreed_due=agreed,
+            legal_latest=None,
+            effective_due=due,
+            exceeded=None,
+            rule=Message.of("law.term.fr.consumer_rule"),
+            meaning=Message.of("law.term.fr.consumer_meaning", due=due),
+            sources=(L441_10,),
+        )
+    if agreed is None:
+        default_days = tables.require(FR, "default_term_days", on)
+        delivered = invoice.delivery_date or invoice.issue_date
+        due = delivered + timedelta(days=default_days.as_int)
+        found.cite(default_days.citation)
+        return PaymentTerm(
+            agreed_due=None,
+            legal_latest=due,
+            effective_due=due,
+            exceeded=False,
+            rule=Message.of("law.term.fr.default", days=default_days.as_int, start=delivered),
+            meaning=Message.of("law.term.fr.default_meaning", due=due),
+            sources=(default_days.citation,),
+        )
+    max_days = tables.require(FR, "agreed_term_max_days", on)
+    eom_days = tables.require(FR, "end_of_month_term_days", on)
+    found.cite(max_days.citation)
+    if invoice.term_kind is TermKind.END_OF_MONTH_45:
+        # Two readings are used in practice; only a date beyond both is treated as exceeding.
+        first = end_of_month(invoice.issue_date) + timedelta(days=eom_days.as_int)
+        second = end_of_month(invoice.issue_date + timedelta(days=eom_days.as_int))
+        latest = max(first, second)
+        rule = Message.of("law.term.fr.end_of_month", latest=first, other=second)
+    else:
+        latest = invoice.issue_date + timedelta(days=max_days.as_int)
+        rule = Message.of("law.term.fr.sixty_days", days=max_days.as_int, latest=latest)
+    exceeded = agreed > latest
+    meaning = (
+        Message.of("law.term.fr.exceeded", agreed=agreed, latest=latest)
+        if exceeded
+        else Message.of("law.term.fr.within", agreed=agreed, latest=latest)
+    )
+    if exceeded:
+        found.warn("law.warning.term_exceeded", agreed=agreed, latest=latest)
+    return PaymentTerm(agreed, latest, agreed, exceeded, rule, meaning, (max_days.citation,))
+
+
+def _business_interest(
+    invoice: InvoiceFacts, principal: Money, due: date, on: date, found: Findings
+) -> tuple[tuple[InterestPeriod, ...], Message]:
+    """L441-10 II: from the day after the due date, no reminder needed; the contract rate if it
+    reaches 3 x the half-year's legal rate, else ECB + 10 points, frozen per half-year."""
+    margin = tables.require(FR, "b2b_rate_margin", due)
+    multiple = tables.require(FR, "contract_rate_floor_multiple", due)
+    ecb = tables.rate_series("ecb_mro")
+    legal = tables.rate_series("fr_legal_rate", "other_cases")
+    found.cite(margin.citation, ecb.source("ECB MRO (L441-10 II)"))
+
+    def default_rate(day: date) -> RateChoice:
+        ecb_at = ecb.at(day)
+        found.rate_used(ecb_at, "ecb_mro")
+        basis = Message.of(
+            "law.basis.fr.ecb_plus", ecb=Percent(ecb_at.rate), points=str(margin.value)
+        )
+        return RateChoice(ecb_at.rate + margin.value, basis, ecb_at.provisional)
+
+    def choose(day: date) -> RateChoice:
+        if invoice.contract_rate is None:
+            return default_rate(day)
+        legal_at = legal.at(day)
+        found.rate_used(legal_at, "fr_legal_rate")
+        found.cite(legal.source("C. monét. fin. L313-2 (3 x, L441-10 II)"))
+        floor = legal_at.rate * multiple.value
+        if invoice.contract_rate >= floor:
+            basis = Message.of("law.basis.contract", rate=Percent(invoice.contract_rate))
+            return RateChoice(invoice.contract_rate, basis, legal_at.provisional)
+        # Below the floor the clause does not bind and the statutory default applies: our
+        # reading of L441-10 II, flagged [?] in the reference (A1.1 pitfall).
+        default = default_rate(day)
+        found.warn(
+            "law.warning.contract_rate_below_floor",
+            rate=Percent(invoice.contract_rate),
+            floor=Percent(floor),
+            legal=Percent(legal_at.rate),
+            period=period_message(legal_at.period),
+            applied=Percent(default.rate),
+        )
+        return RateChoice(default.rate, default.basis, default.provisional or legal_at.provisional)
+
+    periods = (
+        accrue(principal, due + ONE_DAY, on, Granularity.HALF_YEAR, choose) if on > due else ()
+    )
+    return periods, Message.of("law.interest.fr.business", start=due + ONE_DAY, on=on)
+
+
+def _consumer_interest(
+    invoice: InvoiceFacts, principal: Money, due: date, on: date, found: Findings
+) -> tuple[tuple[InterestPeriod, ...], Message]:
+    """C. civ. 1231-6 / 1344-1: legal-rate interest only from the formal demand. The creditor is
+    a professional, so the "all other cases" category of the legal rate applies (A2, A12)."""
+    found.cite(CIV_1231_6)
+    if invoice.contract_rate is not None:
+        # A rate in consumer terms faces unfair-terms and penalty-clause control (1231-5): we
+        # claim no more than the legal rate and say so.
+        found.warn("law.warning.fr.consumer_contract_rate", rate=Percent(invoice.contract_rate))
+    if invoice.demand_date is None:
+        found.warn("law.warning.fr.consumer_needs_demand")
+        return (), Message.of("law.interest.fr.consumer_no_demand")
+    anchor = max(invoice.demand_date, due)
+    legal = tables.rate_series("fr_legal_rate", "other_cases")
+    found.cite(legal.source("C. monét. fin. L313-2"))
+
+    def choose(day: date) -> RateChoice:
+        legal_at = legal.at(day)
+        found.rate_used(legal_at, "fr_legal_rate")
+        basis = Message.of("law.basis.fr.legal_rate", period=period_message(legal_at.period))
+        return RateChoice(legal_at.rate, basis, legal_at.provisional)
+
+    periods = (
+        accrue(principal, anchor + ONE_DAY, on, Granularity.HALF_YEAR, choose)
+        if on > anchor
+        else ()
+    )
+    return periods, Message.of(
+        "law.interest.fr.consumer", demand=invoice.demand_date, start=anchor + ONE_DAY, on=on
+    )
+
+
+def _indemnity(
+    invoice: InvoiceFacts, due: date, on: date, found: Findings
+) -> tuple[Money, Message]:
+    """D441-5: 40 EUR per invoice paid late by a professional debtor, from the first day late.
+    Never against a consumer: recovery fees without an enforceable title are forbidden (L111-8)."""
+    if invoice.debtor_kind is DebtorKind.CONSUMER:
+        found.cite(
+            Source(
+                "CPCE L111-8",
+                "https://www.saint-louis-recouvrement.com/indemnite-forfaitaire-recouvrement/",
+            )
+        )
+        return Money.zero(), Message.of("law.indemnity.fr.consumer")
+    fixed = tables.require(FR, "recovery_indemnity", due)
+    found.cite(fixed.citation)
+    amount = Money(fixed.value, fixed.unit)
+    if on <= due:
+        return Money.zero(), Message.of("law.indemnity.fr.not_yet", amount=amount, due=due)
+    return amount, Message.of("law.indemnity.fr.business", amount=amount)
+
+
+def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
+    """5 years between professionals (C. com. L110-4), 2 years against a consumer (C. conso.
+    L218-2). The start is debated for consumers, so we count from the invoice date, the earliest
+    plausible start, and warn well before (A5)."""
+    name = (
+        "limitation_business_years"
+        if invoice.debtor_kind is DebtorKind.BUSINESS
+        else "limitation_consumer_years"
+    )
+    years = tables.require(FR, name, on)
+    warn_months = tables.require(FR, "limitation_warning_months", on).as_int
+    last_day = add_years(invoice.issue_date, years.as_int)
+    found.cite(years.citation)
+    limitation_warnings(found, last_day, on, warn_months, years.citation)
+    return Limitation(
+        last_day=last_day,
+        starts=invoice.issue_date,
+        years=years.as_int,
+        explanation=Message.of(
+            "law.limitation.explained",
+            years=years.as_int,
+            start=invoice.issue_date,
+            last_day=last_day,
+            article=years.article,
+        ),
+        interrupted_by=(
+            Message.of("law.limitation.fr.acknowledgment"),
+            Message.of("law.limitation.fr.court_claim"),
+            Message.of("law.limitation.fr.enforcement"),
+        ),
+        not_interrupted_by=(Message.of("law.limitation.fr.demand_letter"),),
+        source=years.citation,
+    )
+
+
+def insolvency_guide(facts: InsolvencyFacts) -> InsolvencyGuide:
+    """Proof of claim within 2 months of the BODACC publication (4 outside metropolitan France,
+    R622-24); revendication of goods under retention of title within 3 months (L624-9);
+    relief from foreclosure within 6 months (L622-26). Weekend/holiday ends roll over (CPC 642),
+    but the last day we show is the unrolled one: acting by it is always safe."""
+    published = facts.published_on
+    holidays = tables.holidays(FR)
+    claim_name = (
+        "proof_of_claim_months_outside_metropole"
+        if facts.creditor_outside_metropole
+        else "proof_of_claim_months"
+    )
+    claim = tables.require(FR, claim_name, published)
+    revendication = tables.require(FR, "revendication_months", published)
+    relief = tables.require(FR, "relief_from_foreclosure_months", published)
+
+    def deadline(key: str, months: int, source: Source) -> Deadline:
+        last_day = add_months(published, months)
+        rolled = holidays.roll_forward(last_day)
+        return Deadline(
+            Message.of(key, months=months, published=published),
+            last_day,
+            source,
+            rolled if rolled != last_day else None,
+        )
+
+    return InsolvencyGuide(
+        jurisdiction=Jurisdiction.FRANCE,
+        proof_of_claim=deadline("law.insolvency.fr.proof_of_claim", claim.as_int, claim.citation),
+        revendication=deadline(
+            "law.insolvency.fr.revendication", revendication.as_int, revendication.citation
+        ),
+        other_deadlines=(deadline("law.insolvency.fr.relief", relief.as_int, relief.citation),),
+        vocabulary=tuple(
+            Message.of(f"law.vocabulary.fr.{word}")
+            for word in ("mandataire", "bodacc", "declaration", "revendication", "juge_commissaire")
+        ),
+        notes=(
+            Message.of("law.insolvency.fr.stay_of_actions"),
+            Message.of("law.insolvency.fr.no_indemnity"),
+            Message.of("law.insolvency.fr.interest_method"),
+            Message.of("law.insolvency.fr.vat_certificate"),
+        ),
+    )
