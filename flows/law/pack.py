@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from flows.law.belgium import BelgiumPack
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.france import FrancePack
+from flows.law.quebec import QuebecPack
 from flows.law.rights import InsolvencyGuide, Rights
 from flows.remedy import Jurisdiction
 
@@ -32,6 +34,8 @@ class JurisdictionPack(Protocol):
 def pack_for(jurisdiction: Jurisdiction) -> JurisdictionPack:
     packs: dict[Jurisdiction, JurisdictionPack] = {
         Jurisdiction.FRANCE: FrancePack(),
+        Jurisdiction.BELGIUM: BelgiumPack(),
+        Jurisdiction.QUEBEC: QuebecPack(),
     }
     return packs[Jurisdiction(jurisdiction)]
 

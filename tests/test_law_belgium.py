@@ -1,0 +1,155 @@
+"""Belgium: B2B late interest (law of 2 August 2002) and Book XIX consumer rules, enforced."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from flows.law import DemandChannel, RouteKind, TermKind
+from flows.law.belgium_consumer import damages_cap, first_chargeable_day
+from flows.remedy import DebtorKind, Jurisdiction
+from tests.law_cases import d, period_table, rights, warning_keys
+
+BE = Jurisdiction.BELGIUM
+CONSUMER = DebtorKind.CONSUMER
+
+
+def test_b2b_interest_runs_automatically_at_the_half_year_rate_plus_40_euros() -> None:
+    # Due 14 Feb 2025. 15 Feb -> 30 Jun 2025 = 14+31+30+31+30 = 136 days at 11.5 %:
+    # 10000 x 0.115 x 136/365 = 428.493 -> 428.49; 1 Jul -> 15 Sep = 77 days at 10.5 %:
+    # 10000 x 0.105 x 77/365 = 221.507 -> 221.51. Interest 650.00, + 40 indemnity.
+    r = rights(BE, "10000", "2025-01-15", "2025-02-14", "2025-09-15")
+    assert period_table(r) == [
+        ("2025-02-15", "2025-06-30", 136, "11.5", "428.49"),
+        ("2025-07-01", "2025-09-15", 77, "10.5", "221.51"),
+    ]
+    assert r.interest.amount == Decimal("650.00")
+    assert r.indemnity.amount == Decimal("40.00")
+    assert r.total.amount == Decimal("10690.00")
+
+
+def test_b2b_term_over_60_days_is_deemed_unwritten_and_30_days_apply() -> None:
+    # 90 days agreed from 15 Jan 2025 (due 15 Apr) > 60-day ceiling (16 Mar): the clause is
+    # unwritten, the debt was due 30 days after the invoice (14 Feb), same figures as above.
+    r = rights(
+        BE, "10000", "2025-01-15", None, "2025-09-15", term_kind=TermKind.DAYS, payment_term_days=90
+    )
+    assert r.payment_term.exceeded is True
+    assert r.payment_term.effective_due == d("2025-02-14")
+    assert r.interest.amount == Decimal("650.00")
+    assert "law.warning.be.term_unwritten" in warning_keys(r)
+
+
+def test_b2b_routes_include_the_huissier_procedure_for_uncontested_debts() -> None:
+    r = rights(BE, "10000", "2025-01-15", "2025-02-14", "2025-09-15")
+    assert r.route(RouteKind.UNCONTESTED_DEBT).available is True
+    assert r.route(RouteKind.UNCONTESTED_DEBT).lawyer_required is True
+    assert r.route(RouteKind.SUMMONS).court.key == "law.court.be.enterprise"
+
+
+@pytest.mark.parametrize(
+    ("sent", "channel", "first"),
+    [
+        # Posted Thu 3 Apr 2025: working days Fri 4, Mon 7, Tue 8 -> 14 days from 8 Apr
+        # (8..21 Apr), so charges only from 22 Apr.
+        ("2025-04-03", DemandChannel.POST, "2025-04-22"),
+        # E-mail: the 14 days start the next day (4..17 Apr), charges from 18 Apr.
+        ("2025-04-03", DemandChannel.EMAIL, "2025-04-18"),
+        # Posted Thu 17 Apr 2025: Fri 18, (Easter Monday 21 off), Tue 22, Wed 23 -> 23 Apr..6 May.
+        ("2025-04-17", DemandChannel.POST, "2025-05-07"),
+    ],
+)
+def test_consumer_can_be_charged_only_after_the_14_days_following_the_free_reminder(
+    sent: str, channel: DemandChannel, first: str
+) -> None:
+    assert first_chargeable_day(d(sent), channel, d(sent)) == d(first)
+
+
+def test_consumer_owes_nothing_while_the_reminder_period_runs() -> None:
+    r = rights(
+        BE,
+        "400",
+        "2025-03-01",
+        "2025-03-31",
+        "2025-04-21",
+        debtor_kind=CONSUMER,
+        demand_date="2025-04-03",
+        contract_damages="80",
+    )
+    assert r.interest.amount == 0
+    assert r.indemnity.amount == 0
+    assert "law.warning.be.grace_running" in warning_keys(r)
+
+
+def test_consumer_owes_nothing_without_a_first_reminder() -> None:
+    r = rights(BE, "400", "2025-03-01", "2025-03-31", "2025-09-30", debtor_kind=CONSUMER)
+    assert r.total.amount == Decimal("400")
+    assert "law.warning.be.first_reminder_needed" in warning_keys(r)
+
+
+def test_consumer_damages_are_capped_and_interest_starts_after_the_period() -> None:
+    # Reminder posted 3 Apr 2025 -> chargeable from 22 Apr. 22 Apr -> 30 Jun = 9+31+30 = 70 days
+    # at the 2025 legal rate 4.5 %: 400 x 0.045 x 70/365 = 3.452 -> 3.45.
+    # Cap for 400: 30 + 10 % x (400 - 150) = 55; the clause's 80 is cut to 55.
+    r = rights(
+        BE,
+        "400",
+        "2025-03-01",
+        "2025-03-31",
+        "2025-06-30",
+        debtor_kind=CONSUMER,
+        demand_date="2025-04-03",
+        contract_damages="80",
+    )
+    assert period_table(r) == [("2025-04-22", "2025-06-30", 70, "4.5", "3.45")]
+    assert r.indemnity.amount == Decimal("55.00")
+    assert r.total.amount == Decimal("458.45")
+    assert "law.warning.be.damages_capped" in warning_keys(r)
+
+
+def test_consumer_contract_rate_above_the_b2b_rate_is_void() -> None:
+    r = rights(
+        BE,
+        "400",
+        "2025-03-01",
+        "2025-03-31",
+        "2025-06-30",
+        debtor_kind=CONSUMER,
+        demand_date="2025-04-03",
+        contract_rate="12",
+    )
+    assert [p.annual_rate for p in r.interest_periods] == [Decimal("4.5")]
+    assert "law.warning.be.consumer_rate_above_cap" in warning_keys(r)
+
+
+@pytest.mark.parametrize(
+    ("debt", "cap"),
+    [
+        ("100", "20.00"),
+        ("150", "20.00"),
+        ("400", "55.00"),
+        ("500", "65.00"),
+        ("1000", "90.00"),
+        ("50000", "2000.00"),
+    ],
+)
+def test_book_xix_damages_cap_matches_the_reference_examples(debt: str, cap: str) -> None:
+    assert damages_cap(Decimal(debt)) == Decimal(cap)
+
+
+def test_consumer_goods_claim_has_the_one_year_limitation() -> None:
+    from flows.law import Supply
+
+    r = rights(
+        BE,
+        "400",
+        "2025-03-01",
+        "2025-03-31",
+        "2025-06-30",
+        debtor_kind=CONSUMER,
+        supply=Supply.GOODS,
+    )
+    assert r.limitation_date == d("2026-03-01")
+    assert r.route(RouteKind.SUMMONS).court.key == "law.court.be.peace"
+    assert r.route(RouteKind.UNCONTESTED_DEBT).available is False
