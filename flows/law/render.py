@@ -1,0 +1,215 @@
+"""Turn the engine's answers into readable text in French or English.
+
+Every sentence comes from ``templates/<lang>/law.toml`` through ``t()``; this module only formats
+parameters for the locale (amounts with their currency, long dates, rates) and lays the
+sections out. The chat and the calculator both call ``render_rights`` so they show the same
+figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from flows.i18n import normalize_language, t
+from flows.law.messages import Condition, Message, ParamValue, Percent
+from flows.law.remedies import Advice
+from flows.law.rights import CourtRoute, InsolvencyGuide, Rights
+from flows.money import Money
+from flows.remedy import Jurisdiction
+
+LOCALES = {
+    ("fr", Jurisdiction.FRANCE): "fr_FR",
+    ("fr", Jurisdiction.BELGIUM): "fr_BE",
+    ("fr", Jurisdiction.QUEBEC): "fr_CA",
+    ("en", Jurisdiction.FRANCE): "en_IE",
+    ("en", Jurisdiction.BELGIUM): "en_IE",
+    ("en", Jurisdiction.QUEBEC): "en_CA",
+}
+MARKS = {True: "✓", False: "✗", None: "?"}
+
+
+class Renderer:
+    """Renders messages in one language, with the number and date formats of one jurisdiction."""
+
+    def __init__(self, lang: str, jurisdiction: Jurisdiction = Jurisdiction.FRANCE) -> None:
+        self.lang = normalize_language(lang)
+        self.locale = LOCALES[(self.lang, Jurisdiction(jurisdiction))]
+
+    def __call__(self, message: Message) -> str:
+        params = {name: self.value(value) for name, value in message.params}
+        return t(self.lang, message.key, **params)
+
+    def value(self, value: ParamValue) -> str:
+        if isinstance(value, Message):
+            return self(value)
+        if isinstance(value, Money):
+            return format_currency(value.amount, value.currency, locale=self.locale)
+        if isinstance(value, Percent):
+            number = format_decimal(value.value, format="#,##0.00##", locale=self.locale)
+            return t(self.lang, "law.format.percent", number=number)
+        if isinstance(value, date):
+            text = format_date(value, format="long", locale=self.locale)
+            # French writes the first day of a month as an ordinal: "1er juillet".
+            return "1er" + text[1:] if self.lang == "fr" and value.day == 1 else text
+        if isinstance(value, Decimal):
+            return format_decimal(value, locale=self.locale)
+        return str(value)
+
+    def condition(self, condition: Condition) -> str:
+        return f"{MARKS[condition.met]} {self(condition.text)}"
+
+
+def render_rights(rights: Rights, lang: str) -> str:
+    """The rights for one invoice as a plain-text message (Telegram-safe, no markup)."""
+    say = Renderer(lang, rights.jurisdiction)
+    v = say.value
+    title = "law.render.title_numbered" if rights.number else "law.render.title"
+    lines = [
+        t(say.lang, title, number=rights.number, on=v(rights.computed_on)),
+        t(say.lang, "law.render.principal", amount=v(rights.principal)),
+        t(
+            say.lang,
+            "law.render.interest",
+            amount=v(rights.interest),
+            per_day=v(rights.interest_per_day),
+        ),
+    ]
+    for period in rights.interest_periods:
+        key = "law.render.period_provisional" if period.provisional else "law.render.period"
+        lines.append(
+            t(
+                say.lang,
+                key,
+                start=v(period.start),
+                end=v(period.end),
+                days=str(period.days),
+                rate=v(Percent(period.annual_rate)),
+                basis=say(period.basis),
+                amount=v(period.amount),
+            )
+        )
+    lines += [
+        "  " + say(rights.interest_explanation),
+        "  " + t(say.lang, "law.render.day_count"),
+        t(
+            say.lang,
+            "law.render.indemnity",
+            amount=v(rights.indemnity),
+            why=say(rights.indemnity_explanation),
+        ),
+        t(say.lang, "law.render.total", amount=v(rights.total)),
+        "",
+        t(say.lang, "law.render.payment_term"),
+        "  " + say(rights.payment_term.rule),
+        "  " + say(rights.payment_term.meaning),
+        "",
+        t(say.lang, "law.render.limitation", last_day=v(rights.limitation_date)),
+        "  " + say(rights.limitation.explanation),
+        "  "
+        + t(
+            say.lang,
+            "law.render.interrupts",
+            items="; ".join(map(say, rights.limitation.interrupted_by)),
+        ),
+        "  "
+        + t(
+            say.lang,
+            "law.render.does_not_interrupt",
+            items="; ".join(map(say, rights.limitation.not_interrupted_by)),
+        ),
+        "",
+        t(say.lang, "law.render.routes"),
+    ]
+    for route in rights.routes:
+        lines += _route_lines(say, route)
+    if rights.warnings:
+        lines += ["", t(say.lang, "law.render.warnings")]
+        lines += [f"  ⚠ {say(warning)}" for warning in rights.warnings]
+    if rights.notes:
+        lines += ["", t(say.lang, "law.render.notes")]
+        lines += [f"  • {say(note)}" for note in rights.notes]
+    lines += ["", t(say.lang, "law.render.sources", items="; ".join(_citations(say, rights)))]
+    lines.append(t(say.lang, "law.render.disclaimer"))
+    return "\n".join(lines)
+
+
+def _route_lines(say: Renderer, route: CourtRoute) -> list[str]:
+    status = {
+        True: "law.render.route_open",
+        False: "law.render.route_closed",
+        None: "law.render.route_check",
+    }
+    lines = [
+        "  • "
+        + t(
+            say.lang,
+            status[route.available],
+            name=t(say.lang, f"law.route.{route.kind}.name"),
+            court=say(route.court),
+        )
+    ]
+    lines += [f"      {say.condition(condition)}" for condition in route.conditions]
+    if route.lawyer_required is not None:
+        key = "law.render.lawyer_yes" if route.lawyer_required else "law.render.lawyer_no"
+        lines.append("      " + t(say.lang, key))
+    lines += [f"      {say(note)}" for note in route.notes]
+    return lines
+
+
+def _citations(say: Renderer, rights: Rights) -> list[str]:
+    return [
+        source.article
+        if source.verified
+        else t(say.lang, "law.render.unverified", article=source.article)
+        for source in rights.sources
+    ]
+
+
+def render_insolvency(guide: InsolvencyGuide, lang: str) -> str:
+    say = Renderer(lang, guide.jurisdiction)
+    lines = [t(say.lang, "law.render.insolvency_title")]
+    deadlines = [guide.proof_of_claim]
+    if guide.revendication is not None:
+        deadlines.append(guide.revendication)
+    deadlines += list(guide.other_deadlines)
+    for deadline in deadlines:
+        when = (
+            say.value(deadline.last_day)
+            if deadline.last_day
+            else t(say.lang, "law.render.no_fixed_date")
+        )
+        lines.append(f"  • {when} — {say(deadline.what)} ({deadline.source.article})")
+        if deadline.extended_to is not None:
+            lines.append(
+                "    " + t(say.lang, "law.render.extended_to", day=say.value(deadline.extended_to))
+            )
+    lines += [f"  • {say(note)}" for note in guide.notes]
+    lines.append(t(say.lang, "law.render.vocabulary", items="; ".join(map(say, guide.vocabulary))))
+    return "\n".join(lines)
+
+
+def render_advice(advice: Advice, lang: str) -> str:
+    """The recommended remedies with their reasons, the ruled-out ones, and the comparison."""
+    say = Renderer(lang, advice.rights.jurisdiction)
+    lines = [t(say.lang, "law.render.advice_title")]
+    for rank, pick in enumerate(advice.recommended, start=1):
+        name = t(say.lang, f"law.remedy.{pick.remedy}.name")
+        lines.append(f"  {rank}. {name} — {say(pick.reason)}")
+    if advice.ruled_out:
+        lines += ["", t(say.lang, "law.render.ruled_out")]
+        for out in advice.ruled_out:
+            lines.append(f"  ✗ {t(say.lang, f'law.remedy.{out.remedy}.name')} — {say(out.reason)}")
+    lines += ["", t(say.lang, "law.render.comparison")]
+    for profile in advice.comparison:
+        lines += [
+            f"  • {t(say.lang, f'law.remedy.{profile.remedy}.name')}",
+            "      " + t(say.lang, "law.render.cost", text=say(profile.cost)),
+            "      " + t(say.lang, "law.render.delay", text=say(profile.delay)),
+            "      " + t(say.lang, "law.render.recovers", text=say(profile.recovers)),
+        ]
+        lines += [f"      {say.condition(c)}" for c in profile.prerequisites]
+    return "\n".join(lines)
