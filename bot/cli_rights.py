@@ -1,0 +1,190 @@
+"""``python -m bot rights``: the rights for one invoice, as text or JSON.
+
+    python -m bot rights --country fr --debtor business --amount 2400 \\
+        --issued 2025-04-15 --due 2025-05-15 --on 2025-09-30 [--contract-rate 12] [--json]
+
+A user mistake (bad date, bad amount, contradictory facts) gets one line on stderr and a
+non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+from flows.law import InvalidFacts, InvoiceFacts, pack_for
+from flows.law.facts import DemandChannel, Supply, TermKind
+from flows.law.render import render_rights
+from flows.law.serialize import rights_to_json
+from flows.remedy import DebtorKind, Jurisdiction
+
+EXIT_USAGE = 2  # argparse's convention for bad arguments
+EXIT_FACTS = 1  # arguments well-formed but the facts contradict each other
+SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class UsageError(Exception):
+    """A bad command-line argument, reported as one line."""
+
+
+class AmountError(ValueError):
+    """Text that is not an amount, or one that could be read two ways (``1,200``)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def parse_amount(text: str) -> Decimal:
+    """``2400``, ``2400.50``, ``1 200,50``, ``1,200.50`` → Decimal; ``1,200`` is ambiguous."""
+    cleaned = SPACES.sub("", text).removesuffix("€").removesuffix("$")
+    separators = [ch for ch in cleaned if ch in ",."]
+    if separators:
+        decimal_sep = separators[-1]
+        whole, _, cents = cleaned.rpartition(decimal_sep)
+        thousands = "," if decimal_sep == "." else "."
+        single_kind = len(set(separators)) == 1
+        if single_kind and (len(separators) > 1 or len(cents) == 3):
+            # "1,200" or "1.200.000": only thousands separators, or ambiguous.
+            if len(separators) == 1:
+                raise AmountError(f"ambiguous amount {text!r}: write 1200 or 1200.00")
+            whole, cents, thousands = cleaned, "", decimal_sep
+        if len(cents) > 2 or (cents == "" and not single_kind):
+            raise AmountError(f"amount {text!r} has more than two decimals")
+        groups = whole.split(thousands)
+        if len(groups) > 1 and any(len(g) != 3 for g in groups[1:]):
+            raise AmountError(f"amount {text!r} has misplaced thousands separators")
+        cleaned = "".join(groups) + ("." + cents if cents else "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise AmountError(f"not an amount: {text!r}") from None
+    if not amount.is_finite() or amount <= 0:
+        raise AmountError(f"the amount must be positive: {text!r}")
+    return amount
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return parse_amount(text)
+    except AmountError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _paid(text: str) -> Decimal:
+    return Decimal(0) if text.strip() in {"0", "0.00", "0,00"} else _amount(text)
+
+
+def _rate(text: str) -> Decimal:
+    try:
+        rate = Decimal(SPACES.sub("", text).removesuffix("%").replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a rate: {text!r} (e.g. 12 or 12.5)") from None
+    if not rate.is_finite() or not 0 <= rate <= 100:
+        raise argparse.ArgumentTypeError(f"a yearly rate between 0 and 100 is expected: {text!r}")
+    return rate
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    return int(text)
+
+
+def today() -> date:
+    """Today where the bot runs its calendar (IMPAYES_TZ, Europe/Paris by default)."""
+    return datetime.now(ZoneInfo(os.environ.get("IMPAYES_TZ", "Europe/Paris"))).date()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m bot rights",
+        description="Late interest, fixed indemnity, payment-term check, limitation date and "
+        "court routes for one unpaid invoice.",
+    )
+    add = parser.add_argument
+    add("--country", required=True, choices=[j.value for j in Jurisdiction])
+    add("--debtor", required=True, choices=[k.value for k in DebtorKind])
+    add("--amount", required=True, type=_amount, help="invoice total incl. tax: 2400, 1 200,50")
+    add("--issued", required=True, type=_date, help="invoice date, YYYY-MM-DD")
+    add("--due", type=_date, help="due date shown on the invoice")
+    add("--term-days", type=_count, help="agreed term in days from the invoice date")
+    add("--term-kind", choices=[k.value for k in TermKind], help="default: days if --term-days")
+    add("--supply", choices=[s.value for s in Supply], default=Supply.SERVICES.value)
+    add("--delivered", type=_date, help="delivery / performance date (default term: 30 days)")
+    add("--contract-rate", type=_rate, help="agreed yearly late rate in percent, e.g. 12")
+    add("--paid", type=_paid, default=Decimal(0), help="amount already paid")
+    add("--demand", type=_date, help="formal demand sent on (BE consumer: first reminder)")
+    add("--demand-channel", choices=[c.value for c in DemandChannel], default="post")
+    add("--demand-delay", type=_count, help="QC: days given in the formal demand")
+    add("--employees", type=_count, help="QC small claims: your employees in the last 12 months")
+    add("--contract-damages", type=_amount, help="BE consumer: damages your terms provide")
+    add("--number", default="", help="invoice number")
+    add("--currency", help="default: EUR (fr, be), CAD (qc)")
+    add("--on", type=_date, help="computation date (default: today)")
+    add("--lang", choices=["fr", "en"], default="fr")
+    add("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def facts_from(args: argparse.Namespace, currency: str) -> InvoiceFacts:
+    term_kind = args.term_kind or (TermKind.DAYS.value if args.term_days is not None else "none")
+    return InvoiceFacts(
+        amount=args.amount,
+        issue_date=args.issued,
+        debtor_kind=DebtorKind(args.debtor),
+        currency=args.currency or currency,
+        due_date=args.due,
+        payment_term_days=args.term_days,
+        term_kind=TermKind(term_kind),
+        supply=Supply(args.supply),
+        delivery_date=args.delivered,
+        contract_rate=args.contract_rate,
+        demand_date=args.demand,
+        demand_channel=DemandChannel(args.demand_channel),
+        paid=args.paid,
+        number=args.number,
+        demand_delay_days=args.demand_delay,
+        creditor_employees=args.employees,
+        contract_damages=args.contract_damages,
+    )
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(f"rights: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    pack = pack_for(Jurisdiction(args.country))
+    try:
+        rights = pack.rights(facts_from(args, pack.currency), args.on or today())
+    except InvalidFacts as exc:
+        print(f"rights: error: {exc}", file=sys.stderr)
+        return EXIT_FACTS
+    if args.json:
+        output = json.dumps(rights_to_json(rights, args.lang), ensure_ascii=False, indent=2)
+    else:
+        output = render_rights(rights, args.lang)
+    try:
+        print(output)
+    except BrokenPipeError:  # piped into `head`: not an error worth a traceback
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+    return 0
