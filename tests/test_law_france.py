@@ -253,3 +253,8 @@ def test_contradictory_facts_are_refused_with_a_clear_error(change: dict[str, st
 def test_invoice_in_another_currency_is_refused() -> None:
     with pytest.raises(InvalidFacts, match="EUR"):
         rights(FR, "100", "2025-01-01", None, "2025-03-01", currency="USD")
+
+
+def test_computation_date_before_the_invoice_is_refused() -> None:
+    with pytest.raises(InvalidFacts, match="before the invoice date"):
+        rights(FR, "100", "2025-01-01", None, "2024-12-31")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flows.law import tables
 from flows.law.belgium_consumer import consumer_charges
-from flows.law.common import Findings, agreed_due_date, check_currency, limitation_warnings
+from flows.law.common import Findings, agreed_due_date, check_facts, limitation_warnings
 from flows.law.dates import add_months, add_years
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, Supply
 from flows.law.interest import RateChoice, accrue, per_day
@@ -45,7 +45,7 @@ class BelgiumPack:
     currency = "EUR"
 
     def rights(self, invoice: InvoiceFacts, on: date) -> Rights:
-        check_currency(invoice, self.currency)
+        check_facts(invoice, self.currency, on)
         found = Findings()
         principal = Money(invoice.principal, self.currency)
         if invoice.debtor_kind is DebtorKind.BUSINESS:

@@ -75,7 +75,10 @@ def agreed_due_date(invoice: InvoiceFacts) -> date | None:
     return None
 
 
-def check_currency(invoice: InvoiceFacts, currency: str) -> None:
+def check_facts(invoice: InvoiceFacts, currency: str, on: date) -> None:
+    """What no pack can compute with: a date before the invoice, amounts in another currency."""
+    if on < invoice.issue_date:
+        raise InvalidFacts("the computation date is before the invoice date")
     if invoice.currency != currency:
         raise InvalidFacts(
             f"this jurisdiction's thresholds are in {currency}; "

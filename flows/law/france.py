@@ -9,7 +9,7 @@ from flows.law import tables
 from flows.law.common import (
     Findings,
     agreed_due_date,
-    check_currency,
+    check_facts,
     limitation_warnings,
     period_message,
 )
@@ -43,7 +43,7 @@ class FrancePack:
     currency = "EUR"
 
     def rights(self, invoice: InvoiceFacts, on: date) -> Rights:
-        check_currency(invoice, self.currency)
+        check_facts(invoice, self.currency, on)
         found = Findings()
         principal = Money(invoice.principal, self.currency)
         term = payment_term(invoice, on, found)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flows.law import tables
-from flows.law.common import Findings, agreed_due_date, check_currency, limitation_warnings
+from flows.law.common import Findings, agreed_due_date, check_facts, limitation_warnings
 from flows.law.dates import add_years
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.interest import RateChoice, accrue, per_day
@@ -45,7 +45,7 @@ class QuebecPack:
     currency = "CAD"
 
     def rights(self, invoice: InvoiceFacts, on: date) -> Rights:
-        check_currency(invoice, self.currency)
+        check_facts(invoice, self.currency, on)
         found = Findings()
         principal = Money(invoice.principal, self.currency)
         agreed = agreed_due_date(invoice)
