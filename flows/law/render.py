@@ -1,9 +1,8 @@
 """Turn the engine's answers into readable text in French or English.
 
-Every sentence comes from ``templates/<lang>/law.toml`` through ``t()``; this module only formats
-parameters for the locale (amounts with their currency, long dates, rates) and lays the
-sections out. The chat and the calculator both call ``render_rights`` so they show the same
-figures.
+Every sentence comes from ``templates/<lang>/law.toml`` through ``t()``; amounts and dates are
+formatted by ``flows.formatting`` like the rest of the chat; this module lays the sections out.
+The chat and the calculator both call ``render_rights``, so they show the same figures.
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
+from flows import formatting
 from flows.i18n import normalize_language, t
 from flows.law.messages import Condition, Message, ParamValue, Percent
 from flows.law.remedies import Advice
@@ -21,14 +20,6 @@ from flows.law.rights import CourtRoute, InsolvencyGuide, Rights
 from flows.money import Money
 from flows.remedy import Jurisdiction
 
-LOCALES = {
-    ("fr", Jurisdiction.FRANCE): "fr_FR",
-    ("fr", Jurisdiction.BELGIUM): "fr_BE",
-    ("fr", Jurisdiction.QUEBEC): "fr_CA",
-    ("en", Jurisdiction.FRANCE): "en_IE",
-    ("en", Jurisdiction.BELGIUM): "en_IE",
-    ("en", Jurisdiction.QUEBEC): "en_CA",
-}
 MARKS = {True: "✓", False: "✗", None: "?"}
 
 
@@ -37,7 +28,8 @@ class Renderer:
 
     def __init__(self, lang: str, jurisdiction: Jurisdiction = Jurisdiction.FRANCE) -> None:
         self.lang = normalize_language(lang)
-        self.locale = LOCALES[(self.lang, Jurisdiction(jurisdiction))]
+        self.jurisdiction = str(jurisdiction)
+        self.locale = formatting.locale_for(self.lang, self.jurisdiction)
 
     def __call__(self, message: Message) -> str:
         params = {name: self.value(value) for name, value in message.params}
@@ -47,14 +39,13 @@ class Renderer:
         if isinstance(value, Message):
             return self(value)
         if isinstance(value, Money):
-            return format_currency(value.amount, value.currency, locale=self.locale)
+            return formatting.money(value, self.lang, self.jurisdiction)
         if isinstance(value, Percent):
+            # Not formatting.percent: a contract rate of 12.125 % must not show as 12.13 %.
             number = format_decimal(value.value, format="#,##0.00##", locale=self.locale)
             return t(self.lang, "law.format.percent", number=number)
         if isinstance(value, date):
-            text = format_date(value, format="long", locale=self.locale)
-            # French writes the first day of a month as an ordinal: "1er juillet".
-            return "1er" + text[1:] if self.lang == "fr" and value.day == 1 else text
+            return formatting.day(value, self.lang, self.jurisdiction)
         if isinstance(value, Decimal):
             return format_decimal(value, locale=self.locale)
         return str(value)
