@@ -19,10 +19,12 @@ from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from flows.i18n import t
 from flows.law import InvalidFacts, InvoiceFacts, pack_for
 from flows.law.facts import DemandChannel, Supply, TermKind
 from flows.law.render import render_rights
 from flows.law.serialize import rights_to_json
+from flows.parsing import ParseError, parse_amount
 from flows.remedy import DebtorKind, Jurisdiction
 
 EXIT_USAGE = 2  # argparse's convention for bad arguments
@@ -34,49 +36,17 @@ class UsageError(Exception):
     """A bad command-line argument, reported as one line."""
 
 
-class AmountError(ValueError):
-    """Text that is not an amount, or one that could be read two ways (``1,200``)."""
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 
-def parse_amount(text: str) -> Decimal:
-    """``2400``, ``2400.50``, ``1 200,50``, ``1,200.50`` → Decimal; ``1,200`` is ambiguous."""
-    cleaned = SPACES.sub("", text).removesuffix("€").removesuffix("$")
-    separators = [ch for ch in cleaned if ch in ",."]
-    if separators:
-        decimal_sep = separators[-1]
-        whole, _, cents = cleaned.rpartition(decimal_sep)
-        thousands = "," if decimal_sep == "." else "."
-        single_kind = len(set(separators)) == 1
-        if single_kind and (len(separators) > 1 or len(cents) == 3):
-            # "1,200" or "1.200.000": only thousands separators, or ambiguous.
-            if len(separators) == 1:
-                raise AmountError(f"ambiguous amount {text!r}: write 1200 or 1200.00")
-            whole, cents, thousands = cleaned, "", decimal_sep
-        if len(cents) > 2 or (cents == "" and not single_kind):
-            raise AmountError(f"amount {text!r} has more than two decimals")
-        groups = whole.split(thousands)
-        if len(groups) > 1 and any(len(g) != 3 for g in groups[1:]):
-            raise AmountError(f"amount {text!r} has misplaced thousands separators")
-        cleaned = "".join(groups) + ("." + cents if cents else "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise AmountError(f"not an amount: {text!r}") from None
-    if not amount.is_finite() or amount <= 0:
-        raise AmountError(f"the amount must be positive: {text!r}")
-    return amount
-
-
 def _amount(text: str) -> Decimal:
+    """Read the way the chat reads amounts (flows.parsing): ``2400``, ``1 200,50``, ``1,200.50``."""
     try:
-        return parse_amount(text)
-    except AmountError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        return parse_amount(text).amount
+    except ParseError as exc:
+        raise argparse.ArgumentTypeError(f"{t('en', exc.key, **exc.params)} ({text!r})") from None
 
 
 def _paid(text: str) -> Decimal:
