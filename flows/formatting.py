@@ -12,7 +12,7 @@ from flows.money import Money
 
 _LOCALES = {
     ("fr", "fr"): "fr_FR", ("fr", "be"): "fr_BE", ("fr", "qc"): "fr_CA",
-    ("en", "fr"): "en_IE", ("en", "be"): "en_BE", ("en", "qc"): "en_CA",
+    ("en", "fr"): "en_IE", ("en", "be"): "en_IE", ("en", "qc"): "en_CA",
 }
 
 

@@ -22,6 +22,7 @@ from flows.model import Account, Case
 from flows.money import Money
 from flows.parsing import ParseError
 from flows.questions import BY_KEY, QUESTIONS, Kind, Question, choice_value, parse_answer
+from flows.rights import comparison_message, recommendation_messages, rights_messages
 
 STAGES = (
     "start", "facts", "rights", "evidence", "remedy", "details", "review", "documents",
@@ -42,6 +43,7 @@ MACHINE = Machine(model=None, states=list(STAGES), transitions=TRANSITIONS, init
                   auto_transitions=False)
 
 BACK = "__back"
+COMPARE = "compare"
 KEEP = "__keep"
 EDIT_PICK = Question("edit_pick", "review", Kind.CHOICE)
 MAX_MESSAGE = 4096
@@ -99,6 +101,9 @@ def _press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
         return reply
     if question is EDIT_PICK:
         return _pick_to_edit(account, case, event.value, now)
+    if question.key == "remedy" and event.value == COMPARE:
+        return Reply(messages=[comparison_message(case, lang, now.date())],
+                     prompt=_prompt(account, case, question), changed=False)
     options = question.options(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
     if event.value not in options:
         return Reply(notice=t(lang, "notice.stale"), changed=False)
@@ -265,7 +270,7 @@ def _label(question: Question, code: str, lang: str) -> str:
     if question.kind is Kind.YESNO:
         return t(lang, f"choice.{code}")
     if question.key == "remedy":
-        return t(lang, f"remedy.{code}")
+        return t(lang, "choice.remedy_compare") if code == COMPARE else t(lang, f"remedy.{code}")
     if question is EDIT_PICK:
         return t(lang, f"label.{code}")
     return t(lang, f"choice.{question.key}.{code}")
@@ -280,6 +285,7 @@ def _options_with_labels(question: Question, case: Case, lang: str) -> list[tupl
     labels = [(c, _label(question, c, lang)) for c in codes]
     if question.key == "remedy" and labels:
         labels[0] = (labels[0][0], "⭐ " + labels[0][1])
+        labels.append((COMPARE, t(lang, "choice.remedy_compare")))
     return labels
 
 
@@ -334,13 +340,9 @@ def display(case: Case, key: str, lang: str) -> str:
 def _intro(account: Account, case: Case, question: Question, now: datetime) -> list[str]:
     lang = account.lang
     if question.key == "rights_ack":
-        from flows.rights import rights_message
-
-        return [rights_message(case, lang, now.date())]
+        return rights_messages(case, lang, now.date())
     if question.key == "remedy":
-        from flows.rights import recommendation_message
-
-        return [recommendation_message(case, lang, now.date())]
+        return recommendation_messages(case, lang, now.date())
     if question.key == "review":
         return [review_message(case, lang)]
     return []

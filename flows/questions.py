@@ -122,6 +122,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
     Question("contract_rate", "facts", Kind.RATE, ("none",), typed_too=True, when=business_debtor),
     Question("reminders_sent", "facts", Kind.CHOICE, ("0", "1", "2", "3")),
+    # Quebec small claims are open to enterprises of at most 10 employees (C.p.c. 536).
+    Question("employees", "facts", Kind.CHOICE, ("up_to_10", "over_10"),
+             when=lambda c: c.jurisdiction == "qc"),
     # rights: the figures are shown, the user acknowledges
     Question("rights_ack", "rights", Kind.ACK, ("continue",)),
     # evidence: what the user holds

@@ -1,27 +1,23 @@
-"""Which remedy to suggest first for a case, from the facts the user gave."""
+"""Which remedy to offer first: the order the legal engine recommended for this case."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flows.model import Case
 from flows.remedy import Remedy
 
 
-def ranked_remedies(case: Case) -> list[Remedy]:
-    """Every remedy, the most fitting first."""
-    order: list[Remedy] = []
-    if case.flag("insolvency"):
-        order.append(Remedy.INSOLVENCY_CLAIM)
-        if case.flag("rot_goods"):
-            order.append(Remedy.RETENTION_OF_TITLE)
-    else:
-        if case.flag("rot_goods"):
-            order.append(Remedy.RETENTION_OF_TITLE)
-        if case.text("reminders_sent", "0") == "0" and not case.flag("disputed"):
-            order.append(Remedy.FRIENDLY_REMINDER)
-        order.append(Remedy.FORMAL_DEMAND)
-        if case.flag("services_running"):
-            order.append(Remedy.SUSPENSION)
-        if case.flag("debtor_responsive"):
-            order.append(Remedy.PAYMENT_PLAN)
-    order += [r for r in Remedy if r not in order]
-    return order
+def ranked_remedies(case: Case, today: date | None = None) -> list[Remedy]:
+    """Every remedy, the most fitting first (as last shown to the user, else computed now)."""
+    ranking = case.extra.get("ranking")
+    if not ranking:
+        from flows.case_law import advice_for  # the engine is only needed when nothing is cached
+
+        advice = advice_for(case, today or date.today())
+        ranking = ([r.remedy.value for r in advice.recommended]
+                   + [r.remedy.value for r in advice.ruled_out]) if advice else []
+    order = [Remedy(code) for code in ranking if code in Remedy._value2member_map_]
+    tried = set(case.extra.get("tried", []))
+    order = [r for r in order if r.value not in tried] + [r for r in order if r.value in tried]
+    return order + [r for r in Remedy if r not in order]

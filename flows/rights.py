@@ -1,29 +1,68 @@
-"""The "your rights" and "what to do" messages of the journey."""
+"""The "your rights" and "what to do" messages of the journey, from the legal engine."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flows import formatting
+from flows.case_law import advice_for, rights_for
 from flows.i18n import t
+from flows.law.remedies import Advice
+from flows.law.render import Renderer, render_insolvency, render_rights
 from flows.model import Case
-from flows.recommend import ranked_remedies
+from flows.money import Money
 
 
-def rights_message(case: Case, lang: str, today: date) -> str:
-    lines = [t(lang, "rights.title")]
-    lines.append(t(lang, "rights.balance",
-                   balance=formatting.money(case.total_balance(), lang, case.jurisdiction)))
-    due = case.day("due_date")
-    if due is not None:
-        late = (today - due).days
-        if late > 0:
-            lines.append(t(lang, "rights.late", days=late, due=formatting.day(due, lang)))
-        else:
-            lines.append(t(lang, "rights.not_yet_due", due=formatting.day(due, lang)))
+def rights_messages(case: Case, lang: str, today: date) -> list[str]:
+    """One message per invoice (figures, articles), then the case total when there are several."""
+    all_rights = rights_for(case, today)
+    messages = [render_rights(rights, lang) for rights in all_rights]
+    if len(all_rights) > 1:
+        total = Money.zero(case.currency)
+        for rights in all_rights:
+            total = total + rights.total
+        messages.append(t(lang, "rights.case_total", count=len(all_rights),
+                          total=formatting.money(total, lang, case.jurisdiction)))
+    return messages
+
+
+def remember_ranking(case: Case, advice: Advice) -> None:
+    """Keep the order shown to the user, so the buttons match the message they read."""
+    case.extra["ranking"] = ([r.remedy.value for r in advice.recommended]
+                             + [r.remedy.value for r in advice.ruled_out])
+
+
+def recommendation_messages(case: Case, lang: str, today: date) -> list[str]:
+    advice = advice_for(case, today)
+    if advice is None:
+        return []
+    remember_ranking(case, advice)
+    say = Renderer(lang, advice.rights.jurisdiction)
+    lines = [t(lang, "recommend.title")]
+    for rank, pick in enumerate(advice.recommended, start=1):
+        name = t(lang, f"remedy.{pick.remedy.value}")
+        lines.append(f"{rank}. {name} — {say(pick.reason)}")
+    if advice.ruled_out:
+        lines += ["", t(lang, "recommend.ruled_out")]
+        lines += [f"✗ {t(lang, f'remedy.{out.remedy.value}')} — {say(out.reason)}"
+                  for out in advice.ruled_out]
+    lines += ["", t(lang, "recommend.compare_hint")]
+    messages = ["\n".join(lines)]
+    if advice.insolvency is not None:
+        messages.append(render_insolvency(advice.insolvency, lang))
+    return messages
+
+
+def comparison_message(case: Case, lang: str, today: date) -> str:
+    advice = advice_for(case, today)
+    if advice is None:
+        return ""
+    say = Renderer(lang, advice.rights.jurisdiction)
+    lines = [t(lang, "recommend.comparison_title")]
+    for profile in advice.comparison:
+        lines += ["", f"• {t(lang, f'remedy.{profile.remedy.value}')}",
+                  t(lang, "law.render.cost", text=say(profile.cost)),
+                  t(lang, "law.render.delay", text=say(profile.delay)),
+                  t(lang, "law.render.recovers", text=say(profile.recovers))]
+        lines += [say.condition(c) for c in profile.prerequisites]
     return "\n".join(lines)
-
-
-def recommendation_message(case: Case, lang: str, today: date) -> str:
-    best = ranked_remedies(case)[0]
-    return t(lang, "recommend.best", remedy=t(lang, f"remedy.{best}"))

@@ -1,0 +1,86 @@
+"""The bridge from a case's answers to the legal engine's facts (flows.law)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flows.law import InsolvencyFacts, InvoiceFacts, Rights, Supply, TermKind, compute_rights
+from flows.law.remedies import Advice, CaseFacts, recommend
+from flows.model import Case, Invoice
+from flows.remedy import DebtorKind, Jurisdiction
+
+
+def demand_date(case: Case) -> date | None:
+    """When the formal demand was drawn up, if the journey produced one."""
+    demand = case.extra.get("demand")
+    if isinstance(demand, dict) and demand.get("sent_on"):
+        return date.fromisoformat(str(demand["sent_on"]))
+    return None
+
+
+def invoice_facts(case: Case, invoice: Invoice) -> InvoiceFacts:
+    rate = case.answers.get("contract_rate")
+    deadline = case.answers.get("deadline_days")
+    employees = case.answers.get("employees")
+    return InvoiceFacts(
+        amount=invoice.amount.amount,
+        issue_date=invoice.issue_date,
+        debtor_kind=DebtorKind(case.text("debtor_kind", "business")),
+        currency=invoice.amount.currency,
+        due_date=invoice.due_date,
+        term_kind=TermKind.DAYS if invoice.due_date else TermKind.NONE,
+        supply=Supply(case.text("supply", "services")),
+        contract_rate=Decimal(rate) if isinstance(rate, str) and rate != "none" else None,
+        demand_date=demand_date(case),
+        paid=invoice.paid.amount,
+        number=invoice.number,
+        demand_delay_days=int(deadline) if isinstance(deadline, str) and deadline else None,
+        creditor_employees={"up_to_10": 10, "over_10": 11}.get(str(employees)),
+    )
+
+
+def rights_for(case: Case, today: date) -> list[Rights]:
+    """The rights for each invoice of the case, computed for ``today``."""
+    jurisdiction = Jurisdiction(case.jurisdiction)
+    on_day = today
+    rights = []
+    for invoice in case.invoices():
+        # The law engine refuses a computation date before the invoice; clamp to it.
+        rights.append(compute_rights(jurisdiction, invoice_facts(case, invoice),
+                                     max(on_day, invoice.issue_date)))
+    return rights
+
+
+def case_facts(case: Case) -> CaseFacts | None:
+    """The situation as the remedy step sees it: all invoices taken together."""
+    invoices = case.invoices()
+    if not invoices:
+        return None
+    first = min(invoices, key=lambda i: i.issue_date)
+    combined = Invoice(
+        number=", ".join(i.number for i in invoices),
+        amount=sum((i.amount for i in invoices[1:]), invoices[0].amount),
+        issue_date=first.issue_date,
+        due_date=min((i.due_date for i in invoices if i.due_date), default=None),
+        paid=sum((i.paid for i in invoices[1:]), invoices[0].paid),
+    )
+    published = case.day("insolvency_date")
+    return CaseFacts(
+        jurisdiction=Jurisdiction(case.jurisdiction),
+        invoice=invoice_facts(case, combined),
+        disputed=case.flag("disputed") is True,
+        debtor_responsive=case.flag("debtor_responsive") is not False,
+        financial_difficulty=case.flag("insolvency") is True,
+        insolvency=InsolvencyFacts(published_on=published) if published else None,
+        goods_held_under_retention=case.flag("rot_goods") is True,
+        services_ongoing=case.flag("services_running") is True,
+        reminders_sent=int(case.text("reminders_sent", "0") or "0"),
+    )
+
+
+def advice_for(case: Case, today: date) -> Advice | None:
+    facts = case_facts(case)
+    if facts is None:
+        return None
+    return recommend(facts, max(today, facts.invoice.issue_date))
