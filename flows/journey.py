@@ -191,6 +191,8 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
         case.revisit = None
     if was_answered and previous != value:
         _invalidate_after(case, question)
+    if question.key == "jurisdiction":
+        _amounts_follow_currency(case)
     if question.key == "review" and value == "edit":
         del case.answers["review"]
         case.revisit = EDIT_PICK.key
@@ -207,6 +209,19 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
         _partial_payment(account, case, value, now, reply)
         return
     _proceed(account, case, reply, now)
+
+
+def _amounts_follow_currency(case: Case) -> None:
+    """The country changed the currency: ask the amounts again rather than mislabel them."""
+    for key in ("invoice_amount", "paid_amount"):
+        value = case.answers.get(key)
+        if isinstance(value, dict) and value.get("currency") != case.currency:
+            del case.answers[key]
+    for invoice in case.more_invoices:
+        for key in ("invoice_amount", "paid_amount"):
+            value = invoice.get(key)
+            if isinstance(value, dict):
+                value["currency"] = case.currency
 
 
 def _invalidate_after(case: Case, question: Question) -> None:

@@ -93,7 +93,14 @@ def _due_after_issue(case: Case, value: Any, _today: date) -> None:
         raise ParseError("error.due_before_issue", {"issued": issued.isoformat()})
 
 
-def _paid_below_total(case: Case, value: Any, _today: date) -> None:
+def _in_case_currency(case: Case, value: Any, _today: date) -> None:
+    # The law of each jurisdiction is computed in its own currency (EUR, or CAD in Quebec).
+    if isinstance(value, dict) and value.get("currency") != case.currency:
+        raise ParseError("error.currency", {"currency": case.currency})
+
+
+def _paid_below_total(case: Case, value: Any, today: date) -> None:
+    _in_case_currency(case, value, today)
     # Checked against the invoice being entered, the one whose answers are in ``answers``.
     total = case.money("invoice_amount")
     if isinstance(value, dict) and total and Decimal(value["amount"]) >= total.amount:
@@ -113,7 +120,7 @@ QUESTIONS: tuple[Question, ...] = (
     # facts: the invoice
     Question("debtor_name", "facts", Kind.TEXT, max_length=120),
     Question("invoice_number", "facts", Kind.TEXT, max_length=40),
-    Question("invoice_amount", "facts", Kind.AMOUNT),
+    Question("invoice_amount", "facts", Kind.AMOUNT, check=_in_case_currency),
     Question("issue_date", "facts", Kind.DATE, check=_not_in_future),
     Question("due_date", "facts", Kind.DATE, ("none",), typed_too=True, check=_due_after_issue),
     Question("paid_amount", "facts", Kind.AMOUNT, ("nothing",), typed_too=True,

@@ -185,3 +185,26 @@ def test_still_unpaid_moves_to_choosing_the_next_remedy(driver: Make) -> None:
     d.press("unpaid")
     assert d.prompt.key == "remedy"
     assert d.case.extra["tried"] == ["formal_demand"]
+
+
+def test_amount_in_another_currency_is_refused_with_the_right_one_named(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play([("jurisdiction", "press:qc"), *FRENCH_BUSINESS_CASE[1:]], until="invoice_amount")
+    d.say("1 500 €")
+    assert "CAD" in d.last.messages[0]
+    assert d.prompt.key == "invoice_amount"
+    d.say("1 500 $")
+    assert d.case.money("invoice_amount") is not None
+
+
+def test_changing_the_country_asks_the_amount_again_in_its_currency(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="review")
+    d.press("edit")
+    d.press("jurisdiction", key="edit_pick")
+    d.press("qc")
+    assert d.prompt.key == "invoice_amount"
+    d.say("1 500")
+    assert d.case.money("invoice_amount").currency == "CAD"
