@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from flows.evidence import DEFAULT_MAX_BYTES, DEFAULT_QUOTA_BYTES, MB
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -20,6 +23,10 @@ class Settings:
     tz: ZoneInfo
     webhook_secret: str | None
     fixed_now: datetime | None  # IMPAYES_NOW, for demonstrations and end-to-end tests only
+    # The evidence locker: one file at most (Telegram lets bots download 20 MB), and all of
+    # one user's files together (IMPAYES_EVIDENCE_MAX_MB, IMPAYES_EVIDENCE_QUOTA_MB).
+    evidence_max_bytes: int = DEFAULT_MAX_BYTES
+    evidence_quota_bytes: int = DEFAULT_QUOTA_BYTES
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,7 +45,23 @@ class Settings:
             tz=tz,
             webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
             fixed_now=fixed_now,
+            evidence_max_bytes=_megabytes("IMPAYES_EVIDENCE_MAX_MB", DEFAULT_MAX_BYTES),
+            evidence_quota_bytes=_megabytes("IMPAYES_EVIDENCE_QUOTA_MB", DEFAULT_QUOTA_BYTES),
         )
 
     def now(self) -> datetime:
         return self.fixed_now if self.fixed_now is not None else datetime.now(self.tz)
+
+
+def _megabytes(name: str, default: int) -> int:
+    """A size given in megabytes (decimals allowed: ``0.5``), in bytes."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation as error:
+        raise SystemExit(f"{name} must be a number of megabytes, not {raw!r}") from error
+    if not value.is_finite() or value <= 0:
+        raise SystemExit(f"{name} must be a positive number of megabytes")
+    return int(value * MB)

@@ -6,10 +6,11 @@ import argparse
 import sys
 from typing import TextIO
 
+from bot import export
 from bot.config import Settings
 from bot.service import Assistant
 from bot.storage import ChatStore
-from flows.conversation import Button, Command, Event, Press, Prompt, Reply, Text
+from flows.conversation import EXPORT, Button, Command, Event, Press, Prompt, Reply, Text
 from flows.i18n import t
 from flows.journey import BACK
 
@@ -64,6 +65,11 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO) -> int:
                     print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} "
                           f"{rendered.path}", file=out)
                 if reply.documents:
+                    print(file=out)
+                if reply.action == EXPORT:  # the case file's /export: zips beside the data
+                    for path in export.build(assistant.store, chat_id, assistant.clock()):
+                        print(f"📦 {t(assistant.account(chat_id).lang, 'casefile.export.saved')} "
+                              f"{path}", file=out)
                     print(file=out)
                 if reply.prompt is not None or reply.chosen is not None:
                     prompt = reply.prompt

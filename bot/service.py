@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.storage import ChatStore
 from flows import documents
-from flows.conversation import DocumentJob, Event, Reply
+from flows.conversation import ERASE, DocumentJob, Event, Reply
 from flows.i18n import normalize_language
 from flows.journey import turn
 from flows.model import Account
@@ -46,14 +46,21 @@ class Assistant:
     def handle(self, chat_id: str, event: Event, language_code: str | None = None,
                update_id: int | None = None) -> Reply | None:
         """Run one turn and store its result; None when this update was already handled."""
-        account = self.account(chat_id, language_code)
+        stored = self.store.load(chat_id)
+        account = stored or Account.new(chat_id, normalize_language(language_code))
         if update_id is not None:
             if update_id in account.seen_updates:
                 return None  # Telegram delivered the same update twice: answer it once
             account.seen_updates = [*account.seen_updates[-(SEEN_UPDATES_KEPT - 1):], update_id]
         with _TURN_LOCK:
             reply = turn(account, event, self.clock())
-        if reply.changed or update_id is not None:
+        if reply.action == ERASE:
+            # /delete confirmed: nothing of this chat stays on disk, files included.
+            self.store.delete(chat_id)
+            return reply
+        # Someone we hold nothing about, whose message changed nothing (a stale button after
+        # /delete, /help), is not written down.
+        if reply.changed or (update_id is not None and stored is not None):
             self.store.save(account)
         return reply
 

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import sys
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import (
@@ -33,16 +34,21 @@ from telegram.ext import (
     filters,
 )
 
+from bot import export, redact
 from bot.config import Settings
+from bot.evidence import EvidenceDesk
 from bot.service import Assistant
 from bot.storage import ChatStore
-from flows.conversation import Command, Event, Press, Prompt, Reply, Text
+from flows import casefile
+from flows.conversation import EXPORT, Command, Event, Press, Prompt, Reply, Text, Upload
+from flows.evidence import Policy
 from flows.i18n import LANGUAGES, t
 
 log = logging.getLogger("impayes.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help")
+COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
+            *casefile.COMMANDS)
 MAX_TEXT = 4096
 
 
@@ -51,6 +57,9 @@ class TelegramAdapter:
         self.settings = settings
         self.assistant = assistant
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.desk = EvidenceDesk(assistant.store, Policy(settings.evidence_max_bytes,
+                                                         settings.evidence_quota_bytes),
+                                 assistant.clock)
 
     # Handlers ---------------------------------------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -71,6 +80,10 @@ class TelegramAdapter:
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The user sent something we cannot read as an answer (a sticker, a location…)."""
         await self.dispatch(update, context, Text(""))
+
+    async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user sent a photo or a document: it goes into the open case's file."""
+        await self.dispatch(update, context, lambda: self.desk.receive(update, context.bot))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The user pressed one of the choices under a question."""
@@ -93,12 +106,18 @@ class TelegramAdapter:
 
     # The turn ------------------------------------------------------------------------------
     async def dispatch(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
-                       event: Event) -> None:
+                       event: Event | Callable[[], Awaitable[Upload | None]]) -> None:
         chat = update.effective_chat
         if chat is None:
             return
         chat_id = str(chat.id)
         async with self.locks[chat_id]:
+            if callable(event):
+                # A file: screened, downloaded and kept under the chat's lock, in order.
+                upload = await event()
+                if upload is None:
+                    return
+                event = upload
             reply = await asyncio.to_thread(self.assistant.handle, chat_id, event,
                                             _language_code(update), update.update_id)
             if reply is None:
@@ -133,6 +152,9 @@ class TelegramAdapter:
             for item in rendered:
                 with item.path.open("rb") as fh:
                     await bot.send_document(chat_id, fh, filename=item.path.name)
+        if reply.action == EXPORT:
+            await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
+            await export.send(bot, self.assistant.store, chat_id, self.assistant.clock(), lang)
         if reply.prompt is not None:
             await bot.send_message(chat_id, reply.prompt.text[:MAX_TEXT],
                                    reply_markup=keyboard(reply.prompt))
@@ -197,6 +219,7 @@ async def set_commands(application: AnyApplication) -> None:
 def build_application(settings: Settings, assistant: Assistant | None = None) -> AnyApplication:
     if not settings.token:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
+    redact.install([settings.token, settings.webhook_secret])
     assistant = assistant or Assistant(ChatStore(settings.data_dir), settings.now)
     adapter = TelegramAdapter(settings, assistant)
     application = (
@@ -209,11 +232,15 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
         .build()
     )
     application.bot_data["adapter"] = adapter
-    # Group 0 only: commands first, then button presses, then typed text, then anything else.
+    # Group 0 only: commands first, then button presses, then typed text, then files for the
+    # case file, then anything else.
     application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command))
     application.add_handler(MessageHandler(filters.COMMAND, adapter.on_command))
     application.add_handler(CallbackQueryHandler(adapter.on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, adapter.on_text))
+    application.add_handler(MessageHandler(
+        filters.Document.ALL | filters.PHOTO | filters.VIDEO | filters.AUDIO | filters.VOICE
+        | filters.VIDEO_NOTE, adapter.on_file))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT,
                                            adapter.on_other))
     application.add_error_handler(adapter.on_error)

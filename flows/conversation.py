@@ -36,7 +36,32 @@ class Command:
     arg: str = ""
 
 
-Event = Text | Press | Command
+@dataclass(frozen=True)
+class Upload:
+    """The user sent a file or a photo for the case file (``flows.casefile``).
+
+    The adapter screens it first (``flows.evidence.screen``), then downloads it, screens the
+    bytes and keeps them in the case folder; ``refused`` then holds a refusal code (nothing
+    was kept) and ``detail`` what it is about (a size limit, a file inside an archive).
+    """
+
+    case_id: str
+    file_name: str
+    mime_type: str
+    size: int
+    sha256: str = ""
+    stored_as: str = ""  # path relative to the case folder, e.g. ``evidence/<sha256>``
+    caption: str = ""
+    refused: str = ""
+    detail: str = ""
+
+
+Event = Text | Press | Command | Upload
+
+# What an adapter does besides showing a reply (``Reply.action``): the case file's export and
+# erasure touch files, which the brain never does itself.
+EXPORT = "export"  # build the zip of everything held on the user and send it
+ERASE = "erase"  # delete everything held on the user, files included, instead of saving
 
 
 # Reply ------------------------------------------------------------------------------------
@@ -77,3 +102,4 @@ class Reply:
     notice: str | None = None  # a short toast for a button press (stale button, etc.)
     chosen: str | None = None  # the label of the button just pressed, to mark the keyboard used
     changed: bool = True  # False when nothing stored changed (no need to save)
+    action: str | None = None  # EXPORT or ERASE, see above

@@ -15,9 +15,9 @@ from typing import Any
 
 from transitions import Machine
 
-from flows import documents, formatting
-from flows.conversation import Button, Command, Event, Press, Prompt, Reply, Text
-from flows.i18n import LANGUAGES, t
+from flows import casefile, documents, formatting
+from flows.conversation import Button, Command, Event, Press, Prompt, Reply, Text, Upload
+from flows.i18n import LANGUAGES, catalog, t
 from flows.model import Account, Case
 from flows.money import Money
 from flows.parsing import ParseError
@@ -61,6 +61,11 @@ def stage_index(stage: str) -> int:
 # The turn -----------------------------------------------------------------------------------
 def turn(account: Account, event: Event, now: datetime) -> Reply:
     """Take one user event, update the account, and say what to show."""
+    # The case file (evidence, notes, several cases, export, erasure) takes its own events.
+    handled = casefile.intercept(account, event, now)
+    if handled is not None:
+        return handled
+    assert not isinstance(event, Upload)  # the case file always takes files
     if isinstance(event, Command):
         return _command(account, event, now)
     case = account.current
@@ -248,6 +253,18 @@ def _proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
         reply.messages += _on_enter(account, case, reply, now)
 
 
+# For the case file (flows.casefile): pick the journey up again after a detour.
+def continue_case(account: Account, case: Case, reply: Reply, now: datetime) -> None:
+    """Ask whatever the case needs next, moving through stages that are now complete."""
+    _proceed(account, case, reply, now)
+
+
+def reprompt(account: Account, case: Case) -> Prompt | None:
+    """The question the case is waiting on, asked again without its introduction."""
+    question = current_question(case)
+    return _prompt(account, case, question) if question is not None else None
+
+
 def _go_back(account: Account, case: Case, question: Question, now: datetime) -> Reply:
     lang = account.lang
     history = [k for k in case.history if k in BY_KEY and BY_KEY[k].applies(case)]
@@ -365,6 +382,8 @@ def _intro(account: Account, case: Case, question: Question, now: datetime) -> l
 
 def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list[str]:
     lang = account.lang
+    if case.state == "evidence":
+        return casefile.evidence_invitation(case, lang)
     if case.state == "remedy":
         message = documents.checklist_message(case, lang)
         if case.extra.get("checklist_shown") == message:
@@ -496,7 +515,9 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
         _proceed(account, case, reply, now)
         return reply
     if name == "help":
-        return Reply(messages=[t(lang, "help")], changed=False)
+        # Features add their commands to the help in their own catalogs (``help_extra.*``).
+        extra = [t(lang, key) for key in sorted(catalog(lang)) if key.startswith("help_extra.")]
+        return Reply(messages=["\n\n".join([t(lang, "help"), *extra])], changed=False)
     if name == "language":
         wanted = event.arg.strip().lower()[:2]
         account.lang = wanted if wanted in LANGUAGES else ("en" if lang == "fr" else "fr")

@@ -1,0 +1,175 @@
+"""Receiving evidence from Telegram: screen, download, check, keep; then tell the brain.
+
+The decisions (what is refused, which case a file goes to) are ``flows.evidence``'s; this
+module does the input/output around them. A file is screened on what Telegram announces before
+anything is downloaded, downloaded into the case folder under a temporary name, screened again
+on its bytes, and only then kept, named by its SHA-256 (the same bytes sent twice are one
+file). Nothing of a file's name or content is logged: ids and sizes only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from telegram import Bot, Message, Update
+from telegram.error import BadRequest, TelegramError
+
+from bot.storage import ChatStore
+from flows import evidence
+from flows.conversation import Upload
+
+log = logging.getLogger("impayes.evidence")
+
+# Downloads running at once, every chat together: each one holds up to 20 MB in memory.
+PARALLEL_DOWNLOADS = 8
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What Telegram says about a file the user sent."""
+
+    file_id: str
+    name: str
+    mime_type: str
+    size: int | None  # None when Telegram did not say
+
+
+def attachment_of(message: Message, now: datetime) -> Attachment | None:
+    """The file in a message: a document, the largest size of a photo, a video, a voice note…"""
+    stamp = now.strftime("%Y%m%d_%H%M%S")
+    if message.photo:
+        photo = message.photo[-1]  # sizes come smallest first
+        return Attachment(photo.file_id, f"photo_{stamp}.jpg", "image/jpeg", photo.file_size)
+    named = message.document or message.video or message.audio
+    if named is not None:
+        mime = named.mime_type or "application/octet-stream"
+        name = named.file_name or f"{type(named).__name__.lower()}_{stamp}"
+        return Attachment(named.file_id, name, mime, named.file_size)
+    if message.voice is not None:
+        voice = message.voice
+        return Attachment(voice.file_id, f"voice_{stamp}.ogg", voice.mime_type or "audio/ogg",
+                          voice.file_size)
+    if message.video_note is not None:
+        note = message.video_note
+        return Attachment(note.file_id, f"video_{stamp}.mp4", "video/mp4", note.file_size)
+    return None
+
+
+class EvidenceDesk:
+    """Turns a message carrying a file into an ``Upload`` event, the file safely kept."""
+
+    def __init__(self, store: ChatStore, policy: evidence.Policy,
+                 clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.downloads = asyncio.Semaphore(PARALLEL_DOWNLOADS)
+
+    async def receive(self, update: Update, bot: Bot) -> Upload | None:
+        """The event for this update; None if it carries no file or was already handled.
+
+        Call it holding the chat's lock: it reads the account, then writes into a case folder.
+        """
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return None
+        attached = attachment_of(message, self.clock())
+        if attached is None:
+            return None
+        chat_id = str(chat.id)
+        account = await asyncio.to_thread(self.store.load, chat_id)
+        if account is not None and update.update_id in account.seen_updates:
+            return None  # Telegram sent it again: it was kept the first time
+        case = evidence.target_case(account) if account is not None else None
+        caption = message.caption or ""
+        if case is None:
+            return _refused(attached, "no_case", caption=caption)
+        held = evidence.bytes_held(account) if account is not None else 0
+        refusal = evidence.screen(attached.name, attached.mime_type, attached.size,
+                                  self.policy, held)
+        if refusal is not None:
+            log.info("file refused before download for chat %s: %s", chat_id, refusal.code)
+            return _refused(attached, refusal.code, refusal.detail, case.id, caption)
+        folder = self.store.case_dir(chat_id, case.id) / "evidence"
+        try:
+            async with self.downloads:
+                incoming = await self._download(bot, attached, folder, held)
+        except _Refused as refused:
+            log.info("file refused for chat %s: %s", chat_id, refused.refusal.code)
+            return _refused(attached, refused.refusal.code, refused.refusal.detail, case.id,
+                            caption)
+        try:
+            size, digest, refusal = await asyncio.to_thread(self._check, attached, incoming,
+                                                            held)
+            if refusal is not None:
+                log.info("file refused after download for chat %s: %s", chat_id, refusal.code)
+                return _refused(attached, refusal.code, refusal.detail, case.id, caption)
+            await asyncio.to_thread(_keep, incoming, folder / digest)
+        finally:
+            incoming.unlink(missing_ok=True)
+        log.info("file kept for chat %s case %s: %d bytes", chat_id, case.id, size)
+        return Upload(case.id, attached.name, attached.mime_type, size, digest,
+                      f"evidence/{digest}", caption)
+
+    async def _download(self, bot: Bot, attached: Attachment, folder: Path, held: int) -> Path:
+        try:
+            remote = await bot.get_file(attached.file_id)
+        except BadRequest as error:
+            # Telegram refuses getFile above 20 MB ("file is too big").
+            code = "too_big" if "too big" in error.message.lower() else "download_failed"
+            raise _Refused(evidence.Refusal(code, str(self.policy.max_bytes))) from error
+        except TelegramError as error:
+            raise _Refused(evidence.Refusal("download_failed")) from error
+        refusal = evidence.screen(attached.name, attached.mime_type, remote.file_size,
+                                  self.policy, held)
+        if refusal is not None:
+            raise _Refused(refusal)
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        incoming = folder / f".incoming-{secrets.token_hex(8)}"
+        try:
+            await remote.download_to_drive(incoming)
+        except (TelegramError, OSError) as error:
+            incoming.unlink(missing_ok=True)
+            raise _Refused(evidence.Refusal("download_failed")) from error
+        return incoming
+
+    def _check(self, attached: Attachment, path: Path,
+               held: int) -> tuple[int, str, evidence.Refusal | None]:
+        with path.open("rb") as content:
+            refusal = evidence.screen_content(attached.name, attached.mime_type, content,
+                                              self.policy, held)
+            content.seek(0)
+            digest = hashlib.file_digest(content, "sha256").hexdigest()
+        return path.stat().st_size, digest, refusal
+
+
+class _Refused(Exception):
+    def __init__(self, refusal: evidence.Refusal) -> None:
+        super().__init__(refusal.code)
+        self.refusal = refusal
+
+
+def _refused(attached: Attachment, code: str, detail: str = "", case_id: str = "",
+             caption: str = "") -> Upload:
+    return Upload(case_id, attached.name, attached.mime_type, attached.size or 0,
+                  caption=caption, refused=code, detail=detail)
+
+
+def _keep(incoming: Path, target: Path) -> None:
+    """Durably put the checked file in place (the same bytes again: the same file)."""
+    with incoming.open("rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(incoming, target)
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,64 @@
+"""Logs that never carry a secret: quiet the chatty HTTP loggers, mask the token everywhere.
+
+The Bot API puts the token in every request URL, so a library that logs URLs (httpx at INFO)
+or an exception that quotes one would write it to the logs. Two defences: those loggers are
+kept at WARNING, and every log record is masked as it is created, whichever handler — a file,
+the console, a test's capture — later writes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+MASK = "«secret»"
+NOISY = ("httpx", "httpcore", "apscheduler")  # request URLs and job arguments at INFO
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_installed = False
+
+
+def install(secrets: Iterable[str | None]) -> None:
+    """Mask these values in every log record from now on (idempotent, adds to the list)."""
+    global _installed
+    for name in NOISY:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    with _lock:
+        _secrets.update(s for s in secrets if s and len(s) >= 8)
+        if _installed:
+            return
+        _installed = True
+        previous = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(_masking(previous))
+
+
+def mask(text: str) -> str:
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def _masking(previous: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if not _secrets:
+            return record
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: let the handler report it as usual
+            return record
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and record.exc_info[0] is not None:
+            # Formatters reuse exc_text when set: give them the masked traceback.
+            text = logging.Formatter().formatException(record.exc_info)
+            if mask(text) != text:
+                record.exc_text = mask(text)
+        return record
+
+    return factory

@@ -1,0 +1,400 @@
+"""The case file: evidence sent to the bot, notes, several cases, export and erasure.
+
+``intercept`` sees every event before the journey does and takes those that are about the case
+file: the commands ``/evidence``, ``/note``, ``/cases``, ``/export``, ``/delete``, the files the
+user sends (``Upload``), and the buttons these offer. Nothing a button carries is trusted: the
+case it names must be one of this user's cases (the account is found from the chat, never from
+the button), and what it points to must exist now.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from flows import evidence, formatting
+from flows.conversation import (
+    ERASE,
+    EXPORT,
+    Button,
+    Command,
+    Event,
+    Press,
+    Prompt,
+    Reply,
+    Text,
+    Upload,
+)
+from flows.i18n import catalog, t
+from flows.model import Account, Case, new_id
+from flows.money import Money
+from flows.parsing import clean_text
+
+COMMANDS = ("evidence", "note", "cases", "export", "delete")
+TAG = "evtag"  # "<case>:evtag:<evidence id>.<checklist code>": what a file proves
+SWITCH = "cases"  # ":cases:<case id>" opens that case, ":cases:new" a new one
+CONFIRM_ERASE = "erase"  # ":erase:<token>" erases everything, ":erase:no" keeps it
+ERASE_WINDOW = timedelta(minutes=15)  # an older confirmation button no longer erases
+NOTE_LIMIT = 2000
+
+
+def intercept(account: Account, event: Event, now: datetime) -> Reply | None:
+    """The reply when the event is about the case file; None lets the journey take it."""
+    if "note_for" in account.settings and not isinstance(event, Text):
+        # A note was asked for but the user did something else: drop the request, so that
+        # their next typed answer goes to the question it answers, not into a note.
+        del account.settings["note_for"]
+        if not (isinstance(event, Command) and event.name.lower() == "cancel"):
+            from flows.journey import turn  # the journey imports this module
+
+            reply = turn(account, event, now)
+            reply.changed = True
+            return reply
+        return Reply(messages=[t(account.lang, "casefile.note.cancelled")])
+    if isinstance(event, Upload):
+        return _upload(account, event, now)
+    if isinstance(event, Text):
+        return _note_text(account, event, now) if "note_for" in account.settings else None
+    if isinstance(event, Command):
+        return _command(account, event, now)
+    return _press(account, event, now)
+
+
+def _command(account: Account, event: Command, now: datetime) -> Reply | None:
+    name = event.name.lower()
+    lang = account.lang
+    if name not in COMMANDS:
+        return None
+    if name == "cases":
+        return cases_reply(account, now)
+    if name == "export":
+        return Reply(messages=[t(lang, "casefile.export.preparing")], changed=False,
+                     action=EXPORT)
+    if name == "delete":
+        return _ask_to_erase(account, now)
+    case = account.current
+    if case is None:
+        return Reply(messages=[t(lang, "hint.no_case")], changed=False)
+    if name == "evidence":
+        return _evidence_overview(account, case)
+    if event.arg.strip():
+        return _add_note(account, case, event.arg, now)
+    account.settings["note_for"] = case.id
+    return Reply(messages=[t(lang, "casefile.note.ask", case=title(case, lang))])
+
+
+def _press(account: Account, event: Press, now: datetime) -> Reply | None:
+    lang = account.lang
+    refusal = Reply(notice=t(lang, "casefile.refused.not_yours"), changed=False)
+    if event.case_id and account.case(event.case_id) is None:
+        return refusal  # a forged or stale button naming a case this user does not have
+    if event.key == TAG:
+        case = account.case(event.case_id)
+        return _tag(account, case, event.value, now) if case is not None else refusal
+    if event.key == SWITCH:
+        return _switch(account, event.value, now)
+    if event.key == CONFIRM_ERASE:
+        return _confirm_erase(account, event.value, now)
+    return None
+
+
+# Evidence -----------------------------------------------------------------------------------
+def _upload(account: Account, event: Upload, now: datetime) -> Reply:
+    lang = account.lang
+    if event.refused:
+        return Reply(messages=[refusal_message(lang, event.refused, event.detail)],
+                     changed=False)
+    case = account.case(event.case_id)
+    if case is None or not event.sha256:
+        return Reply(messages=[refusal_message(lang, "no_case")], changed=False)
+    name = evidence.clean_name(event.file_name)
+    known = evidence.find_by_hash(case, event.sha256)
+    if known is not None:
+        reply = Reply(messages=[t(lang, "casefile.evidence.duplicate", name=known["name"],
+                                  date=_day(known["received_at"], lang))], changed=False)
+        if known.get("proves") is None:
+            reply.prompt = _tag_prompt(account, case, known)
+        return reply
+    record: dict[str, Any] = {
+        "id": _fresh_id(case), "name": name, "mime": event.mime_type or "",
+        "size": event.size, "sha256": event.sha256, "received_at": now.isoformat(),
+        "stored_as": event.stored_as, "caption": clean_text(event.caption)[:500],
+        "proves": None,
+    }
+    evidence.keep(case, record)
+    case.log(now, "evidence", name=name, size=event.size, sha256=event.sha256)
+    reply = Reply(messages=[t(lang, "casefile.evidence.received", case=title(case, lang),
+                              name=name, size=human_size(event.size, lang),
+                              date=formatting.day(now.date(), lang), time=now.strftime("%H:%M"),
+                              sha=event.sha256)])
+    reply.prompt = _tag_prompt(account, case, record)
+    return reply
+
+
+def _fresh_id(case: Case) -> str:
+    while True:
+        candidate = new_id()
+        if evidence.find(case, candidate) is None:
+            return candidate
+
+
+def _tag_prompt(account: Account, case: Case, record: dict[str, Any]) -> Prompt:
+    lang = account.lang
+    codes = [*evidence.checklist_codes(case), evidence.OTHER]
+    buttons = tuple(Button(f"{record['id']}.{code}", item_label(lang, code)) for code in codes)
+    return Prompt(case.id, TAG, t(lang, "casefile.evidence.which", name=record["name"]),
+                  buttons, free_text=False)
+
+
+def _tag(account: Account, case: Case, value: str, now: datetime) -> Reply:
+    lang = account.lang
+    evidence_id, _, code = value.partition(".")
+    record = evidence.find(case, evidence_id)
+    if record is None or code not in (*evidence.checklist_codes(case), evidence.OTHER):
+        return Reply(notice=t(lang, "notice.stale"), changed=False)
+    for kept in case.extra.get("evidence", []):
+        if kept.get("id") == evidence_id:
+            kept["proves"] = code
+    reply = Reply(chosen=item_label(lang, code))
+    if code == evidence.OTHER:
+        reply.messages.append(t(lang, "casefile.evidence.tagged_other", name=record["name"]))
+    else:
+        reply.messages.append(t(lang, "casefile.evidence.tagged", name=record["name"],
+                                item=item_label(lang, code)))
+    # A file proving an item answers the question about it: no need to ask "do you have…".
+    key = evidence.question_for(code, case) if code != evidence.OTHER else None
+    answered = key is not None and case.answers.get(key) is not True
+    if key is not None and answered:
+        case.answers[key] = True
+        if key not in case.history:
+            case.history.append(key)
+    if case is not account.current:
+        return reply
+    waiting = evidence.untagged(case)
+    if waiting:
+        reply.prompt = _tag_prompt(account, case, waiting[0])
+        return reply
+    from flows import journey  # the journey imports this module
+
+    if answered:
+        journey.continue_case(account, case, reply, now)
+    else:
+        reply.prompt = journey.reprompt(account, case)
+    return reply
+
+
+def _evidence_overview(account: Account, case: Case) -> Reply:
+    lang = account.lang
+    items, loose = evidence.inventory(case)
+    lines = [t(lang, "casefile.evidence.title", case=title(case, lang))]
+    for item in items:
+        label = item_label(lang, item.code, long=True)
+        if item.proven:
+            lines.append(t(lang, "casefile.evidence.proven", item=label))
+        elif item.held:
+            lines.append(t(lang, "casefile.evidence.said_held", item=label))
+        elif item.held is False:
+            lines.append(t(lang, "casefile.evidence.missing", item=label))
+        else:
+            lines.append(t(lang, "casefile.evidence.unknown", item=label))
+        lines += [_file_line(record, lang) for record in item.files]
+    if loose:
+        lines += ["", t(lang, "casefile.evidence.loose")]
+        lines += [_file_line(record, lang) for record in loose]
+    if not evidence.files(case):
+        lines += ["", t(lang, "casefile.evidence.empty")]
+    lines += ["", t(lang, "casefile.evidence.how")]
+    reply = Reply(messages=["\n".join(lines)], changed=False)
+    waiting = evidence.untagged(case)
+    if waiting:
+        reply.prompt = _tag_prompt(account, case, waiting[0])
+    return reply
+
+
+def _file_line(record: dict[str, Any], lang: str) -> str:
+    return t(lang, "casefile.evidence.file_line", name=record["name"],
+             size=human_size(int(record.get("size", 0)), lang),
+             date=_short_day(record["received_at"]))
+
+
+def evidence_invitation(case: Case, lang: str) -> list[str]:
+    """Shown once when the evidence stage opens: files can be sent right now."""
+    if case.extra.get("evidence_invited"):
+        return []
+    case.extra["evidence_invited"] = True
+    return [t(lang, "casefile.evidence.invite")]
+
+
+def refusal_message(lang: str, code: str, detail: str = "") -> str:
+    key = f"casefile.evidence.refused.{code}"
+    if key not in catalog("en"):
+        key = "casefile.evidence.refused.unreadable"
+    size = human_size(int(detail), lang) if detail.isdigit() else ""
+    return t(lang, key, name=detail, size=size)
+
+
+# Notes ----------------------------------------------------------------------------------------
+def _note_text(account: Account, event: Text, now: datetime) -> Reply:
+    case = account.case(str(account.settings.pop("note_for")))
+    if case is None:
+        return Reply(messages=[t(account.lang, "hint.no_case")])
+    return _add_note(account, case, event.text, now)
+
+
+def _add_note(account: Account, case: Case, raw: str, now: datetime) -> Reply:
+    lang = account.lang
+    lines = [clean_text(line) for line in raw.replace("\r", "\n").split("\n")]
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        account.settings["note_for"] = case.id
+        return Reply(messages=[t(lang, "casefile.note.ask", case=title(case, lang))])
+    if len(text) > NOTE_LIMIT:
+        account.settings["note_for"] = case.id
+        return Reply(messages=[t(lang, "casefile.note.too_long", limit=NOTE_LIMIT)])
+    case.log(now, "note", text=text)
+    return Reply(messages=[t(lang, "casefile.note.added", case=title(case, lang),
+                             date=formatting.day(now.date(), lang),
+                             time=now.strftime("%H:%M"))])
+
+
+# Several cases --------------------------------------------------------------------------------
+def cases_reply(account: Account, now: datetime) -> Reply:
+    """Every case with its balance and next step, and a button to open each."""
+    lang = account.lang
+    if not account.cases:
+        return Reply(messages=[t(lang, "casefile.cases.none")], changed=False)
+    lines = [t(lang, "casefile.cases.title", count=len(account.cases))]
+    buttons = []
+    for number, case in enumerate(account.cases, start=1):
+        lines.append(case_line(case, number, lang, now.date(),
+                               current=case.id == account.active_case))
+        buttons.append(Button(case.id, t(lang, "casefile.cases.button", number=number,
+                                         case=_short(title(case, lang)))))
+    buttons.append(Button("new", t(lang, "casefile.cases.new_button")))
+    prompt = Prompt("", SWITCH, t(lang, "casefile.cases.pick"), tuple(buttons), free_text=False)
+    return Reply(messages=["\n".join(lines)], prompt=prompt, changed=False)
+
+
+def case_line(case: Case, number: int, lang: str, today: date, current: bool) -> str:
+    invoices = case.invoices()
+    balance = (formatting.money(balance_today(case, today), lang, case.jurisdiction)
+               if invoices else "—")
+    line = t(lang, "casefile.cases.line", number=number, case=title(case, lang),
+             invoices=t(lang, "casefile.cases.invoices", count=len(invoices)),
+             balance=balance, next=next_step_text(case, lang, today))
+    return f"{line} {t(lang, 'casefile.cases.current')}" if current else line
+
+
+def balance_today(case: Case, today: date) -> Money:
+    """What the debtor still owes on the case's invoices (principal, before interest)."""
+    return case.total_balance()
+
+
+def next_step_text(case: Case, lang: str, today: date) -> str:
+    """The case's next step in a few words."""
+    if case.state == "closed":
+        return t(lang, "casefile.next.closed")
+    check = case.extra.get("next_check")
+    if case.state == "followup":
+        if isinstance(check, str):
+            return t(lang, "casefile.next.check", date=formatting.day(date.fromisoformat(check),
+                                                                       lang))
+        return t(lang, "casefile.next.followup")
+    from flows.journey import current_question  # the journey imports this module
+
+    question = current_question(case)
+    stage = question.stage if question is not None else case.state
+    return t(lang, f"casefile.next.stage.{stage}")
+
+
+def _switch(account: Account, value: str, now: datetime) -> Reply:
+    lang = account.lang
+    from flows import journey  # the journey imports this module
+
+    if value == "new":
+        case = account.open_new_case(now)
+        reply = Reply(chosen=t(lang, "casefile.cases.new_button"),
+                      messages=[t(lang, "new_case")])
+        journey.continue_case(account, case, reply, now)
+        return reply
+    target = account.case(value)
+    if target is None:
+        return Reply(notice=t(lang, "casefile.refused.not_yours"), changed=False)
+    account.active_case = target.id
+    reply = Reply(chosen=title(target, lang),
+                  messages=[t(lang, "casefile.cases.switched", case=title(target, lang))])
+    journey.continue_case(account, target, reply, now)
+    return reply
+
+
+# Erasure --------------------------------------------------------------------------------------
+def _ask_to_erase(account: Account, now: datetime) -> Reply:
+    lang = account.lang
+    token = secrets.token_hex(4)
+    account.settings["erase"] = {"token": token, "asked_at": now.isoformat()}
+    prompt = Prompt("", CONFIRM_ERASE, t(lang, "casefile.delete.confirm"),
+                    (Button(token, t(lang, "casefile.delete.yes")),
+                     Button("no", t(lang, "casefile.delete.no"))), free_text=False)
+    return Reply(messages=[t(lang, "casefile.delete.warning", count=len(account.cases))],
+                 prompt=prompt)
+
+
+def _confirm_erase(account: Account, value: str, now: datetime) -> Reply:
+    lang = account.lang
+    pending = account.settings.get("erase")
+    if value == "no":
+        account.settings.pop("erase", None)
+        return Reply(chosen=t(lang, "casefile.delete.no"),
+                     messages=[t(lang, "casefile.delete.kept")])
+    fresh = (isinstance(pending, dict) and secrets.compare_digest(str(pending.get("token")), value)
+             and now - datetime.fromisoformat(str(pending["asked_at"])) <= ERASE_WINDOW)
+    if not fresh:
+        return Reply(notice=t(lang, "casefile.delete.expired"), changed=False)
+    return Reply(chosen=t(lang, "casefile.delete.yes"),
+                 messages=[t(lang, "casefile.delete.done")], action=ERASE)
+
+
+# Wording helpers ------------------------------------------------------------------------------
+def title(case: Case, lang: str) -> str:
+    """The case as the user knows it: the debtor's name, or when it was opened."""
+    name = case.text("debtor_name")
+    if name:
+        return name
+    return t(lang, "casefile.cases.untitled", date=_day(case.created_at, lang))
+
+
+def item_label(lang: str, code: str, long: bool = False) -> str:
+    """A checklist item: short for a button, long in the overview."""
+    keys = ([f"checklist.item.{code}", f"casefile.item.{code}"] if long
+            else [f"casefile.item.{code}", f"checklist.item.{code}"])
+    for key in keys:
+        if key in catalog(lang) or key in catalog("en"):
+            return t(lang, key)
+    return code
+
+
+def human_size(size: int, lang: str) -> str:
+    """``240 Ko`` / ``1,5 Mo`` in French, ``240 KB`` / ``1.5 MB`` in English."""
+    if size < 1024:
+        return t(lang, "casefile.size.bytes", n=size)
+    if size < evidence.MB:
+        return t(lang, "casefile.size.kb", n=(size + 512) // 1024)
+    megabytes = (Decimal(size) / evidence.MB).quantize(Decimal("0.1"))
+    return t(lang, "casefile.size.mb",
+             n=format_decimal(megabytes, format="#,##0.#", locale=formatting.locale_for(lang)))
+
+
+def _day(stamp: str, lang: str) -> str:
+    return formatting.day(datetime.fromisoformat(stamp).date(), lang)
+
+
+def _short_day(stamp: str) -> str:
+    return datetime.fromisoformat(stamp).strftime("%d/%m/%Y")
+
+
+def _short(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

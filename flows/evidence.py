@@ -1,0 +1,287 @@
+"""The evidence locker: which files a case keeps, which it refuses, what each one proves.
+
+Screening is decided here and applied twice by the adapter: on what Telegram announces (name,
+type, size) before anything is downloaded, then on the bytes themselves, since a name or a
+size can lie. A file is refused when it is too big, when the user's space is full, or when it
+could run code: an executable or a script (by name, announced type or first bytes), an Office
+file with macros, or an archive holding any of these. The evidence kept in a case is a list of
+plain records in ``case.extra["evidence"]``.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from flows import documents
+from flows.model import Account, Case
+from flows.questions import BY_KEY
+
+MB = 1024 * 1024
+
+# Telegram lets a bot download files up to 20 MB with getFile.
+DEFAULT_MAX_BYTES = 20 * MB
+DEFAULT_QUOTA_BYTES = 200 * MB
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Limits on what the locker accepts (the operator may change the first two)."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES  # one file
+    quota_bytes: int = DEFAULT_QUOTA_BYTES  # everything one user keeps, every case together
+    max_members: int = 2000  # files inside one archive
+    max_unpacked: int = 10 * DEFAULT_MAX_BYTES  # an archive's content once unpacked
+    max_ratio: int = 200  # unpacked/packed for one member: beyond, it is a zip bomb
+    max_depth: int = 3  # archives inside archives
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a file is not kept: ``code`` names the message, ``detail`` fills it in."""
+
+    code: str
+    detail: str = ""
+
+
+# Names and types that run code when opened. Double extensions are caught by looking at the
+# last one only (``facture.pdf.exe`` is an .exe; ``facture.exe.pdf`` is a PDF).
+DANGEROUS_EXTENSIONS = frozenset({
+    # Windows programs, installers, libraries, shortcuts and scripts
+    "exe", "com", "scr", "pif", "bat", "cmd", "msi", "msp", "mst", "msix", "msixbundle",
+    "appx", "appxbundle", "dll", "sys", "drv", "ocx", "cpl", "inf", "reg", "lnk", "scf",
+    "url", "hta", "chm", "gadget", "application", "js", "jse", "vb", "vbs", "vbe", "wsf",
+    "wsh", "ws", "wsc", "ps1", "ps1xml", "ps2", "psm1", "psd1", "msc", "xll", "iqy", "slk",
+    # Unix, macOS, Android, Java and interpreted scripts
+    "sh", "bash", "zsh", "csh", "ksh", "fish", "command", "run", "bin", "elf", "so",
+    "dylib", "app", "pkg", "dmg", "apk", "aab", "xapk", "ipa", "deb", "rpm", "snap",
+    "flatpak", "appimage", "jar", "class", "jnlp", "py", "pyc", "pyo", "pyw", "pyz", "pl",
+    "rb", "php", "phar", "lua", "desktop", "workflow", "action", "scpt", "applescript",
+    # Office documents with macros
+    "docm", "dotm", "xlsm", "xltm", "xlsb", "xlam", "pptm", "potm", "ppsm", "ppam", "sldm",
+})
+# Archives we cannot look into: refused, since they might hide any of the above.
+OPAQUE_ARCHIVES = frozenset({
+    "rar", "7z", "tar", "gz", "tgz", "bz2", "tbz", "tbz2", "xz", "txz", "zst", "lz", "lzma",
+    "z", "cab", "arj", "lzh", "ace", "iso", "img", "vhd", "vhdx", "wim", "cpio", "sit", "sitx",
+})
+DANGEROUS_TYPES = frozenset({
+    "application/x-msdownload", "application/x-msdos-program", "application/x-dosexec",
+    "application/x-executable", "application/x-elf", "application/x-mach-binary",
+    "application/x-sharedlib", "application/vnd.microsoft.portable-executable",
+    "application/x-ms-installer", "application/x-msi", "application/x-ms-shortcut",
+    "application/x-sh", "application/x-shellscript", "text/x-shellscript", "text/x-sh",
+    "application/x-bat", "application/x-csh", "application/x-python-code", "text/x-python",
+    "text/x-script.python", "application/x-perl", "text/x-perl", "application/x-php",
+    "application/javascript", "text/javascript", "application/x-javascript",
+    "application/java-archive", "application/x-java-archive", "application/x-java-jnlp-file",
+    "application/vnd.android.package-archive", "application/x-apple-diskimage",
+    "application/hta", "application/x-hta", "application/vnd.ms-word.document.macroenabled.12",
+    "application/vnd.ms-excel.sheet.macroenabled.12",
+    "application/vnd.ms-powerpoint.presentation.macroenabled.12",
+})
+# First bytes of programs whatever their name: Windows PE/DOS, ELF, Mach-O (thin and fat,
+# which Java class files share), and scripts with an interpreter line.
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
+                    b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with files, an empty zip
+# Macros inside Office Open XML files, whatever the extension says.
+MACRO_MEMBERS = ("vbaproject.bin", "vbadata.xml")
+
+
+# Names ------------------------------------------------------------------------------------
+def clean_name(name: str, fallback: str = "file") -> str:
+    """The name as the user gave it, made safe to show and to store: no folders, no control
+    characters, not absurdly long (the extension is kept)."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
+    if not base:
+        return fallback
+    if len(base) > 120:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[:110] + dot + ext[:9]) if dot and len(ext) <= 9 else base[:120]
+    return base
+
+
+def extension(name: str) -> str:
+    """The last extension, lower case; Windows ignores trailing dots and spaces, so do we."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].rstrip(" .")
+    return base.rpartition(".")[2].lower() if "." in base else ""
+
+
+def _dangerous_name(name: str) -> bool:
+    return extension(name) in DANGEROUS_EXTENSIONS
+
+
+# Screening --------------------------------------------------------------------------------
+def screen(name: str, mime_type: str, size: int | None, policy: Policy,
+           held: int = 0) -> Refusal | None:
+    """What Telegram announces about a file, checked before downloading it.
+
+    ``size`` is None when Telegram did not say; ``held`` is what the user already keeps.
+    """
+    if size is not None:
+        refusal = _screen_size(size, policy, held)
+        if refusal:
+            return refusal
+    if _dangerous_name(name) or mime_type.lower().split(";")[0].strip() in DANGEROUS_TYPES:
+        return Refusal("dangerous", clean_name(name))
+    if extension(name) in OPAQUE_ARCHIVES:
+        return Refusal("archive_unsupported", clean_name(name))
+    return None
+
+
+def _screen_size(size: int, policy: Policy, held: int) -> Refusal | None:
+    if size > policy.max_bytes:
+        return Refusal("too_big", str(policy.max_bytes))
+    if held + size > policy.quota_bytes:
+        return Refusal("quota", str(policy.quota_bytes))
+    return None
+
+
+def screen_content(name: str, mime_type: str, content: IO[bytes], policy: Policy,
+                   held: int = 0) -> Refusal | None:
+    """The downloaded bytes, checked again: their real size, what they start with, and what
+    an archive (or an Office file, which is one) holds. ``content`` must be seekable."""
+    content.seek(0, io.SEEK_END)
+    size = content.tell()
+    content.seek(0)
+    if size == 0:
+        return Refusal("empty")
+    refusal = screen(name, mime_type, size, policy, held)
+    if refusal:
+        return refusal
+    head = content.read(8)
+    content.seek(0)
+    if head.startswith(EXECUTABLE_MAGIC):
+        return Refusal("dangerous", clean_name(name))
+    if head.startswith(ZIP_MAGIC):
+        return _inspect_zip(content, policy, depth=1)
+    return None
+
+
+def _inspect_zip(content: IO[bytes], policy: Policy, depth: int) -> Refusal | None:
+    """Look inside a zip (or a .docx, .xlsx, .odt…) without unpacking it to disk."""
+    try:
+        with zipfile.ZipFile(content) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if (len(members) > policy.max_members
+                    or sum(m.file_size for m in members) > policy.max_unpacked):
+                return Refusal("archive_bomb")
+            for member in members:
+                refusal = _inspect_member(archive, member, policy, depth)
+                if refusal:
+                    return refusal
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            EOFError, OSError, ValueError, zlib.error):
+        # Corrupt, an unsupported compression, or a password: we cannot tell what is inside.
+        return Refusal("unreadable")
+    return None
+
+
+def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, policy: Policy,
+                    depth: int) -> Refusal | None:
+    shown = clean_name(member.filename)
+    if member.flag_bits & 0x1:
+        return Refusal("archive_locked", shown)
+    if _dangerous_name(member.filename) or shown.lower() in MACRO_MEMBERS:
+        return Refusal("archive_dangerous", shown)
+    if extension(member.filename) in OPAQUE_ARCHIVES:
+        return Refusal("archive_unsupported", shown)
+    if member.file_size > MB and member.file_size > policy.max_ratio * max(
+            member.compress_size, 1):
+        return Refusal("archive_bomb")
+    with archive.open(member) as stream:
+        head = stream.read(8)
+    if head.startswith(EXECUTABLE_MAGIC):
+        return Refusal("archive_dangerous", shown)
+    if head.startswith(ZIP_MAGIC):
+        if depth >= policy.max_depth:
+            return Refusal("archive_bomb")
+        # The declared size bounds what zipfile will inflate, and the total was checked.
+        return _inspect_zip(io.BytesIO(archive.read(member)), policy, depth + 1)
+    return None
+
+
+# The records of a case ----------------------------------------------------------------------
+def files(case: Case) -> list[dict[str, Any]]:
+    """The files kept for a case, in the order received (each a plain JSON record)."""
+    return list(case.extra.get("evidence", []))
+
+
+def find(case: Case, evidence_id: str) -> dict[str, Any] | None:
+    return next((f for f in files(case) if f.get("id") == evidence_id), None)
+
+
+def find_by_hash(case: Case, sha256: str) -> dict[str, Any] | None:
+    return next((f for f in files(case) if f.get("sha256") == sha256), None)
+
+
+def bytes_held(account: Account) -> int:
+    """What a user keeps in the locker, every case together (the quota counts this)."""
+    return sum(int(f.get("size", 0)) for case in account.cases for f in files(case))
+
+
+def target_case(account: Account) -> Case | None:
+    """The case a file sent now belongs to: the one open, if any."""
+    return account.current
+
+
+def keep(case: Case, record: dict[str, Any]) -> None:
+    case.extra["evidence"] = [*files(case), record]
+
+
+def untagged(case: Case) -> list[dict[str, Any]]:
+    """Files the user has not yet said anything about."""
+    return [f for f in files(case) if f.get("proves") is None]
+
+
+# Against the checklist ----------------------------------------------------------------------
+OTHER = "other"
+
+
+def checklist_codes(case: Case) -> list[str]:
+    """The checklist items a file may prove, for this case and its remedy."""
+    return [str(item["code"]) for item in documents.checklist(case)]
+
+
+def question_for(code: str, case: Case) -> str | None:
+    """The evidence question a checklist item answers (``contract`` → ``ev_contract``)."""
+    key = f"ev_{code}"
+    question = BY_KEY.get(key)
+    return key if question is not None and question.applies(case) else None
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    held: bool | None  # what the user said (None: not asked yet)
+    files: tuple[dict[str, Any], ...]
+
+    @property
+    def proven(self) -> bool:
+        return bool(self.files)
+
+
+def inventory(case: Case) -> tuple[list[Item], list[dict[str, Any]]]:
+    """The checklist with the files proving each item, and the files linked to none."""
+    kept = files(case)
+    items = []
+    for entry in documents.checklist(case):
+        code = str(entry["code"])
+        held = entry["held"] if isinstance(entry["held"], bool) else None
+        items.append(Item(code, held, tuple(f for f in kept if f.get("proves") == code)))
+    codes = {item.code for item in items}
+    loose = [f for f in kept if f.get("proves") not in codes]
+    return items, loose
+
+
+def iter_all(account: Account) -> Iterator[tuple[Case, dict[str, Any]]]:
+    for case in account.cases:
+        for record in files(case):
+            yield case, record
