@@ -281,12 +281,16 @@ def cases_reply(account: Account, now: datetime) -> Reply:
 
 def case_line(case: Case, number: int, lang: str, today: date, current: bool) -> str:
     invoices = case.invoices()
-    balance = (formatting.money(balance_today(case, today), lang, case.jurisdiction)
-               if invoices else "—")
-    line = t(lang, "casefile.cases.line", number=number, case=title(case, lang),
-             invoices=t(lang, "casefile.cases.invoices", count=len(invoices)),
-             balance=balance, next=next_step_text(case, lang, today))
-    return f"{line} {t(lang, 'casefile.cases.current')}" if current else line
+    step = next_step_text(case, lang, today)
+    if invoices:
+        line = t(lang, "casefile.cases.line", number=number, case=title(case, lang),
+                 invoices=t(lang, "casefile.cases.invoices", count=len(invoices)),
+                 balance=formatting.money(balance_today(case, today), lang, case.jurisdiction),
+                 next=step)
+    else:
+        line = t(lang, "casefile.cases.line_empty", number=number, case=title(case, lang),
+                 next=step)
+    return t(lang, "casefile.cases.current", line=line) if current else line
 
 
 def balance_today(case: Case, today: date) -> Money:

@@ -1,0 +1,86 @@
+"""Logs carry ids, never the token, a document's content or what the user told us."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import redact
+from tests.casefile_bot import PDF, FileSendingUser, casefile_bot
+from tests.driver import FRENCH_BUSINESS_CASE
+from tests.fakebot import DEFAULT_TOKEN, FakeBotApi
+
+NOTE = "appelé le 12/10, il promet de payer vendredi"
+PERSONAL = ("ACME", "Rénovation", "Jeanne Martin", "rue des Lilas", "avenue Foch", "F-2026-042",
+            "devis signé", "promet de payer")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+async def whole_journey(api: FakeBotApi, data_dir: Path) -> None:
+    user = FileSendingUser(api, chat_id=9501)
+    async with casefile_bot(api, data_dir):
+        current = await user.start_case()
+        await user.send_file("devis signé.pdf", PDF, "application/pdf")
+        current = await user.tap_label("Devis / contrat")
+        await user.command(f"/note {NOTE}")
+        mark = api.mark()
+        start = [k for k, _ in FRENCH_BUSINESS_CASE].index("ev_delivery")
+        await user.play(FRENCH_BUSINESS_CASE[start:], current)
+        await api.await_for_count(2, "sendDocument", since=mark, timeout=30)
+        mark = api.mark()
+        api.send_text(user.chat_id, "/export")
+        await api.await_for("sendDocument", since=mark, timeout=30)
+        await user.say("/cases")
+
+
+async def test_info_logs_of_a_whole_journey_hold_no_token_and_no_personal_data(
+        api: FakeBotApi, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    await whole_journey(api, data_dir)
+    text = caplog.text
+    assert "handled for chat 9501" in text  # the capture did see the bot's logs
+    assert "file kept for chat 9501" in text
+    assert DEFAULT_TOKEN not in text
+    assert DEFAULT_TOKEN.split(":")[1] not in text
+    for word in PERSONAL:
+        assert word not in text, word
+
+
+async def test_even_debug_logs_never_show_the_token(api: FakeBotApi, data_dir: Path,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    await whole_journey(api, data_dir)
+    assert len(caplog.records) > 100
+    assert DEFAULT_TOKEN not in caplog.text
+    assert DEFAULT_TOKEN.split(":")[1] not in caplog.text
+
+
+def test_a_token_quoted_in_a_message_or_an_error_is_masked(
+        caplog: pytest.LogCaptureFixture) -> None:
+    token = "123456:SECRET-token-for-masking-test"
+    redact.install([token])
+    log = logging.getLogger("impayes.test")
+    caplog.set_level(logging.INFO)
+    log.info("calling %s", f"https://api.telegram.org/bot{token}/getMe")
+    try:
+        raise ConnectionError(f"cannot reach https://api.telegram.org/bot{token}/getUpdates")
+    except ConnectionError:
+        log.exception("network down")
+    assert token not in caplog.text
+    assert "bot«secret»/getMe" in caplog.text
+    assert "bot«secret»/getUpdates" in caplog.text
+    assert "network down" in caplog.text
+
+
+def test_http_client_loggers_stay_quiet_at_info() -> None:
+    redact.install([])
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("httpcore").getEffectiveLevel() >= logging.WARNING
