@@ -47,7 +47,8 @@ class Assistant:
                update_id: int | None = None) -> Reply | None:
         """Run one turn and store its result; None when this update was already handled."""
         stored = self.store.load(chat_id)
-        account = stored or Account.new(chat_id, normalize_language(language_code))
+        account = stored if stored is not None else Account.new(
+            chat_id, normalize_language(language_code))
         if update_id is not None:
             if update_id in account.seen_updates:
                 return None  # Telegram delivered the same update twice: answer it once
@@ -57,6 +58,8 @@ class Assistant:
         if reply.action == ERASE:
             # /delete confirmed: nothing of this chat stays on disk, files included.
             self.store.delete(chat_id)
+            if self.store.chat_dir(chat_id).exists():  # never say "erased" when it is not
+                raise OSError("the chat folder could not be erased")
             return reply
         # Someone we hold nothing about, whose message changed nothing (a stale button after
         # /delete, /help), is not written down.

@@ -156,9 +156,7 @@ def _tag(account: Account, case: Case, value: str, now: datetime) -> Reply:
     record = evidence.find(case, evidence_id)
     if record is None or code not in (*evidence.checklist_codes(case), evidence.OTHER):
         return Reply(notice=t(lang, "notice.stale"), changed=False)
-    for kept in case.extra.get("evidence", []):
-        if kept.get("id") == evidence_id:
-            kept["proves"] = code
+    record["proves"] = code  # the record is the one stored in the case
     reply = Reply(chosen=item_label(lang, code))
     if code == evidence.OTHER:
         reply.messages.append(t(lang, "casefile.evidence.tagged_other", name=record["name"]))
