@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -33,6 +34,18 @@ def install(secrets: Iterable[str | None]) -> None:
         _installed = True
         previous = logging.getLogRecordFactory()
         logging.setLogRecordFactory(_masking(previous))
+
+
+def stack_of(error: BaseException | None) -> str:
+    """Where an error happened — each cause's type and frames — but never its message, which
+    may quote personal data (``ValueError: invalid date 'ACME, 12 rue…'``)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        parts.append("".join(traceback.format_tb(error.__traceback__)) + type(error).__name__)
+        error = error.__cause__ or error.__context__
+    return "\n-- caused by --\n".join(reversed(parts))
 
 
 def mask(text: str) -> str:

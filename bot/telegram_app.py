@@ -96,8 +96,9 @@ class TelegramAdapter:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (ids only) and tell the user something went wrong on our side."""
-        log.error("update %s failed: %s", getattr(update, "update_id", "?"),
-                  type(context.error).__name__, exc_info=context.error)
+        # The stack without the exception's message: a message may quote what the user typed.
+        log.error("update %s failed: %s\n%s", getattr(update, "update_id", "?"),
+                  type(context.error).__name__, redact.stack_of(context.error))
         if isinstance(update, Update) and update.effective_chat is not None:
             chat_id = str(update.effective_chat.id)
             lang = self.assistant.account(chat_id, _language_code(update)).lang

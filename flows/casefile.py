@@ -17,6 +17,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from flows import evidence, formatting
+from flows.case_law import rights_for
 from flows.conversation import (
     ERASE,
     EXPORT,
@@ -30,6 +31,7 @@ from flows.conversation import (
     Upload,
 )
 from flows.i18n import catalog, t
+from flows.law import InvalidFacts
 from flows.model import Account, Case, new_id
 from flows.money import Money
 from flows.parsing import clean_text
@@ -280,20 +282,34 @@ def cases_reply(account: Account, now: datetime) -> Reply:
 def case_line(case: Case, number: int, lang: str, today: date, current: bool) -> str:
     invoices = case.invoices()
     step = next_step_text(case, lang, today)
-    if invoices:
+    owed = balance_today(case, today) if invoices and case.state != "closed" else None
+    if owed is not None:
+        principal, total = owed
+        balance = formatting.money(principal, lang, case.jurisdiction)
+        if total.amount > principal.amount:
+            balance = t(lang, "casefile.cases.with_interest", balance=balance,
+                        total=formatting.money(total, lang, case.jurisdiction))
         line = t(lang, "casefile.cases.line", number=number, case=title(case, lang),
                  invoices=t(lang, "casefile.cases.invoices", count=len(invoices)),
-                 balance=formatting.money(balance_today(case, today), lang, case.jurisdiction),
-                 next=step)
+                 balance=balance, next=step)
     else:
         line = t(lang, "casefile.cases.line_empty", number=number, case=title(case, lang),
                  next=step)
     return t(lang, "casefile.cases.current", line=line) if current else line
 
 
-def balance_today(case: Case, today: date) -> Money:
-    """What the debtor still owes on the case's invoices (principal, before interest)."""
-    return case.total_balance()
+def balance_today(case: Case, today: date) -> tuple[Money, Money]:
+    """What the debtor still owes today: the unpaid principal, and with it the late interest
+    and recovery indemnity, both computed invoice by invoice by the legal engine."""
+    principal = case.total_balance()
+    try:
+        rights = rights_for(case, today)
+    except (InvalidFacts, KeyError, ValueError):
+        return principal, principal  # facts the engine cannot use yet: the principal alone
+    total = Money.zero(case.currency)
+    for invoice in rights:
+        total = total + invoice.total
+    return principal, max(total, principal, key=lambda m: m.amount)
 
 
 def next_step_text(case: Case, lang: str, today: date) -> str:

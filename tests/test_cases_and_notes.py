@@ -44,9 +44,14 @@ def test_cases_lists_every_case_with_its_balance_and_next_step(driver: Make) -> 
     d.command("cases")
     text = d.text_of_last()
     assert "Vos dossiers (2) :" in text
-    assert ("1. ACME Rénovation SARL (factures : 1) — reste dû : 1 200,50 € — "
+    # ACME: 1 200,50 € + 15,59 € of interest + the 40 € indemnity.
+    assert ("1. ACME Rénovation SARL (factures : 1) — reste dû : 1 200,50 € "
+            "(1 256,09 € avec intérêts et indemnité à ce jour) — "
             "prochain point le 2 décembre 2026") in text
-    assert ("👉 2. Boulangerie Dupont (factures : 2) — reste dû : 700,20 € — "
+    # Dupont, invoice by invoice: F-7 is late (300 € + 2,30 € + 40 €); F-9 (450,20 € less
+    # 50 € paid) is not due yet, so it carries neither interest nor indemnity.
+    assert ("👉 2. Boulangerie Dupont (factures : 2) — reste dû : 700,20 € "
+            "(742,50 € avec intérêts et indemnité à ce jour) — "
             "à faire : les faits de la facture (ouvert)") in text
     labels = [b.label for b in d.prompt.buttons]
     assert labels == ["1. ACME Rénovation SARL", "2. Boulangerie Dupont", "➕ Nouveau dossier"]
@@ -155,3 +160,12 @@ def test_help_lists_the_case_file_commands(driver: Make) -> None:
     text = d.text_of_last()
     for command in ("/evidence", "/note", "/cases", "/export", "/delete", "/new"):
         assert command in text
+
+
+def test_a_closed_case_is_listed_as_closed_without_a_balance(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE)
+    d.press("paid")
+    d.command("cases")
+    assert "1. ACME Rénovation SARL — clos" in d.text_of_last()

@@ -80,6 +80,6 @@ async def test_cases_shows_each_balance_and_next_step(api: FakeBotApi, data_dir:
         await user.play(DUPONT, first)
         await user.say("/cases")
     listing = next(plain(t) for t in user.texts() if t.startswith("Your cases"))
-    assert "1. ACME Rénovation SARL (invoices: 1) — still due: €1,200.50 — to do: the evidence" \
-        in listing
+    assert ("1. ACME Rénovation SARL (invoices: 1) — still due: €1,200.50 "
+            "(€1,256.09 with interest and indemnity today) — to do: the evidence") in listing
     assert "👉 2. Boulangerie Dupont — to do: the invoice facts (open)" in listing

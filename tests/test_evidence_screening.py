@@ -186,3 +186,24 @@ def test_a_word_document_with_macros_is_refused_whatever_its_extension() -> None
 ])
 def test_file_names_are_kept_as_sent_but_never_as_paths(raw: str, clean: str) -> None:
     assert clean_name(raw) == clean
+
+
+def test_the_operator_sets_the_limits_in_megabytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import Settings
+
+    monkeypatch.setenv("IMPAYES_EVIDENCE_MAX_MB", "0,5")
+    monkeypatch.setenv("IMPAYES_EVIDENCE_QUOTA_MB", "50")
+    settings = Settings.from_env()
+    assert settings.evidence_max_bytes == 512 * 1024
+    assert settings.evidence_quota_bytes == 50 * MB
+    monkeypatch.setenv("IMPAYES_EVIDENCE_MAX_MB", "beaucoup")
+    with pytest.raises(SystemExit, match="IMPAYES_EVIDENCE_MAX_MB must be a number"):
+        Settings.from_env()
+
+
+def test_by_default_a_file_may_be_as_large_as_telegram_lets_a_bot_download(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import Settings
+
+    monkeypatch.delenv("IMPAYES_EVIDENCE_MAX_MB", raising=False)
+    assert Settings.from_env().evidence_max_bytes == 20 * MB

@@ -14,6 +14,7 @@ from tests.driver import FRENCH_BUSINESS_CASE
 from tests.fakebot import DEFAULT_TOKEN, FakeBotApi
 
 NOTE = "appelé le 12/10, il promet de payer vendredi"
+WHAT_THE_USER_TYPED = "ACME Rénovation SARL, 4 avenue Foch"
 PERSONAL = ("ACME", "Rénovation", "Jeanne Martin", "rue des Lilas", "avenue Foch", "F-2026-042",
             "devis signé", "promet de payer")
 
@@ -84,3 +85,27 @@ def test_http_client_loggers_stay_quiet_at_info() -> None:
     redact.install([])
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
     assert logging.getLogger("httpcore").getEffectiveLevel() >= logging.WARNING
+
+
+async def test_a_failure_is_logged_with_its_place_but_without_what_the_user_typed(
+        api: FakeBotApi, data_dir: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import casefile
+
+    def broken(account: object, now: object) -> None:
+        raise ValueError(f"cannot list {WHAT_THE_USER_TYPED!r}")
+
+    monkeypatch.setattr(casefile, "cases_reply", broken)
+    caplog.set_level(logging.INFO)
+    user = FileSendingUser(api, chat_id=9502)
+    async with casefile_bot(api, data_dir):
+        await user.start_case(until="invoice_number")
+        answer = await user.command("/cases")
+    assert "Désolé, un problème est survenu de notre côté" in answer.params["text"]
+    [failure] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    logged = caplog.text
+    assert "failed: ValueError" in logged
+    assert "in broken" in logged  # where it happened
+    assert "ACME" not in logged
+    assert "avenue Foch" not in logged
+    assert failure.exc_info is None
