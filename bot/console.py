@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot import export
 from bot.config import Settings
+from bot.evidence import EvidenceDesk
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.conversation import EXPORT, Button, Command, Event, Press, Prompt, Reply, Text
+from flows.evidence import Policy
 from flows.i18n import t
 from flows.journey import BACK
+
+SEND = "/send "  # the console's way to send evidence: /send <path of a file>
 
 
 def show(reply: Reply, out: TextIO) -> None:
@@ -52,8 +57,10 @@ def event_for(line: str, prompt: Prompt | None) -> Event:
     return Text(line.rstrip("\n"))
 
 
-def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO) -> int:
+def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
+        desk: EvidenceDesk | None = None) -> int:
     prompt: Prompt | None = None
+    desk = desk or EvidenceDesk(assistant.store, Policy(), assistant.clock)
     first = Command("start")
     event: Event | None = first
     while True:
@@ -83,6 +90,9 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO) -> int:
         if not line.strip():
             event = None
             continue
+        if line.startswith(SEND):  # a file on this computer, as Telegram users send theirs
+            event = desk.receive_local(chat_id, Path(line[len(SEND):].strip()).expanduser())
+            continue
         event = event_for(line, prompt)
 
 
@@ -95,8 +105,10 @@ def main(argv: list[str]) -> int:
     settings = Settings.from_env()
     store = ChatStore(args.data_dir or settings.data_dir)
     assistant = Assistant(store, settings.now)
+    desk = EvidenceDesk(store, Policy(settings.evidence_max_bytes, settings.evidence_quota_bytes),
+                        settings.now)
     try:
-        return run(assistant, args.user, sys.stdin, sys.stdout)
+        return run(assistant, args.user, sys.stdin, sys.stdout, desk)
     except KeyboardInterrupt:
         print()
         return 130

@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import mimetypes
 import os
 import secrets
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,17 +108,43 @@ class EvidenceDesk:
             log.info("file refused for chat %s: %s", chat_id, refused.refusal.code)
             return _refused(attached, refused.refusal.code, refused.refusal.detail, case.id,
                             caption)
+        return await asyncio.to_thread(self._take, chat_id, case.id, attached, incoming, held,
+                                       caption)
+
+    def receive_local(self, chat_id: str, path: Path) -> Upload:
+        """The same for a file on this computer (the console chat's ``/send <path>``)."""
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        size = path.stat().st_size if path.is_file() else None
+        attached = Attachment("", path.name, mime, size)
+        account = self.store.load(chat_id)
+        case = evidence.target_case(account) if account is not None else None
+        if case is None:
+            return _refused(attached, "no_case")
+        if size is None:
+            return _refused(attached, "download_failed", case_id=case.id)
+        held = evidence.bytes_held(account) if account is not None else 0
+        refusal = evidence.screen(attached.name, mime, size, self.policy, held)
+        if refusal is not None:
+            return _refused(attached, refusal.code, refusal.detail, case.id)
+        folder = self.store.case_dir(chat_id, case.id) / "evidence"
+        folder.mkdir(parents=True, exist_ok=True)
+        incoming = folder / f".incoming-{secrets.token_hex(8)}"
+        shutil.copyfile(path, incoming)
+        return self._take(chat_id, case.id, attached, incoming, held)
+
+    def _take(self, chat_id: str, case_id: str, attached: Attachment, incoming: Path,
+              held: int, caption: str = "") -> Upload:
+        """Check the bytes received, then keep them under their SHA-256, or drop them."""
         try:
-            size, digest, refusal = await asyncio.to_thread(self._check, attached, incoming,
-                                                            held)
+            size, digest, refusal = self._check(attached, incoming, held)
             if refusal is not None:
                 log.info("file refused after download for chat %s: %s", chat_id, refusal.code)
-                return _refused(attached, refusal.code, refusal.detail, case.id, caption)
-            await asyncio.to_thread(_keep, incoming, folder / digest)
+                return _refused(attached, refusal.code, refusal.detail, case_id, caption)
+            _keep(incoming, incoming.parent / digest)
         finally:
             incoming.unlink(missing_ok=True)
-        log.info("file kept for chat %s case %s: %d bytes", chat_id, case.id, size)
-        return Upload(case.id, attached.name, attached.mime_type, size, digest,
+        log.info("file kept for chat %s case %s: %d bytes", chat_id, case_id, size)
+        return Upload(case_id, attached.name, attached.mime_type, size, digest,
                       f"evidence/{digest}", caption)
 
     async def _download(self, bot: Bot, attached: Attachment, folder: Path, held: int) -> Path:
