@@ -8,15 +8,16 @@ figures shown, the review) is shown again, so the user always sees up-to-date fi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
 from transitions import Machine
 
-from flows import casefile, documents, formatting
+from flows import casefile, documents, followup, formatting
 from flows.conversation import Button, Command, Event, Press, Prompt, Reply, Text, Upload
+from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, catalog, t
 from flows.model import Account, Case
 from flows.money import Money
@@ -61,13 +62,30 @@ def stage_index(stage: str) -> int:
 # The turn -----------------------------------------------------------------------------------
 def turn(account: Account, event: Event, now: datetime) -> Reply:
     """Take one user event, update the account, and say what to show."""
+    reply = _turn(account, event, now)
+    if reply.changed:
+        followup.refresh(account, now)  # reminders follow every change of a case
+    return reply
+
+
+def _turn(account: Account, event: Event, now: datetime) -> Reply:
     # The case file (evidence, notes, several cases, export, erasure) takes its own events.
     handled = casefile.intercept(account, event, now)
     if handled is not None:
         return handled
     assert not isinstance(event, Upload)  # the case file always takes files
+    if followup.awaits_text(account) and not (
+            isinstance(event, Text) or (isinstance(event, Press)
+                                        and event.key == followup.MENU_KEY)):
+        del account.settings["awaiting"]  # the user moved on from a /reminders question
     if isinstance(event, Command):
         return _command(account, event, now)
+    if isinstance(event, Press) and event.key == followup.REMINDER_KEY:
+        return _reminder_press(account, event, now)
+    if isinstance(event, Press) and event.key == followup.MENU_KEY:
+        return followup.menu_press(account, event.value, now)
+    if isinstance(event, Text) and followup.awaits_text(account):
+        return followup.menu_typed(account, event.text, now)
     case = account.current
     lang = account.lang
     if case is None:
@@ -212,6 +230,11 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
         return
     elif question.key == "partial_payment":
         _partial_payment(account, case, value, now, reply)
+        return
+    elif question.key in followup.QUESTION_KEYS:
+        case.answers.pop(question.key, None)  # asked again whenever the user reports it anew
+        _followup_outcome(account, case, followup.on_answer(account, case, question.key, value,
+                                                            now), now, reply)
         return
     _proceed(account, case, reply, now)
 
@@ -395,8 +418,8 @@ def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list
         reply.documents.extend(jobs)
         case.log(now, "documents", remedy=case.text("remedy"), files=[j.filename for j in jobs])
         messages = [documents.sending_advice(case, lang, now.date())]
-        _schedule_check(case, now.date())
         fire(case, "advance")
+        _schedule_check(case, now)
         return messages
     return []
 
@@ -416,9 +439,14 @@ def review_message(case: Case, lang: str) -> str:
 
 
 # Follow-up ----------------------------------------------------------------------------------
-def _schedule_check(case: Case, today: date) -> None:
-    days = int(case.text("deadline_days", "8") or "8")
-    case.extra["next_check"] = (today + timedelta(days=days + 1)).isoformat()
+def _schedule_check(case: Case, now: datetime) -> None:
+    """The documents went out: the follow-up of this remedy starts, and says when it checks."""
+    followup.start_remedy(case, now)
+    step = followup.next_step(case, now.date())
+    if step is not None:
+        case.extra["next_check"] = step.day.isoformat()
+    else:
+        case.extra.pop("next_check", None)
 
 
 def _next_check_text(case: Case, lang: str) -> str:
@@ -445,34 +473,60 @@ def _idle(account: Account, case: Case, now: datetime) -> Reply:
     return Reply(messages=[t(lang, "followup.closed")], changed=False)
 
 
-def _outcome(account: Account, case: Case, value: str, now: datetime, reply: Reply) -> None:
-    lang = account.lang
+def _outcome(account: Account, case: Case, value: str, now: datetime, reply: Reply,
+             reminder_id: str | None = None) -> None:
+    """What happened since the documents went out, told through the ``outcome`` question or
+    a reminder's buttons (``reminder_id``): the follow-up records it, the journey moves on."""
     case.log(now, "outcome", outcome=value)
-    if value == "paid":
-        fire(case, "close")
-        case.extra["closed"] = {"on": now.date().isoformat(), "reason": "paid"}
-        reply.messages.append(t(lang, "followup.paid"))
-        return
     if value == "partly":
         case.answers.pop("outcome", None)
         case.extra["awaiting_partial"] = True
-        _proceed(account, case, reply, now)
+    _followup_outcome(account, case, followup.apply(account, case, value, reminder_id, now),
+                      now, reply)
+
+
+def _followup_outcome(account: Account, case: Case, result: followup.Outcome, now: datetime,
+                      reply: Reply) -> None:
+    lang = account.lang
+    reply.messages += result.messages
+    if result.close is not None:
+        fire(case, "close")
+        case.extra["closed"] = {"on": now.date().isoformat(), "reason": result.close}
+        reply.messages.append(followup.closing_message(case, lang, result.close))
         return
-    if value == "unpaid":
+    if result.ask is None and not result.escalate:
+        return  # nothing to ask now: the follow-up comes back when the next step is due
+    if account.active_case != case.id:  # a reminder about another case: the answer is for it
+        account.active_case = case.id
+        reply.messages.append(t(lang, "fu.done.switched", debtor=case.title))
+    case.answers.pop("outcome", None)
+    if result.escalate:
         tried = list(case.extra.get("tried", []))
         if case.text("remedy") and case.text("remedy") not in tried:
             tried.append(case.text("remedy"))
         case.extra["tried"] = tried
-        for key in ("remedy", "review", "outcome"):
+        for key in ("remedy", "review"):
             case.answers.pop(key, None)
-        reply.messages.append(t(lang, "followup.next_step"))
-        _proceed(account, case, reply, now)
-        return
-    # later: come back in a week
-    case.answers.pop("outcome", None)
-    case.extra["snoozed"] = True
-    case.extra["next_check"] = (now.date() + timedelta(days=7)).isoformat()
-    reply.messages.append(t(lang, "followup.later", next_check=_next_check_text(case, lang)))
+        if result.next_remedy is not None:
+            case.answers["remedy"] = result.next_remedy
+            reply.messages.append(t(lang, "fu.done.next_remedy",
+                                    remedy=t(lang, f"remedy.{result.next_remedy}")))
+        else:
+            reply.messages.append(t(lang, "followup.next_step"))
+    _proceed(account, case, reply, now)
+
+
+def _reminder_press(account: Account, event: Press, now: datetime) -> Reply:
+    """A button under a pushed reminder: ``action.reminder_id`` for one of the user's cases."""
+    lang = account.lang
+    case = account.case(event.case_id)
+    action, _, reminder_id = event.value.partition(".")
+    if case is None or case.state == "closed" or action not in followup.reminder_actions(
+            case, reminder_id):
+        return Reply(notice=t(lang, "notice.stale"), changed=False)
+    reply = Reply(chosen=t(lang, f"choice.outcome.{action}"))
+    _outcome(account, case, action, now, reply, reminder_id)
+    return reply
 
 
 def _partial_payment(account: Account, case: Case, value: Any, now: datetime,
@@ -481,18 +535,14 @@ def _partial_payment(account: Account, case: Case, value: Any, now: datetime,
     received = Money.from_json(value)
     case.answers.pop("partial_payment", None)
     case.extra.pop("awaiting_partial", None)
-    paid = case.money("paid_amount") or Money.zero(case.currency)
-    total = case.money("invoice_amount") or Money.zero(case.currency)
-    new_paid = Money(paid.amount + received.amount, paid.currency)
-    if new_paid.amount >= total.amount:
-        case.answers["paid_amount"] = total.to_json()
+    record_payment(case, received)
+    case.log(now, "payment", amount=str(received.amount))
+    if case.total_balance().amount <= 0:
         _outcome(account, case, "paid", now, reply)
         return
-    case.answers["paid_amount"] = new_paid.to_json()
-    case.log(now, "payment", amount=str(received.amount))
-    balance = Money(total.amount - new_paid.amount, total.currency)
-    reply.messages.append(t(lang, "followup.balance",
-                            balance=formatting.money(balance, lang, case.jurisdiction)))
+    reply.messages.append(t(lang, "followup.balance", balance=formatting.money(
+        case.total_balance(), lang, case.jurisdiction)))
+    reply.messages += followup.after_payment(case, lang, now.date())
     _proceed(account, case, reply, now)
 
 
@@ -518,6 +568,8 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
         # Features add their commands to the help in their own catalogs (``help_extra.*``).
         extra = [t(lang, key) for key in sorted(catalog(lang)) if key.startswith("help_extra.")]
         return Reply(messages=["\n\n".join([t(lang, "help"), *extra])], changed=False)
+    if name == "reminders":
+        return followup.overview(account, now)
     if name == "language":
         wanted = event.arg.strip().lower()[:2]
         account.lang = wanted if wanted in LANGUAGES else ("en" if lang == "fr" else "fr")

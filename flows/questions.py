@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from flows.followup.actions import awaiting, outcome_choices
 from flows.model import Case
 from flows.money import Money
 from flows.parsing import ParseError, clean_text, parse_amount, parse_date
@@ -99,6 +100,20 @@ def _in_case_currency(case: Case, value: Any, _today: date) -> None:
         raise ParseError("error.currency", {"currency": case.currency})
 
 
+def _not_in_past(_case: Case, value: Any, today: date) -> None:
+    if date.fromisoformat(value) < today:
+        raise ParseError("error.date_past")
+
+
+def _past_or_today(case: Case, value: Any, today: date) -> None:
+    if value != "today":
+        _not_in_future(case, value, today)
+
+
+def payment_plan(case: Case) -> bool:
+    return case.text("remedy") == Remedy.PAYMENT_PLAN
+
+
 def _paid_below_total(case: Case, value: Any, today: date) -> None:
     _in_case_currency(case, value, today)
     # Checked against the invoice being entered, the one whose answers are in ``answers``.
@@ -156,13 +171,30 @@ QUESTIONS: tuple[Question, ...] = (
     Question("city", "details", Kind.TEXT, max_length=60),
     Question("deadline_days", "details", Kind.DAYS, ("8", "15"), typed_too=True,
              when=lambda c: c.text("remedy") == Remedy.FORMAL_DEMAND),
+    # details of a payment plan: the instalment table and its reminders follow from them
+    Question("plan_count", "details", Kind.CHOICE, ("2", "3", "4", "6", "10", "12"),
+             when=payment_plan),
+    Question("plan_first_date", "details", Kind.DATE, when=payment_plan, check=_not_in_past),
+    Question("plan_interval", "details", Kind.CHOICE, ("monthly", "biweekly", "weekly"),
+             when=payment_plan),
     # review: everything at a glance, any answer can be changed
     Question("review", "review", Kind.ACK, ("generate", "edit")),
     # follow-up: what happened since
     Question("partial_payment", "followup", Kind.AMOUNT,
              when=lambda c: bool(c.extra.get("awaiting_partial"))),
-    Question("outcome", "followup", Kind.CHOICE, ("paid", "partly", "unpaid", "later"),
-             when=lambda c: not c.extra.get("snoozed")),
+    # follow-up: a date or a confirmation some answers need (see flows.followup.actions)
+    Question("promise_date", "followup", Kind.DATE, when=lambda c: awaiting(c, "promise_date"),
+             check=_not_in_past),
+    Question("granted_date", "followup", Kind.DATE, ("today",), typed_too=True,
+             when=lambda c: awaiting(c, "granted_date"), check=_past_or_today),
+    Question("served_date", "followup", Kind.DATE, ("today",), typed_too=True,
+             when=lambda c: awaiting(c, "served_date"), check=_past_or_today),
+    Question("abandon_confirm", "followup", Kind.YESNO,
+             when=lambda c: awaiting(c, "abandon_confirm")),
+    Question("outcome", "followup", Kind.CHOICE,
+             ("paid", "partly", "unpaid", "promised", "later", "abandon", "granted", "rejected",
+              "served", "enforced", "opposed", "declared", "revendicated"),
+             when=lambda c: not c.extra.get("snoozed"), choices_for=outcome_choices),
 )
 
 BY_KEY = {q.key: q for q in QUESTIONS}

@@ -178,12 +178,13 @@ def test_partial_payment_updates_the_balance(driver: Make) -> None:
     assert d.prompt.key == "outcome"
 
 
-def test_still_unpaid_moves_to_choosing_the_next_remedy(driver: Make) -> None:
+def test_still_unpaid_opens_the_next_remedy_for_review(driver: Make) -> None:
     d = driver()
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE)
     d.press("unpaid")
-    assert d.prompt.key == "remedy"
+    assert d.case.answers["remedy"] == "court"  # after the formal demand, the court
+    assert d.prompt.key == "review"
     assert d.case.extra["tried"] == ["formal_demand"]
 
 

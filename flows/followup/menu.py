@@ -1,0 +1,209 @@
+"""``/reminders``: every upcoming reminder per case, to move or cancel; the reminder hour and
+time zone; the timeline as a calendar file; reminders of a stopped case turned back on."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flows import formatting
+from flows.conversation import Button, Prompt, Reply
+from flows.followup.actions import SNOOZE, local_today
+from flows.followup.ics import calendar_job
+from flows.followup.messages import debtor, find_step, step_title
+from flows.followup.schedule import (
+    CANCELLED,
+    DAY_STARTS,
+    LAST_HOUR,
+    fire_time,
+    move,
+    pending,
+    user_hour,
+    user_zone,
+    zone_name,
+)
+from flows.followup.state import FollowUp, has_followup
+from flows.followup.timeline import timeline
+from flows.i18n import t
+from flows.model import Account, Case
+from flows.parsing import ParseError, parse_date
+
+MENU_KEY = "rm"
+NO_CASE = "_"  # the menu's prompt is about every case, not one
+HOURS = ("08:00", "09:00", "10:00", "12:00", "14:00", "17:00", "19:00")
+ZONES = {"paris": "Europe/Paris", "brussels": "Europe/Brussels", "quebec": "America/Toronto"}
+MAX_BUTTONS = 10
+
+
+def _open_cases(account: Account) -> list[Case]:
+    return [c for c in account.cases if c.state != "closed" and has_followup(c)]
+
+
+def _when(account: Account, moment: datetime, now: datetime) -> str:
+    local = moment.astimezone(user_zone(account, now))
+    return f"{formatting.day(local.date(), account.lang)} {local:%H:%M}"
+
+
+def _title(case: Case, record: dict[str, Any], lang: str) -> str:
+    step = find_step(case, str(record.get("id")))
+    return step_title(step, case, lang) if step else t(lang, "fu.title.again",
+                                                          debtor=debtor(case, lang))
+
+
+def overview(account: Account, now: datetime) -> Reply:
+    """The list, with a button per reminder and the settings."""
+    lang = account.lang
+    lines = [t(lang, "fu.menu.title", hour=f"{user_hour(account):%H:%M}",
+               zone=zone_name(account, now))]
+    buttons: list[Button] = []
+    listed = 0
+    waiting = pending(account)
+    cases = _open_cases(account)
+    for case in cases:
+        lines += ["", t(lang, "fu.menu.case", debtor=debtor(case, lang),
+                        balance=formatting.money(case.total_balance(), lang, case.jurisdiction))]
+        if FollowUp(case).stopped:
+            lines.append(t(lang, "fu.menu.stopped"))
+            buttons.append(Button(f"resume.{case.id}",
+                                  t(lang, "fu.menu.resume", debtor=debtor(case, lang))))
+            continue
+        records = [r for c, r in waiting if c is case]
+        if not records:
+            lines.append(t(lang, "fu.menu.nothing"))
+        for record in records:
+            listed += 1
+            at = datetime.fromisoformat(str(record["at"]))
+            lines.append(f"{listed}. {_when(account, at, now)} — {_title(case, record, lang)}")
+            if listed <= MAX_BUTTONS:
+                buttons.append(Button(f"pick.{case.id}.{record['id']}",
+                                      f"{listed}. {formatting.short_day(at.date(), lang)}"))
+    if not cases:
+        lines += ["", t(lang, "fu.menu.none")]
+    buttons.append(Button("hour", t(lang, "fu.menu.hour_button",
+                                    hour=f"{user_hour(account):%H:%M}")))
+    buttons.append(Button("tz", t(lang, "fu.menu.zone_button", zone=zone_name(account, now))))
+    if any(timeline(c) for c in cases):
+        buttons.append(Button("ics", t(lang, "fu.menu.ics_button")))
+    return Reply(prompt=Prompt(NO_CASE, MENU_KEY, "\n".join(lines), tuple(buttons),
+                               free_text=False), changed=False)
+
+
+def press(account: Account, value: str, now: datetime) -> Reply:
+    """A button of the ``/reminders`` menu."""
+    lang = account.lang
+    account.settings.pop("awaiting", None)
+    action, _, rest = value.partition(".")
+    case_id, _, reminder_id = rest.partition(".")
+    if action == "list":
+        return overview(account, now)
+    if action == "hour":
+        if case_id:
+            return _set_hour(account, f"{case_id[:2]}:{case_id[2:]}", now)
+        account.settings["awaiting"] = {"what": "hour"}
+        buttons = tuple(Button(f"hour.{h.replace(':', '')}", h) for h in HOURS)
+        return Reply(prompt=Prompt(NO_CASE, MENU_KEY, t(lang, "fu.menu.ask_hour"), buttons))
+    if action == "tz":
+        if case_id in ZONES:
+            return _set_zone(account, ZONES[case_id], now)
+        account.settings["awaiting"] = {"what": "tz"}
+        buttons = tuple(Button(f"tz.{code}", t(lang, f"fu.menu.zone.{code}")) for code in ZONES)
+        return Reply(prompt=Prompt(NO_CASE, MENU_KEY, t(lang, "fu.menu.ask_zone"), buttons))
+    if action == "ics":
+        jobs = [calendar_job(account, c, now) for c in _open_cases(account) if timeline(c)]
+        return Reply(messages=[t(lang, "fu.menu.ics_sent")], documents=jobs, changed=False)
+    case = account.case(case_id)
+    if case is None:
+        return Reply(notice=t(lang, "notice.stale"), changed=False)
+    if action == "resume":
+        FollowUp(case).stopped = False
+        return Reply(messages=[t(lang, "fu.menu.resumed", debtor=debtor(case, lang))],
+                     chosen=t(lang, "fu.menu.resume", debtor=debtor(case, lang)))
+    record = FollowUp(case).reminder(reminder_id) if has_followup(case) else None
+    if record is None or record.get("status") not in {"pending", "sending"}:
+        return Reply(notice=t(lang, "notice.stale"), changed=False)
+    target = f"{case.id}.{reminder_id}"
+    if action == "pick":
+        at = datetime.fromisoformat(str(record["at"]))
+        text = t(lang, "fu.menu.picked", when=_when(account, at, now),
+                 what=_title(case, record, lang))
+        buttons = (*(Button(f"{code}.{target}", t(lang, f"choice.outcome.{code}"))
+                     for code in ("tomorrow", "week", "month")),
+                   Button(f"date.{target}", t(lang, "fu.menu.type_date")),
+                   Button(f"cancel.{target}", t(lang, "fu.menu.cancel")),
+                   Button("list", t(lang, "choice.back")))
+        return Reply(prompt=Prompt(NO_CASE, MENU_KEY, text, buttons), changed=False)
+    if action in SNOOZE:
+        when = fire_time(local_today(account, now) + SNOOZE[action], account, now)
+        move(record, when)
+        return Reply(messages=[t(lang, "fu.menu.moved", when=_when(account, when, now))],
+                     chosen=t(lang, f"choice.outcome.{action}"))
+    if action == "date":
+        account.settings["awaiting"] = {"what": "move", "case": case.id, "rid": reminder_id}
+        return Reply(messages=[t(lang, "fu.menu.ask_date")])
+    if action == "cancel":
+        record["status"] = CANCELLED
+        return Reply(messages=[t(lang, "fu.menu.cancelled")], chosen=t(lang, "fu.menu.cancel"))
+    return Reply(notice=t(lang, "notice.stale"), changed=False)
+
+
+def awaits_text(account: Account) -> bool:
+    return isinstance(account.settings.get("awaiting"), dict)
+
+
+def typed(account: Account, text: str, now: datetime) -> Reply:
+    """Typed answer to a menu question: a new date for a reminder, an hour, a time zone."""
+    lang = account.lang
+    waiting = account.settings.get("awaiting")
+    assert isinstance(waiting, dict)
+    what = waiting.get("what")
+    if what == "hour":
+        return _set_hour(account, text, now)
+    if what == "tz":
+        return _set_zone(account, text.strip(), now)
+    found = account.case(str(waiting.get("case")))
+    record = (FollowUp(found).reminder(str(waiting.get("rid")))
+              if found is not None and has_followup(found) else None)
+    if record is None:
+        account.settings.pop("awaiting", None)
+        return Reply(notice=t(lang, "notice.stale"))
+    try:
+        day = parse_date(text, local_today(account, now))
+    except ParseError as error:
+        return Reply(messages=[t(lang, error.key, **error.params)])
+    when = fire_time(day, account, now)
+    if when < now:
+        return Reply(messages=[t(lang, "fu.menu.date_past")], changed=False)
+    move(record, when)
+    account.settings.pop("awaiting", None)
+    return Reply(messages=[t(lang, "fu.menu.moved", when=_when(account, when, now))])
+
+
+def _set_hour(account: Account, text: str, now: datetime) -> Reply:
+    lang = account.lang
+    match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?\s*", text)
+    chosen: time | None = None
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour < 24 and minute < 60:
+            chosen = time(hour, minute)
+    if chosen is None or not DAY_STARTS <= chosen <= LAST_HOUR:
+        return Reply(messages=[t(lang, "fu.menu.bad_hour", first=f"{DAY_STARTS:%H:%M}",
+                                 last=f"{LAST_HOUR:%H:%M}")], changed=False)
+    account.settings["remind_at"] = f"{chosen:%H:%M}"
+    account.settings.pop("awaiting", None)
+    return Reply(messages=[t(lang, "fu.menu.hour_set", hour=f"{chosen:%H:%M}")],
+                 chosen=f"{chosen:%H:%M}")
+
+
+def _set_zone(account: Account, name: str, now: datetime) -> Reply:
+    lang = account.lang
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return Reply(messages=[t(lang, "fu.menu.bad_zone")], changed=False)
+    account.settings["tz"] = name
+    account.settings.pop("awaiting", None)
+    return Reply(messages=[t(lang, "fu.menu.zone_set", zone=name,
+                             now=f"{now.astimezone(ZoneInfo(name)):%H:%M}")], chosen=name)

@@ -1,0 +1,205 @@
+"""Reminders: when each timeline step is pushed, and their life from pending to sent.
+
+A reminder is a stored record (plain JSON in the case's follow-up) for one timeline step:
+``{"id", "kind", "day", "at", "status", ...}``. ``at`` is the UTC instant it is due: the step's
+day at the user's hour in the user's time zone. Statuses:
+
+- ``pending``: waiting for ``at``;
+- ``sending``: marked durably just before it goes out, with the id of the running process
+  (``boot``). If the process dies before ``sent`` is stored, the next process sees a ``sending``
+  record from another boot and sends it again: at least once overall, at most once per run;
+- ``sent``: delivered (kept so that the step is never pushed twice);
+- ``failed``: Telegram refused it for good (the user blocked the bot);
+- ``cancelled``: the user cancelled it from ``/reminders``.
+
+``refresh`` reconciles the records with the timeline after every change: new steps get a
+record, pending records follow their step's date unless the user moved them, records whose
+step vanished (paid, stopped, closed) are dropped. A step whose time has already passed when it
+first appears gets no reminder: only the bot's own downtime may delay a reminder, never a
+newly computed past date.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flows.followup.state import FollowUp, has_followup
+from flows.followup.timeline import Step, timeline
+from flows.model import Account, Case
+
+DEFAULT_HOUR = time(9, 0)
+# Never at night: nothing is pushed between 21:00 and 08:00 in the user's time zone; a
+# reminder that falls due then (say, the bot restarted at 3 a.m.) waits for the user's hour.
+DAY_STARTS = time(8, 0)
+DAY_ENDS = time(21, 0)
+LAST_HOUR = time(20, 30)  # the latest hour a user may choose
+
+PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+
+
+# Time of day, time zone ------------------------------------------------------------------------
+def user_zone(account: Account, now: datetime) -> tzinfo:
+    """The user's own zone, else the bot's (IMPAYES_TZ, the zone ``now`` is expressed in)."""
+    name = account.settings.get("tz")
+    if isinstance(name, str):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return now.tzinfo or UTC
+
+
+def zone_name(account: Account, now: datetime) -> str:
+    zone = user_zone(account, now)
+    return str(getattr(zone, "key", None) or zone.tzname(now) or "UTC")
+
+
+def user_hour(account: Account) -> time:
+    value = account.settings.get("remind_at")
+    if isinstance(value, str):
+        try:
+            chosen = time.fromisoformat(value)
+        except ValueError:
+            return DEFAULT_HOUR
+        if DAY_STARTS <= chosen <= LAST_HOUR:
+            return chosen
+    return DEFAULT_HOUR
+
+
+def fire_time(day: date, account: Account, now: datetime) -> datetime:
+    """The step's day at the user's hour, in the user's zone (daylight saving included)."""
+    return datetime.combine(day, user_hour(account), tzinfo=user_zone(account, now))
+
+
+def is_night(moment: datetime, zone: tzinfo) -> bool:
+    local = moment.astimezone(zone).time()
+    return not DAY_STARTS <= local < DAY_ENDS
+
+
+def deliverable_from(moment: datetime, account: Account, now: datetime) -> datetime:
+    """``moment``, or the user's hour on the next morning when ``moment`` is at night."""
+    zone = user_zone(account, now)
+    if not is_night(moment, zone):
+        return moment
+    local = moment.astimezone(zone)
+    day = local.date() if local.time() < DAY_STARTS else local.date() + timedelta(days=1)
+    return datetime.combine(day, user_hour(account), tzinfo=zone)
+
+
+def _instant(value: Any) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+# Reconciling with the timeline -----------------------------------------------------------------
+def refresh(account: Account, now: datetime) -> None:
+    """Bring every case's reminders in line with its timeline (pure; call after any change)."""
+    for case in account.cases:
+        if has_followup(case) or "followup" in case.extra:
+            reconcile(account, case, timeline(case), now)
+
+
+def reconcile(account: Account, case: Case, steps: list[Step], now: datetime) -> None:
+    fu = FollowUp(case)
+    wanted = {step.id: step for step in steps}
+    kept: list[dict[str, Any]] = []
+    for record in fu.reminders:
+        step = wanted.pop(str(record.get("id")), None)
+        status = record.get("status")
+        if status == SENDING:
+            kept.append(record)  # in flight, or interrupted by a crash: delivery decides
+        elif step is None:
+            continue  # paid, stopped, closed, or the date it hung on changed
+        elif status == PENDING:
+            if not record.get("moved"):
+                record["at"] = _utc(fire_time(step.day, account, now))
+            record["day"] = step.day.isoformat()
+            kept.append(record)
+        else:
+            kept.append(record)  # sent or failed: remembered so it is never pushed again
+    for step in wanted.values():
+        at = fire_time(step.day, account, now)
+        if at >= now:
+            kept.append({"id": step.id, "kind": step.kind.value, "day": step.day.isoformat(),
+                         "at": _utc(at), "status": PENDING})
+    fu.data["reminders"] = sorted(kept, key=lambda r: str(r.get("at", "")))
+    if not fu.data["reminders"]:
+        del fu.data["reminders"]
+
+
+# What is due, and when to wake up ----------------------------------------------------------------
+def _waiting(record: dict[str, Any], boot: str | None) -> bool:
+    status = record.get("status")
+    return status == PENDING or (status == SENDING and record.get("boot") != boot)
+
+
+def pending(account: Account, boot: str | None = None) -> list[tuple[Case, dict[str, Any]]]:
+    """Every reminder still to send, with its case, earliest first."""
+    found = [(case, record) for case in account.cases if case.state != "closed"
+             for record in case.extra.get("followup", {}).get("reminders", [])
+             if _waiting(record, boot)]
+    return sorted(found, key=lambda pair: _instant(pair[1]["at"]))
+
+
+def due(account: Account, now: datetime, boot: str) -> list[tuple[Case, dict[str, Any]]]:
+    """Reminders to push now: their time has come, it is daytime for the user, and this run
+    has not already tried them."""
+    if is_night(now, user_zone(account, now)):
+        return []
+    return [(case, record) for case, record in pending(account, boot)
+            if _instant(record["at"]) <= now]
+
+
+def next_wakeup(account: Account, now: datetime, boot: str | None = None) -> datetime | None:
+    """The earliest instant one of this account's reminders may be pushed (never later than
+    the truth: the scheduler may wake for nothing, never sleep through a reminder)."""
+    times = [deliverable_from(max(_instant(record["at"]), now), account, now)
+             for _case, record in pending(account, boot)]
+    return min(times) if times else None
+
+
+def mark_sending(record: dict[str, Any], boot: str, now: datetime) -> None:
+    record["status"] = SENDING
+    record["boot"] = boot
+    record["tried_at"] = _utc(now)
+
+
+def mark_sent(record: dict[str, Any], account: Account, now: datetime) -> None:
+    record["status"] = SENT
+    record["sent_at"] = _utc(now)
+    record["sent_on"] = now.astimezone(user_zone(account, now)).date().isoformat()
+    record.pop("boot", None)
+    record.pop("answered", None)
+
+
+def mark_failed(record: dict[str, Any], now: datetime, retry_at: datetime | None) -> None:
+    """Telegram did not take it: try again at ``retry_at``, or never (None: blocked)."""
+    record.pop("boot", None)
+    if retry_at is None:
+        record["status"] = FAILED
+        record["failed_at"] = _utc(now)
+    else:
+        record["status"] = PENDING
+        record["at"] = _utc(retry_at)
+        record["moved"] = True
+
+
+def move(record: dict[str, Any], to: datetime) -> None:
+    """The user moved the reminder (``Remind me later``, or from ``/reminders``)."""
+    record["status"] = PENDING
+    record["at"] = _utc(to)
+    record["moved"] = True
+    record.pop("boot", None)
+
+
+def find(account: Account, case_id: str, reminder_id: str) -> tuple[Case, dict[str, Any]] | None:
+    case = account.case(case_id)
+    if case is None:
+        return None
+    record = FollowUp(case).reminder(reminder_id) if "followup" in case.extra else None
+    return (case, record) if record is not None else None
