@@ -1,24 +1,23 @@
-"""The legal deadlines the follow-up reminds about, each behind one small function.
+"""The legal deadlines the follow-up reminds about, read from the legal engine (``flows.law``).
 
-Until the legal engine (``flows.law``) is on main, the periods come from ``deadlines.toml``
-beside this module; each function is the only place its figure is read, so switching to the
-engine is a change here and nowhere else. Periods in months end on the day with the same
-number, or the month's last day when there is none (CPC 641). We show the unrolled last day:
-acting by it is always safe even when a weekend would extend it (CPC 642).
+Each deadline is behind one small function, so the timeline never touches a figure itself.
+Periods in months end on the day with the same number, or on the month's last day when there
+is none (CPC 641). We show the unrolled last day: acting by it is always safe, even when a
+weekend would extend it (CPC 642).
 """
 
 from __future__ import annotations
 
-import calendar
-import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
-from typing import Any
+from decimal import Decimal
+from functools import lru_cache
 
-from flows.model import Case
+from flows.law import InsolvencyFacts, InvalidFacts, InvoiceFacts, Rights, Supply, pack_for, tables
+from flows.law.dates import add_months
+from flows.model import Case, Invoice
 from flows.money import Money
+from flows.remedy import DebtorKind, Jurisdiction
 
 
 @dataclass(frozen=True)
@@ -27,91 +26,118 @@ class LegalDeadline:
     article: str
 
 
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-@cache
-def _figures() -> dict[str, Any]:
-    text = resources.files("flows.followup").joinpath("deadlines.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-def _period(jurisdiction: str, name: str) -> tuple[int, str, str] | None:
-    """(value, unit, article) of a period, or None where the jurisdiction has no such rule."""
-    entry = _figures().get(jurisdiction, {}).get(name)
-    if entry is None:
+def _facts(case: Case, invoice: Invoice) -> InvoiceFacts | None:
+    """The engine's view of one invoice of the case (None if the answers contradict it)."""
+    rate = case.text("contract_rate", "none")
+    try:
+        return InvoiceFacts(
+            amount=invoice.amount.amount, issue_date=invoice.issue_date,
+            debtor_kind=DebtorKind(case.text("debtor_kind", "business")),
+            currency=invoice.amount.currency, due_date=invoice.due_date,
+            supply=Supply(case.text("supply", "services")),
+            contract_rate=Decimal(rate) if rate not in {"", "none"} else None,
+            paid=invoice.paid.amount, number=invoice.number)
+    except (InvalidFacts, ValueError):
         return None
-    return int(entry["value"]), str(entry["unit"]), str(entry["article"])
 
 
-def _after(jurisdiction: str, name: str, start: date) -> LegalDeadline | None:
-    period = _period(jurisdiction, name)
-    if period is None:
+@lru_cache(maxsize=4096)
+def _rights(jurisdiction: str, facts: InvoiceFacts, on: date) -> Rights | None:
+    # The timeline is recomputed several times a turn; the figures of one invoice on one day
+    # do not change, so they are computed once.
+    try:
+        return pack_for(Jurisdiction(jurisdiction)).rights(facts, on)
+    except (InvalidFacts, ValueError):
         return None
-    value, unit, article = period
-    months = value * 12 if unit == "years" else value
-    return LegalDeadline(add_months(start, months), article)
+
+
+def _figure_months(case: Case, name: str, on: date) -> tuple[int, str] | None:
+    if case.jurisdiction != "fr":
+        return None  # the French procedure; Belgium and Quebec have their own
+    found = tables.require("fr", name, on)
+    return found.as_int, found.article
 
 
 # Order for payment (France: injonction de payer) -------------------------------------------
+def _months_after(case: Case, name: str, start: date) -> LegalDeadline | None:
+    figure = _figure_months(case, name, start)
+    return LegalDeadline(add_months(start, figure[0]), figure[1]) if figure else None
+
+
 def order_service_deadline(case: Case, granted_on: date) -> LegalDeadline | None:
     """The order lapses unless served within 6 months (CPC 1411)."""
-    return _after(case.jurisdiction, "order_for_payment_service", granted_on)
+    return _months_after(case, "order_for_payment_service_months", granted_on)
 
 
 def opposition_deadline(case: Case, served_on: date) -> LegalDeadline | None:
     """The debtor may oppose within 1 month of service (CPC 1416)."""
-    return _after(case.jurisdiction, "order_for_payment_opposition", served_on)
+    return _months_after(case, "order_for_payment_opposition_months", served_on)
 
 
 # Insolvency ----------------------------------------------------------------------------------
-def proof_of_claim_deadline(case: Case) -> LegalDeadline | None:
-    """2 months from the BODACC publication (R622-24)."""
+def _guide_deadlines(case: Case) -> dict[str, LegalDeadline]:
     published = case.day("insolvency_date")
-    return _after(case.jurisdiction, "proof_of_claim", published) if published else None
+    if published is None:
+        return {}
+    guide = pack_for(Jurisdiction(case.jurisdiction)).insolvency(InsolvencyFacts(published))
+    found = {"proof_of_claim": guide.proof_of_claim}
+    if guide.revendication is not None:
+        found["revendication"] = guide.revendication
+    for other in guide.other_deadlines:  # FR relief from foreclosure, BE late claims
+        if other.what.key.endswith((".relief", ".late_claims")):
+            found["relief"] = other
+    return {name: LegalDeadline(d.last_day, d.source.article)
+            for name, d in found.items() if d.last_day is not None}
+
+
+def proof_of_claim_deadline(case: Case) -> LegalDeadline | None:
+    """France: 2 months from the BODACC publication (R622-24); Belgium: the date the judgment
+    sets (unknown to us, so no reminder)."""
+    return _guide_deadlines(case).get("proof_of_claim")
 
 
 def revendication_deadline(case: Case) -> LegalDeadline | None:
     """Goods under retention of title: 3 months from the BODACC publication (L624-9)."""
-    published = case.day("insolvency_date")
-    return _after(case.jurisdiction, "revendication", published) if published else None
+    return _guide_deadlines(case).get("revendication")
 
 
 def revendication_answer_deadline(case: Case, sent_on: date) -> LegalDeadline | None:
     """Without the administrator's acceptance within 1 month, apply to the juge-commissaire
     within the following month (R624-13): the last day of that second month."""
-    first = _after(case.jurisdiction, "revendication_answer", sent_on)
-    return _after(case.jurisdiction, "revendication_answer", first.last_day) if first else None
+    figure = _figure_months(case, "revendication_answer_months", sent_on)
+    if figure is None:
+        return None
+    return LegalDeadline(add_months(sent_on, 2 * figure[0]), figure[1])
 
 
 def relief_deadline(case: Case) -> LegalDeadline | None:
-    """A late claim may be let in by the juge-commissaire within 6 months (L622-26)."""
-    published = case.day("insolvency_date")
-    return _after(case.jurisdiction, "relief_from_foreclosure", published) if published else None
+    """A late claim may still be let in: France 6 months (L622-26), Belgium 1 year."""
+    return _guide_deadlines(case).get("relief")
 
 
 # Limitation ----------------------------------------------------------------------------------
 def limitation_deadline(case: Case) -> LegalDeadline | None:
-    """The earliest last day to sue over the case's invoices.
-
-    Business debtor: from the due date (L110-4). Consumer: from the invoice date, the earliest
-    plausible start (LEGAL_FACTS A5: warn well before rather than risk the later reading).
-    """
-    consumer = case.text("debtor_kind") == "consumer"
-    name = "limitation_consumer" if consumer else "limitation_business"
+    """The earliest last day to sue over the case's invoices, as the legal engine counts it."""
     found: list[LegalDeadline] = []
     for invoice in case.invoices():
-        start = invoice.issue_date if consumer or invoice.due_date is None else invoice.due_date
-        deadline = _after(case.jurisdiction, name, start)
-        if deadline is not None:
-            found.append(deadline)
+        facts = _facts(case, invoice)
+        if facts is None:
+            continue
+        rights = _rights(case.jurisdiction, facts, max(invoice.issue_date,
+                                                       invoice.due_date or invoice.issue_date))
+        if rights is not None:
+            found.append(LegalDeadline(rights.limitation.last_day,
+                                       rights.limitation.source.article))
     return min(found, key=lambda d: d.last_day) if found else None
 
 
 def interest_today(case: Case, today: date) -> Money | None:
-    """Late interest accrued to ``today`` on the balance; None until the legal engine is here."""
-    return None
+    """Late interest accrued to ``today`` on what is still owed (None if it cannot be said)."""
+    total = Money.zero(case.currency)
+    for invoice in case.invoices():
+        facts = _facts(case, invoice)
+        rights = _rights(case.jurisdiction, facts, today) if facts else None
+        if rights is None or rights.interest.currency != total.currency:
+            return None
+        total = total + rights.interest
+    return total

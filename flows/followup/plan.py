@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from flows.followup.legal import add_months
+from flows.law.dates import add_months
 from flows.model import Case
 from flows.money import CENT, Money
 

@@ -16,6 +16,7 @@ from typing import Any
 from flows.followup import legal
 from flows.followup.plan import covered, instalments, total_paid
 from flows.followup.state import FollowUp, has_followup
+from flows.law.dates import add_months
 from flows.model import Case
 from flows.money import Money
 from flows.remedy import Remedy
@@ -254,7 +255,7 @@ def _insolvency_steps(case: Case, fu: FollowUp) -> list[Step]:
         if sent is not None:
             answer = legal.revendication_answer_deadline(case, sent)
             if answer is not None:
-                day = legal.add_months(sent, 1) + timedelta(days=1)
+                day = add_months(sent, 1) + timedelta(days=1)
                 steps.append(_step(StepKind.REVENDICATION_ANSWER, day, article=answer.article,
                                    last_day=answer.last_day))
     return steps
