@@ -34,7 +34,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import export, redact
+from bot import export, redact, reminders
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.service import Assistant
@@ -48,7 +48,7 @@ log = logging.getLogger("impayes.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
-            *casefile.COMMANDS)
+            *casefile.COMMANDS, "reminders")
 MAX_TEXT = 4096
 
 
@@ -229,10 +229,13 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .concurrent_updates(256)
+        .rate_limiter(reminders.rate_limiter())  # every call within Telegram's limits
         .post_init(set_commands)
         .build()
     )
     application.bot_data["adapter"] = adapter
+    # Follow-up reminders: pushed by a JobQueue timer, started after post_init.
+    reminders.install(application, adapter)
     # Group 0 only: commands first, then button presses, then typed text, then files for the
     # case file, then anything else.
     application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command))

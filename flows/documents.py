@@ -108,13 +108,15 @@ def render_html(job: DocumentJob) -> str:
 
 def render_job(job: DocumentJob, out_dir: Path) -> list[Path]:
     """Write the job's files (PDF…) into ``out_dir`` atomically; return their paths."""
-    from weasyprint import HTML  # imported here: ~0.5 s, only where documents are drawn
-
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    html = render_html(job)
+    if "ics" in job.formats:  # a calendar drawn by flows.followup, already text
+        paths.append(_write_atomic(out_dir / f"{job.filename}.ics",
+                                   str(job.context["ics"]).encode("utf-8")))
     if "pdf" in job.formats:
-        pdf = HTML(string=html, base_url=str(templates_dir())).write_pdf()
+        from weasyprint import HTML  # imported here: ~0.5 s, only where documents are drawn
+
+        pdf = HTML(string=render_html(job), base_url=str(templates_dir())).write_pdf()
         paths.append(_write_atomic(out_dir / f"{job.filename}.pdf", pdf))
     return paths
 
