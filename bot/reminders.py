@@ -20,14 +20,16 @@ earliest instant (re-armed at least hourly, so a clock change or a lost wake-up 
 an hour). 20 000 pending reminders are not 20 000 scheduler jobs: memory and startup stay
 proportional to the number of chats with something planned, read from one small file.
 
-**At least once, at most once per run.** Before sending, the due reminders are marked
-``sending`` with this process's boot id and the chat file is saved (durable); after sending
-they are marked ``sent`` and saved again. A reminder whose time passed while the bot was down
-is still ``pending`` and goes out at startup; once ``sent`` is on disk, no restart sends it
-again. If the process dies between the two saves, the next process sees ``sending`` from
-another boot and sends it again: a crash can cost one duplicate, never a lost reminder (we
-prefer a rare duplicate to a forgotten deadline). Within one run, ``sending`` with our own boot
-id is never picked twice.
+**At least once, at most once per run.** A reminder is marked ``sent`` in the chat file only
+after Telegram has taken it, in one durable save for the chat's batch. A reminder whose time
+passed while the bot was down is still ``pending`` and goes out at startup; once ``sent`` is on
+disk, no restart sends it again. If the process dies between Telegram's answer and that save,
+the next process sends it again: a crash can cost one duplicate, never a lost reminder (a rare
+duplicate is better than a forgotten deadline). Marking it *before* sending would turn that
+into a possible loss, and a durable "sending" mark would only double the writes without
+avoiding the duplicate, since nobody can tell whether Telegram got the message. Within one
+run, the chat's lock serialises deliveries, and reminders sent but not yet durably recorded
+(the save failed) are remembered in memory, so the same run never sends one twice.
 
 **Rate.** Every Bot API call goes through PTB's ``AIORateLimiter`` (30 messages a second
 overall by default, ``IMPAYES_SEND_RATE``; a 429 is retried after Telegram's delay), and
@@ -44,9 +46,8 @@ import logging
 import os
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +104,12 @@ class ReminderIndex:
             return False
         entries: dict[str, int] = {}
         lines = 0
-        for line in text.splitlines():
+        # Only whole lines count: a last line without its newline was torn by a crash (the
+        # save it came with rewrites the hint anyway, and startup compacts the log).
+        for line in text.split("\n")[:-1]:
             chat_id, _, when = line.partition(" ")
             if not chat_id or not when:
-                continue  # a torn last line after a crash: the save after it rewrote it
+                continue
             lines += 1
             if when == "-":
                 entries.pop(chat_id, None)
@@ -176,15 +179,13 @@ class ReminderIndex:
 class ReminderStore(ChatStore):
     """The chat store, keeping the reminder index in step with every save."""
 
-    def __init__(self, data_dir: Path | str, index: ReminderIndex, clock: Clock,
-                 boot: str) -> None:
+    def __init__(self, data_dir: Path | str, index: ReminderIndex, clock: Clock) -> None:
         super().__init__(data_dir)
         self.index = index
         self.clock = clock
-        self.boot = boot
 
     def save(self, account: Account) -> None:
-        wake = followup.next_wakeup(account, self.clock(), self.boot)
+        wake = followup.next_wakeup(account, self.clock())
         old = self.index.get(account.chat_id)
         earlier = wake is not None and (old is None or wake.timestamp() < old)
         if earlier:
@@ -199,7 +200,7 @@ class ReminderStore(ChatStore):
 
     def note(self, account: Account) -> None:
         """Nothing to save, but the next wake-up moved (say, a reminder waits for morning)."""
-        self.index.set(account.chat_id, followup.next_wakeup(account, self.clock(), self.boot))
+        self.index.set(account.chat_id, followup.next_wakeup(account, self.clock()))
 
 
 # The scheduler ---------------------------------------------------------------------------------
@@ -209,8 +210,9 @@ class ReminderService:
         self.store = store
         self.index = store.index
         self.clock = store.clock
-        self.boot = store.boot
         self.locks = locks
+        # Sent in this run but not yet durably recorded (the save after them failed).
+        self._unsaved: set[tuple[str, str, str]] = set()
         rate = send_rate() if rate is None else rate
         self.limiter = AsyncLimiter(rate * REMINDER_SHARE, 1) if rate else None
         self.bot: Bot | None = None
@@ -320,24 +322,29 @@ class ReminderService:
         if account is None or not chat_id.lstrip("-").isdigit():
             self.index.set(chat_id, None)  # deleted, or a console user: nothing to push
             return 0
-        batch = followup.due(account, now, self.boot)
+        batch = followup.due(account, now)
         if not batch:
             self.store.note(account)  # night: wait for the morning; or nothing left
             return 0
-        for _case, record in batch:
-            followup.mark_sending(record, self.boot, now)
-        await asyncio.to_thread(self.store.save, account)  # durable before anything is sent
         sent = 0
+        keys = []
         for case, record in batch:
+            key = (chat_id, case.id, str(record["id"]))
+            keys.append(key)
+            if key in self._unsaved:  # sent earlier in this run; only its record was lost
+                followup.mark_sent(record, account, self.clock())
+                continue
             reply = followup.reminder_reply(account, case, record, now)
             delivered, retry_at = await self._send(int(chat_id), reply)
             if delivered:
+                self._unsaved.add(key)
                 followup.mark_sent(record, account, self.clock())
                 sent += 1
             else:
                 followup.mark_failed(record, now, retry_at)
         followup.refresh(account, self.clock())
-        await asyncio.to_thread(self.store.save, account)  # durable after: never sent twice
+        await asyncio.to_thread(self.store.save, account)  # after sending: never a lost one
+        self._unsaved.difference_update(keys)
         log.info("reminders: %d pushed to chat %s", sent, chat_id)
         return sent
 
@@ -374,16 +381,12 @@ class ReminderService:
             return await call
 
 
-def new_boot_id() -> str:
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-
-
 def install(application: Any, adapter: Any) -> ReminderService:
     """Wire the reminders into an application built by ``bot.telegram_app``: the store keeps
     the index, the service starts after ``post_init`` and stops with the application."""
     assistant = adapter.assistant
     index = ReminderIndex(assistant.store.root)
-    store = ReminderStore(assistant.store.root, index, assistant.clock, new_boot_id())
+    store = ReminderStore(assistant.store.root, index, assistant.clock)
     assistant.store = store
     service = ReminderService(store, adapter.locks)
     application.bot_data["reminders"] = service

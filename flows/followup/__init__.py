@@ -1,7 +1,7 @@
 """Follow-up that never forgets: the timeline of a case, its reminders, and closing it.
 
 Pure, like the rest of ``flows``: the bot's scheduler (``bot.reminders``) asks ``due`` what to
-push, sends ``reminder_reply``, and records ``mark_sending`` / ``mark_sent`` around it; the
+push, sends ``reminder_reply``, and records ``mark_sent`` / ``mark_failed`` after it; the
 journey calls ``refresh`` after every turn so that reminders always follow the case.
 
 - ``timeline(case)`` / ``next_step(case, today)``: the dated next steps (``Step``: day, kind,
@@ -43,7 +43,6 @@ from flows.followup.messages import (
 from flows.followup.schedule import (
     due,
     mark_failed,
-    mark_sending,
     mark_sent,
     next_wakeup,
     pending,
@@ -81,7 +80,6 @@ __all__ = [
     "lessons",
     "local_today",
     "mark_failed",
-    "mark_sending",
     "mark_sent",
     "menu_press",
     "menu_typed",

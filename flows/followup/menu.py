@@ -121,7 +121,7 @@ def press(account: Account, value: str, now: datetime) -> Reply:
         return Reply(messages=[t(lang, "fu.menu.resumed", debtor=debtor(case, lang))],
                      chosen=t(lang, "fu.menu.resume", debtor=debtor(case, lang)))
     record = FollowUp(case).reminder(reminder_id) if has_followup(case) else None
-    if record is None or record.get("status") not in {"pending", "sending"}:
+    if record is None or record.get("status") != "pending":
         return Reply(notice=t(lang, "notice.stale"), changed=False)
     target = f"{case.id}.{reminder_id}"
     if action == "pick":

@@ -5,10 +5,8 @@ A reminder is a stored record (plain JSON in the case's follow-up) for one timel
 day at the user's hour in the user's time zone. Statuses:
 
 - ``pending``: waiting for ``at``;
-- ``sending``: marked durably just before it goes out, with the id of the running process
-  (``boot``). If the process dies before ``sent`` is stored, the next process sees a ``sending``
-  record from another boot and sends it again: at least once overall, at most once per run;
-- ``sent``: delivered (kept so that the step is never pushed twice);
+- ``sent``: delivered, recorded after Telegram took it (kept so that the step is never pushed
+  twice; see ``bot.reminders`` for what a crash in between costs);
 - ``failed``: Telegram refused it for good (the user blocked the bot);
 - ``cancelled``: the user cancelled it from ``/reminders``.
 
@@ -36,7 +34,7 @@ DAY_STARTS = time(8, 0)
 DAY_ENDS = time(21, 0)
 LAST_HOUR = time(20, 30)  # the latest hour a user may choose
 
-PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+PENDING, SENT, FAILED, CANCELLED = "pending", "sent", "failed", "cancelled"
 
 
 # Time of day, time zone ------------------------------------------------------------------------
@@ -106,13 +104,14 @@ def refresh(account: Account, now: datetime) -> None:
 
 def reconcile(account: Account, case: Case, steps: list[Step], now: datetime) -> None:
     fu = FollowUp(case)
+    acted = fu.data.get("acted", "")
     wanted = {step.id: step for step in steps}
     kept: list[dict[str, Any]] = []
     for record in fu.reminders:
         step = wanted.pop(str(record.get("id")), None)
         status = record.get("status")
-        if status == SENDING:
-            kept.append(record)  # in flight, or interrupted by a crash: delivery decides
+        if step is None and status == SENT and str(record.get("sent_on", "")) >= acted:
+            kept.append(record)  # unanswered since: counts for asking again
         elif step is None:
             continue  # paid, stopped, closed, or the date it hung on changed
         elif status == PENDING:
@@ -133,53 +132,39 @@ def reconcile(account: Account, case: Case, steps: list[Step], now: datetime) ->
 
 
 # What is due, and when to wake up ----------------------------------------------------------------
-def _waiting(record: dict[str, Any], boot: str | None) -> bool:
-    status = record.get("status")
-    return status == PENDING or (status == SENDING and record.get("boot") != boot)
-
-
-def pending(account: Account, boot: str | None = None) -> list[tuple[Case, dict[str, Any]]]:
+def pending(account: Account) -> list[tuple[Case, dict[str, Any]]]:
     """Every reminder still to send, with its case, earliest first."""
     found = [(case, record) for case in account.cases if case.state != "closed"
              for record in case.extra.get("followup", {}).get("reminders", [])
-             if _waiting(record, boot)]
+             if record.get("status") == PENDING]
     return sorted(found, key=lambda pair: _instant(pair[1]["at"]))
 
 
-def due(account: Account, now: datetime, boot: str) -> list[tuple[Case, dict[str, Any]]]:
-    """Reminders to push now: their time has come, it is daytime for the user, and this run
-    has not already tried them."""
+def due(account: Account, now: datetime) -> list[tuple[Case, dict[str, Any]]]:
+    """Reminders to push now: their time has come and it is daytime for the user."""
     if is_night(now, user_zone(account, now)):
         return []
-    return [(case, record) for case, record in pending(account, boot)
+    return [(case, record) for case, record in pending(account)
             if _instant(record["at"]) <= now]
 
 
-def next_wakeup(account: Account, now: datetime, boot: str | None = None) -> datetime | None:
+def next_wakeup(account: Account, now: datetime) -> datetime | None:
     """The earliest instant one of this account's reminders may be pushed (never later than
     the truth: the scheduler may wake for nothing, never sleep through a reminder)."""
     times = [deliverable_from(max(_instant(record["at"]), now), account, now)
-             for _case, record in pending(account, boot)]
+             for _case, record in pending(account)]
     return min(times) if times else None
-
-
-def mark_sending(record: dict[str, Any], boot: str, now: datetime) -> None:
-    record["status"] = SENDING
-    record["boot"] = boot
-    record["tried_at"] = _utc(now)
 
 
 def mark_sent(record: dict[str, Any], account: Account, now: datetime) -> None:
     record["status"] = SENT
     record["sent_at"] = _utc(now)
     record["sent_on"] = now.astimezone(user_zone(account, now)).date().isoformat()
-    record.pop("boot", None)
     record.pop("answered", None)
 
 
 def mark_failed(record: dict[str, Any], now: datetime, retry_at: datetime | None) -> None:
     """Telegram did not take it: try again at ``retry_at``, or never (None: blocked)."""
-    record.pop("boot", None)
     if retry_at is None:
         record["status"] = FAILED
         record["failed_at"] = _utc(now)
@@ -194,7 +179,6 @@ def move(record: dict[str, Any], to: datetime) -> None:
     record["status"] = PENDING
     record["at"] = _utc(to)
     record["moved"] = True
-    record.pop("boot", None)
 
 
 def find(account: Account, case_id: str, reminder_id: str) -> tuple[Case, dict[str, Any]] | None:

@@ -1,0 +1,87 @@
+"""Cases at the follow-up stage, built by playing the journey as a user would."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows.conversation import Press, Reply
+from flows.journey import turn
+from tests.driver import FRENCH_BUSINESS_CASE, Driver
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
+
+BEFORE_REMEDY = FRENCH_BUSINESS_CASE[:FRENCH_BUSINESS_CASE.index(("remedy",
+                                                                   "press:formal_demand"))]
+DETAILS = [
+    ("creditor_name", "Jeanne Martin EI"),
+    ("creditor_address", "12 rue des Lilas\n75011 Paris"),
+    ("debtor_address", "4 avenue Foch\n69006 Lyon"),
+    ("city", "Paris"),
+]
+
+
+def with_remedy(remedy: str, *details: tuple[str, str]) -> list[tuple[str, str]]:
+    return [*BEFORE_REMEDY, ("remedy", f"press:{remedy}"), *DETAILS, *details,
+            ("review", "press:generate")]
+
+
+FORMAL_DEMAND = FRENCH_BUSINESS_CASE
+PAYMENT_PLAN = with_remedy("payment_plan", ("plan_count", "press:3"),
+                           ("plan_first_date", "15/12/2026"), ("plan_interval", "press:monthly"))
+FRIENDLY = with_remedy("friendly_reminder")
+COURT = with_remedy("court")
+
+
+def followed(script: list[tuple[str, str]], lang: str = "fr", now: datetime = NOW,
+             chat_id: str = "1001") -> Driver:
+    """A driver whose case has just had its documents prepared."""
+    d = Driver(lang=lang, now=now)
+    d.account.chat_id = chat_id
+    d.command("start")
+    d.play(script)
+    assert d.case.state == "followup", d.text_of_last()
+    return d
+
+
+def answering(answers: dict[str, str], now: datetime = NOW) -> Driver:
+    """Answer whatever the bot asks from ``answers`` until the documents are out."""
+    d = Driver(now=now)
+    d.command("start")
+    for _ in range(80):
+        if d.case.state == "followup":
+            return d
+        d.answer(answers[d.prompt.key])
+    raise AssertionError("the journey did not reach the follow-up")
+
+
+def insolvent(published: str, goods: bool = False) -> Driver:
+    """A business in collective proceedings, BODACC publication on ``published``."""
+    answers = dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | {
+        "insolvency": "press:yes", "insolvency_date": published,
+        "remedy": "press:insolvency_claim", "rot_goods": "press:yes",
+        "supply": "press:goods" if goods else "press:services",
+        "services_running": "press:no"}
+    return answering(answers)
+
+
+def reminders(d: Driver) -> list[dict[str, Any]]:
+    return list(d.case.extra.get("followup", {}).get("reminders", []))
+
+
+def reminder(d: Driver, kind: str, index: int = 0) -> dict[str, Any]:
+    found = [r for r in reminders(d) if r["kind"] == kind]
+    assert found, f"no {kind} reminder in {[r['kind'] for r in reminders(d)]}"
+    return found[index]
+
+
+def press_reminder(d: Driver, action: str, record: dict[str, Any],
+                   case_id: str | None = None) -> Reply:
+    event = Press(case_id or d.case.id, "fu", f"{action}.{record['id']}")
+    return d._record(turn(d.account, event, d.now))
+
+
+def later(d: Driver, **delta: float) -> None:
+    d.now = d.now + timedelta(**delta)

@@ -1,0 +1,296 @@
+"""Reminders pushed by the real Telegram application over HTTP to the fake Bot API, with a clock
+the test moves: the right local time, never at night, across restarts, many at once."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.reminders import ReminderIndex, ReminderService, ReminderStore
+from bot.service import Assistant
+from bot.storage import ChatStore
+from bot.telegram_app import build_application
+from flows import followup
+from flows.model import Account
+from tests.driver import FRENCH_BUSINESS_CASE
+from tests.fakebot import ApiCall, FakeBotApi
+from tests.followup_cases import FORMAL_DEMAND, NOW, followed
+from tests.telegram_harness import TelegramUser, settings_for
+
+PARIS = ZoneInfo("Europe/Paris")
+DUE = datetime(2026, 12, 2, 9, 0, tzinfo=PARIS)  # the day after the demand's 8 days
+
+
+class Clock:
+    """The time as the test says it is."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+@asynccontextmanager
+async def running(api: FakeBotApi, data_dir: Path,
+                  clock: Clock) -> AsyncIterator[ReminderService]:
+    """The application as ``python -m bot telegram`` builds it, on the test's clock."""
+    application = build_application(settings_for(api, data_dir, None),
+                                    Assistant(ChatStore(data_dir), clock))
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    service: ReminderService = application.bot_data["reminders"]
+    try:
+        await service.run_due()  # whatever fell due while the bot was down is out
+        yield service
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+def is_reminder(call: ApiCall) -> bool:
+    markup = call.params.get("reply_markup") or {}
+    data = [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
+    return call.method == "sendMessage" and any(d.split(":")[1:2] == ["fu"] for d in data)
+
+
+def reminders_to(api: FakeBotApi, chat_id: int) -> list[ApiCall]:
+    return [c for c in api.calls("sendMessage") if is_reminder(c)
+            and str(c.params.get("chat_id")) == str(chat_id)]
+
+
+def template(**settings: Any) -> dict[str, Any]:
+    """A chat whose formal demand went out on 23/11/2026 (its check is due 02/12 at 9:00)."""
+    d = followed(FORMAL_DEMAND)
+    d.account.settings.update(settings)
+    followup.refresh(d.account, NOW)
+    return d.account.to_json()
+
+
+def seed(data_dir: Path, chat_ids: range | list[int], **settings: Any) -> None:
+    """Chat files as the store writes them (TinyDB's layout), without the fsyncs of a real
+    save: setting up 2 000 users is not what is being measured."""
+    base = template(**settings)
+    for chat_id in chat_ids:
+        folder = data_dir / "chats" / str(chat_id)
+        folder.mkdir(parents=True)
+        account = base | {"chat_id": str(chat_id)}
+        (folder / "chat.json").write_text(json.dumps({"account": {"1": account}},
+                                                     ensure_ascii=False), "utf-8")
+
+
+def stored(data_dir: Path, chat_id: int) -> list[dict[str, Any]]:
+    account = ChatStore(data_dir).load(str(chat_id))
+    assert account is not None
+    return list(account.cases[0].extra["followup"]["reminders"])
+
+
+# The right time ----------------------------------------------------------------------------
+async def test_reminder_fires_at_nine_in_the_users_own_time_zone(api: FakeBotApi,
+                                                                 data_dir: Path) -> None:
+    seed(data_dir, [501])
+    seed(data_dir, [502], tz="America/Toronto")  # 9:00 in Montreal is 15:00 in Paris
+    clock = Clock(datetime(2026, 12, 2, 8, 59, 59, tzinfo=PARIS))
+    async with running(api, data_dir, clock) as service:
+        assert await service.run_due() == 0
+        clock.now = DUE
+        assert await service.run_due() == 1
+        assert len(reminders_to(api, 501)) == 1
+        assert reminders_to(api, 502) == []
+        clock.now = datetime(2026, 12, 2, 14, 59, tzinfo=PARIS)
+        assert await service.run_due() == 0
+        clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("America/Toronto"))
+        assert await service.run_due() == 1
+    text = reminders_to(api, 501)[0].params["text"]
+    assert "Le délai donné dans votre mise en demeure a pris fin le 1er décembre 2026" in text
+    labels = [b["text"] for row in reminders_to(api, 501)[0].params["reply_markup"][
+        "inline_keyboard"] for b in row]
+    assert {"✅ Payé", "💶 Payé en partie", "⏭️ Toujours impayé → étape suivante", "⏰ Demain",
+            "⏰ La semaine prochaine", "🔕 Arrêter les rappels de ce dossier"} <= set(labels)
+
+
+async def test_a_reminder_due_while_the_bot_slept_at_night_waits_for_the_morning(
+        api: FakeBotApi, data_dir: Path) -> None:
+    seed(data_dir, [601])
+    clock = Clock(datetime(2026, 12, 2, 23, 30, tzinfo=PARIS))  # restarted late at night
+    async with running(api, data_dir, clock) as service:
+        assert reminders_to(api, 601) == []
+        assert service.index.get("601") == int(datetime(2026, 12, 3, 9, 0,
+                                                        tzinfo=PARIS).timestamp())
+        clock.now = datetime(2026, 12, 3, 7, 59, tzinfo=PARIS)
+        assert await service.run_due() == 0
+        clock.now = datetime(2026, 12, 3, 9, 0, tzinfo=PARIS)
+        assert await service.run_due() == 1
+    assert len(reminders_to(api, 601)) == 1
+
+
+# Restarts -----------------------------------------------------------------------------------
+async def test_reminders_survive_restarts_missed_ones_go_out_once(api: FakeBotApi,
+                                                                  data_dir: Path) -> None:
+    clock = Clock(NOW)
+    user = TelegramUser(api, chat_id=701)
+    async with running(api, data_dir, clock):  # the user sends a formal demand
+        first = await user.say("/start")
+        mark = api.mark()
+        await user.play(FRENCH_BUSINESS_CASE, first)
+        await api.await_for_count(2, "sendDocument", since=mark, timeout=30)
+    assert reminders_to(api, 701) == []
+    clock.now = datetime(2026, 12, 5, 10, 0, tzinfo=PARIS)  # down over the due date
+    async with running(api, data_dir, clock):
+        pass
+    assert len(reminders_to(api, 701)) == 1  # sent at startup
+    async with running(api, data_dir, clock) as service:
+        assert await service.run_due() == 0
+    assert len(reminders_to(api, 701)) == 1  # and not again after a second restart
+    statuses = {r["kind"]: r["status"] for r in stored(data_dir, 701)}
+    assert statuses["demand_ended"] == "sent"
+
+
+async def test_a_failed_save_after_sending_never_sends_twice_in_the_same_run(
+        api: FakeBotApi, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(data_dir, [801])
+    clock = Clock(datetime(2026, 12, 2, 9, 5, tzinfo=PARIS))
+    saves = {"failing": True}
+    original = ReminderStore.save
+
+    def flaky(self: ReminderStore, account: Account) -> None:
+        if saves["failing"] and account.chat_id == "801":
+            raise OSError("disk full")
+        original(self, account)
+
+    monkeypatch.setattr(ReminderStore, "save", flaky)
+    async with running(api, data_dir, clock) as service:
+        assert len(reminders_to(api, 801)) == 1  # sent, but the record could not be saved
+        saves["failing"] = False
+        clock.now = datetime(2026, 12, 2, 9, 15, tzinfo=PARIS)  # the retry after the error
+        assert await service.run_due() == 0
+    assert len(reminders_to(api, 801)) == 1
+    assert stored(data_dir, 801)[0]["status"] == "sent"
+
+
+async def test_paid_under_a_pushed_reminder_closes_the_case(api: FakeBotApi,
+                                                            data_dir: Path) -> None:
+    seed(data_dir, [901])
+    clock = Clock(DUE)
+    user = TelegramUser(api, chat_id=901)
+    async with running(api, data_dir, clock):
+        pushed = reminders_to(api, 901)[0]
+        message_id = pushed.result["message_id"]
+        data = next(b["callback_data"] for row in pushed.params["reply_markup"]["inline_keyboard"]
+                    for b in row if b["callback_data"].split(":")[2].startswith("paid."))
+        mark = api.mark()
+        api.press_button(901, message_id, data)
+        await api.await_for(lambda c: c.method == "sendMessage" and "Bravo" in str(
+            c.params.get("text")), since=mark)
+    assert "acompte" in "\n".join(user.texts())
+    account = ChatStore(data_dir).load("901")
+    assert account is not None
+    assert account.cases[0].state == "closed"
+    assert followup.pending(account) == []
+
+
+async def test_a_user_who_blocked_the_bot_is_not_retried(api: FakeBotApi,
+                                                         data_dir: Path) -> None:
+    seed(data_dir, [1001, 1002])
+    api.inject_error("sendMessage", 403, "Forbidden: bot was blocked by the user", times=None,
+                     chat_id=1001)
+    clock = Clock(DUE)
+    async with running(api, data_dir, clock):
+        pass
+    async with running(api, data_dir, clock):
+        pass
+    assert len([c for c in api.calls("sendMessage") if c.params.get("chat_id") == 1001]) == 1
+    assert stored(data_dir, 1001)[0]["status"] == "failed"
+    assert len(reminders_to(api, 1002)) == 1
+
+
+# Many at once -----------------------------------------------------------------------------------
+async def test_two_thousand_reminders_due_at_once_are_all_delivered_once(
+        api: FakeBotApi, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMPAYES_SEND_RATE", "0")  # the fake has no limits; see the test below
+    chats = range(20000, 22000)
+    seed(data_dir, chats)
+    api.rate_limit("sendMessage", times=3, retry_after=1)  # Telegram pushes back: retried
+    clock = Clock(datetime(2026, 12, 2, 10, 0, tzinfo=PARIS))
+    async with running(api, data_dir, clock):
+        await api.await_for_count(len(chats), is_reminder, timeout=120)
+    async with running(api, data_dir, clock) as service:  # and none again after a restart
+        assert await service.run_due() == 0
+    per_chat = Counter(str(c.params["chat_id"]) for c in api.calls("sendMessage")
+                       if is_reminder(c) and c.ok)
+    assert set(per_chat) == {str(c) for c in chats}
+    assert set(per_chat.values()) == {1}
+
+
+async def test_reminders_are_paced_within_telegrams_rate(api: FakeBotApi, data_dir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMPAYES_SEND_RATE", "30")  # Telegram: about 30 messages a second
+    chats = range(30000, 30060)
+    seed(data_dir, chats)
+    clock = Clock(datetime(2026, 12, 2, 10, 0, tzinfo=PARIS))
+    async with running(api, data_dir, clock):
+        await api.await_for_count(len(chats), is_reminder, timeout=60)
+    times = sorted(c.at for c in api.calls("sendMessage") if is_reminder(c))
+    # Reminders take two thirds of the rate (20 a second) after a first burst of 20 (a leaky
+    # bucket): 60 of them cannot take less than two seconds, however fast the machine.
+    assert times[-1] - times[0] >= (len(chats) - 20) / 20 * 0.9
+
+
+# The index -------------------------------------------------------------------------------------
+def test_index_keeps_the_last_line_per_chat_and_ignores_a_torn_one(tmp_path: Path) -> None:
+    index = ReminderIndex(tmp_path)
+    index.set("1", datetime(2026, 12, 2, 9, tzinfo=PARIS))
+    index.set("2", datetime(2026, 12, 3, 9, tzinfo=PARIS))
+    index.set("1", None)
+    with index.path.open("a") as fh:
+        fh.write("3 17")  # the process died in the middle of a line
+    fresh = ReminderIndex(tmp_path)
+    assert fresh.load()
+    assert fresh.entries == {"2": int(datetime(2026, 12, 3, 9, tzinfo=PARIS).timestamp())}
+    fresh.compact()
+    assert index.path.read_text().splitlines() == [f"2 {fresh.entries['2']}"]
+
+
+def test_a_save_that_brings_a_reminder_forward_writes_the_index_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = ReminderIndex(tmp_path)
+    store = ReminderStore(tmp_path, index, lambda: NOW)
+    account = Account.from_json(template())
+    index.set(account.chat_id, datetime(2027, 1, 1, tzinfo=PARIS))  # a later hint on disk
+
+    def crash(_store: ChatStore, _account: Account) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ChatStore, "save", crash)
+    with pytest.raises(OSError, match="disk full"):
+        store.save(account)
+    reread = ReminderIndex(tmp_path)
+    reread.load()
+    assert reread.entries[account.chat_id] == int(DUE.timestamp())  # early, never late
+
+
+def test_a_lost_index_is_rebuilt_from_the_chat_files(tmp_path: Path) -> None:
+    seed(tmp_path, [41, 42])
+    index = ReminderIndex(tmp_path)
+    assert not index.load()
+    index.rebuild(ChatStore(tmp_path), lambda: NOW)
+    assert index.entries == {"41": int(DUE.timestamp()), "42": int(DUE.timestamp())}
