@@ -62,7 +62,13 @@ def stage_index(stage: str) -> int:
 # The turn -----------------------------------------------------------------------------------
 def turn(account: Account, event: Event, now: datetime) -> Reply:
     """Take one user event, update the account, and say what to show."""
+    awaited = account.settings.get("awaiting")
+    if awaited is not None and not (isinstance(event, Text) or (
+            isinstance(event, Press) and event.key == followup.MENU_KEY)):
+        del account.settings["awaiting"]  # the user moved on from a /reminders question
     reply = _turn(account, event, now)
+    if account.settings.get("awaiting") != awaited:
+        reply.changed = True
     if reply.changed:
         followup.refresh(account, now)  # reminders follow every change of a case
     return reply
@@ -74,10 +80,6 @@ def _turn(account: Account, event: Event, now: datetime) -> Reply:
     if handled is not None:
         return handled
     assert not isinstance(event, Upload)  # the case file always takes files
-    if followup.awaits_text(account) and not (
-            isinstance(event, Text) or (isinstance(event, Press)
-                                        and event.key == followup.MENU_KEY)):
-        del account.settings["awaiting"]  # the user moved on from a /reminders question
     if isinstance(event, Command):
         return _command(account, event, now)
     if isinstance(event, Press) and event.key == followup.REMINDER_KEY:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from flows import documents, followup
-from flows.conversation import Press
+from flows.conversation import Command, Press
 from flows.followup.timeline import StepKind
 from flows.journey import turn
 from tests.driver import plain
@@ -282,3 +282,13 @@ def test_order_granted_and_served_dates_are_asked_and_set_the_deadlines() -> Non
     d.say(date(2026, 11, 23).strftime("%d/%m/%Y"))
     assert "oppose until 23 December 2026 (CPC 1416)" in plain(d.last.messages[0])
     assert pending_kinds(d) == ["opposition_ended"]
+
+
+def test_leaving_a_reminders_question_unanswered_does_not_capture_later_answers() -> None:
+    d = followed(FORMAL_DEMAND, lang="en")
+    d._record(turn(d.account, Press("_", "rm", "hour"), d.now))
+    saved = type(d.account).from_json(d.account.to_json())  # what the store holds
+    assert saved.settings.get("awaiting") == {"what": "hour"}
+    reply = turn(saved, Command("reminders"), d.now)
+    assert reply.changed  # the question was dropped, and that is saved
+    assert "awaiting" not in saved.settings
