@@ -140,7 +140,7 @@ def test_stop_ends_the_case_reminders_and_reminders_command_turns_them_back_on()
     assert menu.prompt is not None
     resume = [b for b in menu.prompt.buttons if b.value.startswith("resume.")]
     assert len(resume) == 1
-    d._record(turn(d.account, Press("_", "rm", resume[0].value), d.now))
+    d._record(turn(d.account, Press("", "rm", resume[0].value), d.now))
     assert "demand_ended" in pending_kinds(d)
 
 
@@ -212,14 +212,14 @@ def test_a_reminder_can_be_moved_to_a_typed_date_or_cancelled_from_the_list() ->
     d = followed(FORMAL_DEMAND, lang="en")
     record = reminder(d, "demand_ended")
     target = f"{d.case.id}.{record['id']}"
-    d._record(turn(d.account, Press("_", "rm", f"pick.{target}"), d.now))
+    d._record(turn(d.account, Press("", "rm", f"pick.{target}"), d.now))
     assert "Move it or cancel it?" in d.prompt.text
-    d._record(turn(d.account, Press("_", "rm", f"date.{target}"), d.now))
+    d._record(turn(d.account, Press("", "rm", f"date.{target}"), d.now))
     d.say("20/12/2026")
     assert "20 December 2026 09:00" in d.last.messages[0]
     assert datetime.fromisoformat(reminder(d, "demand_ended")["at"]) == datetime(
         2026, 12, 20, 8, 0, tzinfo=UTC)
-    d._record(turn(d.account, Press("_", "rm", f"cancel.{target}"), d.now))
+    d._record(turn(d.account, Press("", "rm", f"cancel.{target}"), d.now))
     assert "demand_ended" not in pending_kinds(d)
     assert reminder(d, "demand_ended")["status"] == "cancelled"
 
@@ -227,16 +227,16 @@ def test_a_reminder_can_be_moved_to_a_typed_date_or_cancelled_from_the_list() ->
 def test_changing_the_hour_and_time_zone_moves_every_pending_reminder() -> None:
     d = followed(FORMAL_DEMAND, lang="en")
     d.command("reminders")
-    d._record(turn(d.account, Press("_", "rm", "hour"), d.now))
+    d._record(turn(d.account, Press("", "rm", "hour"), d.now))
     d.say("7:00")  # at night: refused, asked again
     assert "between 08:00 and 20:30" in d.last.messages[0]
     d.say("18h30")
     assert datetime.fromisoformat(reminder(d, "demand_ended")["at"]) == datetime(
         2026, 12, 2, 17, 30, tzinfo=UTC)
-    d._record(turn(d.account, Press("_", "rm", "tz.quebec"), d.now))
+    d._record(turn(d.account, Press("", "rm", "tz.quebec"), d.now))
     assert datetime.fromisoformat(reminder(d, "demand_ended")["at"]) == datetime(
         2026, 12, 2, 23, 30, tzinfo=UTC)  # 18:30 in Montreal
-    d._record(turn(d.account, Press("_", "rm", "tz"), d.now))
+    d._record(turn(d.account, Press("", "rm", "tz"), d.now))
     d.say("Mars/Olympus_Mons")
     assert "don't know this time zone" in d.last.messages[0]
 
@@ -244,7 +244,7 @@ def test_changing_the_hour_and_time_zone_moves_every_pending_reminder() -> None:
 def test_the_timeline_as_a_calendar_file(tmp_path: Path) -> None:
     d = followed(FORMAL_DEMAND, lang="en")
     d.command("reminders")
-    reply = d._record(turn(d.account, Press("_", "rm", "ics"), d.now))
+    reply = d._record(turn(d.account, Press("", "rm", "ics"), d.now))
     assert [j.kind for j in reply.documents] == ["calendar"]
     paths = documents.render_job(reply.documents[0], tmp_path)
     assert [p.suffix for p in paths] == [".ics"]
@@ -286,7 +286,7 @@ def test_order_granted_and_served_dates_are_asked_and_set_the_deadlines() -> Non
 
 def test_leaving_a_reminders_question_unanswered_does_not_capture_later_answers() -> None:
     d = followed(FORMAL_DEMAND, lang="en")
-    d._record(turn(d.account, Press("_", "rm", "hour"), d.now))
+    d._record(turn(d.account, Press("", "rm", "hour"), d.now))
     saved = type(d.account).from_json(d.account.to_json())  # what the store holds
     assert saved.settings.get("awaiting") == {"what": "hour"}
     reply = turn(saved, Command("reminders"), d.now)

@@ -294,3 +294,23 @@ def test_a_lost_index_is_rebuilt_from_the_chat_files(tmp_path: Path) -> None:
     assert not index.load()
     index.rebuild(ChatStore(tmp_path), lambda: NOW)
     assert index.entries == {"41": int(DUE.timestamp()), "42": int(DUE.timestamp())}
+
+
+async def test_reminders_command_on_telegram_sends_the_calendar_file(api: FakeBotApi,
+                                                                     data_dir: Path) -> None:
+    seed(data_dir, [1101])
+    async with running(api, data_dir, Clock(NOW)):
+        mark = api.mark()
+        api.send_text(1101, "/reminders")
+        menu = await api.await_for(lambda c: c.method == "sendMessage" and "Vos rappels" in str(
+            c.params.get("text")), since=mark)
+        assert "Mise en demeure : fin du délai" in menu.params["text"]
+        data = next(b["callback_data"] for row in menu.params["reply_markup"]["inline_keyboard"]
+                    for b in row if b["callback_data"] == ":rm:ics")
+        api.press_button(1101, menu.result["message_id"], data)
+        await api.await_for("sendDocument", since=mark, timeout=20)
+    calendar = api.documents_to(1101)[0]
+    assert calendar.filename is not None
+    assert calendar.filename.endswith(".ics")
+    assert calendar.content is not None
+    assert b"BEGIN:VCALENDAR" in calendar.content

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 
-from flows.law import InsolvencyFacts, InvalidFacts, InvoiceFacts, Rights, Supply, pack_for, tables
+from flows.case_law import invoice_facts
+from flows.law import InsolvencyFacts, InvalidFacts, InvoiceFacts, Rights, pack_for, tables
 from flows.law.dates import add_months
 from flows.model import Case, Invoice
 from flows.money import Money
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.remedy import Jurisdiction
 
 
 @dataclass(frozen=True)
@@ -27,16 +27,9 @@ class LegalDeadline:
 
 
 def _facts(case: Case, invoice: Invoice) -> InvoiceFacts | None:
-    """The engine's view of one invoice of the case (None if the answers contradict it)."""
-    rate = case.text("contract_rate", "none")
+    """The engine's view of one invoice (None while the answers contradict each other)."""
     try:
-        return InvoiceFacts(
-            amount=invoice.amount.amount, issue_date=invoice.issue_date,
-            debtor_kind=DebtorKind(case.text("debtor_kind", "business")),
-            currency=invoice.amount.currency, due_date=invoice.due_date,
-            supply=Supply(case.text("supply", "services")),
-            contract_rate=Decimal(rate) if rate not in {"", "none"} else None,
-            paid=invoice.paid.amount, number=invoice.number)
+        return invoice_facts(case, invoice)
     except (InvalidFacts, ValueError):
         return None
 

@@ -31,7 +31,7 @@ from flows.model import Account, Case
 from flows.parsing import ParseError, parse_date
 
 MENU_KEY = "rm"
-NO_CASE = "_"  # the menu's prompt is about every case, not one
+NO_CASE = ""  # the menu is about every case, not one (an empty case id, like /cases)
 HOURS = ("08:00", "09:00", "10:00", "12:00", "14:00", "17:00", "19:00")
 ZONES = {"paris": "Europe/Paris", "brussels": "Europe/Brussels", "quebec": "America/Toronto"}
 MAX_BUTTONS = 10
