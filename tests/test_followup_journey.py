@@ -292,3 +292,19 @@ def test_leaving_a_reminders_question_unanswered_does_not_capture_later_answers(
     reply = turn(saved, Command("reminders"), d.now)
     assert reply.changed  # the question was dropped, and that is saved
     assert "awaiting" not in saved.settings
+
+
+def test_a_deadline_reminder_moved_earlier_still_comes_on_its_own_day() -> None:
+    d = followed(FORMAL_DEMAND, lang="en")
+    record = reminder(d, "limitation", 1)  # 14 days before the claim is time-barred
+    target = f"{d.case.id}.{record['id']}"
+    d._record(turn(d.account, Press("", "rm", f"week.{target}"), d.now))
+    moved = reminder(d, "limitation", 0)
+    assert moved["day"] == "2031-09-01"
+    assert moved["at"].startswith("2026-11-30")
+    sent_at = datetime(2026, 11, 30, 9, 0, tzinfo=NOW.tzinfo)
+    followup.mark_sent(moved, d.account, sent_at)
+    followup.refresh(d.account, sent_at)
+    again = next(r for r in reminders(d) if r["day"] == "2031-09-01")
+    assert again["status"] == "pending"
+    assert datetime.fromisoformat(again["at"]) == datetime(2031, 9, 1, 7, 0, tzinfo=UTC)

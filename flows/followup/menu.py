@@ -133,7 +133,8 @@ def press(account: Account, value: str, now: datetime) -> Reply:
                    Button(f"date.{target}", t(lang, "fu.menu.type_date")),
                    Button(f"cancel.{target}", t(lang, "fu.menu.cancel")),
                    Button("list", t(lang, "choice.back")))
-        return Reply(prompt=Prompt(NO_CASE, MENU_KEY, text, buttons), changed=False)
+        return Reply(prompt=Prompt(NO_CASE, MENU_KEY, text, buttons, free_text=False),
+                     changed=False)
     if action in SNOOZE:
         when = fire_time(local_today(account, now) + SNOOZE[action], account, now)
         move(record, when)

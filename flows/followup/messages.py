@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from flows import formatting
 from flows.conversation import Button, Prompt, Reply
 from flows.followup import legal
+from flows.followup.schedule import user_zone
 from flows.followup.timeline import Step, StepKind, next_step, timeline
 from flows.i18n import t
 from flows.model import Account, Case, Invoice
@@ -56,6 +58,11 @@ def reminder_reply(account: Account, case: Case, reminder: dict[str, Any],
     step = find_step(case, str(reminder.get("id")))
     if step is None:  # its step changed while it was on its way: ask the general question
         step = Step(str(reminder.get("id")), now.date(), StepKind.AGAIN)
+    last_day = step.params.get("last_day")
+    if "days" in step.params and isinstance(last_day, date):
+        # Counted from today: a reminder moved or delayed says how long is really left.
+        days = (last_day - now.astimezone(user_zone(account, now)).date()).days
+        step = replace(step, params={**step.params, "days": days})
     header = t(lang, "fu.header", debtor=debtor(case, lang),
                balance=formatting.money(case.total_balance(), lang, case.jurisdiction))
     text = f"{header}\n\n{describe(step, case, lang)}"

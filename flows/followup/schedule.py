@@ -157,10 +157,18 @@ def next_wakeup(account: Account, now: datetime) -> datetime | None:
 
 
 def mark_sent(record: dict[str, Any], account: Account, now: datetime) -> None:
+    sent_on = now.astimezone(user_zone(account, now)).date().isoformat()
+    record.pop("answered", None)
+    if record.get("moved") and str(record.get("day", "")) > sent_on:
+        # Moved ahead of its step's day from /reminders: an extra, early reminder. The
+        # step's own one (a legal deadline, say) still comes on its day.
+        record["status"] = PENDING
+        record["early_on"] = sent_on
+        del record["moved"]
+        return
     record["status"] = SENT
     record["sent_at"] = _utc(now)
-    record["sent_on"] = now.astimezone(user_zone(account, now)).date().isoformat()
-    record.pop("answered", None)
+    record["sent_on"] = sent_on
 
 
 def mark_failed(record: dict[str, Any], now: datetime, retry_at: datetime | None) -> None:
