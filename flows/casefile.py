@@ -316,11 +316,14 @@ def next_step_text(case: Case, lang: str, today: date) -> str:
     """The case's next step in a few words."""
     if case.state == "closed":
         return t(lang, "casefile.next.closed")
-    check = case.extra.get("next_check")
     if case.state == "followup":
-        if isinstance(check, str):
-            return t(lang, "casefile.next.check", date=formatting.day(date.fromisoformat(check),
-                                                                       lang))
+        from flows.followup.messages import step_title  # followup imports the journey
+        from flows.followup.timeline import next_step
+
+        step = next_step(case, today)
+        if step is not None:
+            return t(lang, "casefile.next.step", date=formatting.day(step.day, lang),
+                     step=step_title(step, case, lang))
         return t(lang, "casefile.next.followup")
     from flows.journey import current_question  # the journey imports this module
 
