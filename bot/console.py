@@ -37,7 +37,9 @@ def show_prompt(prompt: Prompt, lang: str, out: TextIO) -> None:
     print(f"❓ {prompt.text}", file=out)
     choices = numbered(prompt)
     for number, button in enumerate(choices, start=1):
-        print(f"   {number}. {button.label}", file=out)
+        # Some labels already carry their number (the list of cases): don't print it twice.
+        label = button.label.removeprefix(f"{number}. ")
+        print(f"   {number}. {label}", file=out)
     hints = []
     if choices:
         hints.append(t(lang, "console.pick_or_type" if prompt.free_text else "console.pick_hint"))
