@@ -375,6 +375,8 @@ def display(case: Case, key: str, lang: str) -> str:
     value = case.answers.get(key)
     if value is None:
         return "—"
+    if isinstance(value, str) and value in question.options(case):
+        return _label(question, value, lang)  # a button's answer: "none", "unknown"…
     if question.kind is Kind.AMOUNT:
         return formatting.money(Money.from_json(value), lang, case.jurisdiction)
     if question.kind is Kind.DATE:
@@ -388,8 +390,6 @@ def display(case: Case, key: str, lang: str) -> str:
             Decimal(value), lang)
     if question.kind is Kind.DAYS:
         return t(lang, "word.days", days=value)
-    if question.options(case) and value in question.options(case):
-        return _label(question, str(value), lang)
     return str(value)
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from flows import documents_checks as checks
 from flows.followup.actions import awaiting, outcome_choices
 from flows.model import Case
 from flows.money import Money
@@ -122,6 +123,39 @@ def _paid_below_total(case: Case, value: Any, today: date) -> None:
         raise ParseError("error.paid_too_much")
 
 
+def remedy_in(*remedies: Remedy) -> Predicate:
+    """The question applies when the chosen remedy is one of these (its documents need it)."""
+    wanted = {r.value for r in remedies}
+    return lambda case: case.text("remedy") in wanted
+
+
+def _debtor_business_for(*remedies: Remedy) -> Predicate:
+    return lambda case: business_debtor(case) and remedy_in(*remedies)(case)
+
+
+def _insolvency_for(*remedies: Remedy) -> Predicate:
+    return lambda case: in_insolvency(case) and remedy_in(*remedies)(case)
+
+
+def _creditor_id_needed(case: Case) -> bool:
+    # Every formal document names the creditor's registration; a Belgian consumer's first
+    # reminder must carry the enterprise number (CDE XIX.2).
+    belgian_consumer = case.jurisdiction == "be" and case.text("debtor_kind") == "consumer"
+    return case.text("remedy") != Remedy.FRIENDLY_REMINDER or belgian_consumer
+
+
+def _proceedings_choices(case: Case) -> tuple[str, ...]:
+    return {"fr": ("fr_safeguard", "fr_reorganisation", "fr_liquidation"),
+            "be": ("be_bankruptcy", "be_reorganisation"),
+            "qc": ("qc_bankruptcy", "qc_proposal")}[case.jurisdiction]
+
+
+_PAYERS = (Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.SUSPENSION,
+           Remedy.PAYMENT_PLAN)
+_INSOLVENCY_DOCS = (Remedy.INSOLVENCY_CLAIM, Remedy.RETENTION_OF_TITLE)
+_OFFICIAL = (Remedy.COURT, Remedy.COLLECTION_AGENCY, Remedy.INSOLVENCY_CLAIM)
+
+
 def _remedy_choices(case: Case) -> tuple[str, ...]:
     from flows.recommend import ranked_remedies  # local: recommend imports this module's facts
 
@@ -177,6 +211,57 @@ QUESTIONS: tuple[Question, ...] = (
     Question("plan_first_date", "details", Kind.DATE, when=payment_plan, check=_not_in_past),
     Question("plan_interval", "details", Kind.CHOICE, ("monthly", "biweekly", "weekly"),
              when=payment_plan),
+    # details the documents need (flows.documents): asked only for the remedies using them
+    Question("supply_description", "details", Kind.TEXT, max_length=200),
+    Question("creditor_id", "details", Kind.TEXT, ("none",), typed_too=True, max_length=40,
+             when=_creditor_id_needed, check=checks.company_id),
+    Question("signatory", "details", Kind.TEXT, ("self",), typed_too=True, max_length=120),
+    Question("payment_details", "details", Kind.TEXT, ("invoice",), typed_too=True,
+             max_length=200, when=remedy_in(*_PAYERS), check=checks.payment_details),
+    Question("last_reminder_date", "details", Kind.DATE,
+             when=lambda c: c.text("reminders_sent", "0") != "0",
+             check=checks.reminder_after_invoice),
+    Question("contract_damages", "details", Kind.AMOUNT, ("none",), typed_too=True,
+             when=lambda c: c.jurisdiction == "be" and c.text("debtor_kind") == "consumer"
+             and remedy_in(Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND)(c)),
+    Question("debtor_id", "details", Kind.TEXT, ("unknown",), typed_too=True, max_length=40,
+             when=_debtor_business_for(*_OFFICIAL), check=checks.company_id),
+    Question("creditor_contact", "details", Kind.TEXT, ("none",), typed_too=True,
+             max_length=120, when=remedy_in(*_OFFICIAL)),
+    Question("suspend_what", "details", Kind.TEXT, max_length=300,
+             when=remedy_in(Remedy.SUSPENSION)),
+    Question("suspend_from", "details", Kind.DATE, when=remedy_in(Remedy.SUSPENSION),
+             check=checks.not_in_past),
+    Question("suspend_keep", "details", Kind.TEXT, ("none",), typed_too=True, max_length=300,
+             when=remedy_in(Remedy.SUSPENSION)),
+    Question("restore_days", "details", Kind.DAYS, ("1", "2", "5"), typed_too=True,
+             when=remedy_in(Remedy.SUSPENSION)),
+    Question("rot_goods_list", "details", Kind.ADDRESS, max_length=600,
+             when=remedy_in(Remedy.RETENTION_OF_TITLE)),
+    Question("rot_clause", "details", Kind.TEXT, max_length=200,
+             when=remedy_in(Remedy.RETENTION_OF_TITLE)),
+    Question("proceedings", "details", Kind.CHOICE, when=_insolvency_for(*_INSOLVENCY_DOCS),
+             choices_for=_proceedings_choices),
+    Question("insolvency_court", "details", Kind.TEXT, max_length=120,
+             when=_insolvency_for(*_INSOLVENCY_DOCS)),
+    Question("judgment_date", "details", Kind.DATE,
+             when=lambda c: c.jurisdiction == "fr" and _insolvency_for(*_INSOLVENCY_DOCS)(c),
+             check=checks.judgment_before_publication),
+    Question("claims_deadline", "details", Kind.DATE, ("unknown",), typed_too=True,
+             when=lambda c: c.jurisdiction == "be" and _insolvency_for(*_INSOLVENCY_DOCS)(c)),
+    Question("mj_name", "details", Kind.TEXT, max_length=120,
+             when=_insolvency_for(*_INSOLVENCY_DOCS)),
+    Question("mj_address", "details", Kind.ADDRESS, max_length=300,
+             when=_insolvency_for(*_INSOLVENCY_DOCS)),
+    Question("admin_name", "details", Kind.TEXT, ("none",), typed_too=True, max_length=120,
+             when=lambda c: c.jurisdiction == "fr" and c.text("proceedings") != "fr_liquidation"
+             and _insolvency_for(Remedy.RETENTION_OF_TITLE)(c)),
+    Question("admin_address", "details", Kind.ADDRESS, max_length=300,
+             when=lambda c: c.text("admin_name", "none") != "none"
+             and _insolvency_for(Remedy.RETENTION_OF_TITLE)(c)),
+    Question("mandate_plan", "details", Kind.YESNO, when=remedy_in(Remedy.COLLECTION_AGENCY)),
+    Question("qc_ten_employees", "details", Kind.YESNO,
+             when=lambda c: c.jurisdiction == "qc" and remedy_in(Remedy.COURT)(c)),
     # review: everything at a glance, any answer can be changed
     Question("review", "review", Kind.ACK, ("generate", "edit")),
     # follow-up: what happened since

@@ -1,0 +1,96 @@
+"""Checks on the answers the documents need, so that what gets printed is right.
+
+A company number goes on a formal demand and a court request: a mistyped SIREN or Belgian
+enterprise number is caught here, with the reason, rather than on the judge's desk. An IBAN
+typed among the payment details is checked the same way (one wrong digit sends the money
+nowhere).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from stdnum import iban
+from stdnum.be import vat as be_enterprise
+from stdnum.fr import siren, siret
+
+from flows.model import Case
+from flows.parsing import ParseError
+
+NO_VALUE = {"none", "unknown", "self", "invoice"}  # the buttons' codes: nothing to check
+_IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){10,30}\b")
+
+
+def company_id(case: Case, value: Any, _today: date) -> None:
+    """SIREN / SIRET in France, enterprise number in Belgium; Quebec's NEQ is ten digits."""
+    if not isinstance(value, str) or value in NO_VALUE:
+        return
+    digits = re.sub(r"[\s.\-]", "", value.upper()).removeprefix("BE")
+    if not digits.isdigit():
+        raise ParseError("error.company_id_digits")
+    country = case.jurisdiction
+    if country == "fr":
+        if len(digits) == 9 and siren.is_valid(digits):
+            return
+        if len(digits) == 14 and siret.is_valid(digits):
+            return
+        raise ParseError("error.company_id_fr")
+    if country == "be":
+        if len(digits) == 9:
+            digits = "0" + digits  # older numbers are written without the leading 0
+        if len(digits) == 10 and be_enterprise.is_valid(digits):
+            return
+        raise ParseError("error.company_id_be")
+    if len(digits) != 10:
+        raise ParseError("error.company_id_qc")
+
+
+def payment_details(_case: Case, value: Any, _today: date) -> None:
+    """If an IBAN is given, its check digits must be right."""
+    if not isinstance(value, str) or value in NO_VALUE:
+        return
+    for match in _IBAN_LIKE.finditer(value.upper()):
+        candidate = re.sub(r"\s", "", match.group(0))
+        if not iban.is_valid(candidate):
+            raise ParseError("error.iban", {"iban": iban.format(candidate)})
+
+
+def not_in_past(_case: Case, value: Any, today: date) -> None:
+    if isinstance(value, str) and value not in NO_VALUE and date.fromisoformat(value) < today:
+        raise ParseError("error.date_past")
+
+
+def not_in_future(_case: Case, value: Any, today: date) -> None:
+    if isinstance(value, str) and value not in NO_VALUE and date.fromisoformat(value) > today:
+        raise ParseError("error.date_future")
+
+
+def reminder_after_invoice(case: Case, value: Any, today: date) -> None:
+    not_in_future(case, value, today)
+    issued = [i.issue_date for i in case.invoices()]
+    if issued and date.fromisoformat(value) < min(issued):
+        raise ParseError("error.reminder_before_invoice")
+
+
+def judgment_before_publication(case: Case, value: Any, today: date) -> None:
+    not_in_future(case, value, today)
+    published = case.day("insolvency_date")
+    if published is not None and date.fromisoformat(value) > published:
+        raise ParseError("error.judgment_after_publication")
+
+
+def format_company_id(jurisdiction: str, value: str) -> str:
+    """A registration number written the usual way: ``732 829 320``, ``0403.170.701``."""
+    digits = re.sub(r"[\s.\-]", "", value.upper()).removeprefix("BE")
+    if not digits.isdigit():
+        return value
+    if jurisdiction == "fr" and len(digits) == 9:
+        return str(siren.format(digits))
+    if jurisdiction == "fr" and len(digits) == 14:
+        return str(siret.format(digits))
+    if jurisdiction == "be" and len(digits) in {9, 10}:
+        digits = digits.zfill(10)
+        return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+    return value
