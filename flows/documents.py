@@ -1,7 +1,10 @@
-"""The documents of a case: what to draft for the chosen remedy, and drafting it.
+"""The documents of a case: which ones each remedy needs, and drafting them in three forms.
 
-``jobs_for`` decides on the conversation path (fast, pure); ``render_job`` does the slow part
-(HTML → PDF with WeasyPrint) and is called by the adapters off the event loop.
+``jobs_for`` decides on the conversation path (pure, a few milliseconds): the documents of the
+chosen remedy for this case (the court documents depend on the country and the amount), then
+the evidence checklist and the chronology that come with every remedy. ``render_job`` does the
+slow part off the conversation path: one HTML per document, drawn as a PDF by WeasyPrint,
+turned into an editable DOCX, and into plain text for the documents meant to be e-mailed.
 """
 
 from __future__ import annotations
@@ -9,116 +12,172 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flows import formatting
 from flows.conversation import DocumentJob
+from flows.documents_context import case_context, checklist
+from flows.documents_docx import html_to_docx
+from flows.documents_text import html_to_text
 from flows.i18n import t, templates_dir
-from flows.model import Case, Invoice
+from flows.model import Case
 from flows.remedy import Remedy
 from flows.templating import render
 
-# Which documents each remedy produces (the evidence checklist comes with every remedy).
+# The documents each remedy may produce, in the order they are sent.
 DOCUMENTS_FOR: dict[str, tuple[str, ...]] = {
+    Remedy.FRIENDLY_REMINDER: ("reminder_1", "reminder_2", "reminder_3", "phone_script"),
     Remedy.FORMAL_DEMAND: ("demand_letter",),
+    Remedy.SUSPENSION: ("suspension_notice",),
+    Remedy.PAYMENT_PLAN: ("plan_letter", "plan_agreement"),
+    Remedy.RETENTION_OF_TITLE: ("rot_claim", "revendication", "proof_of_claim"),
+    Remedy.COLLECTION_AGENCY: ("agency_brief",),
+    Remedy.COURT: ("injonction_request", "small_claims_request", "uncontested_debt_request",
+                   "qc_small_claims", "lawyer_brief"),
+    Remedy.INSOLVENCY_CLAIM: ("proof_of_claim",),
 }
-CHECKLIST_ITEMS = ("contract", "delivery", "invoice_sent", "written_reminders", "replies",
-                   "bank_statement")
-_EVIDENCE_KEYS = {"contract": "ev_contract", "delivery": "ev_delivery",
-                  "invoice_sent": "ev_invoice_sent", "written_reminders": "ev_written_reminders"}
+# Every remedy ends with these two.
+CASE_FILE = ("evidence_checklist", "chronology")
+
+Context = dict[str, Any]
 
 
-def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
-    """Everything a document may show about the case, as plain JSON values."""
-    invoices = [invoice_json(i) for i in case.invoices()]
-    days = int(case.text("deadline_days", "8") or "8")
-    return {
-        "jurisdiction": case.jurisdiction,
-        "debtor_kind": case.text("debtor_kind", "business"),
-        "creditor": {"name": case.text("creditor_name"),
-                     "address": case.text("creditor_address").split("\n")},
-        "debtor": {"name": case.text("debtor_name"),
-                   "address": case.text("debtor_address").split("\n")},
-        "invoices": invoices,
-        "total": case.total_balance().to_json(),
-        "any_paid": any(i.paid.amount for i in case.invoices()),
-        "city": case.text("city"),
-        "today": today.isoformat(),
-        "deadline_days": days,
-        "deadline": (today + timedelta(days=days)).isoformat(),
-        "reminders_sent": case.text("reminders_sent", "0"),
-        "supply": case.text("supply", "services"),
-        "checklist": checklist(case),
-        "remedy": case.text("remedy"),
-    }
+def _route_open(name: str) -> Callable[[Context], bool]:
+    return lambda c: c["figures"]["routes"].get(name, {}).get("available") is not False
 
 
-def invoice_json(invoice: Invoice) -> dict[str, Any]:
-    return {"number": invoice.number, "amount": invoice.amount.to_json(),
-            "issue_date": invoice.issue_date.isoformat(),
-            "due_date": invoice.due_date.isoformat() if invoice.due_date else "",
-            "paid": invoice.paid.to_json(), "balance": invoice.balance.to_json()}
+# When a document of a remedy applies to the case (default: always).
+APPLIES: dict[str, Callable[[Context], bool]] = {
+    "rot_claim": lambda c: not c["insolvent"],
+    "revendication": lambda c: c["insolvent"],
+    "proof_of_claim": lambda c: c["insolvent"],
+    "injonction_request": lambda c: c["jurisdiction"] == "fr",
+    "small_claims_request": lambda c: c["jurisdiction"] == "fr"
+    and c["figures"]["routes"].get("small_claims_procedure", {}).get("available") is True,
+    "uncontested_debt_request": lambda c: c["jurisdiction"] == "be" and c["business"],
+    "qc_small_claims": lambda c: c["jurisdiction"] == "qc"
+    and _route_open("small_claims_court")(c),
+    "lawyer_brief": lambda c: (c["jurisdiction"] == "be" and not c["business"])
+    or (c["jurisdiction"] == "qc" and not _route_open("small_claims_court")(c)),
+}
+# Which forms each document comes in: PDF to print, DOCX to edit, TXT to paste in an e-mail.
+EMAILED = {"reminder_1", "reminder_2", "reminder_3", "demand_letter", "suspension_notice",
+           "plan_letter", "agency_brief", "lawyer_brief"}
+FORMATS_FOR: dict[str, tuple[str, ...]] = {"evidence_checklist": ("pdf",)}
+# Documents sharing one template (the brief reads ``kind`` to address an agency or a lawyer).
+TEMPLATE_FOR = {"agency_brief": "case_brief", "lawyer_brief": "case_brief"}
 
 
-def checklist(case: Case) -> list[dict[str, Any]]:
-    """The evidence to keep for the case, each marked held or still missing."""
-    items = []
-    for code in CHECKLIST_ITEMS:
-        key = _EVIDENCE_KEYS.get(code)
-        held = case.flag(key) if key else None
-        if code == "written_reminders" and case.text("reminders_sent", "0") == "0":
-            continue
-        items.append({"code": code, "held": held})
-    return items
+def formats_for(kind: str) -> tuple[str, ...]:
+    if kind in FORMATS_FOR:
+        return FORMATS_FOR[kind]
+    return ("pdf", "docx", "txt") if kind in EMAILED else ("pdf", "docx")
+
+
+def kinds_for(remedy: str, context: Context) -> list[str]:
+    """The documents for ``remedy`` that apply to this case, then the case file."""
+    kinds = [k for k in DOCUMENTS_FOR.get(remedy, ()) if APPLIES.get(k, _always)(context)]
+    return [*kinds, *CASE_FILE]
+
+
+def _always(_context: Context) -> bool:
+    return True
+
+
+def jobs_for(case: Case, lang: str, today: date) -> list[DocumentJob]:
+    context = case_context(case, lang, today)
+    stamp = today.strftime("%Y%m%d")
+    return [DocumentJob(kind=kind, lang=lang, case_id=case.id,
+                        filename=f"{t(lang, 'documents.filename.' + kind)}_{stamp}",
+                        context=context, formats=formats_for(kind))
+            for kind in kinds_for(case.text("remedy"), context)]
 
 
 def checklist_message(case: Case, lang: str) -> str:
     lines = [t(lang, "checklist.title")]
-    for item in checklist(case):
+    for item in checklist(case, "__none__"):
         mark = "✅" if item["held"] else ("⬜" if item["held"] is None else "❗")
         lines.append(f"{mark} {t(lang, 'checklist.item.' + item['code'])}")
     lines += ["", t(lang, "checklist.keep")]
     return "\n".join(lines)
 
 
-def jobs_for(case: Case, lang: str, today: date) -> list[DocumentJob]:
-    context = case_context(case, lang, today)
-    kinds = (*DOCUMENTS_FOR.get(case.text("remedy"), ()), "evidence_checklist")
-    stamp = today.strftime("%Y%m%d")
-    return [DocumentJob(kind=kind, lang=lang, case_id=case.id,
-                        filename=f"{t(lang, 'documents.filename.' + kind)}_{stamp}",
-                        context=context)
-            for kind in kinds]
-
-
 def sending_advice(case: Case, lang: str, today: date) -> str:
+    """What to do with the documents just sent: how to send them, and the dates that follow."""
+    context = case_context(case, lang, today)
     remedy = case.text("remedy")
-    if remedy in DOCUMENTS_FOR:
-        return t(lang, f"documents.advice.{remedy}",
-                 deadline=formatting.day(today + timedelta(
-                     days=int(case.text("deadline_days", "8") or "8")), lang))
-    return t(lang, "documents.advice.pending", remedy=t(lang, f"remedy.{remedy}"))
+    if remedy not in DOCUMENTS_FOR:
+        return t(lang, "documents.advice.pending", remedy=t(lang, f"remedy.{remedy}"))
+
+    def day(iso: str) -> str:
+        return formatting.day(date.fromisoformat(iso), lang, case.jurisdiction) if iso else ""
+
+    params: dict[str, Any] = {
+        "deadline": day(context["demand"]["deadline"]),
+        "second": day(context["reminder_plan"]["second"]),
+        "third": day(context["reminder_plan"]["third"]),
+    }
+    key = f"documents.advice.{remedy}"
+    if remedy == Remedy.SUSPENSION:
+        params["start"] = day(context["suspension"]["from"])
+    if remedy == Remedy.PAYMENT_PLAN:
+        params["first"] = day(context["plan"]["first"])
+    insolvency = context.get("insolvency")
+    if remedy in {Remedy.RETENTION_OF_TITLE, Remedy.INSOLVENCY_CLAIM} and insolvency:
+        deadlines = insolvency["deadlines"] or {}
+        claim = (deadlines.get("proof_of_claim") or {}).get("last_day", "")
+        revendication = (deadlines.get("revendication") or {}).get("last_day", "")
+        key = f"documents.advice_insolvency.{remedy}.{case.jurisdiction}"
+        params.update(
+            claim=t(lang, "documents.advice.by_date", date=day(claim)) if claim
+            else t(lang, "documents.advice.date_in_judgment" if case.jurisdiction == "be"
+                   else "documents.advice.asap"),
+            revendication=t(lang, "documents.advice.by_date", date=day(revendication))
+            if revendication else t(lang, "documents.advice.asap"))
+    if remedy == Remedy.COURT:
+        key = f"documents.advice_court.{case.jurisdiction}"
+    lines = [t(lang, key, **params)]
+    if remedy == Remedy.PAYMENT_PLAN and case.jurisdiction == "fr":
+        lines.append(t(lang, "documents.advice.plan_interrupts"))
+    lines.append(t(lang, "documents.advice.forms"))
+    return "\n\n".join(lines)
 
 
+# Drawing ----------------------------------------------------------------------------------
 def render_html(job: DocumentJob) -> str:
-    return render(f"documents/{job.kind}.html", job.lang, **job.context)
+    template = TEMPLATE_FOR.get(job.kind, job.kind)
+    return render(f"documents/{template}.html", job.lang, kind=job.kind, **job.context)
 
 
 def render_job(job: DocumentJob, out_dir: Path) -> list[Path]:
-    """Write the job's files (PDF…) into ``out_dir`` atomically; return their paths."""
+    """Write the job's files (PDF, DOCX, TXT, ICS as asked) into ``out_dir`` atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     if "ics" in job.formats:  # a calendar drawn by flows.followup, already text
         paths.append(_write_atomic(out_dir / f"{job.filename}.ics",
                                    str(job.context["ics"]).encode("utf-8")))
+    if not {"pdf", "docx", "txt"} & set(job.formats):
+        return paths
+    html = render_html(job)
     if "pdf" in job.formats:
-        from weasyprint import HTML  # imported here: ~0.5 s, only where documents are drawn
-
-        pdf = HTML(string=render_html(job), base_url=str(templates_dir())).write_pdf()
-        paths.append(_write_atomic(out_dir / f"{job.filename}.pdf", pdf))
+        paths.append(_write_atomic(out_dir / f"{job.filename}.pdf", html_to_pdf(html)))
+    if "docx" in job.formats:
+        author = str(job.context.get("creditor", {}).get("name", ""))
+        paths.append(_write_atomic(out_dir / f"{job.filename}.docx", html_to_docx(html, author)))
+    if "txt" in job.formats:
+        text = html_to_text(html)
+        paths.append(_write_atomic(out_dir / f"{job.filename}.txt", text.encode("utf-8")))
     return paths
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported here: ~0.5 s, only where documents are drawn
+
+    pdf: bytes = HTML(string=html, base_url=str(templates_dir())).write_pdf()
+    return pdf
 
 
 def _write_atomic(path: Path, data: bytes) -> Path:

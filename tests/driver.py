@@ -38,6 +38,11 @@ FRENCH_BUSINESS_CASE: list[tuple[str, str]] = [
     ("debtor_address", "4 avenue Foch\n69006 Lyon"),
     ("city", "Paris"),
     ("deadline_days", "press:8"),
+    ("supply_description", "Refonte du site internet selon devis du 2 mars 2026"),
+    ("creditor_id", "732 829 320"),
+    ("signatory", "press:self"),
+    ("payment_details", "IBAN FR76 3000 6000 0112 3456 7890 189"),
+    ("last_reminder_date", "02/11/2026"),
     ("review", "press:generate"),
 ]
 

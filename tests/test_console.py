@@ -16,7 +16,7 @@ CHOICE_NUMBERS = {  # the console numbers each question's choices in order
     "paid_amount": {"nothing": "1"}, "another_invoice": {"no": "2"},
     "supply": {"services": "1"}, "contract_rate": {"none": "1"},
     "reminders_sent": {"1": "2"}, "rights_ack": {"continue": "1"}, "remedy": {},
-    "deadline_days": {"8": "1"}, "review": {"generate": "1"},
+    "deadline_days": {"8": "1"}, "signatory": {"self": "1"}, "review": {"generate": "1"},
 }
 
 

@@ -25,7 +25,7 @@ def test_whole_journey_reaches_documents_and_follow_up(driver: Make) -> None:
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE)
     kinds = [job.kind for reply in d.replies for job in reply.documents]
-    assert kinds == ["demand_letter", "evidence_checklist"]
+    assert kinds == ["demand_letter", "evidence_checklist", "chronology"]
     assert d.case.state == "followup"
     assert d.prompt.key == "outcome"
     assert "2 décembre 2026" in d.prompt.text  # 23/11 + 8 days, checked the day after

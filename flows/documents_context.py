@@ -1,0 +1,295 @@
+"""Everything a document may show about a case, as plain JSON values for the templates.
+
+The context is built once per case and language when the documents stage is reached and
+travels in each ``DocumentJob``; templates never reach back into the case. Answers given with a
+button that stands for "nothing" (``none``, ``unknown``, ``self``, ``invoice``) become empty
+values here, so a template decides what to write instead and no code word is ever printed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flows.documents_checks import format_company_id
+from flows.documents_figures import (
+    answered_day,
+    demand_deadline,
+    figures_for,
+    insolvency_for,
+)
+from flows.i18n import t
+from flows.instalments import Frequency, schedule
+from flows.model import Case
+from flows.money import Money
+from flows.remedy import Remedy
+
+NO_VALUE = {"none", "unknown", "self", "invoice"}
+# Drafting choices, not legal figures: the rhythm of friendly reminders, and the notice a
+# payment plan gives before the whole balance falls due on a missed instalment.
+REMINDER_SPACING_DAYS = 7
+ACCELERATION_NOTICE_DAYS = 8
+DEFAULT_DEADLINE_DAYS = 8
+
+CHECKLIST_BASE = ("contract", "delivery", "invoice_sent", "written_reminders", "replies",
+                  "bank_statement")
+CHECKLIST_FOR: dict[str, tuple[str, ...]] = {
+    Remedy.FRIENDLY_REMINDER: ("reminder_copies", "call_notes"),
+    Remedy.FORMAL_DEMAND: ("demand_proof",),
+    Remedy.SUSPENSION: ("reciprocal_terms", "suspension_proof", "service_log"),
+    Remedy.PAYMENT_PLAN: ("signed_plan", "payments_log"),
+    Remedy.RETENTION_OF_TITLE: ("rot_clause_accepted", "goods_identified", "goods_in_kind"),
+    Remedy.COLLECTION_AGENCY: ("demand_proof", "statement_of_account", "agency_mandate"),
+    Remedy.COURT: ("demand_proof", "terms_of_sale", "statement_of_account"),
+    Remedy.INSOLVENCY_CLAIM: ("opening_notice", "statement_of_account", "claim_proof"),
+}
+_EVIDENCE_KEYS = {"contract": "ev_contract", "delivery": "ev_delivery",
+                  "invoice_sent": "ev_invoice_sent", "written_reminders": "ev_written_reminders"}
+
+
+def value_or_empty(case: Case, key: str) -> str:
+    value = case.text(key)
+    return "" if value in NO_VALUE else value
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
+    """Everything the documents of the case's remedy may show, as of ``today``."""
+    remedy = case.text("remedy")
+    figures = figures_for(case, today, lang)
+    context: dict[str, Any] = {
+        "jurisdiction": case.jurisdiction,
+        "debtor_kind": case.text("debtor_kind", "business"),
+        "business": case.text("debtor_kind", "business") == "business",
+        "supply": case.text("supply", "services"),
+        "supply_description": case.text("supply_description"),
+        "remedy": remedy,
+        "today": today.isoformat(),
+        "city": case.text("city"),
+        "creditor": _creditor(case, lang),
+        "debtor": _party(case, "debtor", lang),
+        "invoices": figures["invoices"],
+        "figures": figures,
+        "balance": case.total_balance().to_json(),
+        "any_paid": any(i.paid.amount for i in case.invoices()),
+        "contract_rate": value_or_empty(case, "contract_rate"),
+        "reminders": _reminders(case),
+        "payment_details": value_or_empty(case, "payment_details"),
+        "disputed": case.flag("disputed") is True,
+        "services_running": case.flag("services_running") is True,
+        "rot_goods": case.flag("rot_goods") is True,
+        "insolvent": case.flag("insolvency") is True,
+        "checklist": checklist(case, remedy),
+    }
+    context["demand"] = _demand(case, today, lang)
+    context["reminder_plan"] = _reminder_plan(today)
+    if remedy == Remedy.SUSPENSION:
+        context["suspension"] = _suspension(case)
+    if remedy == Remedy.PAYMENT_PLAN:
+        context["plan"] = _plan(case, figures, today)
+    if remedy == Remedy.RETENTION_OF_TITLE:
+        context["rot"] = {"goods": lines(case.text("rot_goods_list")),
+                          "clause": case.text("rot_clause")}
+    if case.flag("insolvency"):
+        context["insolvency"] = _insolvency(case, lang, today)
+    if remedy == Remedy.COLLECTION_AGENCY:
+        context["mandate_plan"] = case.flag("mandate_plan") is True
+    context["chronology"] = chronology(case, lang, today)
+    context["upcoming"] = upcoming(context, lang)
+    return context
+
+
+def _creditor(case: Case, lang: str) -> dict[str, Any]:
+    party = _party(case, "creditor", lang)
+    signatory = value_or_empty(case, "signatory")
+    party["signatory"] = signatory or party["name"]
+    party["signs_for"] = bool(signatory) and signatory != party["name"]
+    party["contact"] = value_or_empty(case, "creditor_contact")
+    return party
+
+
+def _party(case: Case, who: str, lang: str) -> dict[str, Any]:
+    number = value_or_empty(case, f"{who}_id")
+    return {"name": case.text(f"{who}_name"),
+            "address": lines(case.text(f"{who}_address")),
+            "id": format_company_id(case.jurisdiction, number) if number else "",
+            "id_label": id_label(case.jurisdiction, number, lang) if number else ""}
+
+
+def id_label(jurisdiction: str, number: str, lang: str) -> str:
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if jurisdiction == "fr":
+        return t(lang, "documents.id.siret" if len(digits) == 14 else "documents.id.siren")
+    return t(lang, f"documents.id.{jurisdiction}")
+
+
+def _reminders(case: Case) -> dict[str, Any]:
+    count = int(case.text("reminders_sent", "0") or "0")
+    last = answered_day(case, "last_reminder_date")
+    return {"count": count, "last": last.isoformat() if last else ""}
+
+
+def _demand(case: Case, today: date, lang: str) -> dict[str, Any]:
+    days = int(case.text("deadline_days", str(DEFAULT_DEADLINE_DAYS)) or DEFAULT_DEADLINE_DAYS)
+    deadline = demand_deadline(case, today, days)
+    # The demand letter is itself the demand: interest that waits for one starts with it.
+    own = figures_for(case, today, lang, with_demand=False)
+    return {"days": (deadline - today).days, "deadline": deadline.isoformat(), "figures": own}
+
+
+def _reminder_plan(today: date) -> dict[str, str]:
+    step = timedelta(days=REMINDER_SPACING_DAYS)
+    return {"first": today.isoformat(), "second": (today + step).isoformat(),
+            "third": (today + 2 * step).isoformat(),
+            "pay_by": (today + 3 * step).isoformat()}
+
+
+def _suspension(case: Case) -> dict[str, Any]:
+    start = answered_day(case, "suspend_from")
+    return {"what": case.text("suspend_what"), "from": start.isoformat() if start else "",
+            "keep": value_or_empty(case, "suspend_keep"),
+            "restore_days": int(case.text("restore_days", "1") or "1")}
+
+
+def _plan(case: Case, figures: dict[str, Any], today: date) -> dict[str, Any]:
+    with_interest = case.flag("plan_with_interest") is True
+    principal = Money.from_json(figures["principal"])
+    extras = Money.from_json(figures["interest"]) + Money.from_json(figures["indemnity"])
+    total = principal + extras if with_interest else principal
+    first = answered_day(case, "plan_first_date") or today
+    count = int(case.text("plan_count", "3") or "3")
+    frequency = Frequency(case.text("plan_frequency", "monthly"))
+    table = schedule(total, count, first, frequency)
+    return {
+        "count": count, "frequency": frequency.value, "first": first.isoformat(),
+        "with_interest": with_interest, "total": total.rounded().to_json(),
+        "waived": (extras if not with_interest else Money.zero(total.currency)).to_json(),
+        "waives": not with_interest and extras.amount > 0,
+        "last": table[-1].due.isoformat(),
+        "instalments": [{"number": i.number, "due": i.due.isoformat(),
+                         "amount": i.amount.to_json()} for i in table],
+        "acceleration_days": ACCELERATION_NOTICE_DAYS,
+    }
+
+
+def _insolvency(case: Case, lang: str, today: date) -> dict[str, Any]:
+    published = answered_day(case, "insolvency_date")
+    judgment = answered_day(case, "judgment_date") or published
+    deadlines = insolvency_for(case, lang)
+    admin = value_or_empty(case, "admin_name")
+    claims_deadline = answered_day(case, "claims_deadline")
+    opening = judgment or today
+    return {
+        "proceedings": case.text("proceedings"),
+        "court": case.text("insolvency_court"),
+        "judgment_date": judgment.isoformat() if judgment else "",
+        "published_on": published.isoformat() if published else "",
+        "claims_deadline": claims_deadline.isoformat() if claims_deadline else "",
+        "mj": {"name": case.text("mj_name"), "address": lines(case.text("mj_address"))},
+        "admin": ({"name": admin, "address": lines(case.text("admin_address"))}
+                  if admin else None),
+        "deadlines": deadlines,
+        # What was owed on the day of the opening judgment: interest stops there (L622-28).
+        "at_opening": figures_for(case, opening, lang),
+        "not_yet_due": [i.number for i in case.invoices()
+                        if i.due_date is not None and i.due_date > opening],
+        "secured": case.flag("rot_goods") is True,
+    }
+
+
+# The evidence checklist ----------------------------------------------------------------
+def checklist(case: Case, remedy: str | None = None) -> list[dict[str, Any]]:
+    """The evidence to keep for the case and its remedy, each marked held or still missing."""
+    codes = list(CHECKLIST_BASE)
+    codes += [c for c in CHECKLIST_FOR.get(remedy or case.text("remedy"), ()) if c not in codes]
+    items = []
+    for code in codes:
+        if code == "written_reminders" and case.text("reminders_sent", "0") == "0":
+            continue
+        key = _EVIDENCE_KEYS.get(code)
+        items.append({"code": code, "held": case.flag(key) if key else None})
+    return items
+
+
+# The chronology ------------------------------------------------------------------------
+def chronology(case: Case, lang: str, today: date) -> list[dict[str, str]]:
+    """Every dated event of the case, oldest first: invoices, reminders, steps, payments."""
+    money = _money_text(case, lang)
+    events: list[tuple[str, int, str]] = []
+
+    def add(day: date | str, text: str, order: int = 5) -> None:
+        iso = day if isinstance(day, str) else day.isoformat()
+        events.append((iso[:10], order, text))
+
+    for invoice in case.invoices():
+        # A payment made before the case was opened has no known date: it is told with the
+        # invoice rather than given a date it did not have.
+        key = "chrono.invoice_issued_paid" if invoice.paid.amount else "chrono.invoice_issued"
+        add(invoice.issue_date, t(lang, key, number=invoice.number, amount=money(invoice.amount),
+                                  paid=money(invoice.paid)), 1)
+        if invoice.due_date:
+            add(invoice.due_date, t(lang, "chrono.invoice_due", number=invoice.number), 2)
+    last = answered_day(case, "last_reminder_date")
+    count = int(case.text("reminders_sent", "0") or "0")
+    if last and count:
+        add(last, t(lang, "chrono.reminders", count=count))
+    judgment = answered_day(case, "judgment_date")
+    if judgment:
+        add(judgment, t(lang, "chrono.judgment", court=case.text("insolvency_court")))
+    published = answered_day(case, "insolvency_date")
+    if published:
+        add(published, t(lang, f"chrono.published_{case.jurisdiction}"))
+    add(case.created_at, t(lang, "chrono.case_opened"), 0)
+    for event in case.events:
+        text = _event_text(event, lang, money, case.currency)
+        if text:
+            add(str(event["at"]), text)
+    events.sort(key=lambda e: (e[0], e[1]))
+    return [{"date": day, "text": text} for day, _, text in events if day <= today.isoformat()]
+
+
+def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> str:
+    kind = event.get("kind")
+    params = event.get("params", {})
+    if kind == "documents" and params.get("remedy"):
+        return t(lang, "chrono.documents", remedy=t(lang, f"remedy.{params['remedy']}"))
+    if kind == "outcome" and params.get("outcome") in {"unpaid", "partly", "paid"}:
+        return t(lang, f"chrono.outcome_{params['outcome']}")
+    if kind == "payment" and params.get("amount"):
+        return t(lang, "chrono.payment", amount=money(Money(Decimal(params["amount"]), currency)))
+    return ""
+
+
+def _money_text(case: Case, lang: str) -> Any:
+    from flows import formatting
+
+    return lambda amount: formatting.money(amount, lang, case.jurisdiction)
+
+
+def upcoming(context: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """The dates ahead that matter for this remedy (deadline given, legal time limits)."""
+    ahead: list[dict[str, str]] = []
+    remedy = context["remedy"]
+    if remedy == Remedy.FORMAL_DEMAND:
+        ahead.append({"date": context["demand"]["deadline"], "text": t(lang, "upcoming.demand")})
+    if remedy == Remedy.SUSPENSION and context["suspension"]["from"]:
+        ahead.append({"date": context["suspension"]["from"], "text": t(lang, "upcoming.suspend")})
+    if remedy == Remedy.PAYMENT_PLAN:
+        plan = context["plan"]
+        ahead.append({"date": plan["first"], "text": t(lang, "upcoming.plan_first")})
+        ahead.append({"date": plan["last"], "text": t(lang, "upcoming.plan_last")})
+    insolvency = context.get("insolvency")
+    if insolvency and insolvency["deadlines"]:
+        for name in ("proof_of_claim", "revendication"):
+            item = insolvency["deadlines"].get(name)
+            if item and item["last_day"]:
+                ahead.append({"date": item["last_day"], "text": t(lang, f"upcoming.{name}")})
+    limitation = context["figures"]["limitation"]
+    if limitation:
+        ahead.append({"date": limitation["last_day"],
+                      "text": t(lang, "upcoming.limitation", article=limitation["article"])})
+    return sorted((a for a in ahead if a["date"] >= context["today"]), key=lambda a: a["date"])

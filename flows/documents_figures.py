@@ -1,0 +1,308 @@
+"""The legal figures a document states, asked of the legal engine in one place.
+
+Interest with its rate basis, the fixed recovery indemnity, limitation, court routes and
+insolvency deadlines all come from ``flows.law``; this module only turns a ``Case`` into the
+engine's facts and the engine's answers into plain JSON values (amounts as ``Money.to_json``,
+dates as ISO strings, explanations rendered in the document's language) for the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flows.law import (
+    CourtRoute,
+    Deadline,
+    DemandChannel,
+    InsolvencyFacts,
+    InvalidFacts,
+    InvoiceFacts,
+    Percent,
+    Rights,
+    RouteKind,
+    Supply,
+    pack_for,
+    tables,
+)
+from flows.law.belgium_consumer import damages_cap, first_chargeable_day
+from flows.law.render import Renderer
+from flows.model import Case, Invoice
+from flows.money import Money
+from flows.remedy import DebtorKind, Jurisdiction, Remedy
+
+
+class FiguresError(ValueError):
+    """The case's facts cannot be computed (the engine refused them); the message says why."""
+
+
+@dataclass(frozen=True)
+class Demand:
+    """A formal demand already sent: it starts interest where the law waits for one."""
+
+    sent_on: date
+    delay_days: int | None
+
+
+def demand_sent(case: Case, before: date) -> Demand | None:
+    """The formal demand on record, if any was prepared before ``before``.
+
+    An answer ``demand_date`` wins; otherwise the day the bot drafted the formal demand (or,
+    against a Belgian consumer, the first free reminder, which is the formal demand there).
+    """
+    answered = case.day("demand_date")
+    if answered is not None and answered <= before:
+        return Demand(answered, _int_or_none(case.text("demand_delay_days")))
+    remedies = {Remedy.FORMAL_DEMAND.value}
+    if case.jurisdiction == Jurisdiction.BELGIUM and case.text("debtor_kind") == "consumer":
+        remedies.add(Remedy.FRIENDLY_REMINDER.value)
+    for event in case.events:
+        if event.get("kind") == "documents" and event.get("params", {}).get("remedy") in remedies:
+            sent = date.fromisoformat(str(event["at"])[:10])
+            if sent < before:
+                days = event.get("params", {}).get("deadline_days")
+                return Demand(sent, _int_or_none(str(days)) if days else None)
+    return None
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def invoice_facts(case: Case, invoice: Invoice, demand: Demand | None) -> InvoiceFacts:
+    rate = case.text("contract_rate", "none")
+    employees = case.flag("qc_ten_employees")
+    damages = case.money("contract_damages")
+    try:
+        return InvoiceFacts(
+            amount=invoice.amount.amount,
+            issue_date=invoice.issue_date,
+            debtor_kind=DebtorKind(case.text("debtor_kind", "business")),
+            currency=case.currency,
+            due_date=invoice.due_date,
+            supply=Supply(case.text("supply", "services")),
+            contract_rate=Decimal(rate) if rate not in {"", "none"} else None,
+            demand_date=demand.sent_on if demand else None,
+            demand_delay_days=demand.delay_days if demand else None,
+            paid=invoice.paid.amount,
+            number=invoice.number,
+            # Only "at most 10 or not" is asked: 10 stands for yes, 11 for no.
+            creditor_employees=None if employees is None else (10 if employees else 11),
+            contract_damages=damages.amount if damages else None,
+        )
+    except InvalidFacts as error:
+        raise FiguresError(f"invoice {invoice.number}: {error}") from error
+
+
+def rights_for(case: Case, on: date, demand: Demand | None) -> list[Rights]:
+    pack = pack_for(Jurisdiction(case.jurisdiction))
+    return [pack.rights(invoice_facts(case, i, demand), on) for i in case.invoices()]
+
+
+def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> dict[str, Any]:
+    """Every figure the documents of ``case`` state, computed as of ``on``.
+
+    ``with_demand=False`` leaves out any earlier formal demand: the demand letter itself is the
+    demand, so the interest that waits for one starts with it, not before.
+    """
+    demand = demand_sent(case, on) if with_demand else None
+    say = Renderer(lang, Jurisdiction(case.jurisdiction))
+    all_rights = rights_for(case, on, demand)
+    currency = case.currency
+    invoices = [_invoice(invoice, rights, say) for invoice, rights
+                in zip(case.invoices(), all_rights, strict=True)]
+    principal = _sum([r.principal for r in all_rights], currency)
+    interest = _sum([r.interest for r in all_rights], currency)
+    indemnity = _sum([r.indemnity for r in all_rights], currency)
+    warnings = _unique(say(w) for r in all_rights for w in r.warnings)
+    rates = _unique(say.value(Percent(p.annual_rate)) for r in all_rights
+                    for p in r.interest_periods)
+    # "12,15 % (taux BCE 2,15 % + 10 points)": each rate applied, with where it comes from.
+    rate_bases = _unique(f"{say.value(Percent(p.annual_rate))} ({say(p.basis)})"
+                         for r in all_rights for p in r.interest_periods)
+    earliest = min(all_rights, key=lambda r: r.limitation.last_day) if all_rights else None
+    fixed = next((r.indemnity for r in all_rights if r.indemnity.amount > 0), None)
+    return {
+        "on": on.isoformat(),
+        "invoices": invoices,
+        "principal": principal.to_json(),
+        "interest": interest.to_json(),
+        "indemnity": indemnity.to_json(),
+        "indemnity_each": fixed.to_json() if fixed else None,
+        "indemnity_count": sum(1 for r in all_rights if r.indemnity.amount > 0),
+        "total": (principal + interest + indemnity).to_json(),
+        "interest_per_day": _sum([r.interest_per_day for r in all_rights], currency).to_json(),
+        "has_interest": interest.amount > 0,
+        "has_indemnity": indemnity.amount > 0,
+        "rates": rates,
+        "rate_bases": rate_bases,
+        "day_count": all_rights[0].day_count if all_rights else "",
+        "provisional": any(r.provisional for r in all_rights),
+        "warnings": warnings,
+        "demand_on": demand.sent_on.isoformat() if demand else "",
+        "limitation": _limitation(earliest, say) if earliest else None,
+        "routes": _routes(all_rights, principal + interest, principal, say),
+        "sources": _unique(s.article for r in all_rights for s in r.sources),
+        "legal_rate": say.value(Percent(legal_rate(case, on))),
+        "consumer_damages": _consumer_damages(case, principal),
+    }
+
+
+def _consumer_damages(case: Case, principal: Money) -> dict[str, str] | None:
+    """What a Belgian consumer will owe under the terms' damages clause once the 14 days run
+    out: the clause's amount, never above the Book XIX cap (the first reminder must say it)."""
+    asked = case.money("contract_damages")
+    if case.jurisdiction != Jurisdiction.BELGIUM or asked is None or not asked.amount:
+        return None
+    cap = damages_cap(principal.amount)
+    return Money(min(asked.amount, cap), principal.currency).to_json()
+
+
+# The legal rate each jurisdiction applies without a contract rate (the "all other cases"
+# French rate: our users are professionals, LEGAL_FACTS A2).
+_LEGAL_RATE_SERIES = {"fr": ("fr_legal_rate", "other_cases"), "be": ("be_legal_rate", "rate"),
+                      "qc": ("qc_legal_rate", "rate")}
+
+
+def legal_rate(case: Case, on: date) -> Decimal:
+    name, column = _LEGAL_RATE_SERIES[case.jurisdiction]
+    return tables.rate_series(name, column).at(on).rate
+
+
+def _invoice(invoice: Invoice, rights: Rights, say: Renderer) -> dict[str, Any]:
+    return {
+        "number": invoice.number,
+        "amount": invoice.amount.to_json(),
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else "",
+        "effective_due": rights.payment_term.effective_due.isoformat(),
+        "paid": invoice.paid.to_json(),
+        "partly_paid": invoice.paid.amount > 0,
+        "balance": invoice.balance.to_json(),
+        "principal": rights.principal.to_json(),
+        "interest": rights.interest.to_json(),
+        "indemnity": rights.indemnity.to_json(),
+        "total": rights.total.to_json(),
+        "days_late": rights.days_late,
+        "interest_text": say(rights.interest_explanation),
+        "indemnity_text": say(rights.indemnity_explanation),
+        "periods": [
+            {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
+             "rate": say.value(Percent(p.annual_rate)), "amount": p.amount.to_json(),
+             "basis": say(p.basis), "provisional": p.provisional}
+            for p in rights.interest_periods
+        ],
+    }
+
+
+def _limitation(rights: Rights, say: Renderer) -> dict[str, Any]:
+    return {"last_day": rights.limitation.last_day.isoformat(), "years": rights.limitation.years,
+            "article": rights.limitation.source.article,
+            "text": say(rights.limitation.explanation)}
+
+
+def _routes(all_rights: list[Rights], small_claim: Money, principal: Money,
+            say: Renderer) -> dict[str, dict[str, Any]]:
+    """Each court route for the whole case: open only if open for every invoice, and, where
+    a ceiling applies, if the case's total fits under it (a claim may not be split)."""
+    if not all_rights:
+        return {}
+    routes: dict[str, dict[str, Any]] = {}
+    for route in all_rights[0].routes:
+        per_invoice = [r.route(route.kind) for r in all_rights]
+        available = _all_of([r.available for r in per_invoice])
+        ceiling = _ceiling(route)
+        if ceiling is not None:
+            compared = principal if route.kind is RouteKind.SMALL_CLAIMS_COURT else small_claim
+            if compared.amount > ceiling.amount:
+                available = False
+        routes[route.kind.value] = {
+            "available": available,
+            "court": say(route.court),
+            "lawyer_required": route.lawyer_required,
+            "ceiling": ceiling.to_json() if ceiling else None,
+            "notes": [say(n) for n in route.notes],
+            "articles": [s.article for s in route.sources],
+        }
+    return routes
+
+
+def _ceiling(route: CourtRoute) -> Money | None:
+    """The amount ceiling a route's conditions compare with (a ``ceiling`` parameter)."""
+    for condition in route.conditions:
+        for name, value in condition.text.params:
+            if name == "ceiling" and isinstance(value, Money):
+                return value
+    return None
+
+
+def _all_of(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True
+
+
+def demand_deadline(case: Case, sent_on: date, days: int) -> date:
+    """The last day to pay that a formal demand sent on ``sent_on`` gives.
+
+    The user's delay, except against a Belgian consumer, where the first reminder must leave 14
+    calendar days counted from the third working day after posting (CDE XIX.2): the later of
+    the two is given, so the letter never asks for payment sooner than the law allows.
+    """
+    chosen = sent_on + timedelta(days=days)
+    if case.jurisdiction == Jurisdiction.BELGIUM and case.text("debtor_kind") == "consumer":
+        legal = first_chargeable_day(sent_on, DemandChannel.POST, sent_on) - timedelta(days=1)
+        return max(chosen, legal)
+    return chosen
+
+
+def answered_day(case: Case, key: str) -> date | None:
+    """A date answer, or None when a button stood for "unknown" / "none"."""
+    value = case.answers.get(key)
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def insolvency_for(case: Case, lang: str) -> dict[str, Any] | None:
+    """The proof-of-claim and revendication deadlines, from the publication the user gave."""
+    published = answered_day(case, "insolvency_date")
+    if published is None:
+        return None
+    facts = InsolvencyFacts(published_on=published,
+                            claims_deadline=answered_day(case, "claims_deadline"))
+    guide = pack_for(Jurisdiction(case.jurisdiction)).insolvency(facts)
+    say = Renderer(lang, Jurisdiction(case.jurisdiction))
+    return {
+        "published_on": published.isoformat(),
+        "proof_of_claim": _deadline(guide.proof_of_claim, say),
+        "revendication": _deadline(guide.revendication, say) if guide.revendication else None,
+        "notes": [say(n) for n in guide.notes],
+    }
+
+
+def _deadline(deadline: Deadline, say: Renderer) -> dict[str, Any]:
+    return {"what": say(deadline.what),
+            "last_day": deadline.last_day.isoformat() if deadline.last_day else "",
+            "extended_to": deadline.extended_to.isoformat() if deadline.extended_to else "",
+            "article": deadline.source.article}
+
+
+def _sum(amounts: list[Money], currency: str) -> Money:
+    total = Money.zero(currency)
+    for amount in amounts:
+        total = total + amount
+    return total
+
+
+def _unique(items: Any) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen

@@ -1,0 +1,185 @@
+"""Sample cases for the document tests: one per country and debtor, with every detail answered.
+
+Each sample holds the answers of every remedy's details, so that any remedy can be chosen on it
+(``with_remedy``). The figures are the ones a reader checks in the documents: names, invoice
+numbers, amounts, dates.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+from flows.model import Case
+from flows.remedy import Remedy
+
+TODAY = date(2026, 11, 23)
+
+_DETAILS_FR: dict[str, Any] = {
+    "creditor_name": "Studio Martin SAS",
+    "creditor_address": "12 rue des Lilas\n75011 Paris",
+    "city": "Paris",
+    "deadline_days": "8",
+    "supply_description": "Refonte du site internet selon devis du 2 mars 2026",
+    "creditor_id": "732829320",
+    "signatory": "Jeanne Martin, présidente",
+    "payment_details": "IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPP",
+    "creditor_contact": "jeanne@studio-martin.fr, 06 12 34 56 78",
+    "suspend_what": "Maintenance du site et nouvelles évolutions",
+    "suspend_from": "2026-12-03",
+    "suspend_keep": "Hébergement du site et accès aux données",
+    "restore_days": "2",
+    "plan_count": "3",
+    "plan_frequency": "monthly",
+    "plan_first_date": "2026-12-15",
+    "plan_with_interest": True,
+    "rot_goods_list": "2 serveurs Dell R750, n° de série CN-0X1Y2Z\n"
+                      "1 baie de stockage, bon de livraison BL-2026-118",
+    "rot_clause": "Article 9 de nos conditions générales, "
+                  "acceptées sur le devis signé du 2 mars 2026",
+    "mandate_plan": False,
+}
+
+_NAMUR = {"creditor_name": "Atelier Dubois SRL",
+          "creditor_address": "Chaussée de Louvain 210\n5000 Namur",
+          "city": "Namur", "creditor_id": "0403.170.701"}
+
+_EVIDENCE = {"ev_contract": True, "ev_delivery": True, "ev_invoice_sent": True,
+             "ev_written_reminders": False, "disputed": False, "debtor_responsive": True}
+
+
+def _invoice(number: str, amount: str, issued: str, due: str, paid: str,
+             currency: str = "EUR") -> dict[str, Any]:
+    return {"invoice_number": number,
+            "invoice_amount": {"amount": amount, "currency": currency},
+            "issue_date": issued, "due_date": due,
+            "paid_amount": {"amount": paid, "currency": currency}}
+
+
+def _case(case_id: str, answers: dict[str, Any], more: list[dict[str, Any]]) -> Case:
+    return Case(id=case_id, created_at="2026-11-10T09:00:00+01:00", state="review",
+                answers=answers, more_invoices=more,
+                events=[{"at": "2026-11-10T09:30:00+01:00", "kind": "note", "params": {}}])
+
+
+def fr_business() -> Case:
+    """Two invoices, one partly paid; services still running; business debtor in France."""
+    answers = {
+        "jurisdiction": "fr", "debtor_kind": "business", "debtor_name": "ACME Rénovation SARL",
+        **_invoice("F-2026-042", "1200.50", "2026-09-15", "2026-10-15", "0"),
+        "another_invoice": False, "supply": "services", "contract_rate": "none",
+        "reminders_sent": "2", "rights_ack": "continue", **_EVIDENCE,
+        "ev_written_reminders": True, "insolvency": False, "services_running": True,
+        "debtor_address": "4 avenue Foch\n69006 Lyon", **_DETAILS_FR,
+        "last_reminder_date": "2026-11-02", "debtor_id": "552100554",
+    }
+    more = [_invoice("F-2026-031", "2400.00", "2026-08-01", "2026-08-31", "400.00")]
+    return _case("frbiz001", answers, more)
+
+
+def fr_consumer() -> Case:
+    """One invoice to a private person, nothing paid, no reminder yet."""
+    answers = {
+        "jurisdiction": "fr", "debtor_kind": "consumer", "debtor_name": "Paul Durand",
+        **_invoice("2026-117", "850.00", "2026-09-20", "2026-10-20", "0"),
+        "another_invoice": False, "supply": "services", "reminders_sent": "0",
+        "rights_ack": "continue", **_EVIDENCE, "services_running": False,
+        "debtor_address": "8 rue Victor Hugo\n33000 Bordeaux", **_DETAILS_FR,
+        "supply_description": "Rénovation de la salle de bains selon devis du 5 juin 2026",
+    }
+    return _case("frcon001", answers, [])
+
+
+def fr_insolvency() -> Case:
+    """Goods sold with retention of title to a company now in receivership."""
+    answers = {
+        "jurisdiction": "fr", "debtor_kind": "business", "debtor_name": "Batiplus SAS",
+        **_invoice("F-2026-077", "18450.00", "2026-07-10", "2026-08-09", "0"),
+        "another_invoice": False, "supply": "goods", "contract_rate": "15",
+        "reminders_sent": "1", "rights_ack": "continue", **_EVIDENCE,
+        "insolvency": True, "insolvency_date": "2026-11-05", "rot_goods": True,
+        "debtor_address": "ZI des Granges\n38300 Bourgoin-Jallieu", **_DETAILS_FR,
+        "supply_description": "Fourniture de serveurs et d'une baie de stockage",
+        "last_reminder_date": "2026-09-15", "debtor_id": "404833048",
+        "proceedings": "fr_reorganisation", "insolvency_court": "Tribunal de commerce de Vienne",
+        "judgment_date": "2026-10-28", "mj_name": "SELARL Mandataires Associés, Me Claire Roux",
+        "mj_address": "5 place Saint-Louis\n38200 Vienne",
+        "admin_name": "Me Louis Bernard, administrateur judiciaire",
+        "admin_address": "10 cours Brillier\n38200 Vienne",
+    }
+    return _case("frins001", answers, [])
+
+
+def be_business() -> Case:
+    answers = {
+        "jurisdiction": "be", "debtor_kind": "business", "debtor_name": "Brasserie du Parc SRL",
+        **_invoice("2026/0311", "3630.00", "2026-09-01", "2026-10-01", "0"),
+        "another_invoice": False, "supply": "services", "contract_rate": "none",
+        "reminders_sent": "1", "rights_ack": "continue", **_EVIDENCE,
+        "insolvency": False, "services_running": True,
+        "debtor_address": "Rue Royale 45\n1000 Bruxelles", **_DETAILS_FR,
+        **_NAMUR, "debtor_id": "0202.239.951",
+        "payment_details": "IBAN BE71 0961 2345 6769", "signatory": "self",
+        "last_reminder_date": "2026-10-20",
+        "supply_description": "Conception et installation de l'éclairage de la salle",
+    }
+    return _case("bebiz001", answers, [])
+
+
+def be_consumer() -> Case:
+    answers = {
+        "jurisdiction": "be", "debtor_kind": "consumer", "debtor_name": "Sophie Lambert",
+        **_invoice("2026/0402", "1200.00", "2026-10-01", "2026-10-31", "0"),
+        "another_invoice": False, "supply": "services", "reminders_sent": "0",
+        "rights_ack": "continue", **_EVIDENCE, "services_running": False,
+        "debtor_address": "Avenue Louise 12\n1050 Ixelles", **_DETAILS_FR,
+        **_NAMUR, "contract_damages": {"amount": "150.00", "currency": "EUR"},
+        "payment_details": "IBAN BE71 0961 2345 6769",
+        "supply_description": "Pose de parquet dans le séjour",
+    }
+    return _case("becon001", answers, [])
+
+
+def qc_business() -> Case:
+    answers = {
+        "jurisdiction": "qc", "debtor_kind": "business", "debtor_name": "Érablière Tremblay inc.",
+        **_invoice("Q-1088", "4599.00", "2026-08-15", "2026-09-14", "1000.00", "CAD"),
+        "another_invoice": False, "supply": "services", "contract_rate": "none",
+        "reminders_sent": "3", "rights_ack": "continue", **_EVIDENCE,
+        "insolvency": False, "services_running": False,
+        "debtor_address": "1200 rang Saint-Joseph\nSaint-Hyacinthe (Québec) J2S 1A1", **_DETAILS_FR,
+        "creditor_name": "Conseils Gagnon inc.",
+        "creditor_address": "455 rue Saint-Paul Ouest\nMontréal (Québec) H2Y 2A1",
+        "city": "Montréal", "creditor_id": "1171234567", "debtor_id": "unknown",
+        "payment_details": "Virement Interac à paiement@conseilsgagnon.ca",
+        "signatory": "Marc Gagnon, président", "last_reminder_date": "2026-10-30",
+        "supply_description": "Accompagnement comptable de l'exercice 2025",
+        "qc_ten_employees": True,
+    }
+    return _case("qcbiz001", answers, [])
+
+
+SAMPLES = {"fr_business": fr_business, "fr_consumer": fr_consumer,
+           "fr_insolvency": fr_insolvency, "be_business": be_business,
+           "be_consumer": be_consumer, "qc_business": qc_business}
+
+# The remedies each sample is drawn for (insolvency only where proceedings are open).
+REMEDIES_FOR = {
+    "fr_business": [r for r in Remedy if r is not Remedy.INSOLVENCY_CLAIM],
+    "fr_consumer": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.PAYMENT_PLAN,
+                    Remedy.COURT, Remedy.COLLECTION_AGENCY],
+    "fr_insolvency": [Remedy.INSOLVENCY_CLAIM, Remedy.RETENTION_OF_TITLE],
+    "be_business": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.SUSPENSION,
+                    Remedy.COURT, Remedy.COLLECTION_AGENCY],
+    "be_consumer": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.PAYMENT_PLAN,
+                    Remedy.COURT],
+    "qc_business": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.PAYMENT_PLAN,
+                    Remedy.COURT, Remedy.COLLECTION_AGENCY],
+}
+
+
+def with_remedy(case: Case, remedy: Remedy) -> Case:
+    chosen = copy.deepcopy(case)
+    chosen.answers["remedy"] = remedy.value
+    return chosen
