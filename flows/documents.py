@@ -21,6 +21,7 @@ from flows import formatting
 from flows.conversation import DocumentJob
 from flows.documents_context import case_context, checklist
 from flows.documents_docx import html_to_docx
+from flows.documents_figures import record_demand as record_demand
 from flows.documents_text import html_to_text
 from flows.i18n import t, templates_dir
 from flows.model import Case
@@ -94,6 +95,17 @@ def jobs_for(case: Case, lang: str, today: date) -> list[DocumentJob]:
                         filename=f"{t(lang, 'documents.filename.' + kind)}_{stamp}",
                         context=context, formats=formats_for(kind))
             for kind in kinds_for(case.text("remedy"), context)]
+
+
+def missing_answers(case: Case) -> list[str]:
+    """The answers the case's documents still need (what the journey would ask before them)."""
+    from flows.journey import stage_index  # local: the journey imports this module
+    from flows.questions import QUESTIONS, Kind
+
+    details = stage_index("details")
+    return [q.key for q in QUESTIONS
+            if q.kind is not Kind.ACK and stage_index(q.stage) <= details
+            and q.key not in case.answers and q.applies(case)]
 
 
 def checklist_message(case: Case, lang: str) -> str:

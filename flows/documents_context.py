@@ -20,7 +20,7 @@ from flows.documents_figures import (
     insolvency_for,
 )
 from flows.i18n import t
-from flows.instalments import Frequency, schedule
+from flows.instalments import Frequency, max_instalments, schedule
 from flows.model import Case
 from flows.money import Money
 from flows.remedy import Remedy
@@ -53,6 +53,12 @@ def value_or_empty(case: Case, key: str) -> str:
     return "" if value in NO_VALUE else value
 
 
+def phrase(text: str) -> str:
+    """User text that the documents weave into a sentence: without its own final full stop
+    (the sentence supplies one), so "…2026." never reads "…2026.."."""
+    return text.strip().rstrip(".;").rstrip()
+
+
 def lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
 
@@ -66,7 +72,7 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         "debtor_kind": case.text("debtor_kind", "business"),
         "business": case.text("debtor_kind", "business") == "business",
         "supply": case.text("supply", "services"),
-        "supply_description": case.text("supply_description"),
+        "supply_description": phrase(case.text("supply_description")),
         "remedy": remedy,
         "today": today.isoformat(),
         "city": case.text("city"),
@@ -78,7 +84,7 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         "any_paid": any(i.paid.amount for i in case.invoices()),
         "contract_rate": value_or_empty(case, "contract_rate"),
         "reminders": _reminders(case),
-        "payment_details": value_or_empty(case, "payment_details"),
+        "payment_details": phrase(value_or_empty(case, "payment_details")),
         "disputed": case.flag("disputed") is True,
         "services_running": case.flag("services_running") is True,
         "rot_goods": case.flag("rot_goods") is True,
@@ -93,7 +99,7 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         context["plan"] = _plan(case, figures, today)
     if remedy == Remedy.RETENTION_OF_TITLE:
         context["rot"] = {"goods": lines(case.text("rot_goods_list")),
-                          "clause": case.text("rot_clause")}
+                          "clause": phrase(case.text("rot_clause"))}
     if case.flag("insolvency"):
         context["insolvency"] = _insolvency(case, lang, today)
     if remedy == Remedy.COLLECTION_AGENCY:
@@ -150,8 +156,9 @@ def _reminder_plan(today: date) -> dict[str, str]:
 
 def _suspension(case: Case) -> dict[str, Any]:
     start = answered_day(case, "suspend_from")
-    return {"what": case.text("suspend_what"), "from": start.isoformat() if start else "",
-            "keep": value_or_empty(case, "suspend_keep"),
+    return {"what": phrase(case.text("suspend_what")),
+            "from": start.isoformat() if start else "",
+            "keep": phrase(value_or_empty(case, "suspend_keep")),
             "restore_days": int(case.text("restore_days", "1") or "1")}
 
 
@@ -161,7 +168,8 @@ def _plan(case: Case, figures: dict[str, Any], today: date) -> dict[str, Any]:
     extras = Money.from_json(figures["interest"]) + Money.from_json(figures["indemnity"])
     total = principal + extras if with_interest else principal
     first = answered_day(case, "plan_first_date") or today
-    count = int(case.text("plan_count", "3") or "3")
+    # A few cents cannot be cut into more instalments than cents: never fewer than one each.
+    count = max(1, min(int(case.text("plan_count", "3") or "3"), max_instalments(total)))
     frequency = Frequency(case.text("plan_frequency", "monthly"))
     table = schedule(total, count, first, frequency)
     return {

@@ -8,11 +8,11 @@ dates as ISO strings, explanations rendered in the document's language) for the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
+from flows import case_law
 from flows.law import (
     CourtRoute,
     Deadline,
@@ -23,7 +23,6 @@ from flows.law import (
     Percent,
     Rights,
     RouteKind,
-    Supply,
     pack_for,
     tables,
 )
@@ -31,74 +30,48 @@ from flows.law.belgium_consumer import damages_cap, first_chargeable_day
 from flows.law.render import Renderer
 from flows.model import Case, Invoice
 from flows.money import Money
-from flows.remedy import DebtorKind, Jurisdiction, Remedy
+from flows.remedy import Jurisdiction, Remedy
 
 
 class FiguresError(ValueError):
     """The case's facts cannot be computed (the engine refused them); the message says why."""
 
 
-@dataclass(frozen=True)
-class Demand:
-    """A formal demand already sent: it starts interest where the law waits for one."""
-
-    sent_on: date
-    delay_days: int | None
+def demand_on_record(case: Case) -> date | None:
+    """The day the formal demand was drawn up by the journey (see ``record_demand``)."""
+    day: date | None = case_law.demand_date(case)
+    return day
 
 
-def demand_sent(case: Case, before: date) -> Demand | None:
-    """The formal demand on record, if any was prepared before ``before``.
-
-    An answer ``demand_date`` wins; otherwise the day the bot drafted the formal demand (or,
-    against a Belgian consumer, the first free reminder, which is the formal demand there).
-    """
-    answered = case.day("demand_date")
-    if answered is not None and answered <= before:
-        return Demand(answered, _int_or_none(case.text("demand_delay_days")))
-    remedies = {Remedy.FORMAL_DEMAND.value}
-    if case.jurisdiction == Jurisdiction.BELGIUM and case.text("debtor_kind") == "consumer":
-        remedies.add(Remedy.FRIENDLY_REMINDER.value)
-    for event in case.events:
-        if event.get("kind") == "documents" and event.get("params", {}).get("remedy") in remedies:
-            sent = date.fromisoformat(str(event["at"])[:10])
-            if sent < before:
-                days = event.get("params", {}).get("deadline_days")
-                return Demand(sent, _int_or_none(str(days)) if days else None)
-    return None
+def record_demand(case: Case, today: date) -> None:
+    """Remember the first formal demand drawn up for the case: interest that waits for a
+    demand (France and Quebec against anyone, Belgium against a consumer) runs from it. Against
+    a Belgian consumer the free first reminder is that demand (CDE Book XIX)."""
+    remedy = case.text("remedy")
+    belgian_consumer = (case.jurisdiction == Jurisdiction.BELGIUM
+                        and case.text("debtor_kind") == "consumer")
+    if remedy == Remedy.FORMAL_DEMAND or (belgian_consumer
+                                          and remedy == Remedy.FRIENDLY_REMINDER):
+        case.extra.setdefault("demand", {"sent_on": today.isoformat(), "remedy": remedy})
 
 
-def _int_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
-
-
-def invoice_facts(case: Case, invoice: Invoice, demand: Demand | None) -> InvoiceFacts:
-    rate = case.text("contract_rate", "none")
-    employees = case.flag("qc_ten_employees")
+def invoice_facts(case: Case, invoice: Invoice, with_demand: bool) -> InvoiceFacts:
+    """The engine's facts for one invoice: the journey's bridge (``flows.case_law``) plus what
+    only the documents ask (the damages clause of a Belgian consumer contract)."""
     damages = case.money("contract_damages")
     try:
-        return InvoiceFacts(
-            amount=invoice.amount.amount,
-            issue_date=invoice.issue_date,
-            debtor_kind=DebtorKind(case.text("debtor_kind", "business")),
-            currency=case.currency,
-            due_date=invoice.due_date,
-            supply=Supply(case.text("supply", "services")),
-            contract_rate=Decimal(rate) if rate not in {"", "none"} else None,
-            demand_date=demand.sent_on if demand else None,
-            demand_delay_days=demand.delay_days if demand else None,
-            paid=invoice.paid.amount,
-            number=invoice.number,
-            # Only "at most 10 or not" is asked: 10 stands for yes, 11 for no.
-            creditor_employees=None if employees is None else (10 if employees else 11),
-            contract_damages=damages.amount if damages else None,
-        )
+        facts: InvoiceFacts = case_law.invoice_facts(case, invoice)
+        return replace(facts, demand_date=facts.demand_date if with_demand else None,
+                       contract_damages=damages.amount if damages else None)
     except InvalidFacts as error:
         raise FiguresError(f"invoice {invoice.number}: {error}") from error
 
 
-def rights_for(case: Case, on: date, demand: Demand | None) -> list[Rights]:
+def rights_for(case: Case, on: date, with_demand: bool = True) -> list[Rights]:
     pack = pack_for(Jurisdiction(case.jurisdiction))
-    return [pack.rights(invoice_facts(case, i, demand), on) for i in case.invoices()]
+    # The engine refuses a computation date before the invoice (as in flows.case_law).
+    return [pack.rights(invoice_facts(case, i, with_demand), max(on, i.issue_date))
+            for i in case.invoices()]
 
 
 def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> dict[str, Any]:
@@ -107,9 +80,9 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
     ``with_demand=False`` leaves out any earlier formal demand: the demand letter itself is the
     demand, so the interest that waits for one starts with it, not before.
     """
-    demand = demand_sent(case, on) if with_demand else None
+    demand = demand_on_record(case) if with_demand else None
     say = Renderer(lang, Jurisdiction(case.jurisdiction))
-    all_rights = rights_for(case, on, demand)
+    all_rights = rights_for(case, on, with_demand)
     currency = case.currency
     invoices = [_invoice(invoice, rights, say) for invoice, rights
                 in zip(case.invoices(), all_rights, strict=True)]
@@ -122,6 +95,7 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
     # "12,15 % (taux BCE 2,15 % + 10 points)": each rate applied, with where it comes from.
     rate_bases = _unique(f"{say.value(Percent(p.annual_rate))} ({say(p.basis)})"
                          for r in all_rights for p in r.interest_periods)
+    legal = legal_rate(case, on)
     earliest = min(all_rights, key=lambda r: r.limitation.last_day) if all_rights else None
     fixed = next((r.indemnity for r in all_rights if r.indemnity.amount > 0), None)
     return {
@@ -139,13 +113,13 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
         "rates": rates,
         "rate_bases": rate_bases,
         "day_count": all_rights[0].day_count if all_rights else "",
-        "provisional": any(r.provisional for r in all_rights),
+        "provisional": any(r.provisional for r in all_rights) or legal.provisional,
         "warnings": warnings,
-        "demand_on": demand.sent_on.isoformat() if demand else "",
+        "demand_on": demand.isoformat() if demand else "",
         "limitation": _limitation(earliest, say) if earliest else None,
         "routes": _routes(all_rights, principal + interest, principal, say),
         "sources": _unique(s.article for r in all_rights for s in r.sources),
-        "legal_rate": say.value(Percent(legal_rate(case, on))),
+        "legal_rate": say.value(Percent(legal.rate)),
         "consumer_damages": _consumer_damages(case, principal),
     }
 
@@ -166,9 +140,10 @@ _LEGAL_RATE_SERIES = {"fr": ("fr_legal_rate", "other_cases"), "be": ("be_legal_r
                       "qc": ("qc_legal_rate", "rate")}
 
 
-def legal_rate(case: Case, on: date) -> Decimal:
+def legal_rate(case: Case, on: date) -> tables.RateLookup:
+    """The legal rate on ``on``; ``provisional`` when carried over from an earlier period."""
     name, column = _LEGAL_RATE_SERIES[case.jurisdiction]
-    return tables.rate_series(name, column).at(on).rate
+    return tables.rate_series(name, column).at(on)
 
 
 def _invoice(invoice: Invoice, rights: Rights, say: Renderer) -> dict[str, Any]:

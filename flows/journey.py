@@ -420,6 +420,7 @@ def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list
         reply.documents.extend(jobs)
         case.log(now, "documents", remedy=case.text("remedy"), files=[j.filename for j in jobs])
         messages = [documents.sending_advice(case, lang, now.date())]
+        documents.record_demand(case, now.date())  # later figures count interest from it
         fire(case, "advance")
         _schedule_check(case, now)
         return messages

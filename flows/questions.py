@@ -260,8 +260,6 @@ QUESTIONS: tuple[Question, ...] = (
              when=lambda c: c.text("admin_name", "none") != "none"
              and _insolvency_for(Remedy.RETENTION_OF_TITLE)(c)),
     Question("mandate_plan", "details", Kind.YESNO, when=remedy_in(Remedy.COLLECTION_AGENCY)),
-    Question("qc_ten_employees", "details", Kind.YESNO,
-             when=lambda c: c.jurisdiction == "qc" and remedy_in(Remedy.COURT)(c)),
     # review: everything at a glance, any answer can be changed
     Question("review", "review", Kind.ACK, ("generate", "edit")),
     # follow-up: what happened since

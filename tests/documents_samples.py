@@ -91,6 +91,23 @@ def fr_consumer() -> Case:
     return _case("frcon001", answers, [])
 
 
+def fr_goods() -> Case:
+    """Goods sold with retention of title to a company that still has them and is solvent."""
+    answers = {
+        "jurisdiction": "fr", "debtor_kind": "business", "debtor_name": "Menuiserie Leroy SARL",
+        **_invoice("F-2026-090", "7800.00", "2026-09-01", "2026-10-01", "0"),
+        "another_invoice": False, "supply": "goods", "contract_rate": "none",
+        "reminders_sent": "1", "rights_ack": "continue", **_EVIDENCE,
+        "insolvency": False, "rot_goods": True,
+        "debtor_address": "3 chemin des Scieries\n44000 Nantes", **_DETAILS_FR,
+        "supply_description": "Fourniture de deux machines à bois",
+        "rot_goods_list": "1 scie à format Felder K700, n° de série 700-118\n"
+                          "1 raboteuse Hammer A3-41, n° de série A341-0457",
+        "last_reminder_date": "2026-10-20",
+    }
+    return _case("frgds001", answers, [])
+
+
 def fr_insolvency() -> Case:
     """Goods sold with retention of title to a company now in receivership."""
     answers = {
@@ -155,18 +172,20 @@ def qc_business() -> Case:
         "payment_details": "Virement Interac à paiement@conseilsgagnon.ca",
         "signatory": "Marc Gagnon, président", "last_reminder_date": "2026-10-30",
         "supply_description": "Accompagnement comptable de l'exercice 2025",
-        "qc_ten_employees": True,
+        "employees": "up_to_10",
     }
     return _case("qcbiz001", answers, [])
 
 
-SAMPLES = {"fr_business": fr_business, "fr_consumer": fr_consumer,
+SAMPLES = {"fr_business": fr_business, "fr_consumer": fr_consumer, "fr_goods": fr_goods,
            "fr_insolvency": fr_insolvency, "be_business": be_business,
            "be_consumer": be_consumer, "qc_business": qc_business}
 
 # The remedies each sample is drawn for (insolvency only where proceedings are open).
 REMEDIES_FOR = {
-    "fr_business": [r for r in Remedy if r is not Remedy.INSOLVENCY_CLAIM],
+    "fr_business": [r for r in Remedy
+                    if r not in {Remedy.INSOLVENCY_CLAIM, Remedy.RETENTION_OF_TITLE}],
+    "fr_goods": [Remedy.RETENTION_OF_TITLE, Remedy.FORMAL_DEMAND],
     "fr_consumer": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.PAYMENT_PLAN,
                     Remedy.COURT, Remedy.COLLECTION_AGENCY],
     "fr_insolvency": [Remedy.INSOLVENCY_CLAIM, Remedy.RETENTION_OF_TITLE],

@@ -31,9 +31,13 @@ async def test_whole_journey_on_telegram_ends_with_the_demand_letter_pdf(
         assert question_key(first) == "jurisdiction"
         mark = api.mark()
         await user.play(FRENCH_BUSINESS_CASE, first)
-        await api.await_for_count(2, "sendDocument", since=mark, timeout=30)
+        # The demand in three forms (PDF, DOCX, TXT), the checklist, the chronology (PDF, DOCX).
+        await api.await_for_count(6, "sendDocument", since=mark, timeout=30)
+    forms = sorted(d.filename.rsplit(".", 1)[1] for d in api.documents_to(user.chat_id)
+                   if d.filename and d.filename.startswith("mise_en_demeure"))
+    assert forms == ["docx", "pdf", "txt"]
     letters = [d for d in api.documents_to(user.chat_id) if d.filename
-               and d.filename.startswith("mise_en_demeure")]
+               and d.filename.startswith("mise_en_demeure") and d.filename.endswith(".pdf")]
     assert len(letters) == 1
     assert letters[0].content is not None
     assert letters[0].content.startswith(b"%PDF")

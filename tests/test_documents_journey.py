@@ -1,0 +1,170 @@
+"""Every remedy, chosen in the chat, ends with its documents in their forms, after a review where
+each detail they need was asked, shown and could be corrected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from flows.conversation import DocumentJob
+from flows.remedy import Remedy
+from tests.driver import FRENCH_BUSINESS_CASE, Driver
+
+Make = Callable[..., Driver]
+
+# What a user answers to each detail question, whichever remedy asks it.
+DETAILS: dict[str, str] = {
+    "creditor_name": "Jeanne Martin EI", "creditor_address": "12 rue des Lilas\n75011 Paris",
+    "debtor_address": "4 avenue Foch\n69006 Lyon", "city": "Paris", "deadline_days": "press:8",
+    "supply_description": "Refonte du site internet", "creditor_id": "732 829 320",
+    "signatory": "press:self", "payment_details": "press:invoice",
+    "last_reminder_date": "02/11/2026", "debtor_id": "press:unknown",
+    "creditor_contact": "06 12 34 56 78", "suspend_what": "Maintenance du site",
+    "suspend_from": "03/12/2026", "suspend_keep": "press:none", "restore_days": "press:2",
+    "plan_count": "press:4", "plan_frequency": "press:monthly",
+    "plan_first_date": "15/12/2026", "plan_with_interest": "press:no",
+    "rot_goods_list": "1 scie à format, n° 700-118", "rot_clause": "Article 9 de nos CGV",
+    "mandate_plan": "press:yes", "review": "press:generate",
+}
+BEFORE_REMEDY = [step for step in FRENCH_BUSINESS_CASE[:FRENCH_BUSINESS_CASE.index(
+    ("remedy", "press:formal_demand"))]]
+EXPECTED: dict[Remedy, list[str]] = {
+    Remedy.FRIENDLY_REMINDER: ["reminder_1", "reminder_2", "reminder_3", "phone_script"],
+    Remedy.FORMAL_DEMAND: ["demand_letter"],
+    Remedy.SUSPENSION: ["suspension_notice"],
+    Remedy.PAYMENT_PLAN: ["plan_letter", "plan_agreement"],
+    Remedy.RETENTION_OF_TITLE: ["rot_claim"],
+    Remedy.COLLECTION_AGENCY: ["agency_brief"],
+    Remedy.COURT: ["injonction_request", "small_claims_request"],
+}
+
+
+def answer_until(d: Driver, answers: dict[str, str], stop: str) -> list[str]:
+    """Answer whatever is asked from ``answers`` until ``stop`` is asked; the keys asked."""
+    asked = []
+    while d.prompt.key != stop:
+        key = d.prompt.key
+        assert key in answers, f"unexpected question {key!r}: {d.prompt.text}"
+        asked.append(key)
+        d.answer(answers[key])
+    return asked
+
+
+def to_remedy(d: Driver, remedy: Remedy) -> None:
+    d.command("start")
+    d.play(BEFORE_REMEDY)
+    d.press(remedy.value)
+
+
+def documents(d: Driver) -> list[DocumentJob]:
+    return [job for reply in d.replies for job in reply.documents]
+
+
+@pytest.mark.parametrize("remedy", list(EXPECTED))
+def test_each_remedy_ends_with_its_documents_in_pdf_docx_and_text(driver: Make,
+                                                                  remedy: Remedy) -> None:
+    d = driver()
+    to_remedy(d, remedy)
+    answer_until(d, DETAILS, "review")
+    d.press("generate")
+    jobs = documents(d)
+    assert [j.kind for j in jobs] == [*EXPECTED[remedy], "evidence_checklist", "chronology"]
+    forms = {f for job in jobs for f in job.formats}
+    assert forms == {"pdf", "docx", "txt"} or remedy in {Remedy.RETENTION_OF_TITLE,
+                                                          Remedy.COURT}
+    assert all({"pdf", "docx"} <= set(j.formats) for j in jobs if j.kind != "evidence_checklist")
+    assert d.case.state == "followup"
+    assert any("PDF" in m and "DOCX" in m for m in d.last.messages)
+
+
+def test_payment_plan_asks_what_its_table_needs_and_nothing_else(driver: Make) -> None:
+    d = driver()
+    to_remedy(d, Remedy.PAYMENT_PLAN)
+    asked = answer_until(d, DETAILS, "review")
+    assert [k for k in asked if k.startswith("plan_")] == [
+        "plan_count", "plan_frequency", "plan_first_date", "plan_with_interest"]
+    assert "deadline_days" not in asked
+    assert "suspend_what" not in asked
+    d.press("generate")
+    plan: dict[str, Any] = documents(d)[0].context["plan"]
+    assert len(plan["instalments"]) == 4
+    assert plan["instalments"][0]["due"] == "2026-12-15"
+
+
+def test_review_shows_the_document_details_and_lets_one_be_corrected(driver: Make) -> None:
+    d = driver()
+    to_remedy(d, Remedy.SUSPENSION)
+    answer_until(d, DETAILS, "review")
+    summary = d.text_of_last()
+    assert "Prestations suspendues : Maintenance du site" in summary
+    assert "Suspension à partir du : 3 décembre 2026" in summary
+    assert "Maintenu : Rien : tout est suspendu" in summary
+    assert "Signataire : Moi-même" in summary
+    d.press("edit")
+    d.press("suspend_what")
+    d.say("Maintenance et hébergement")
+    assert d.prompt.key == "review"
+    assert "Prestations suspendues : Maintenance et hébergement" in d.text_of_last()
+    d.press("generate")
+    assert documents(d)[0].context["suspension"]["what"] == "Maintenance et hébergement"
+
+
+def test_a_mistyped_siren_is_explained_and_asked_again(driver: Make) -> None:
+    d = driver()
+    to_remedy(d, Remedy.FORMAL_DEMAND)
+    answer_until(d, DETAILS, "creditor_id")
+    d.say("732 829 321")
+    assert "SIREN" in d.text_of_last()
+    assert d.prompt.key == "creditor_id"
+    d.say("732 829 320")
+    assert d.case.answers["creditor_id"] == "732 829 320"
+
+
+def test_a_wrong_iban_is_caught_before_it_is_printed(driver: Make) -> None:
+    d = driver(lang="en")
+    to_remedy(d, Remedy.FORMAL_DEMAND)
+    answer_until(d, DETAILS, "payment_details")
+    d.say("IBAN FR76 3000 6000 0112 3456 7890 188")
+    assert "IBAN FR76 3000 6000 0112 3456 7890 188 is not valid" in d.text_of_last()
+    assert d.prompt.key == "payment_details"
+
+
+def test_a_suspension_cannot_start_in_the_past(driver: Make) -> None:
+    d = driver()
+    to_remedy(d, Remedy.SUSPENSION)
+    answer_until(d, DETAILS, "suspend_from")
+    d.say("01/11/2026")
+    assert "déjà passée" in d.text_of_last()
+    assert d.prompt.key == "suspend_from"
+
+
+def test_the_formal_demand_is_remembered_for_the_interest_that_waits_for_it(
+        driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE)
+    assert d.case.extra["demand"]["sent_on"] == "2026-11-23"
+
+
+def test_insolvency_claim_asks_for_the_proceedings_and_dates_the_deadline(driver: Make) -> None:
+    d = driver()
+    d.command("start")
+    facts = {**dict(BEFORE_REMEDY), "insolvency": "press:yes", "insolvency_date": "05/11/2026"}
+    answer_until(d, facts, "remedy")
+    d.press(Remedy.INSOLVENCY_CLAIM.value)
+    insolvency = {"proceedings": "press:fr_reorganisation",
+                  "insolvency_court": "Tribunal de commerce de Lyon",
+                  "judgment_date": "28/10/2026", "mj_name": "Me Claire Roux",
+                  "mj_address": "5 place Bellecour\n69002 Lyon"}
+    asked = answer_until(d, {**DETAILS, **insolvency}, "review")
+    assert {"proceedings", "insolvency_court", "judgment_date", "mj_name", "mj_address",
+            "debtor_id", "creditor_contact"} <= set(asked)
+    assert "admin_name" not in asked  # only a revendication goes to the administrator
+    d.press("generate")
+    jobs = documents(d)
+    assert [j.kind for j in jobs] == ["proof_of_claim", "evidence_checklist", "chronology"]
+    deadline = jobs[0].context["insolvency"]["deadlines"]["proof_of_claim"]["last_day"]
+    assert deadline == "2027-01-05"  # two months after the BODACC publication (R622-24)
+    assert "5 janvier 2027" in " ".join(d.last.messages)
