@@ -38,7 +38,7 @@ DOCUMENTS_FOR: dict[str, tuple[str, ...]] = {
     Remedy.COLLECTION_AGENCY: ("agency_brief",),
     Remedy.COURT: ("injonction_request", "small_claims_request", "uncontested_debt_request",
                    "qc_small_claims", "lawyer_brief"),
-    Remedy.INSOLVENCY_CLAIM: ("proof_of_claim",),
+    Remedy.INSOLVENCY_CLAIM: ("proof_of_claim", "revendication"),
 }
 # Every remedy ends with these two.
 CASE_FILE = ("evidence_checklist", "chronology")
@@ -53,7 +53,8 @@ def _route_open(name: str) -> Callable[[Context], bool]:
 # When a document of a remedy applies to the case (default: always).
 APPLIES: dict[str, Callable[[Context], bool]] = {
     "rot_claim": lambda c: not c["insolvent"],
-    "revendication": lambda c: c["insolvent"],
+    # Goods under retention of title are claimed back beside the proof of claim, never instead.
+    "revendication": lambda c: c["insolvent"] and "rot" in c,
     "proof_of_claim": lambda c: c["insolvent"],
     "injonction_request": lambda c: c["jurisdiction"] == "fr",
     "small_claims_request": lambda c: c["jurisdiction"] == "fr"
@@ -110,7 +111,7 @@ def missing_answers(case: Case) -> list[str]:
 
 def checklist_message(case: Case, lang: str) -> str:
     lines = [t(lang, "checklist.title")]
-    for item in checklist(case, "__none__"):
+    for item in checklist(case):
         mark = "✅" if item["held"] else ("⬜" if item["held"] is None else "❗")
         lines.append(f"{mark} {t(lang, 'checklist.item.' + item['code'])}")
     lines += ["", t(lang, "checklist.keep")]
@@ -142,7 +143,9 @@ def sending_advice(case: Case, lang: str, today: date) -> str:
         deadlines = insolvency["deadlines"] or {}
         claim = (deadlines.get("proof_of_claim") or {}).get("last_day", "")
         revendication = (deadlines.get("revendication") or {}).get("last_day", "")
-        key = f"documents.advice_insolvency.{remedy}.{case.jurisdiction}"
+        # With goods to claim back, the proof of claim comes with the revendication.
+        both = Remedy.RETENTION_OF_TITLE if "rot" in context else remedy
+        key = f"documents.advice_insolvency.{both}.{case.jurisdiction}"
         params.update(
             claim=t(lang, "documents.advice.by_date", date=day(claim)) if claim
             else t(lang, "documents.advice.date_in_judgment" if case.jurisdiction == "be"

@@ -22,6 +22,7 @@ from flows.documents_figures import (
 from flows.i18n import t
 from flows.instalments import Frequency, max_instalments, schedule
 from flows.model import Case
+from flows.questions import BY_KEY
 from flows.money import Money
 from flows.remedy import Remedy
 
@@ -97,7 +98,7 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         context["suspension"] = _suspension(case)
     if remedy == Remedy.PAYMENT_PLAN:
         context["plan"] = _plan(case, figures, today)
-    if remedy == Remedy.RETENTION_OF_TITLE:
+    if BY_KEY["rot_goods_list"].applies(case):  # goods under retention of title are claimed
         context["rot"] = {"goods": lines(case.text("rot_goods_list")),
                           "clause": phrase(case.text("rot_clause"))}
     if case.flag("insolvency"):
@@ -211,9 +212,10 @@ def _insolvency(case: Case, lang: str, today: date) -> dict[str, Any]:
 
 # The evidence checklist ----------------------------------------------------------------
 def checklist(case: Case, remedy: str | None = None) -> list[dict[str, Any]]:
-    """The evidence to keep for the case and its remedy, each marked held or still missing."""
+    """The evidence to keep, each marked held or still missing: what every case needs, plus
+    what ``remedy`` needs (none before a remedy is chosen)."""
     codes = list(CHECKLIST_BASE)
-    codes += [c for c in CHECKLIST_FOR.get(remedy or case.text("remedy"), ()) if c not in codes]
+    codes += [c for c in CHECKLIST_FOR.get(remedy or "", ()) if c not in codes]
     items = []
     for code in codes:
         if code == "written_reminders" and case.text("reminders_sent", "0") == "0":

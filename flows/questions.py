@@ -144,6 +144,19 @@ def _creditor_id_needed(case: Case) -> bool:
     return case.text("remedy") != Remedy.FRIENDLY_REMINDER or belgian_consumer
 
 
+def _claims_goods(case: Case) -> bool:
+    """Goods under retention of title are claimed: the remedy itself, or alongside a proof of
+    claim (the claim must then name the clause, an unpublished security, C. com. R622-23)."""
+    remedy = case.text("remedy")
+    return remedy == Remedy.RETENTION_OF_TITLE or (
+        remedy == Remedy.INSOLVENCY_CLAIM and case.flag("rot_goods") is True)
+
+
+def _revendication_to_administrator(case: Case) -> bool:
+    return (case.jurisdiction == "fr" and in_insolvency(case) and _claims_goods(case)
+            and case.text("proceedings") != "fr_liquidation")
+
+
 def _proceedings_choices(case: Case) -> tuple[str, ...]:
     return {"fr": ("fr_safeguard", "fr_reorganisation", "fr_liquidation"),
             "be": ("be_bankruptcy", "be_reorganisation"),
@@ -236,10 +249,8 @@ QUESTIONS: tuple[Question, ...] = (
              when=remedy_in(Remedy.SUSPENSION)),
     Question("restore_days", "details", Kind.DAYS, ("1", "2", "5"), typed_too=True,
              when=remedy_in(Remedy.SUSPENSION)),
-    Question("rot_goods_list", "details", Kind.ADDRESS, max_length=600,
-             when=remedy_in(Remedy.RETENTION_OF_TITLE)),
-    Question("rot_clause", "details", Kind.TEXT, max_length=200,
-             when=remedy_in(Remedy.RETENTION_OF_TITLE)),
+    Question("rot_goods_list", "details", Kind.ADDRESS, max_length=600, when=_claims_goods),
+    Question("rot_clause", "details", Kind.TEXT, max_length=200, when=_claims_goods),
     Question("proceedings", "details", Kind.CHOICE, when=_insolvency_for(*_INSOLVENCY_DOCS),
              choices_for=_proceedings_choices),
     Question("insolvency_court", "details", Kind.TEXT, max_length=120,
@@ -254,11 +265,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question("mj_address", "details", Kind.ADDRESS, max_length=300,
              when=_insolvency_for(*_INSOLVENCY_DOCS)),
     Question("admin_name", "details", Kind.TEXT, ("none",), typed_too=True, max_length=120,
-             when=lambda c: c.jurisdiction == "fr" and c.text("proceedings") != "fr_liquidation"
-             and _insolvency_for(Remedy.RETENTION_OF_TITLE)(c)),
+             when=_revendication_to_administrator),
     Question("admin_address", "details", Kind.ADDRESS, max_length=300,
              when=lambda c: c.text("admin_name", "none") != "none"
-             and _insolvency_for(Remedy.RETENTION_OF_TITLE)(c)),
+             and _revendication_to_administrator(c)),
     Question("mandate_plan", "details", Kind.YESNO, when=remedy_in(Remedy.COLLECTION_AGENCY)),
     # review: everything at a glance, any answer can be changed
     Question("review", "review", Kind.ACK, ("generate", "edit")),

@@ -45,6 +45,11 @@ _NAMUR = {"creditor_name": "Atelier Dubois SRL",
           "creditor_address": "Chaussée de Louvain 210\n5000 Namur",
           "city": "Namur", "creditor_id": "0403.170.701"}
 
+_MONTREAL = {"creditor_name": "Conseils Gagnon inc.",
+             "creditor_address": "455 rue Saint-Paul Ouest\nMontréal (Québec) H2Y 2A1",
+             "city": "Montréal", "creditor_id": "1171234567",
+             "creditor_contact": "514 555-0199", "signatory": "Marc Gagnon, président"}
+
 _EVIDENCE = {"ev_contract": True, "ev_delivery": True, "ev_invoice_sent": True,
              "ev_written_reminders": False, "disputed": False, "debtor_responsive": True}
 
@@ -144,6 +149,43 @@ def be_business() -> Case:
     return _case("bebiz001", answers, [])
 
 
+def be_insolvency() -> Case:
+    """A Belgian customer declared bankrupt, holding goods sold under retention of title."""
+    answers = {
+        "jurisdiction": "be", "debtor_kind": "business", "debtor_name": "Horeca Plus SRL",
+        **_invoice("2026/0288", "5445.00", "2026-08-20", "2026-09-19", "0"),
+        "another_invoice": False, "supply": "goods", "contract_rate": "none",
+        "reminders_sent": "0", "rights_ack": "continue", **_EVIDENCE,
+        "insolvency": True, "insolvency_date": "2026-11-12", "rot_goods": True,
+        "debtor_address": "Place du Marché 3\n4000 Liège", **_DETAILS_FR, **_NAMUR,
+        "debtor_id": "0202.239.951", "supply_description": "Fourniture d'un four professionnel",
+        "rot_goods_list": "1 four mixte Rational iCombi Pro 10-1/1, n° E11SI2207151234",
+        "proceedings": "be_bankruptcy", "insolvency_court": "Tribunal de l'entreprise de Liège",
+        "claims_deadline": "2026-12-14", "mj_name": "Me Anne Dupont, curatrice",
+        "mj_address": "Boulevard d'Avroy 7\n4000 Liège",
+    }
+    return _case("beins001", answers, [])
+
+
+def qc_insolvency() -> Case:
+    """A Quebec customer in bankruptcy; the creditor lodges a proof of claim with the trustee."""
+    answers = {
+        "jurisdiction": "qc", "debtor_kind": "business", "debtor_name": "Boulangerie Côté inc.",
+        **_invoice("Q-1102", "2874.38", "2026-09-10", "2026-10-10", "0", "CAD"),
+        "another_invoice": False, "supply": "services", "contract_rate": "none",
+        "reminders_sent": "2", "rights_ack": "continue", **_EVIDENCE, "employees": "up_to_10",
+        "insolvency": True, "insolvency_date": "2026-11-16",
+        "debtor_address": "88 rue Racine Est\nChicoutimi (Québec) G7H 1R3", **_DETAILS_FR,
+        **_MONTREAL, "debtor_id": "1160004567", "last_reminder_date": "2026-11-02",
+        "supply_description": "Entretien des équipements de cuisson",
+        "proceedings": "qc_bankruptcy",
+        "insolvency_court": "Cour supérieure, district de Chicoutimi",
+        "mj_name": "Raymond Chabot inc., syndic autorisé en insolvabilité",
+        "mj_address": "255 rue Racine Est\nChicoutimi (Québec) G7H 7L2",
+    }
+    return _case("qcins001", answers, [])
+
+
 def be_consumer() -> Case:
     answers = {
         "jurisdiction": "be", "debtor_kind": "consumer", "debtor_name": "Sophie Lambert",
@@ -166,9 +208,7 @@ def qc_business() -> Case:
         "reminders_sent": "3", "rights_ack": "continue", **_EVIDENCE,
         "insolvency": False, "services_running": False,
         "debtor_address": "1200 rang Saint-Joseph\nSaint-Hyacinthe (Québec) J2S 1A1", **_DETAILS_FR,
-        "creditor_name": "Conseils Gagnon inc.",
-        "creditor_address": "455 rue Saint-Paul Ouest\nMontréal (Québec) H2Y 2A1",
-        "city": "Montréal", "creditor_id": "1171234567", "debtor_id": "unknown",
+        **_MONTREAL, "debtor_id": "unknown",
         "payment_details": "Virement Interac à paiement@conseilsgagnon.ca",
         "signatory": "Marc Gagnon, président", "last_reminder_date": "2026-10-30",
         "supply_description": "Accompagnement comptable de l'exercice 2025",
@@ -178,7 +218,8 @@ def qc_business() -> Case:
 
 
 SAMPLES = {"fr_business": fr_business, "fr_consumer": fr_consumer, "fr_goods": fr_goods,
-           "fr_insolvency": fr_insolvency, "be_business": be_business,
+           "fr_insolvency": fr_insolvency, "be_insolvency": be_insolvency,
+           "qc_insolvency": qc_insolvency, "be_business": be_business,
            "be_consumer": be_consumer, "qc_business": qc_business}
 
 # The remedies each sample is drawn for (insolvency only where proceedings are open).
@@ -189,6 +230,8 @@ REMEDIES_FOR = {
     "fr_consumer": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.PAYMENT_PLAN,
                     Remedy.COURT, Remedy.COLLECTION_AGENCY],
     "fr_insolvency": [Remedy.INSOLVENCY_CLAIM, Remedy.RETENTION_OF_TITLE],
+    "be_insolvency": [Remedy.INSOLVENCY_CLAIM, Remedy.RETENTION_OF_TITLE],
+    "qc_insolvency": [Remedy.INSOLVENCY_CLAIM],
     "be_business": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.SUSPENSION,
                     Remedy.COURT, Remedy.COLLECTION_AGENCY],
     "be_consumer": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.PAYMENT_PLAN,
