@@ -22,8 +22,8 @@ from flows.documents_figures import (
 from flows.i18n import t
 from flows.instalments import Frequency, max_instalments, schedule
 from flows.model import Case
-from flows.questions import BY_KEY
 from flows.money import Money
+from flows.questions import BY_KEY
 from flows.remedy import Remedy
 
 NO_VALUE = {"none", "unknown", "self", "invoice"}

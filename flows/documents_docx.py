@@ -175,7 +175,7 @@ class _Writer:
         if not rows:
             return
         width = max(sum(int(c.attrs.get("colspan", "1") or "1") for c in _cells(r)) for r in rows)
-        plain = node.has("signatures") or node.has("plain")
+        plain = node.has("signatures") or node.has("plain") or node.has("columns")
         table = self.document.add_table(rows=0, cols=width)
         if not plain:
             table.style = self.document.styles["Table Grid"]

@@ -44,8 +44,8 @@ def _blocks(node: Element) -> list[str]:
 def _block(node: Element) -> list[str]:
     if any(node.has(c) for c in HIDDEN) or node.tag == "hr":
         return []
-    if node.tag == "table" and node.has("signatures"):
-        # Signature boxes side by side on paper: one after the other in text.
+    if node.tag == "table" and (node.has("signatures") or node.has("columns")):
+        # Blocks side by side on paper (signatures, parties): one after the other in text.
         return ["\n".join(_blocks(cell)) for cell in node.find_all("td") if _has_text(cell)]
     if node.tag == "table":
         return [_table(node)]

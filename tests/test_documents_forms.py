@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from pypdf import PdfReader
 
 from flows.conversation import DocumentJob
 from flows.documents import jobs_for, render_job
@@ -191,3 +192,11 @@ def test_user_text_is_printed_as_text_never_as_markup(tmp_path: Path) -> None:
     assert "<b>Evil</b> & {{ 7*7 }}" in text
     assert "<b>Evil</b> & {{ 7*7 }}" in paths[".txt"].read_text(encoding="utf-8")
     assert "<b>Evil</b> & {{ 7*7 }}" in docx_text(paths[".docx"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_agency_brief_fits_on_one_page(folder: str, lang: str) -> None:
+    # The busiest sample: two invoices, a partial payment, reminders, a chronology.
+    pdf = next(p for p in drawn("fr_business", R.COLLECTION_AGENCY, "agency_brief", lang, folder)
+               if p.suffix == ".pdf")
+    assert len(PdfReader(str(pdf)).pages) == 1
