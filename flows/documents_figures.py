@@ -121,7 +121,16 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
         "sources": _unique(s.article for r in all_rights for s in r.sources),
         "legal_rate": say.value(Percent(legal.rate)),
         "consumer_damages": _consumer_damages(case, principal),
+        "book_xix": _book_xix(case, on),
     }
+
+
+def _book_xix(case: Case, on: date) -> dict[str, int] | None:
+    """The periods a first reminder to a Belgian consumer must state (CDE Book XIX)."""
+    if case.jurisdiction != Jurisdiction.BELGIUM or case.text("debtor_kind") != "consumer":
+        return None
+    return {"days": tables.require("be", "consumer_grace_days", on).as_int,
+            "working_day": tables.require("be", "consumer_paper_start_working_days", on).as_int}
 
 
 def _consumer_damages(case: Case, principal: Money) -> dict[str, str] | None:
@@ -198,6 +207,7 @@ def _routes(all_rights: list[Rights], small_claim: Money, principal: Money,
             "court": say(route.court),
             "lawyer_required": route.lawyer_required,
             "ceiling": ceiling.to_json() if ceiling else None,
+            "max_employees": _int_param(route, "max"),
             "notes": [say(n) for n in route.notes],
             "articles": [s.article for s in route.sources],
         }
@@ -206,11 +216,22 @@ def _routes(all_rights: list[Rights], small_claim: Money, principal: Money,
 
 def _ceiling(route: CourtRoute) -> Money | None:
     """The amount ceiling a route's conditions compare with (a ``ceiling`` parameter)."""
+    value = _condition_param(route, "ceiling")
+    return value if isinstance(value, Money) else None
+
+
+def _condition_param(route: CourtRoute, wanted: str) -> object:
+    """A figure the engine put in one of the route's conditions (``ceiling``, ``max``…)."""
     for condition in route.conditions:
         for name, value in condition.text.params:
-            if name == "ceiling" and isinstance(value, Money):
+            if name == wanted:
                 return value
     return None
+
+
+def _int_param(route: CourtRoute, name: str) -> int | None:
+    value = _condition_param(route, name)
+    return value if isinstance(value, int) else None
 
 
 def _all_of(values: list[bool | None]) -> bool | None:

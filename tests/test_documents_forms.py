@@ -38,8 +38,9 @@ FACTS: list[tuple[str, Remedy, str, dict[str, list[str]]]] = [
         "fr": ["Paul Durand", "850,00 €", "1231-6", "2,62 %", "1er décembre 2026"],
         "en": ["Paul Durand", "€850.00", "1231-6", "2.62%", "1 December 2026"]}),
     ("be_consumer", R.FORMAL_DEMAND, "demand_letter", {
-        "fr": ["Sophie Lambert", "livre XIX", "quatorze jours", "100,00 €", "0403.170.701"],
-        "en": ["Sophie Lambert", "Book XIX", "fourteen calendar days", "€100.00",
+        "fr": ["Sophie Lambert", "livre XIX", "14 jours calendrier", "3e jour ouvrable", "100,00 €",
+               "0403.170.701"],
+        "en": ["Sophie Lambert", "Book XIX", "14 calendar days", "3rd working day", "€100.00",
                "0403.170.701"]}),
     ("qc_business", R.FORMAL_DEMAND, "demand_letter", {
         "fr": ["Érablière Tremblay inc.", "3 599,00 $", "1594", "1619", "petites créances"],
