@@ -19,7 +19,8 @@ from typing import Any
 
 from flows import formatting
 from flows.conversation import DocumentJob
-from flows.documents_context import case_context, checklist
+from flows.documents_context import case_context
+from flows.documents_context import checklist as checklist  # flows.evidence reads it here
 from flows.documents_docx import html_to_docx
 from flows.documents_figures import record_demand as record_demand
 from flows.documents_text import html_to_text

@@ -271,6 +271,10 @@ def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> 
         return t(lang, f"chrono.outcome_{params['outcome']}")
     if kind == "payment" and params.get("amount"):
         return t(lang, "chrono.payment", amount=money(Money(Decimal(params["amount"]), currency)))
+    if kind == "note" and params.get("text"):  # the user's own notes (/note): calls, promises
+        return t(lang, "chrono.note", text=params["text"])
+    if kind == "evidence" and params.get("name"):
+        return t(lang, "chrono.evidence", name=params["name"])
     return ""
 
 

@@ -168,3 +168,14 @@ def test_insolvency_claim_asks_for_the_proceedings_and_dates_the_deadline(driver
     deadline = jobs[0].context["insolvency"]["deadlines"]["proof_of_claim"]["last_day"]
     assert deadline == "2027-01-05"  # two months after the BODACC publication (R622-24)
     assert "5 janvier 2027" in " ".join(d.last.messages)
+
+
+def test_a_note_taken_in_the_chat_is_dated_in_the_chronology(driver: Make) -> None:
+    d = driver()
+    to_remedy(d, Remedy.FORMAL_DEMAND)
+    d.command("note", "appelé le 12/10, il promet de payer vendredi")
+    answer_until(d, DETAILS, "review")
+    d.press("generate")
+    chronology = documents(d)[0].context["chronology"]
+    assert {"date": "2026-11-23",
+            "text": "Note : appelé le 12/10, il promet de payer vendredi"} in chronology

@@ -40,7 +40,8 @@ async def complete_case_file(user: FileSendingUser) -> None:
     mark = user.api.mark()
     start = [k for k, _ in FRENCH_BUSINESS_CASE].index("ev_invoice_sent")
     await user.play(FRENCH_BUSINESS_CASE[start:], current)
-    await user.api.await_for_count(2, "sendDocument", since=mark, timeout=30)
+    # The demand in three forms, the checklist, the chronology in two (flows.documents).
+    await user.api.await_for_count(6, "sendDocument", since=mark, timeout=30)
 
 
 async def test_export_sends_a_zip_with_every_document_file_and_a_matching_index(
@@ -62,9 +63,11 @@ async def test_export_sends_a_zip_with_every_document_file_and_a_matching_index(
                 f"{folder}/evidence/02_photo_20261123_100000.jpg"}
     assert expected <= set(names)
     generated = {n.rsplit("/", 1)[1] for n in names if "/documents/" in n}
-    assert generated == {"mise_en_demeure_20261123.pdf", "liste_des_preuves_20261123.pdf"}
+    assert generated == {"mise_en_demeure_20261123.pdf", "mise_en_demeure_20261123.docx",
+                         "mise_en_demeure_20261123.txt", "liste_des_preuves_20261123.pdf",
+                         "chronologie_20261123.pdf", "chronologie_20261123.docx"}
     for name in names:
-        if "/documents/" in name:
+        if "/documents/" in name and name.endswith(".pdf"):
             assert archive.read(name).startswith(b"%PDF")
     index = list(csv.reader(io.StringIO(archive.read(f"{folder}/evidence/index.csv")
                                         .decode("utf-8-sig"))))[1:]
