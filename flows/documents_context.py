@@ -19,8 +19,8 @@ from flows.documents_figures import (
     figures_for,
     insolvency_for,
 )
+from flows.followup.plan import Instalment, instalments
 from flows.i18n import t
-from flows.instalments import Frequency, max_instalments, schedule
 from flows.model import Case
 from flows.money import Money
 from flows.questions import BY_KEY
@@ -163,22 +163,26 @@ def _suspension(case: Case) -> dict[str, Any]:
             "restore_days": int(case.text("restore_days", "1") or "1")}
 
 
+def plan_table(total: Money, count: int, first: date, interval: str) -> list[Instalment]:
+    """The instalment table the agreement prints and the follow-up reminds about (one rule,
+    ``flows.followup.plan``): equal shares, the rounding cents on the last. A few cents are
+    never cut into more instalments than cents, so no instalment is ever zero."""
+    cents = int(total.rounded().amount * 100)
+    return instalments(total.rounded(), max(1, min(count, cents)), first, interval)
+
+
 def _plan(case: Case, figures: dict[str, Any], today: date) -> dict[str, Any]:
-    with_interest = case.flag("plan_with_interest") is True
-    principal = Money.from_json(figures["principal"])
+    # The plan spreads the principal, as the follow-up counts it; the interest and indemnity due
+    # to date are waived on condition that the plan is kept, and fall due again if it is not.
+    principal = case.total_balance()
     extras = Money.from_json(figures["interest"]) + Money.from_json(figures["indemnity"])
-    total = principal + extras if with_interest else principal
     first = answered_day(case, "plan_first_date") or today
-    # A few cents cannot be cut into more instalments than cents: never fewer than one each.
-    count = max(1, min(int(case.text("plan_count", "3") or "3"), max_instalments(total)))
-    frequency = Frequency(case.text("plan_frequency", "monthly"))
-    table = schedule(total, count, first, frequency)
+    interval = case.text("plan_interval", "monthly")
+    table = plan_table(principal, int(case.text("plan_count", "3") or "3"), first, interval)
     return {
-        "count": count, "frequency": frequency.value, "first": first.isoformat(),
-        "with_interest": with_interest, "total": total.rounded().to_json(),
-        "waived": (extras if not with_interest else Money.zero(total.currency)).to_json(),
-        "waives": not with_interest and extras.amount > 0,
-        "last": table[-1].due.isoformat(),
+        "count": len(table), "frequency": interval, "first": first.isoformat(),
+        "total": principal.rounded().to_json(), "waived": extras.to_json(),
+        "waives": extras.amount > 0, "last": table[-1].due.isoformat(),
         "instalments": [{"number": i.number, "due": i.due.isoformat(),
                          "amount": i.amount.to_json()} for i in table],
         "acceleration_days": ACCELERATION_NOTICE_DAYS,

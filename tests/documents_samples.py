@@ -31,9 +31,8 @@ _DETAILS_FR: dict[str, Any] = {
     "suspend_keep": "Hébergement du site et accès aux données",
     "restore_days": "2",
     "plan_count": "3",
-    "plan_frequency": "monthly",
+    "plan_interval": "monthly",
     "plan_first_date": "2026-12-15",
-    "plan_with_interest": True,
     "rot_goods_list": "2 serveurs Dell R750, n° de série CN-0X1Y2Z\n"
                       "1 baie de stockage, bon de livraison BL-2026-118",
     "rot_clause": "Article 9 de nos conditions générales, "

@@ -23,6 +23,34 @@ DETAILS = [
 ]
 
 
+# What the documents of each remedy ask (flows.documents), answered the same way every time;
+# ``followed`` and ``answering`` answer these whenever the bot asks one.
+DOCUMENT_ANSWERS = {
+    "supply_description": "Refonte du site internet", "creditor_id": "press:none",
+    "signatory": "press:self", "payment_details": "press:invoice",
+    "last_reminder_date": "02/11/2026", "debtor_id": "press:unknown",
+    "creditor_contact": "press:none", "proceedings": "press:fr_reorganisation",
+    "insolvency_court": "Tribunal de commerce de Lyon", "judgment_date": "28/10/2026",
+    "mj_name": "Me Claire Roux", "mj_address": "5 place Bellecour\n69002 Lyon",
+    "rot_goods_list": "1 scie à format", "rot_clause": "Article 9 de nos CGV",
+    "admin_name": "press:none",
+}
+
+
+def play(d: Driver, script: list[tuple[str, str]]) -> None:
+    """``Driver.play``, answering on the way the documents' own questions."""
+    for key, step in script:
+        to_question(d, key)
+        d.answer(step)
+
+
+def to_question(d: Driver, key: str) -> None:
+    """Answer the documents' questions until ``key`` is asked."""
+    while d.prompt.key != key and d.prompt.key in DOCUMENT_ANSWERS:
+        d.answer(DOCUMENT_ANSWERS[d.prompt.key])
+    assert d.prompt.key == key, f"expected {key!r}, bot asks {d.prompt.key!r}"
+
+
 def with_remedy(remedy: str, *details: tuple[str, str]) -> list[tuple[str, str]]:
     return [*BEFORE_REMEDY, ("remedy", f"press:{remedy}"), *DETAILS, *details,
             ("review", "press:generate")]
@@ -41,7 +69,7 @@ def followed(script: list[tuple[str, str]], lang: str = "fr", now: datetime = NO
     d = Driver(lang=lang, now=now)
     d.account.chat_id = chat_id
     d.command("start")
-    d.play(script)
+    play(d, script)
     assert d.case.state == "followup", d.text_of_last()
     return d
 
@@ -50,6 +78,7 @@ def answering(answers: dict[str, str], now: datetime = NOW) -> Driver:
     """Answer whatever the bot asks from ``answers`` until the documents are out."""
     d = Driver(now=now)
     d.command("start")
+    answers = {**DOCUMENT_ANSWERS, **answers}
     for _ in range(80):
         if d.case.state == "followup":
             return d

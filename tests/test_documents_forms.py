@@ -60,12 +60,15 @@ FACTS: list[tuple[str, Remedy, str, dict[str, list[str]]]] = [
         "en": ["Maintenance du site", "3 December 2026", "Hébergement du site",
                "2 working days", "1219"]}),
     ("fr_business", R.PAYMENT_PLAN, "plan_letter", {
-        "fr": ["1 117,33 €", "1 117,35 €", "3 352,01 €", "15 décembre 2026", "15 février 2027"],
-        "en": ["€1,117.33", "€1,117.35", "€3,352.01", "15 December 2026", "15 February 2027"]}),
+        "fr": ["1 066,83 €", "1 066,84 €", "3 200,50 €", "151,51 €", "15 décembre 2026",
+               "15 février 2027"],
+        "en": ["€1,066.83", "€1,066.84", "€3,200.50", "€151.51", "15 December 2026",
+               "15 February 2027"]}),
     ("fr_business", R.PAYMENT_PLAN, "plan_agreement", {
-        "fr": ["reconnaissance de dette", "Déchéance du terme", "1376", "3 352,01 €",
-               "Le débiteur"],
-        "en": ["acknowledgment of debt", "Acceleration", "1376", "€3,352.01", "The debtor"]}),
+        "fr": ["reconnaissance de dette", "Déchéance du terme", "Renonciation conditionnelle",
+               "1376", "3 200,50 €", "Le débiteur"],
+        "en": ["acknowledgment of debt", "Acceleration", "Conditional waiver", "1376",
+               "€3,200.50", "The debtor"]}),
     ("fr_goods", R.RETENTION_OF_TITLE, "rot_claim", {
         "fr": ["Felder K700", "A341-0457", "2367", "7 800,00 €"],
         "en": ["Felder K700", "A341-0457", "2367", "€7,800.00"]}),

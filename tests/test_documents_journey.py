@@ -23,8 +23,8 @@ DETAILS: dict[str, str] = {
     "last_reminder_date": "02/11/2026", "debtor_id": "press:unknown",
     "creditor_contact": "06 12 34 56 78", "suspend_what": "Maintenance du site",
     "suspend_from": "03/12/2026", "suspend_keep": "press:none", "restore_days": "press:2",
-    "plan_count": "press:4", "plan_frequency": "press:monthly",
-    "plan_first_date": "15/12/2026", "plan_with_interest": "press:no",
+    "plan_count": "press:4", "plan_interval": "press:monthly",
+    "plan_first_date": "15/12/2026",
     "rot_goods_list": "1 scie à format, n° 700-118", "rot_clause": "Article 9 de nos CGV",
     "mandate_plan": "press:yes", "review": "press:generate",
 }
@@ -84,7 +84,7 @@ def test_payment_plan_asks_what_its_table_needs_and_nothing_else(driver: Make) -
     to_remedy(d, Remedy.PAYMENT_PLAN)
     asked = answer_until(d, DETAILS, "review")
     assert [k for k in asked if k.startswith("plan_")] == [
-        "plan_count", "plan_frequency", "plan_first_date", "plan_with_interest"]
+        "plan_count", "plan_first_date", "plan_interval"]
     assert "deadline_days" not in asked
     assert "suspend_what" not in asked
     d.press("generate")

@@ -184,6 +184,9 @@ def test_still_unpaid_opens_the_next_remedy_for_review(driver: Make) -> None:
     d.play(FRENCH_BUSINESS_CASE)
     d.press("unpaid")
     assert d.case.answers["remedy"] == "court"  # after the formal demand, the court
+    assert d.prompt.key == "debtor_id"  # what the court request adds, then the review
+    d.press("unknown")
+    d.press("none")  # no contact details for the court
     assert d.prompt.key == "review"
     assert d.case.extra["tried"] == ["formal_demand"]
 
