@@ -12,9 +12,7 @@ import contextlib
 import csv
 import io
 import json
-import os
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +23,7 @@ from telegram import Bot
 
 from bot.storage import ChatStore
 from flows import casefile_export as words
+from flows.files import atomic_file
 from flows.i18n import t
 from flows.model import Account
 
@@ -118,21 +117,12 @@ def discard(paths: list[Path]) -> None:
 
 
 def _write_zip(path: Path, group: list[Entry]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".zip")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for entry in group:
-                    if entry.data is not None:
-                        archive.writestr(entry.name, entry.data)
-                    elif entry.source is not None:
-                        archive.write(entry.source, entry.name)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in group:
+            if entry.data is not None:
+                archive.writestr(entry.name, entry.data)
+            elif entry.source is not None:
+                archive.write(entry.source, entry.name)
 
 
 def _text(text: str) -> bytes:

@@ -44,7 +44,6 @@ import asyncio
 import heapq
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -59,6 +58,7 @@ from telegram.ext import AIORateLimiter, CallbackContext, Job, JobQueue
 from bot.storage import ChatStore
 from flows import followup
 from flows.conversation import Reply
+from flows.files import write_atomic
 from flows.model import Account
 
 log = logging.getLogger("impayes.reminders")
@@ -161,18 +161,8 @@ class ReminderIndex:
     def compact(self) -> None:
         """Rewrite the log with one line per chat (atomically: temp file, fsync, rename)."""
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             payload = "".join(f"{chat} {when}\n" for chat, when in self.entries.items())
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".log")
-            try:
-                with os.fdopen(fd, "w", encoding="ascii") as fh:
-                    fh.write(payload)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(self.path, payload.encode("ascii"))
             self._lines = len(self.entries)
 
 

@@ -10,8 +10,6 @@ turned into an editable DOCX, and into plain text for the documents meant to be 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -24,6 +22,7 @@ from flows.documents_context import checklist as checklist  # flows.evidence rea
 from flows.documents_docx import html_to_docx
 from flows.documents_figures import record_demand as record_demand
 from flows.documents_text import html_to_text
+from flows.files import write_atomic
 from flows.i18n import t, templates_dir
 from flows.model import Case
 from flows.remedy import Remedy
@@ -173,19 +172,19 @@ def render_job(job: DocumentJob, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     if "ics" in job.formats:  # a calendar drawn by flows.followup, already text
-        paths.append(_write_atomic(out_dir / f"{job.filename}.ics",
+        paths.append(write_atomic(out_dir / f"{job.filename}.ics",
                                    str(job.context["ics"]).encode("utf-8")))
     if not {"pdf", "docx", "txt"} & set(job.formats):
         return paths
     html = render_html(job)
     if "pdf" in job.formats:
-        paths.append(_write_atomic(out_dir / f"{job.filename}.pdf", html_to_pdf(html)))
+        paths.append(write_atomic(out_dir / f"{job.filename}.pdf", html_to_pdf(html)))
     if "docx" in job.formats:
         author = str(job.context.get("creditor", {}).get("name", ""))
-        paths.append(_write_atomic(out_dir / f"{job.filename}.docx", html_to_docx(html, author)))
+        paths.append(write_atomic(out_dir / f"{job.filename}.docx", html_to_docx(html, author)))
     if "txt" in job.formats:
         text = html_to_text(html)
-        paths.append(_write_atomic(out_dir / f"{job.filename}.txt", text.encode("utf-8")))
+        paths.append(write_atomic(out_dir / f"{job.filename}.txt", text.encode("utf-8")))
     return paths
 
 
@@ -196,18 +195,6 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-def _write_atomic(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def file_record(path: Path, job: DocumentJob, created_at: str) -> dict[str, Any]:

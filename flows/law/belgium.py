@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flows.law import tables
 from flows.law.belgium_consumer import consumer_charges
-from flows.law.common import Findings, agreed_due_date, check_facts, limitation_warnings
+from flows.law.common import Findings, agreed_due_date, check_facts, limitation_from_invoice
 from flows.law.dates import add_months, add_years
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, Supply
 from flows.law.interest import RateChoice, accrue, per_day
@@ -248,27 +248,14 @@ def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
         BE, "limitation_consumer_goods_years" if short else "limitation_years", on
     )
     warn_months = tables.require(BE, "limitation_warning_months", on).as_int
-    last_day = add_years(invoice.issue_date, years.as_int)
-    found.cite(years.citation)
-    limitation_warnings(found, last_day, on, warn_months, years.citation)
-    return Limitation(
-        last_day=last_day,
-        starts=invoice.issue_date,
-        years=years.as_int,
-        explanation=Message.of(
-            "law.limitation.explained",
-            years=years.as_int,
-            start=invoice.issue_date,
-            last_day=last_day,
-            article=years.article,
-        ),
+    return limitation_from_invoice(
+        invoice, on, found, years, warn_months,
         interrupted_by=(
             Message.of("law.limitation.be.acknowledgment"),
             Message.of("law.limitation.be.court_claim"),
             Message.of("law.limitation.be.lawyer_demand"),
         ),
         not_interrupted_by=(Message.of("law.limitation.be.demand_letter"),),
-        source=years.citation,
     )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flows.law.dates import add_months, end_of_month
+from flows.law.dates import add_months, add_years, end_of_month
 from flows.law.facts import InvalidFacts, InvoiceFacts, TermKind
 from flows.law.messages import Message, ParamValue, Percent, Source
-from flows.law.tables import Granularity, Period, RateLookup
+from flows.law.rights import Limitation
+from flows.law.tables import Figure, Granularity, Period, RateLookup
 
 
 class Findings:
@@ -99,3 +100,34 @@ def limitation_warnings(
             days=(last_day - on).days,
             article=source.article,
         )
+
+
+def limitation_from_invoice(
+    invoice: InvoiceFacts,
+    on: date,
+    found: Findings,
+    years: Figure,
+    warn_months: int,
+    interrupted_by: tuple[Message, ...],
+    not_interrupted_by: tuple[Message, ...],
+) -> Limitation:
+    """The last day to act, counted from the invoice date (the earliest plausible start, so
+    the bot warns early rather than late), with what does and does not interrupt it."""
+    last_day = add_years(invoice.issue_date, years.as_int)
+    found.cite(years.citation)
+    limitation_warnings(found, last_day, on, warn_months, years.citation)
+    return Limitation(
+        last_day=last_day,
+        starts=invoice.issue_date,
+        years=years.as_int,
+        explanation=Message.of(
+            "law.limitation.explained",
+            years=years.as_int,
+            start=invoice.issue_date,
+            last_day=last_day,
+            article=years.article,
+        ),
+        interrupted_by=interrupted_by,
+        not_interrupted_by=not_interrupted_by,
+        source=years.citation,
+    )

@@ -10,10 +10,10 @@ from flows.law.common import (
     Findings,
     agreed_due_date,
     check_facts,
-    limitation_warnings,
+    limitation_from_invoice,
     period_message,
 )
-from flows.law.dates import add_months, add_years, end_of_month
+from flows.law.dates import add_months, end_of_month
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, TermKind
 from flows.law.france_routes import court_routes
 from flows.law.interest import RateChoice, accrue, per_day
@@ -255,27 +255,14 @@ def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
     )
     years = tables.require(FR, name, on)
     warn_months = tables.require(FR, "limitation_warning_months", on).as_int
-    last_day = add_years(invoice.issue_date, years.as_int)
-    found.cite(years.citation)
-    limitation_warnings(found, last_day, on, warn_months, years.citation)
-    return Limitation(
-        last_day=last_day,
-        starts=invoice.issue_date,
-        years=years.as_int,
-        explanation=Message.of(
-            "law.limitation.explained",
-            years=years.as_int,
-            start=invoice.issue_date,
-            last_day=last_day,
-            article=years.article,
-        ),
+    return limitation_from_invoice(
+        invoice, on, found, years, warn_months,
         interrupted_by=(
             Message.of("law.limitation.fr.acknowledgment"),
             Message.of("law.limitation.fr.court_claim"),
             Message.of("law.limitation.fr.enforcement"),
         ),
         not_interrupted_by=(Message.of("law.limitation.fr.demand_letter"),),
-        source=years.citation,
     )
 
 

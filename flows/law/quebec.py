@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flows.law import tables
-from flows.law.common import Findings, agreed_due_date, check_facts, limitation_warnings
-from flows.law.dates import add_years
+from flows.law.common import Findings, agreed_due_date, check_facts, limitation_from_invoice
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.interest import RateChoice, accrue, per_day
 from flows.law.messages import Condition, Message, Percent, Source
@@ -179,26 +178,13 @@ def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
     judicial demand (2892) or the debtor's acknowledgment (2898), not by a demand letter."""
     years = tables.require(QC, "limitation_years", on)
     warn_months = tables.require(QC, "limitation_warning_months", on).as_int
-    last_day = add_years(invoice.issue_date, years.as_int)
-    found.cite(years.citation)
-    limitation_warnings(found, last_day, on, warn_months, years.citation)
-    return Limitation(
-        last_day=last_day,
-        starts=invoice.issue_date,
-        years=years.as_int,
-        explanation=Message.of(
-            "law.limitation.explained",
-            years=years.as_int,
-            start=invoice.issue_date,
-            last_day=last_day,
-            article=years.article,
-        ),
+    return limitation_from_invoice(
+        invoice, on, found, years, warn_months,
         interrupted_by=(
             Message.of("law.limitation.qc.court_claim"),
             Message.of("law.limitation.qc.acknowledgment"),
         ),
         not_interrupted_by=(Message.of("law.limitation.qc.demand_letter"),),
-        source=years.citation,
     )
 
 
