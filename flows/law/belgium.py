@@ -8,10 +8,16 @@ from decimal import Decimal
 
 from flows.law import tables
 from flows.law.belgium_consumer import consumer_charges
-from flows.law.common import Findings, agreed_due_date, check_facts, limitation_from_invoice
+from flows.law.common import (
+    Findings,
+    agreed_due_date,
+    build_rights,
+    check_facts,
+    limitation_from_invoice,
+)
 from flows.law.dates import add_months, add_years
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, Supply
-from flows.law.interest import RateChoice, accrue, per_day
+from flows.law.interest import RateChoice, accrue
 from flows.law.messages import Condition, Message, Percent, Source
 from flows.law.rights import (
     CourtRoute,
@@ -64,29 +70,11 @@ class BelgiumPack:
             found.cite(*route.sources)
         if invoice.paid > 0:
             found.note("law.note.partial_payment", principal=principal)
-        return Rights(
-            jurisdiction=self.jurisdiction,
-            debtor_kind=invoice.debtor_kind,
-            computed_on=on,
-            number=invoice.number,
-            principal=principal,
-            interest=interest,
-            interest_per_day=per_day(principal, periods[-1].annual_rate)
-            if periods
-            else Money.zero(),
-            interest_periods=periods,
-            interest_explanation=explanation,
-            indemnity=indemnity,
-            indemnity_explanation=indemnity_why,
-            total=principal + interest + indemnity,
-            days_late=max(0, (on - term.effective_due).days),
-            payment_term=term,
-            limitation=limitation,
-            routes=routes,
-            warnings=tuple(found.warnings),
-            notes=tuple(found.notes),
-            sources=tuple(found.sources),
-            provisional=found.provisional,
+        return build_rights(
+            self.jurisdiction, invoice, on, found,
+            principal=principal, interest=interest, periods=periods, explanation=explanation,
+            indemnity=indemnity, indemnity_explanation=indemnity_why,
+            due=term.effective_due, term=term, limitation=limitation, routes=routes,
         )
 
     def insolvency(self, facts: InsolvencyFacts) -> InsolvencyGuide:

@@ -6,9 +6,12 @@ from datetime import date, timedelta
 
 from flows.law.dates import add_months, add_years, end_of_month
 from flows.law.facts import InvalidFacts, InvoiceFacts, TermKind
+from flows.law.interest import per_day
 from flows.law.messages import Message, ParamValue, Percent, Source
-from flows.law.rights import Limitation
+from flows.law.rights import CourtRoute, InterestPeriod, Limitation, PaymentTerm, Rights
 from flows.law.tables import Figure, Granularity, Period, RateLookup
+from flows.money import Money
+from flows.remedy import Jurisdiction
 
 
 class Findings:
@@ -130,4 +133,47 @@ def limitation_from_invoice(
         interrupted_by=interrupted_by,
         not_interrupted_by=not_interrupted_by,
         source=years.citation,
+    )
+
+
+def build_rights(
+    jurisdiction: Jurisdiction,
+    invoice: InvoiceFacts,
+    on: date,
+    found: Findings,
+    *,
+    principal: Money,
+    interest: Money,
+    periods: tuple[InterestPeriod, ...],
+    explanation: Message,
+    indemnity: Money,
+    indemnity_explanation: Message,
+    due: date,
+    term: PaymentTerm,
+    limitation: Limitation,
+    routes: tuple[CourtRoute, ...],
+) -> Rights:
+    """The figures of one invoice, with everything the computation found along the way."""
+    zero = Money.zero(principal.currency)
+    return Rights(
+        jurisdiction=jurisdiction,
+        debtor_kind=invoice.debtor_kind,
+        computed_on=on,
+        number=invoice.number,
+        principal=principal,
+        interest=interest,
+        interest_per_day=per_day(principal, periods[-1].annual_rate) if periods else zero,
+        interest_periods=periods,
+        interest_explanation=explanation,
+        indemnity=indemnity,
+        indemnity_explanation=indemnity_explanation,
+        total=principal + interest + indemnity,
+        days_late=max(0, (on - due).days),
+        payment_term=term,
+        limitation=limitation,
+        routes=routes,
+        warnings=tuple(found.warnings),
+        notes=tuple(found.notes),
+        sources=tuple(found.sources),
+        provisional=found.provisional,
     )

@@ -9,6 +9,7 @@ from flows.law import tables
 from flows.law.common import (
     Findings,
     agreed_due_date,
+    build_rights,
     check_facts,
     limitation_from_invoice,
     period_message,
@@ -16,7 +17,7 @@ from flows.law.common import (
 from flows.law.dates import add_months, end_of_month
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, TermKind
 from flows.law.france_routes import court_routes
-from flows.law.interest import RateChoice, accrue, per_day
+from flows.law.interest import RateChoice, accrue
 from flows.law.messages import Message, Percent, Source
 from flows.law.rights import (
     Deadline,
@@ -60,29 +61,11 @@ class FrancePack:
             found.cite(*route.sources)
         if invoice.paid > 0:
             found.note("law.note.partial_payment", principal=principal)
-        return Rights(
-            jurisdiction=self.jurisdiction,
-            debtor_kind=invoice.debtor_kind,
-            computed_on=on,
-            number=invoice.number,
-            principal=principal,
-            interest=interest,
-            interest_per_day=per_day(principal, periods[-1].annual_rate)
-            if periods
-            else Money.zero(),
-            interest_periods=periods,
-            interest_explanation=explanation,
-            indemnity=indemnity,
-            indemnity_explanation=indemnity_why,
-            total=principal + interest + indemnity,
-            days_late=max(0, (on - due).days),
-            payment_term=term,
-            limitation=limitation,
-            routes=routes,
-            warnings=tuple(found.warnings),
-            notes=tuple(found.notes),
-            sources=tuple(found.sources),
-            provisional=found.provisional,
+        return build_rights(
+            self.jurisdiction, invoice, on, found,
+            principal=principal, interest=interest, periods=periods, explanation=explanation,
+            indemnity=indemnity, indemnity_explanation=indemnity_why,
+            due=due, term=term, limitation=limitation, routes=routes,
         )
 
     def insolvency(self, facts: InsolvencyFacts) -> InsolvencyGuide:
