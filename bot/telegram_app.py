@@ -15,6 +15,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
@@ -259,6 +260,13 @@ def configure_logging() -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
+def webhook_path(webhook_url: str) -> str:
+    """The path to serve: the public URL's whole path, so that Telegram's POST to
+    ``https://host/a/b`` reaches ``/a/b`` here (the last segment alone, or the host name for a
+    bare ``https://host/``, left the bot answering 404 to every update)."""
+    return urlsplit(webhook_url).path.strip("/")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot telegram",
                                      description="Run the Impayés Telegram bot.")
@@ -278,8 +286,8 @@ def main(argv: list[str]) -> int:
             print("TELEGRAM_WEBHOOK_SECRET is required in webhook mode.",
                   file=sys.stderr)
             return 2
-        path = args.webhook_url.rstrip("/").rsplit("/", 1)[-1] or "telegram"
-        application.run_webhook(listen=args.listen, port=args.port, url_path=path,
+        application.run_webhook(listen=args.listen, port=args.port,
+                                url_path=webhook_path(args.webhook_url),
                                 webhook_url=args.webhook_url,
                                 secret_token=settings.webhook_secret,
                                 allowed_updates=Update.ALL_TYPES)

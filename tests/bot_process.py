@@ -1,0 +1,63 @@
+"""The bot as its own process (``python -m bot telegram``) against the fake Bot API.
+
+For the tests that must kill it (crash test), reach it over HTTP (webhook mode) or measure it
+from outside (benchmarks). Its log goes to a file, so a test can also check that no token or
+secret ever reaches it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from tests.fakebot import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (for the bot's webhook server)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bot_env(api: FakeBotApi, data_dir: Path, now: datetime | None = None,
+            **extra: str) -> dict[str, str]:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url,
+           "IMPAYES_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    env.pop("TELEGRAM_WEBHOOK_SECRET", None)
+    if now is not None:
+        env["IMPAYES_NOW"] = now.replace(tzinfo=None).isoformat()
+    env.update(extra)
+    return env
+
+
+def launch(api: FakeBotApi, data_dir: Path, log: Path, now: datetime | None = None,
+           args: Sequence[str] = (), module: Sequence[str] = ("bot", "telegram"),
+           **extra_env: str) -> subprocess.Popen[bytes]:
+    """Start ``python -m bot telegram ARGS`` (or another module) writing its log to ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", *module, *args], cwd=ROOT,
+            env=bot_env(api, data_dir, now, **extra_env),
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL: no handler runs, no buffer is flushed, as in a power cut or an OOM kill."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    process.wait(15)
+
+
+def polling_started(api: FakeBotApi, since: int) -> None:
+    """Wait until a process started after ``since`` polls for updates (it is ready)."""
+    api.wait_for("getUpdates", timeout=30, since=since)

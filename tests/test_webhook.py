@@ -1,0 +1,140 @@
+"""Webhook mode: ``python -m bot telegram --webhook-url … --port …``, over HTTP on 127.0.0.1.
+
+Telegram pushes updates to the bot's URL with the secret set by ``setWebhook`` in a header;
+anyone else who finds the URL must be turned away before their update reaches a conversation.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows.i18n import t
+from tests.bot_process import free_port, kill, launch
+from tests.fakebot import FakeBotApi
+from tests.telegram_harness import question_key
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+SECRET = "s3cret-Webhook_42"
+CHAT = 6101
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(deliver_webhooks=True) as server:
+        yield server
+
+
+def start_webhook_bot(api: FakeBotApi, data_dir: Path, log: Path, path: str = "/tg/hook",
+                      ) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{path}"
+    mark = api.mark()
+    process = launch(api, data_dir, log, NOW, args=["--webhook-url", url, "--port", str(port)],
+                     TELEGRAM_WEBHOOK_SECRET=SECRET)
+    try:
+        api.wait_for("setWebhook", timeout=30, since=mark)
+        wait_listening(port)
+    except AssertionError:
+        kill(process)
+        raise AssertionError(log.read_text("utf-8")) from None
+    return process, url
+
+
+def wait_listening(port: int) -> None:
+    """PTB registers the webhook and opens its server concurrently: wait for the server."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+def question_to(chat_id: int):  # type: ignore[no-untyped-def]
+    def match(call) -> bool:  # type: ignore[no-untyped-def]
+        return (call.method == "sendMessage" and call.params.get("chat_id") == chat_id
+                and question_key(call) is not None)
+    return match
+
+
+def stored(data_dir: Path, chat_id: int) -> str:
+    path = data_dir / "chats" / str(chat_id) / "chat.json"
+    return path.read_text("utf-8") if path.exists() else ""
+
+
+def test_webhook_bot_registers_its_url_with_the_secret_and_answers_pushed_updates(
+        api: FakeBotApi, data_dir: Path, tmp_path: Path) -> None:
+    log = tmp_path / "bot.log"
+    process, url = start_webhook_bot(api, data_dir, log)
+    try:
+        assert api.webhook["url"] == url
+        assert api.webhook["secret_token"] == SECRET
+        mark = api.mark()
+        api.send_text(CHAT, "/start")  # Telegram pushes it to the webhook with the secret
+        first = api.wait_for(question_to(CHAT), timeout=20, since=mark)
+        assert question_key(first) == "jurisdiction"
+        assert first.params["text"] == t("fr", "q.jurisdiction")
+        mark = api.mark()
+        api.press_button(CHAT, first.result["message_id"], first.params["reply_markup"]
+                         ["inline_keyboard"][0][0]["callback_data"])
+        assert question_key(api.wait_for(question_to(CHAT), timeout=20, since=mark)) \
+            == "debtor_kind"
+    finally:
+        kill(process)
+    assert '"jurisdiction":"fr"' in stored(data_dir, CHAT)
+    assert api.pending_update_count == 0
+    text = log.read_text("utf-8")
+    assert api.token not in text
+    assert SECRET not in text
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET.lower(), SECRET + "x"])
+def test_update_without_the_right_secret_is_refused_and_changes_nothing(
+        data_dir: Path, tmp_path: Path, secret: str | None) -> None:
+    # Telegram itself does not push here: only what the test posts reaches the bot.
+    with FakeBotApi() as api:
+        process, url = start_webhook_bot(api, data_dir, tmp_path / "bot.log")
+        try:
+            forged = api.send_text(CHAT, "/start")
+            assert api.post_webhook(url, forged, secret_token=secret) == 403
+            # A genuine update afterwards is answered, and it is the first thing answered.
+            genuine = api.send_text(CHAT + 1, "/start")
+            mark = api.mark()
+            assert api.post_webhook(url, genuine, secret_token=SECRET) == 200
+            api.wait_for(question_to(CHAT + 1), timeout=20, since=mark)
+        finally:
+            kill(process)
+        assert api.texts_to(CHAT) == []
+    assert stored(data_dir, CHAT) == ""
+
+
+def test_webhook_served_at_the_site_root_when_the_url_has_no_path(
+        api: FakeBotApi, data_dir: Path, tmp_path: Path) -> None:
+    process, url = start_webhook_bot(api, data_dir, tmp_path / "bot.log", path="/")
+    try:
+        mark = api.mark()
+        api.send_text(CHAT, "/start")
+        api.wait_for(question_to(CHAT), timeout=20, since=mark)
+    finally:
+        kill(process)
+    assert api.webhook["url"] == url
+
+
+def test_webhook_mode_refuses_to_start_without_a_secret(api: FakeBotApi, data_dir: Path,
+                                                        tmp_path: Path) -> None:
+    log = tmp_path / "bot.log"
+    port = free_port()
+    process = launch(api, data_dir, log, NOW,
+                     args=["--webhook-url", f"http://127.0.0.1:{port}/hook", "--port", str(port)])
+    assert process.wait(30) == 2
+    assert "TELEGRAM_WEBHOOK_SECRET" in log.read_text("utf-8")
+    assert api.webhook == {}
