@@ -55,8 +55,8 @@ AWKWARD = [
     "1", "2", "3", "4", "99", "-1", "1.5", "1,5", "yes!", "…", "—", "Ⅻ",
 ]
 ANY_CHAR = st.characters(blacklist_categories=("Cs",))  # Telegram text is valid UTF-8
-LONG = st.builds(lambda piece, n: (piece * n)[:n], st.sampled_from(["9", "a", "é", "🙂", " ", "1,"]),
-                 st.integers(4000, 4200))
+LONG = st.builds(lambda piece, n: (piece * n)[:n],
+                 st.sampled_from(["9", "a", "é", "🙂", " ", "1,"]), st.integers(4000, 4200))
 TEXTS = st.one_of(
     st.sampled_from(AWKWARD),
     st.text(ANY_CHAR, max_size=40),
@@ -331,7 +331,8 @@ def test_a_refused_answer_is_explained_and_the_same_question_asked_again(
     reply = turn(account, Text(text), NOW)
     if reply.changed:
         return  # accepted: the property above covers it
-    assert reply.prompt is not None and asked is not None
+    assert reply.prompt is not None
+    assert asked is not None
     assert reply.prompt.key == asked.key
     assert reply.messages, "refused without a word of explanation"
     assert account.to_json() == before
