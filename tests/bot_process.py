@@ -58,6 +58,11 @@ def kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(15)
 
 
-def polling_started(api: FakeBotApi, since: int) -> None:
-    """Wait until a process started after ``since`` polls for updates (it is ready)."""
-    api.wait_for("getUpdates", timeout=30, since=since)
+def polling_started(api: FakeBotApi, since: int, timeout: float = 30) -> None:
+    """Wait until a process started after ``since`` is about to poll for updates.
+
+    PTB deletes any webhook just before its first getUpdates, and the fake records a
+    getUpdates only when it returns (up to the long-poll timeout later), so deleteWebhook is
+    the sign that the bot is ready.
+    """
+    api.wait_for("deleteWebhook", timeout=timeout, since=since)
