@@ -51,6 +51,14 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
             *casefile.COMMANDS, "reminders")
 MAX_TEXT = 4096
+# Updates of different chats handled at once (one chat's stay in order, see ``locks``).
+CONCURRENT_UPDATES = 256
+# HTTP connections to the Bot API. httpcore scans every pooled connection on each request,
+# so 256 of them (PTB's default) cost more CPU per message than the whole turn; Telegram lets a
+# bot send about 30 messages a second, which 8 connections carry even at 200 ms a round trip.
+# A request waits for a free connection rather than failing after PTB's default 1 s.
+CONNECTIONS = 8
+POOL_TIMEOUT = 30.0
 
 
 class TelegramAdapter:
@@ -128,11 +136,10 @@ class TelegramAdapter:
                     await _quietly(update.callback_query.answer())
                 return
             log.info("update %s handled for chat %s", update.update_id, chat_id)
-            lang = self.assistant.account(chat_id).lang
-            await self.show(update, context, chat.id, reply, lang)
+            await self.show(update, context, chat.id, reply)
 
     async def show(self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
-                   reply: Reply, lang: str) -> None:
+                   reply: Reply) -> None:
         bot = context.bot
         query = update.callback_query
         if query is not None:
@@ -156,6 +163,7 @@ class TelegramAdapter:
                     await bot.send_document(chat_id, fh, filename=item.path.name)
         if reply.action == EXPORT:
             await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
+            lang = self.assistant.account(str(chat_id)).lang  # loaded here only, not per update
             await export.send(bot, self.assistant.store, chat_id, self.assistant.clock(), lang)
         if reply.prompt is not None:
             await bot.send_message(chat_id, reply.prompt.text[:MAX_TEXT],
@@ -229,7 +237,9 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .concurrent_updates(256)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_TIMEOUT)
         .rate_limiter(reminders.rate_limiter())  # every call within Telegram's limits
         .post_init(set_commands)
         .build()
