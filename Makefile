@@ -30,9 +30,9 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-## bench: the performance figures (see the README)
+## bench: the performance figures (see the README); `make bench ARGS=--quick` for a rough run
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(ARGS)
 
 ## diagram: regenerate the journey diagram in the README from the state machine
 diagram: $(STAMP)

@@ -1,0 +1,111 @@
+"""Cost of a step, and what 1 000 users get: the bot process against the floor.
+
+A *text step* is one typed answer of the journey (a name, an amount, a date, "oui", a choice by
+its number…) and the bot's reply: the answer is parsed, checked, saved durably, and the next
+question is sent with its keyboard. The floor is the same message answered by a bare
+python-telegram-bot echo bot (``benchmarks/echo_bot.py``): receiving an update and sending one
+message, with nothing else. Both run as their own process on the same fake Bot API, driven by
+the same simulated users; only the bot process's CPU time is counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks import datagen
+from benchmarks.report import Report
+from benchmarks.traffic import Run, drive, is_message, is_question, start_process, stop_process
+from tests.fakebot import FakeBotApi
+
+ECHO = ("benchmarks.echo_bot",)
+IMPAYES = ("bot", "telegram")
+START = "debtor_name"  # users are placed at the first typed question of the journey
+
+
+def _pin(pid: int) -> None:
+    """Bot on one CPU, the fake server and the users on the other, for steadier figures."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cpus) >= 2:
+        os.sched_setaffinity(pid, {cpus[-1]})
+        os.sched_setaffinity(0, set(cpus[:-1]))
+
+
+def _unpin() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+
+
+def run_bot(module: Sequence[str], users: int, steps: int, warmup: int = 1,
+            think: float | None = None, duration: float | None = None, seed: int = 7) -> Run:
+    """Start the bot, let ``users`` users each type ``steps`` answers, stop it."""
+    script = datagen.typed_script(START)
+    assert steps + warmup <= len(script), "the journey has fewer typed answers than that"
+    texts = script[:steps + warmup]
+    with tempfile.TemporaryDirectory(prefix="impayes-bench-") as folder, FakeBotApi() as api:
+        data = Path(folder)
+        chats = datagen.populate(data, [datagen.journey_until(START)], users)
+        process, _ = start_process(api, module, data, data / "bot.log", datagen.NOW)
+        _pin(process.pid)
+        rng = random.Random(seed)
+        pause = (lambda: rng.expovariate(1 / think)) if think else None
+        try:
+            return asyncio.run(drive(api, process.pid, dict.fromkeys(chats, texts),
+                                     is_message if module == ECHO else is_question,
+                                     warmup=warmup, think=pause, duration=duration))
+        finally:
+            _unpin()
+            stop_process(process)
+
+
+def step_cost(report: Report, quick: bool) -> None:
+    """CPU per text step, ours and the echo bot's, alternating runs; medians."""
+    users, rounds = (10, 1) if quick else (30, 3)
+    steps = len(datagen.typed_script(START)) - 1
+    ours: list[Run] = []
+    floor: list[Run] = []
+    for _ in range(rounds):
+        floor.append(run_bot(ECHO, users, steps))
+        ours.append(run_bot(IMPAYES, users, steps))
+
+    def med(runs: list[Run], attr: str) -> float:
+        return statistics.median(getattr(r, attr) for r in runs)
+
+    cpu, cpu_floor = med(ours, "cpu_per_update_ms"), med(floor, "cpu_per_update_ms")
+    wall, wall_floor = med(ours, "wall_per_update_ms"), med(floor, "wall_per_update_ms")
+    section = f"Text step ({users} users at once, {sum(r.updates for r in ours)} steps)"
+    report.add(section, "CPU per update, bot process", f"{cpu:.2f} ms", f"{cpu_floor:.2f} ms",
+               f"{cpu / cpu_floor:.2f}× the echo bot (goal ≤ 1.5×)")
+    report.add(section, "wall time per update", f"{wall:.2f} ms", f"{wall_floor:.2f} ms",
+               f"{wall / wall_floor:.2f}×")
+    one = run_bot(IMPAYES, 1, steps)
+    one_floor = run_bot(ECHO, 1, steps)
+    report.add(section, "reply latency p50, one user alone", f"{one.latency_ms(50):.1f} ms",
+               f"{one_floor.latency_ms(50):.1f} ms")
+
+
+def throughput(report: Report, quick: bool) -> None:
+    """1 000 users answering as fast as the bot replies (saturation), then at a human pace."""
+    users = 1000
+    steps = 1 if quick else 3
+    section = "1 000 users"
+    ours = run_bot(IMPAYES, users, steps)
+    floor = run_bot(ECHO, users, steps)
+    report.add(section, "sustained updates per second (no pause between answers)",
+               f"{ours.per_second:.0f}/s", f"{floor.per_second:.0f}/s",
+               f"{ours.updates} updates")
+    for p in (50, 95, 99):
+        report.add(section, f"reply latency p{p} at that load", f"{ours.latency_ms(p):.0f} ms",
+                   f"{floor.latency_ms(p):.0f} ms")
+    think = 20.0
+    paced = run_bot(IMPAYES, users, 20, think=think, duration=15 if quick else 40)
+    report.add(section, f"reply latency p50 / p95 / p99, an answer every {think:.0f} s each",
+               f"{paced.latency_ms(50):.0f} / {paced.latency_ms(95):.0f} / "
+               f"{paced.latency_ms(99):.0f} ms", "",
+               f"{paced.per_second:.0f} updates/s offered, "
+               f"{paced.cpu_per_update_ms:.2f} ms CPU each")
