@@ -41,6 +41,7 @@ later; one refused for good (the user blocked the bot) is marked ``failed``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import logging
 import os
@@ -51,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from aiolimiter import AsyncLimiter
+from apscheduler.jobstores.base import JobLookupError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, CallbackContext, Job, JobQueue
@@ -232,7 +234,10 @@ class ReminderService:
 
     def stop(self) -> None:
         if self._job is not None:
-            self._job.schedule_removal()
+            # PTB stops the JobQueue before post_stop runs, and its scheduler has already
+            # dropped the job: removing it again raised and turned a clean stop into a crash.
+            with contextlib.suppress(JobLookupError):
+                self._job.schedule_removal()
             self._job = None
 
     # Timer -------------------------------------------------------------------------------------
