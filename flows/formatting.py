@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal
@@ -21,11 +22,15 @@ def locale_for(lang: str, jurisdiction: str = "fr") -> str:
     return _LOCALES.get((lang, jurisdiction), "fr_FR" if lang == "fr" else "en_IE")
 
 
+# Babel rebuilds its number pattern and currency data on every call, and a conversation
+# writes the same few amounts and dates in every prompt: remembered, they cost nothing.
+@lru_cache(maxsize=4096)
 def money(value: Money, lang: str, jurisdiction: str = "fr") -> str:
     """``1 234,56 €`` in French, ``€1,234.56`` in English."""
     return format_currency(value.amount, value.currency, locale=locale_for(lang, jurisdiction))
 
 
+@lru_cache(maxsize=4096)
 def day(value: date, lang: str, jurisdiction: str = "fr") -> str:
     """``15 septembre 2026``, ``1er décembre 2026`` / ``15 September 2026``."""
     text = _babel_date(value, format="long", locale=locale_for(lang, jurisdiction))
