@@ -75,14 +75,26 @@ def _no_fsync() -> Iterator[None]:
 
 
 def populate(data_dir: Path, templates: list[Account], count: int,
-             first_chat: int = FIRST_CHAT) -> list[int]:
-    """Write ``count`` users cycling over the templates; return their chat ids."""
-    store = ChatStore(data_dir)
+             first_chat: int = FIRST_CHAT, store: ChatStore | None = None) -> list[int]:
+    """Write ``count`` users cycling over the templates; return their chat ids.
+
+    Pass the bot's own store (the reminders' store keeps its index of wake-ups in step with
+    every save) to write exactly what the running bot would have written."""
+    store = store or ChatStore(data_dir)
     chats = list(range(first_chat, first_chat + count))
     with _no_fsync():
         for n, chat_id in enumerate(chats):
             store.save(clone(templates[n % len(templates)], chat_id))
     return chats
+
+
+def pending_reminders(account: Account) -> int:
+    """Reminders waiting to be sent in the account's cases (issue 5's follow-up)."""
+    count = 0
+    for case in account.cases:
+        followup = case.extra.get("followup") or {}
+        count += sum(1 for r in followup.get("reminders", []) if r.get("status") == "pending")
+    return count
 
 
 def mixed_templates() -> list[Account]:

@@ -76,6 +76,11 @@ class Run:
     wall: float  # seconds from the first message to the last reply
     cpu: float  # bot process CPU seconds over the same span
     latencies: list[float]  # seconds from sending to the reply, per update
+    messages: int = 0  # sendMessage calls the bot made meanwhile
+
+    @property
+    def messages_per_update(self) -> float:
+        return self.messages / self.updates
 
     @property
     def cpu_per_update_ms(self) -> float:
@@ -120,23 +125,26 @@ async def drive(api: FakeBotApi, pid: int, scripts: dict[int, Sequence[str]],
         await asyncio.gather(*(_user(api, replies, chat, texts[:warmup], warm, timeout)
                                for chat, texts in scripts.items()))
         latencies: list[float] = []
+        mark = api.mark()
         cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
         until = time.monotonic() + duration if duration is not None else None
         await asyncio.gather(*(_user(api, replies, chat, texts[warmup:], latencies, timeout,
                                      think, until)
                                for chat, texts in scripts.items()))
         wall, cpu = time.perf_counter() - wall0, cpu_seconds(pid) - cpu0
-    return Run(len(latencies), wall, cpu, latencies)
+    messages = sum(1 for call in api.calls()[mark:] if call.method == "sendMessage")
+    return Run(len(latencies), wall, cpu, latencies, messages)
 
 
 def start_process(api: FakeBotApi, module: Sequence[str], data_dir: Path, log: Path,
-                  now: datetime | None = None) -> tuple[subprocess.Popen[bytes], float]:
+                  now: datetime | None = None, **env: str,
+                  ) -> tuple[subprocess.Popen[bytes], float]:
     """Start a bot process; return it once it polls, with the seconds that took."""
     mark = api.mark()
     started = time.perf_counter()
     with log.open("ab") as out:
         process = subprocess.Popen([sys.executable, "-m", *module], cwd=ROOT,
-                                   env=bot_env(api, data_dir, now), stdin=subprocess.DEVNULL,
+                                   env=bot_env(api, data_dir, now, **env), stdin=subprocess.DEVNULL,
                                    stdout=out, stderr=subprocess.STDOUT)
     try:
         api.wait_for("deleteWebhook", timeout=120, since=mark)
