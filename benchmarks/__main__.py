@@ -7,6 +7,7 @@ table is printed at the end; ``--markdown`` prints it as the README's table.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"run only these sections ({', '.join(SECTIONS)})")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args(argv)
+    # Stopped from outside: unwind, so that every bot process started is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report = Report()
     started = time.perf_counter()
     print(f"Impayés benchmarks on {machine()}{' (quick)' if args.quick else ''}", flush=True)

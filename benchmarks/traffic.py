@@ -103,7 +103,10 @@ async def _user(api: FakeBotApi, replies: Replies, chat_id: int, texts: Sequence
                 until: float | None = None) -> None:
     for text in texts:
         if think is not None:
-            await asyncio.sleep(think())
+            pause = think()
+            if until is not None:
+                pause = min(pause, until - time.monotonic())
+            await asyncio.sleep(max(pause, 0.0))
         if until is not None and time.monotonic() >= until:
             return
         future = replies.expect(chat_id)
