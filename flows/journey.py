@@ -180,7 +180,8 @@ def _match_choice(question: Question, case: Case, text: str, lang: str) -> str |
     """A typed answer to a question with buttons: its number, its label or its code."""
     options = _options_with_labels(question, case, lang)
     typed = text.strip().lower().rstrip(".")
-    if typed.isdigit() and 1 <= int(typed) <= len(options):
+    # isdecimal, not isdigit: "²" is a digit to Python, yet int() refuses it.
+    if typed.isdecimal() and 1 <= int(typed) <= len(options):
         return options[int(typed) - 1][0]
     for code, label in options:
         if typed in {code.lower(), label.lower(), _strip_marks(label).lower()}:
