@@ -309,6 +309,8 @@ def test_any_event_at_any_point_gets_a_reply_in_the_users_language_and_keeps_ear
     allowed = ACK_KEYS | FOLLOWUP_KEYS | ({asked.key} if asked is not None else set())
     if asked is not None and asked.key == "another_invoice":
         allowed |= set(INVOICE_KEYS)
+    if asked is not None and asked.stage == "followup":
+        allowed.add("paid_amount")  # "paid" or a partial payment reported: the invoice says so
     if isinstance(event, Press) and event.value == "__back":
         allowed = set()
     after = answers_of(account)
