@@ -28,7 +28,7 @@ SECTIONS: dict[str, Callable[[Report, bool], None]] = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="fewer rounds and users: about a minute and a half, rougher figures")
+                        help="fewer rounds and users: about 2½ minutes, rougher figures")
     parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), metavar="NAME",
                         help=f"run only these sections ({', '.join(SECTIONS)})")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
