@@ -13,6 +13,7 @@ from flows.law.common import (
     agreed_due_date,
     build_rights,
     check_facts,
+    fixed_indemnity,
     limitation_from_invoice,
 )
 from flows.law.dates import add_months, add_years
@@ -220,12 +221,7 @@ def _b2b_interest(
 
 
 def _b2b_indemnity(due: date, on: date, found: Findings) -> tuple[Money, Message]:
-    fixed = tables.require(BE, "recovery_indemnity", due)
-    found.cite(fixed.citation)
-    amount = Money(fixed.value, fixed.unit)
-    if on <= due:
-        return Money.zero(), Message.of("law.indemnity.be.not_yet", amount=amount, due=due)
-    return amount, Message.of("law.indemnity.be.business", amount=amount)
+    return fixed_indemnity(BE, due, on, found)
 
 
 def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:

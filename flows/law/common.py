@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flows.law import tables
 from flows.law.dates import add_months, add_years, end_of_month
 from flows.law.facts import InvalidFacts, InvoiceFacts, TermKind
 from flows.law.interest import per_day
@@ -177,3 +178,15 @@ def build_rights(
         sources=tuple(found.sources),
         provisional=found.provisional,
     )
+
+
+def fixed_indemnity(prefix: str, due: date, on: date, found: Findings) -> tuple[Money, Message]:
+    """The fixed recovery indemnity between businesses (FR D441-5, BE law of 2 Aug 2002): due
+    from the first day late, whatever the length of the delay."""
+    fixed = tables.require(prefix, "recovery_indemnity", due)
+    found.cite(fixed.citation)
+    amount = Money(fixed.value, fixed.unit)
+    code = prefix.lower()
+    if on <= due:
+        return Money.zero(), Message.of(f"law.indemnity.{code}.not_yet", amount=amount, due=due)
+    return amount, Message.of(f"law.indemnity.{code}.business", amount=amount)

@@ -11,6 +11,7 @@ from flows.law.common import (
     agreed_due_date,
     build_rights,
     check_facts,
+    fixed_indemnity,
     limitation_from_invoice,
     period_message,
 )
@@ -219,12 +220,7 @@ def _indemnity(
             )
         )
         return Money.zero(), Message.of("law.indemnity.fr.consumer")
-    fixed = tables.require(FR, "recovery_indemnity", due)
-    found.cite(fixed.citation)
-    amount = Money(fixed.value, fixed.unit)
-    if on <= due:
-        return Money.zero(), Message.of("law.indemnity.fr.not_yet", amount=amount, due=due)
-    return amount, Message.of("law.indemnity.fr.business", amount=amount)
+    return fixed_indemnity(FR, due, on, found)
 
 
 def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
