@@ -446,11 +446,7 @@ def review_message(case: Case, lang: str) -> str:
 def _schedule_check(case: Case, now: datetime) -> None:
     """The documents went out: the follow-up of this remedy starts, and says when it checks."""
     followup.start_remedy(case, now)
-    step = followup.next_step(case, now.date())
-    if step is not None:
-        case.extra["next_check"] = step.day.isoformat()
-    else:
-        case.extra.pop("next_check", None)
+    followup.note_next_check(case, now.date())
 
 
 def _next_check_text(case: Case, lang: str) -> str:

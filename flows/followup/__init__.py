@@ -16,7 +16,7 @@ journey calls ``refresh`` after every turn so that reminders always follow the c
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flows.followup.actions import (
     QUESTION_KEYS,
@@ -49,7 +49,7 @@ from flows.followup.schedule import (
 )
 from flows.followup.schedule import refresh as _refresh
 from flows.followup.timeline import Step, StepKind, next_step, timeline
-from flows.model import Account
+from flows.model import Account, Case
 
 
 def refresh(account: Account, now: datetime) -> None:
@@ -57,9 +57,16 @@ def refresh(account: Account, now: datetime) -> None:
     _refresh(account, now)
     today = local_today(account, now)
     for case in account.cases:
-        step = next_step(case, today)
-        if step is not None:
-            case.extra["next_check"] = step.day.isoformat()
+        note_next_check(case, today)
+
+
+def note_next_check(case: Case, today: date) -> None:
+    """Keep the day of the case's next step where the journey's messages read it."""
+    step = next_step(case, today)
+    if step is not None:
+        case.extra["next_check"] = step.day.isoformat()
+    else:
+        case.extra.pop("next_check", None)
 
 
 __all__ = [
@@ -86,6 +93,7 @@ __all__ = [
     "next_remedy",
     "next_step",
     "next_wakeup",
+    "note_next_check",
     "on_answer",
     "overview",
     "pending",
