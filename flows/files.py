@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+TEMP_PREFIX = ".tmp-"  # what an interrupted write leaves behind (see ``sweep_temporary``)
+
+
+def _temporary(path: Path) -> Path:
+    # Unique per process and thread, so two writers never share one; no random name to draw
+    # (``tempfile.mkstemp`` cost more than the write itself, on every answer saved).
+    return path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}.{threading.get_ident()}")
+
+
+def _open_new(tmp: Path) -> int:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(tmp, flags, 0o600)
+    except FileNotFoundError:  # first file of its folder
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(tmp, flags, 0o600)
+
 
 @contextmanager
 def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """A binary file to fill; on success it replaces ``path`` (temp file, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    tmp = _temporary(path)
+    fd = _open_new(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -22,14 +39,28 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    with atomic_file(path) as fh:
-        fh.write(data)
+    """``data`` into ``path`` atomically and durably, straight through the system calls."""
+    tmp = _temporary(path)
+    fd = _open_new(tmp)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
     return path
 
 
@@ -43,3 +74,22 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def sweep_temporary(root: Path, older_than: float) -> int:
+    """Remove the temporary files that interrupted writes left under ``root`` (never read, so
+    never needed), if last touched before ``older_than`` (epoch seconds: this process's start,
+    so that a write under way now is left alone); how many were removed."""
+    removed = 0
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            if not name.startswith(TEMP_PREFIX):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                if os.stat(path).st_mtime < older_than:
+                    os.unlink(path)
+                    removed += 1
+            except FileNotFoundError:  # finished (renamed) or removed meanwhile
+                pass
+    return removed
