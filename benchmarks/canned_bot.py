@@ -12,28 +12,34 @@ import sys
 
 from benchmarks import datagen
 from bot import service
-from flows.conversation import Event, Reply, Text
+from flows.conversation import Event, Text
 from flows.journey import turn
 
 START = "debtor_name"
 
 
-def canned_replies() -> list[Reply]:
+def canned_replies() -> list[service.Decided]:
     account = datagen.journey_until(START)
-    return [turn(account, Text(text), datagen.NOW) for text in datagen.typed_script(START)]
+    return [service.Decided(turn(account, Text(text), datagen.NOW), _nothing)
+            for text in datagen.typed_script(START)]
+
+
+def _nothing() -> None:
+    pass
 
 
 def main() -> int:
     replies = canned_replies()
     step: dict[str, int] = {}
 
-    def handle(self: service.Assistant, chat_id: str, event: Event,
-               language_code: str | None = None, update_id: int | None = None) -> Reply:
+    def decide(self: service.Assistant, chat_id: str, event: Event,
+               language_code: str | None = None,
+               update_id: int | None = None) -> service.Decided:
         index = step.get(chat_id, 0)
         step[chat_id] = index + 1
         return replies[index % len(replies)]
 
-    service.Assistant.handle = handle  # type: ignore[method-assign]
+    service.Assistant.decide = decide  # type: ignore[method-assign]
     from bot.telegram_app import main as telegram_main
 
     return telegram_main([])

@@ -46,10 +46,10 @@ import heapq
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 from apscheduler.jobstores.base import JobLookupError
@@ -57,7 +57,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, CallbackContext, Job, JobQueue
 
-from bot.storage import ChatStore
+from bot.storage import ChatStore, Write
 from flows import followup
 from flows.conversation import Reply
 from flows.files import write_atomic
@@ -71,6 +71,12 @@ MAX_SLEEP = timedelta(hours=1)
 RETRY_AFTER_ERROR = timedelta(minutes=5)
 CONCURRENT_CHATS = 32
 Clock = Callable[[], datetime]
+
+
+class Locks(Protocol):
+    """The adapter's per-chat locks (``bot.telegram_app.ChatLocks``)."""
+
+    def __getitem__(self, chat_id: str) -> asyncio.Lock: ...
 
 
 def send_rate() -> float:
@@ -176,15 +182,19 @@ class ReminderStore(ChatStore):
         self.index = index
         self.clock = clock
 
-    def save(self, account: Account) -> None:
-        wake = followup.next_wakeup(account, self.clock())
-        old = self.index.get(account.chat_id)
-        earlier = wake is not None and (old is None or wake.timestamp() < old)
-        if earlier:
-            self.index.set(account.chat_id, wake)  # before the file: never a late hint
-        super().save(account)
-        if not earlier:
-            self.index.set(account.chat_id, wake)
+    def prepare(self, account: Account) -> Write:
+        chat_id, wake = account.chat_id, followup.next_wakeup(account, self.clock())
+        write_file = super().prepare(account)
+
+        def write() -> None:
+            old = self.index.get(chat_id)
+            earlier = wake is not None and (old is None or wake.timestamp() < old)
+            if earlier:
+                self.index.set(chat_id, wake)  # before the file: never a late hint
+            write_file()
+            if not earlier:
+                self.index.set(chat_id, wake)
+        return write
 
     def delete(self, chat_id: str) -> None:
         super().delete(chat_id)
@@ -197,7 +207,7 @@ class ReminderStore(ChatStore):
 
 # The scheduler ---------------------------------------------------------------------------------
 class ReminderService:
-    def __init__(self, store: ReminderStore, locks: Mapping[str, asyncio.Lock],
+    def __init__(self, store: ReminderStore, locks: Locks,
                  rate: float | None = None) -> None:
         self.store = store
         self.index = store.index

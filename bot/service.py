@@ -22,7 +22,7 @@ from flows.model import Account
 
 SEEN_UPDATES_KEPT = 64
 
-# The journey machine is shared by every case; turns run in worker threads, one at a time.
+# The journey machine is shared by every case: turns run one at a time, whatever the thread.
 _TURN_LOCK = threading.Lock()
 
 
@@ -30,6 +30,19 @@ _TURN_LOCK = threading.Lock()
 class Rendered:
     job: DocumentJob
     path: Path
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A turn's outcome: ``commit`` makes it durable (or erases the chat) and must have
+    returned before ``reply`` is shown."""
+
+    reply: Reply
+    commit: Callable[[], None]
+
+
+def _nothing() -> None:
+    pass
 
 
 class Assistant:
@@ -46,6 +59,15 @@ class Assistant:
     def handle(self, chat_id: str, event: Event, language_code: str | None = None,
                update_id: int | None = None) -> Reply | None:
         """Run one turn and store its result; None when this update was already handled."""
+        decided = self.decide(chat_id, event, language_code, update_id)
+        if decided is None:
+            return None
+        decided.commit()
+        return decided.reply
+
+    def decide(self, chat_id: str, event: Event, language_code: str | None = None,
+               update_id: int | None = None) -> Decided | None:
+        """Run one turn: the reply, and the write that must be done before it is shown."""
         stored = self.store.load(chat_id)
         account = stored if stored is not None else Account.new(
             chat_id, normalize_language(language_code))
@@ -56,16 +78,18 @@ class Assistant:
         with _TURN_LOCK:
             reply = turn(account, event, self.clock())
         if reply.action == ERASE:
-            # /delete confirmed: nothing of this chat stays on disk, files included.
-            self.store.delete(chat_id)
-            if self.store.chat_dir(chat_id).exists():  # never say "erased" when it is not
-                raise OSError("the chat folder could not be erased")
-            return reply
+            return Decided(reply, lambda: self._erase(chat_id))
         # Someone we hold nothing about, whose message changed nothing (a stale button after
         # /delete, /help), is not written down.
         if reply.changed or (update_id is not None and stored is not None):
-            self.store.save(account)
-        return reply
+            return Decided(reply, self.store.prepare(account))
+        return Decided(reply, _nothing)
+
+    def _erase(self, chat_id: str) -> None:
+        """/delete confirmed: nothing of this chat stays on disk, files included."""
+        self.store.delete(chat_id)
+        if self.store.chat_dir(chat_id).exists():  # never say "erased" when it is not
+            raise OSError("the chat folder could not be erased")
 
     def render(self, chat_id: str, jobs: list[DocumentJob]) -> list[Rendered]:
         """Draw the documents into the case folder and remember them in the case."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +33,24 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = self.path.read_bytes()
         except FileNotFoundError:
             return None
         return json.loads(text) if text.strip() else None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(self.path, payload.encode("utf-8"))
+        write_atomic(self.path, encode(data))
 
     def close(self) -> None:
         pass
 
+
+def encode(data: dict[str, dict[str, Any]]) -> bytes:
+    """The file's bytes: compact, and readable French (no ``\\u00e9``)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+Write = Callable[[], None]
 
 
 class ChatStore:
@@ -67,24 +73,37 @@ class ChatStore:
             raise ValueError("invalid case id")
         return self.chat_dir(chat_id) / "cases" / case_id
 
-    def _db(self, chat_id: str) -> TinyDB:
-        return TinyDB(str(self.chat_dir(chat_id) / "chat.json"), storage=AtomicJSONStorage)
+    def file(self, chat_id: str) -> Path:
+        return self.chat_dir(chat_id) / "chat.json"
+
+    def db(self, chat_id: str) -> TinyDB:
+        """The chat's file as a TinyDB database (what ``load`` and ``save`` read and write)."""
+        return TinyDB(str(self.file(chat_id)), storage=AtomicJSONStorage)
 
     def load(self, chat_id: str) -> Account | None:
-        # The one document of the one table, read through TinyDB's storage: a Table and its
-        # query cache would be built and dropped on every update for a single lookup by id.
-        data = self._db(chat_id).storage.read()
+        # The one document of the one table, read through TinyDB's storage class (without
+        # building a TinyDB, its Table and query cache on every update for one lookup by id).
+        data = AtomicJSONStorage(str(self.file(chat_id))).read()
         document = (data or {}).get(self.TABLE, {}).get("1")
         return Account.from_json(document) if document is not None else None
 
     def save(self, account: Account) -> None:
-        """Durably store the whole account in one atomic write.
+        """Durably store the whole account in one atomic write."""
+        self.prepare(account)()
+
+    def prepare(self, account: Account) -> Write:
+        """Take the account's state now; the returned call writes it durably (the part that
+        waits on the disk, which the Telegram adapter runs off the event loop).
 
         The file holds one table with one document, the account, so the whole file is written
-        straight through TinyDB's storage: ``Table.upsert`` would first read and parse the file
-        it is about to replace, a third of the cost of a save for nothing.
+        straight through TinyDB's storage format: ``Table.upsert`` would first read and parse
+        the file it is about to replace, a third of the cost of a save for nothing.
         """
-        self._db(account.chat_id).storage.write({self.TABLE: {"1": account.to_json()}})
+        path, payload = self.file(account.chat_id), encode({self.TABLE: {"1": account.to_json()}})
+
+        def write() -> None:
+            write_atomic(path, payload)
+        return write
 
     def delete(self, chat_id: str) -> None:
         """Erase everything held for this chat, files included."""

@@ -277,10 +277,10 @@ def test_a_save_that_brings_a_reminder_forward_writes_the_index_first(
     account = Account.from_json(template())
     index.set(account.chat_id, datetime(2027, 1, 1, tzinfo=PARIS))  # a later hint on disk
 
-    def crash(_store: ChatStore, _account: Account) -> None:
+    def crash(_path: Path, _data: bytes) -> Path:
         raise OSError("disk full")
 
-    monkeypatch.setattr(ChatStore, "save", crash)
+    monkeypatch.setattr("bot.storage.write_atomic", crash)  # the chat file, not the index
     with pytest.raises(OSError, match="disk full"):
         store.save(account)
     reread = ReminderIndex(tmp_path)
