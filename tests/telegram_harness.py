@@ -103,6 +103,12 @@ class TelegramUser:
     def texts(self) -> list[str]:
         return [m.text for m in self.api.messages_to(self.chat_id)]
 
+    def saw(self, text: str) -> bool:
+        """Whether ``text`` reached the user, alone or as the part of a message before the
+        question it leads to (the adapter sends the two as one message)."""
+        return any(m == text or m.startswith(text + "\n\n") or m.endswith("\n\n" + text)
+                   or ("\n\n" + text + "\n\n") in m for m in self.texts())
+
 
 async def settle(seconds: float = 0.2) -> None:
     """Give the bot a moment to finish side calls (keyboard edits) after its last message."""

@@ -69,7 +69,7 @@ async def test_two_cases_are_kept_apart_with_their_own_files(api: FakeBotApi,
         hashlib.sha256(PHOTO).hexdigest()]
     text = plain(listing.params["text"])
     assert "Vos dossiers (2) :" in "\n".join(plain(t) for t in user.texts())
-    assert text == "Sur quel dossier voulez-vous travailler ?"
+    assert text.endswith("\n\nSur quel dossier voulez-vous travailler ?")
 
 
 async def test_cases_shows_each_balance_and_next_step(api: FakeBotApi, data_dir: Path) -> None:
