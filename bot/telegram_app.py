@@ -38,6 +38,7 @@ from telegram.ext import (
 from bot import export, redact, reminders
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
+from bot.http import AiohttpRequest
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows import casefile
@@ -53,10 +54,9 @@ COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
 MAX_TEXT = 4096
 # Updates of different chats handled at once (one chat's stay in order, see ``locks``).
 CONCURRENT_UPDATES = 256
-# HTTP connections to the Bot API. httpcore scans every pooled connection on each request,
-# so 256 of them (PTB's default) cost more CPU per message than the whole turn; Telegram lets a
-# bot send about 30 messages a second, which 8 connections carry even at 200 ms a round trip.
-# A request waits for a free connection rather than failing after PTB's default 1 s.
+# HTTP connections to the Bot API (through aiohttp, see bot/http.py). Telegram lets a bot send
+# about 30 messages a second, which 8 connections carry even at 200 ms a round trip. A request
+# waits for a free connection rather than failing after PTB's default 1 s.
 CONNECTIONS = 8
 POOL_TIMEOUT = 30.0
 
@@ -267,8 +267,8 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_TIMEOUT)
+        .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
+        .get_updates_request(AiohttpRequest(1))
         .rate_limiter(reminders.rate_limiter())  # every call within Telegram's limits
         .post_init(set_commands)
         .build()

@@ -1,0 +1,85 @@
+"""The Bot API client (``bot.http.AiohttpRequest``) under python-telegram-bot's own ``Bot``:
+texts, keyboards and files arrive as sent, and network trouble becomes the library's errors."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import socket
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import NetworkError, TimedOut
+
+from bot.http import AiohttpRequest
+from tests.fakebot import FakeBotApi
+
+CHAT = 4242
+
+
+def bot_on(api: FakeBotApi, request: AiohttpRequest | None = None) -> Bot:
+    return Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url,
+               request=request or AiohttpRequest(), get_updates_request=AiohttpRequest(1))
+
+
+async def test_a_question_with_its_keyboard_and_accents_arrives_as_sent() -> None:
+    with FakeBotApi() as api:
+        async with bot_on(api) as bot:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("Oui ✅", callback_data="c:k:y")]])
+            message = await bot.send_message(CHAT, "Société d'Été — 1 200,50 € ?",
+                                             reply_markup=markup)
+        sent = api.messages_to(CHAT)
+    assert [m.text for m in sent] == ["Société d'Été — 1 200,50 € ?"]
+    assert message.text == "Société d'Été — 1 200,50 € ?"
+    assert message.reply_markup is not None
+    assert message.reply_markup.inline_keyboard[0][0].callback_data == "c:k:y"
+
+
+async def test_a_document_is_uploaded_whole_with_its_name() -> None:
+    content = b"%PDF-1.7\n" + bytes(range(256)) * 400  # binary, 100 kB
+    with FakeBotApi() as api:
+        async with bot_on(api) as bot:
+            await bot.send_document(CHAT, io.BytesIO(content), filename="Mise_en_demeure.pdf")
+        [document] = api.documents_to(CHAT)
+    assert document.filename == "Mise_en_demeure.pdf"
+    assert document.content == content
+
+
+async def test_nothing_listening_is_a_network_error() -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = AiohttpRequest(connect_timeout=2)
+    bot = Bot("123:abc", base_url=f"http://127.0.0.1:{port}/bot", request=request,
+              get_updates_request=AiohttpRequest(1))
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await bot.send_message(CHAT, "hello")
+        assert not isinstance(raised.value, TimedOut)
+    finally:
+        await request.shutdown()
+
+
+async def test_a_server_that_never_answers_is_a_timeout() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest(read_timeout=0.3)
+    bot = Bot("123:abc", base_url=f"http://127.0.0.1:{port}/bot", request=request,
+              get_updates_request=AiohttpRequest(1))
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut):
+            await bot.send_message(CHAT, "hello")
+    finally:
+        await request.shutdown()
+        server.close()
+
+
+async def test_a_request_before_initialize_says_so() -> None:
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await AiohttpRequest().do_request("http://127.0.0.1:1/", "POST")
