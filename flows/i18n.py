@@ -4,6 +4,10 @@ Catalogs are TOML files in ``templates/<lang>/``: every ``*.toml`` there is merg
 flat table (a dotted TOML table ``[rights]`` with ``title = ...`` gives the key
 ``rights.title``). A key defined twice in one language is an error, so that two features can
 keep their own catalog files without silently overriding each other.
+
+A number is agreed with the words after it by the language's own plural rule (Babel's CLDR
+data: French says "0 relance", "1 relance", English "0 reminders", "1 reminder"): write
+``{count} {count:relance|relances}``, the singular then the plural after the colon.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -56,13 +62,61 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 class _KeepMissing(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    def __missing__(self, key: str) -> _Missing:
+        return _Missing(key)
+
+
+class _Missing(str):
+    """A parameter nobody gave: left as written, ``{name}``, whatever its format."""
+
+    def __new__(cls, key: str) -> _Missing:
+        return super().__new__(cls, "{" + key + "}")
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+@cache
+def _plural_rule(lang: str) -> Any:
+    return Locale.parse(lang).plural_form
+
+
+class _Count(int):
+    """An integer parameter that can also choose a word: ``{n:relance|relances}``."""
+
+    lang = DEFAULT_LANGUAGE
+
+    def __format__(self, spec: str) -> str:
+        if "|" not in spec:
+            return int.__format__(self, spec)
+        one, _, other = spec.partition("|")
+        return one if _plural_rule(self.lang)(int(self)) == "one" else other
+
+
+class _Loose(str):
+    """Any value as text; a word choice on it takes the plural (the safe reading of "1,5")."""
+
+    def __format__(self, spec: str) -> str:
+        return spec.partition("|")[2] if "|" in spec else str.__format__(self, spec)
+
+
+def _counted(lang: str, value: Any) -> Any:
+    if type(value) is not int:
+        return value
+    count = _Count(value)
+    count.lang = lang
+    return count
 
 
 def t(lang: str, key: str, **params: Any) -> str:
     """The message ``key`` in ``lang`` with ``{params}`` filled in (English if a key is missing)."""
     text = catalog(lang).get(key)
     if text is None:
-        text = catalog("en").get(key, key)
-    return text.format_map(_KeepMissing(params)) if params else text
+        text, lang = catalog("en").get(key, key), "en"
+    if not params:
+        return text
+    values = _KeepMissing({k: _counted(lang, v) for k, v in params.items()})
+    try:
+        return text.format_map(values)
+    except ValueError:  # a word-choosing format given something not a whole number
+        return text.format_map(_KeepMissing({k: _Loose(v) for k, v in values.items()}))

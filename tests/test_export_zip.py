@@ -101,7 +101,7 @@ def test_export_holds_every_case_document_file_and_chronology(driver: Make,
         DEVIS).hexdigest() in chronology
     readme = entries["impayes_export/README.txt"].decode()
     assert "Impayés — export du 23 novembre 2026 à 10:00" in readme
-    assert "(2 dossier(s))" in readme
+    assert "(2 dossiers)" in readme
 
 
 def test_evidence_index_matches_the_files_in_the_zip(driver: Make, data_dir: Path) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from flows.i18n import catalog, normalize_language, t, templates_dir
+from flows.i18n import LANGUAGES, catalog, normalize_language, t, templates_dir
 from flows.questions import QUESTIONS, Kind
 
 
@@ -46,3 +46,29 @@ def test_telegram_language_code_is_respected_french_by_default(code: str | None,
 
 def test_missing_parameter_is_left_visible_rather_than_crashing() -> None:
     assert "{debtor}" in t("fr", "q.supply")
+
+
+@pytest.mark.parametrize(("lang", "count", "expected"), [
+    ("fr", 0, "0 relance déjà sans effet."),
+    ("fr", 1, "1 relance déjà sans effet."),
+    ("fr", 2, "2 relances déjà sans effet."),
+    ("en", 0, "0 reminders already without effect."),
+    ("en", 1, "1 reminder already without effect."),
+    ("en", 3, "3 reminders already without effect."),
+])
+def test_a_count_agrees_with_its_noun_in_each_language(lang: str, count: int,
+                                                      expected: str) -> None:
+    assert t(lang, "law.remedy.out.reminders_done", count=count) == expected
+
+
+def test_no_message_hedges_a_plural_with_parentheses() -> None:
+    for lang in LANGUAGES:
+        hedged = [key for key, text in catalog(lang).items() if "(s)" in text]
+        assert hedged == [], (lang, hedged)
+
+
+def test_a_word_choice_given_text_instead_of_a_number_still_reads() -> None:
+    assert t("en", "law.remedy.out.reminders_done", count="2,5") == (
+        "2,5 reminders already without effect.")
+    assert t("en", "law.remedy.out.reminders_done", other=1) == (
+        "{count} {count} already without effect.")  # a forgotten parameter shows, never crashes

@@ -107,7 +107,7 @@ def _cost_params(row: dict[str, Any]) -> dict[str, ParamValue]:
 
 
 def _delay_params(row: dict[str, Any]) -> dict[str, ParamValue]:
-    return {name: str(value) for name, value in row.items() if name.startswith("delay_")}
+    return {name: int(value) for name, value in row.items() if name.startswith("delay_")}
 
 
 def _prerequisites(

@@ -32,7 +32,9 @@ class Renderer:
         self.locale = formatting.locale_for(self.lang, self.jurisdiction)
 
     def __call__(self, message: Message) -> str:
-        params = {name: self.value(value) for name, value in message.params}
+        # Whole numbers stay numbers: the catalog may agree a word with them ("2 relances").
+        params = {name: value if type(value) is int else self.value(value)
+                  for name, value in message.params}
         return t(self.lang, message.key, **params)
 
     def value(self, value: ParamValue) -> str:
