@@ -4,19 +4,23 @@ Screening is decided here and applied twice by the adapter: on what Telegram ann
 type, size) before anything is downloaded, then on the bytes themselves, since a name or a
 size can lie. A file is refused when it is too big, when the user's space is full, or when it
 could run code: an executable or a script (by name, announced type or first bytes), an Office
-file with macros, or an archive holding any of these. The evidence kept in a case is a list of
-plain records in ``case.extra["evidence"]``.
+file with macros (Office Open XML, or the older .doc/.xls/.ppt read with olefile), a PDF with
+JavaScript or a launch action, or an archive holding any of these. The evidence kept in a case
+is a list of plain records in ``case.extra["evidence"]``.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
+
+import olefile
 
 from flows import documents
 from flows.model import Account, Case
@@ -92,6 +96,16 @@ EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with files, an empty zip
 # Macros inside Office Open XML files, whatever the extension says.
 MACRO_MEMBERS = ("vbaproject.bin", "vbadata.xml")
+# Older Office files (.doc, .xls, .ppt) are OLE compound files; their macros live in storages
+# with these names (Word: Macros, Excel: _VBA_PROJECT_CUR, both holding a VBA storage).
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MACRO_STORAGES = frozenset({"macros", "_vba_project_cur", "_vba_project", "vba"})
+# PDF actions that run something when the file is opened or clicked (as pdfid counts them).
+# Embedded files are allowed: a Factur-X invoice carries its XML that way.
+PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"RichMedia"})
+_PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
+_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm[^>]*>>\s*stream\r?\n")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
 # Names ------------------------------------------------------------------------------------
@@ -162,7 +176,58 @@ def screen_content(name: str, mime_type: str, content: IO[bytes], policy: Policy
         return Refusal("dangerous", clean_name(name))
     if head.startswith(ZIP_MAGIC):
         return _inspect_zip(content, policy, depth=1)
+    if head.startswith(OLE_MAGIC):
+        return _inspect_ole(name, content)
+    if b"%PDF-" in content.read(1024):  # the header may follow up to 1 kB of other bytes
+        content.seek(0)
+        return _inspect_pdf(name, content.read(), policy)
+    content.seek(0)
     return None
+
+
+def _inspect_ole(name: str, content: IO[bytes]) -> Refusal | None:
+    """An old Office file: refused if it holds a macro storage."""
+    try:
+        with olefile.OleFileIO(content) as ole:
+            paths = ole.listdir(streams=True, storages=True)
+    except Exception:  # olefile raises many kinds of error on a broken file
+        return Refusal("unreadable")
+    finally:
+        content.seek(0)
+    if any(part.lower() in OLE_MACRO_STORAGES for path in paths for part in path):
+        return Refusal("dangerous", clean_name(name))
+    return None
+
+
+def _inspect_pdf(name: str, data: bytes, policy: Policy) -> Refusal | None:
+    """A PDF: refused if it names JavaScript or a launch action, in its plain objects or in
+    the compressed object streams where PDF 1.5+ keeps most of them."""
+    if _pdf_active(data):
+        return Refusal("pdf_active", clean_name(name))
+    budget = policy.max_unpacked
+    for found in _PDF_OBJECT_STREAM.finditer(data):
+        end = data.find(b"endstream", found.end())
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(data[found.end():end if end >= 0 else None], budget)
+        except zlib.error:
+            continue  # not Flate, or damaged: its objects are not readable by a viewer either
+        budget -= len(inflated)
+        if _pdf_active(inflated):
+            return Refusal("pdf_active", clean_name(name))
+        if budget <= 0:
+            return Refusal("archive_bomb")
+    return None
+
+
+def _pdf_active(data: bytes) -> bool:
+    for found in _PDF_NAME.finditer(data):
+        token = found.group(1)
+        if b"#" in token:  # /J#61vaScript is /JavaScript
+            token = _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), token)
+        if token in PDF_ACTIVE_NAMES:
+            return True
+    return False
 
 
 def _inspect_zip(content: IO[bytes], policy: Policy, depth: int) -> Refusal | None:
