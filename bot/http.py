@@ -35,10 +35,11 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._size, limit_per_host=self._size)
-            # Our own User-Agent on every request; no cookies (the Bot API sets none).
+            # Our own User-Agent on every request; no cookies (the Bot API sets none);
+            # HTTPS_PROXY and NO_PROXY from the environment honoured, as httpx did.
             self._session = aiohttp.ClientSession(
                 connector=connector, headers={"User-Agent": self.USER_AGENT},
-                cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=True)
+                cookie_jar=aiohttp.DummyCookieJar(), trust_env=True)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
