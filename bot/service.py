@@ -2,7 +2,9 @@
 
 The order matters: the account is saved before any reply is shown, so an answer the user
 saw acknowledged is on disk. Documents are drawn afterwards (slow), then remembered in the
-case (a second save).
+case (a second save). The first save also records the documents still to draw, and the second
+forgets them (``flows.pending``): a crash in between leaves them to be drawn with the chat's
+next reply.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.storage import ChatStore
-from flows import documents
+from flows import documents, pending
 from flows.conversation import ERASE, DocumentJob, Event, Reply
 from flows.i18n import normalize_language
 from flows.journey import turn
@@ -79,9 +81,10 @@ class Assistant:
             reply = turn(account, event, self.clock())
         if reply.action == ERASE:
             return Decided(reply, lambda: self._erase(chat_id))
+        carried = pending.carry(account, reply)
         # Someone we hold nothing about, whose message changed nothing (a stale button after
         # /delete, /help), is not written down.
-        if reply.changed or (update_id is not None and stored is not None):
+        if carried or reply.changed or (update_id is not None and stored is not None):
             return Decided(reply, self.store.prepare(account))
         return Decided(reply, _nothing)
 
@@ -91,17 +94,44 @@ class Assistant:
         if self.store.chat_dir(chat_id).exists():  # never say "erased" when it is not
             raise OSError("the chat folder could not be erased")
 
-    def render(self, chat_id: str, jobs: list[DocumentJob]) -> list[Rendered]:
-        """Draw the documents into the case folder and remember them in the case."""
-        rendered = []
-        for job in jobs:
-            folder = self.store.case_dir(chat_id, job.case_id) / "documents"
-            rendered += [Rendered(job, path) for path in documents.render_job(job, folder)]
-        if rendered:
-            account = self.account(chat_id)
-            case = account.case(rendered[0].job.case_id)
-            if case is not None:
-                stamp = self.clock().isoformat()
-                case.documents += [documents.file_record(r.path, r.job, stamp) for r in rendered]
-                self.store.save(account)
+    def render(self, chat_id: str, jobs: list[DocumentJob],
+               until_sent: bool = False) -> list[Rendered]:
+        """Draw the documents into the case folder, remember them in their case and forget
+        them as pending, in one save; ``until_sent`` keeps them pending until ``sent`` says
+        they reached the user (Telegram: uploading them takes a while too). If drawing fails,
+        they are forgotten all the same (and the error raised): a broken template must not
+        fail every later turn of the chat."""
+        if not jobs:
+            return []
+        rendered: list[Rendered] = []
+        try:
+            for job in jobs:
+                folder = self.store.case_dir(chat_id, job.case_id) / "documents"
+                rendered += [Rendered(job, path) for path in documents.render_job(job, folder)]
+        except Exception:
+            self._record(chat_id, jobs, rendered, forget=True)
+            raise
+        self._record(chat_id, jobs, rendered, forget=not until_sent)
         return rendered
+
+    def sent(self, chat_id: str, jobs: list[DocumentJob]) -> None:
+        """The documents drawn with ``until_sent`` reached the user: no longer pending."""
+        if jobs:
+            self._record(chat_id, jobs, [], forget=True)
+
+    def _record(self, chat_id: str, jobs: list[DocumentJob], rendered: list[Rendered],
+                forget: bool) -> None:
+        account = self.store.load(chat_id)
+        if account is None:  # erased meanwhile
+            return
+        changed = forget and pending.clear(account, jobs)
+        stamp = self.clock().isoformat()
+        for item in rendered:
+            case = account.case(item.job.case_id)
+            if case is not None:
+                # Drawn again after an interruption: the file at that name is the new one.
+                case.documents = [d for d in case.documents if d.get("name") != item.path.name]
+                case.documents.append(documents.file_record(item.path, item.job, stamp))
+                changed = True
+        if changed:
+            self.store.save(account)

@@ -63,6 +63,10 @@ Event = Text | Press | Command | Upload
 EXPORT = "export"  # build the zip of everything held on the user and send it
 ERASE = "erase"  # delete everything held on the user, files included, instead of saving
 
+# ``Command("resume", INTERRUPTED)``: the bot restarted after a crash swallowed this chat's
+# reply; the journey apologises and shows where the case stands.
+INTERRUPTED = "interrupted"
+
 
 # Reply ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -92,6 +96,18 @@ class DocumentJob:
     filename: str  # without extension
     context: dict[str, Any]
     formats: tuple[str, ...] = ("pdf",)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (the context already is), to be kept until the files are drawn."""
+        return {"kind": self.kind, "lang": self.lang, "case_id": self.case_id,
+                "filename": self.filename, "context": self.context,
+                "formats": list(self.formats)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DocumentJob:
+        return cls(kind=data["kind"], lang=data["lang"], case_id=data["case_id"],
+                   filename=data["filename"], context=dict(data["context"]),
+                   formats=tuple(data.get("formats", ("pdf",))))
 
 
 @dataclass

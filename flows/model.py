@@ -172,6 +172,9 @@ class Account:
     active_case: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     seen_updates: list[int] = field(default_factory=list)
+    # Documents a turn asked for and not yet drawn (``flows.pending``): what a crash while
+    # drawing them would otherwise lose.
+    pending_documents: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def new(cls, chat_id: str, lang: str) -> Account:
@@ -197,6 +200,7 @@ class Account:
             "active_case": self.active_case,
             "settings": self.settings,
             "seen_updates": self.seen_updates,
+            "pending_documents": self.pending_documents,
             "cases": [c.to_json() for c in self.cases],
         }
 
@@ -209,4 +213,5 @@ class Account:
             active_case=data.get("active_case"),
             settings=dict(data.get("settings", {})),
             seen_updates=list(data.get("seen_updates", [])),
+            pending_documents=list(data.get("pending_documents", [])),
         )

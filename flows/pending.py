@@ -1,0 +1,73 @@
+"""Documents asked for and not yet drawn, kept in the account until they are.
+
+Drawing a turn's documents takes a second or more, after the turn was saved and often after its
+messages were shown: a crash in that second would leave the case in follow-up with the
+documents never sent. So the save of the turn that asks for documents also records them
+(``Account.pending_documents``, each job with the number of times its drawing was started),
+and the save that records the drawn files clears them. Whatever is still pending at the next
+reply to that chat (the bot's restart, or the user's next message) is drawn again and sent,
+with a word of explanation. After ``MAX_ATTEMPTS`` starts the documents are given up and the
+user told: a document whose drawing kills the process must not do so at every restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flows.conversation import DocumentJob, Reply
+from flows.i18n import t
+from flows.model import Account
+
+MAX_ATTEMPTS = 2
+
+
+def carry(account: Account, reply: Reply) -> bool:
+    """Add to ``reply`` the documents an interruption left, and record all the documents it
+    asks for as pending; True when the account changed (it must be saved with the turn)."""
+    left = account.pending_documents
+    if not left and not reply.documents:
+        return False
+    again: list[dict[str, Any]] = []
+    lost = 0
+    for record in left:
+        job = _job(record)
+        if job is None or _attempts(record) >= MAX_ATTEMPTS:
+            lost += 1
+        else:
+            again.append({"job": record["job"], "attempts": _attempts(record) + 1})
+    if again:
+        reply.messages.append(t(account.lang, "recovery.documents"))
+    if lost:
+        reply.messages.append(t(account.lang, "recovery.documents_lost"))
+    new = [{"job": job.to_json(), "attempts": 1} for job in reply.documents]
+    reply.documents[:0] = [DocumentJob.from_json(record["job"]) for record in again]
+    account.pending_documents = again + new
+    return True
+
+
+def clear(account: Account, jobs: Iterable[DocumentJob]) -> bool:
+    """Forget these jobs (drawn, or failed for good); True when the account changed."""
+    done = {_identity(job.to_json()) for job in jobs}
+    kept = [r for r in account.pending_documents
+            if not isinstance(r.get("job"), dict) or _identity(r["job"]) not in done]
+    if len(kept) == len(account.pending_documents):
+        return False
+    account.pending_documents = kept
+    return True
+
+
+def _identity(job: dict[str, Any]) -> tuple[Any, ...]:
+    return job.get("case_id"), job.get("kind"), job.get("filename"), job.get("lang")
+
+
+def _attempts(record: dict[str, Any]) -> int:
+    value = record.get("attempts", 0)
+    return value if isinstance(value, int) else MAX_ATTEMPTS
+
+
+def _job(record: dict[str, Any]) -> DocumentJob | None:
+    try:
+        return DocumentJob.from_json(record["job"])
+    except (KeyError, TypeError, ValueError):
+        return None  # not ours, or damaged: given up like a document that failed too often

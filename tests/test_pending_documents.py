@@ -1,0 +1,126 @@
+"""Documents a crash interrupted are drawn with the chat's next reply (flows/pending.py,
+bot/service.py): recorded with the turn that asks for them, forgotten once drawn and sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.service import Assistant
+from bot.storage import ChatStore
+from flows import documents
+from flows.conversation import Command, DocumentJob, Event, Press, Reply, Text
+from flows.i18n import t
+from flows.model import Account
+from tests.driver import FRENCH_BUSINESS_CASE
+
+CHAT = "5001"
+
+
+def generate(assistant: Assistant) -> Reply:
+    """The whole journey up to "Generate", each turn saved, no document drawn yet."""
+    reply = assistant.handle(CHAT, Command("start"), "fr")
+    for key, step in FRENCH_BUSINESS_CASE:
+        assert reply is not None
+        assert reply.prompt is not None
+        assert reply.prompt.key == key
+        event: Event = (Press(reply.prompt.case_id, key, step[6:]) if step.startswith("press:")
+                        else Text(step))
+        reply = assistant.handle(CHAT, event)
+    assert reply is not None
+    assert reply.documents
+    return reply
+
+
+def say(assistant: Assistant, text: str) -> Reply:
+    reply = assistant.handle(CHAT, Text(text))
+    assert reply is not None
+    return reply
+
+
+def stored(assistant: Assistant) -> Account:
+    account = assistant.store.load(CHAT)
+    assert account is not None
+    return account
+
+
+@pytest.fixture
+def assistant(data_dir: Path, now: datetime) -> Assistant:
+    return Assistant(ChatStore(data_dir), lambda: now)
+
+
+def test_the_documents_asked_for_are_saved_with_the_answer_before_any_is_drawn(
+        assistant: Assistant) -> None:
+    reply = generate(assistant)
+    pending = stored(assistant).pending_documents
+    assert [DocumentJob.from_json(r["job"]) for r in pending] == reply.documents
+    assert [r["attempts"] for r in pending] == [1, 1, 1]
+    assert [j.kind for j in reply.documents] == ["demand_letter", "evidence_checklist",
+                                                 "chronology"]
+
+
+def test_drawing_them_forgets_them_and_files_them_in_the_case(assistant: Assistant) -> None:
+    reply = generate(assistant)
+    rendered = assistant.render(CHAT, reply.documents)
+    account = stored(assistant)
+    assert account.pending_documents == []
+    assert sorted(d["name"] for d in account.cases[0].documents) == sorted(
+        r.path.name for r in rendered)
+    assert say(assistant, "bonjour").documents == []
+
+
+def test_on_telegram_they_stay_pending_until_sent(assistant: Assistant) -> None:
+    reply = generate(assistant)
+    assistant.render(CHAT, reply.documents, until_sent=True)
+    account = stored(assistant)
+    assert len(account.pending_documents) == 3  # drawn, not yet uploaded
+    assert len(account.cases[0].documents) == 6  # PDF, DOCX, TXT letter; checklist; chronology ×2
+    assistant.sent(CHAT, reply.documents)
+    assert stored(assistant).pending_documents == []
+
+
+def test_documents_a_crash_interrupted_come_with_the_next_reply_then_are_given_up(
+        assistant: Assistant) -> None:
+    first = generate(assistant)  # ...and killed while drawing them
+
+    again = say(assistant, "bonjour")
+    assert again.documents == first.documents
+    assert again.messages[-1] == t("fr", "recovery.documents")
+    assert [r["attempts"] for r in stored(assistant).pending_documents] == [2, 2, 2]
+
+    # Killed while drawing them a second time: they are not tried a third time.
+    third = say(assistant, "bonjour")
+    assert third.documents == []
+    assert third.messages[-1] == t("fr", "recovery.documents_lost")
+    assert stored(assistant).pending_documents == []
+    assert t("fr", "recovery.documents_lost") not in say(assistant, "bonjour").messages
+
+
+def test_drawn_again_the_files_are_filed_once_in_the_case(assistant: Assistant) -> None:
+    generate(assistant)  # killed while drawing them
+    again = say(assistant, "bonjour")
+    assistant.render(CHAT, again.documents)
+    names = [d["name"] for d in stored(assistant).cases[0].documents]
+    assert len(names) == len(set(names)) == 6
+
+
+def test_a_document_that_fails_to_draw_is_forgotten_so_later_turns_still_work(
+        assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    reply = generate(assistant)
+
+    def broken(job: DocumentJob, out_dir: Path) -> list[Path]:
+        raise RuntimeError("template error")
+
+    monkeypatch.setattr(documents, "render_job", broken)
+    with pytest.raises(RuntimeError):
+        assistant.render(CHAT, reply.documents, until_sent=True)
+    assert stored(assistant).pending_documents == []
+    assert say(assistant, "bonjour").documents == []
+
+
+def test_a_chat_file_saved_before_pending_documents_existed_still_loads() -> None:
+    account = Account.from_json({"chat_id": "1", "lang": "en", "cases": []})
+    assert account.pending_documents == []
+    assert Account.from_json(account.to_json()).pending_documents == []
