@@ -14,11 +14,14 @@ import logging
 import sys
 import weakref
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
+    Bot,
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
@@ -35,10 +38,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import export, redact, reminders
+from bot import export, recovery, redact, reminders
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
+from bot.outbox import Outbox
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows import casefile
@@ -84,6 +88,8 @@ class TelegramAdapter:
         self.settings = settings
         self.assistant = assistant
         self.locks = ChatLocks()
+        # Chats owed a reply, should the process die before it is shown (``bot.recovery``).
+        self.outbox = Outbox(Path(assistant.store.root) / "outbox.log")
         self.desk = EvidenceDesk(assistant.store, Policy(settings.evidence_max_bytes,
                                                          settings.evidence_quota_bytes),
                                  assistant.clock)
@@ -160,12 +166,13 @@ class TelegramAdapter:
                     await _quietly(update.callback_query.answer())
                 return
             log.info("update %s handled for chat %s", update.update_id, chat_id)
-            await self.show(update, context, chat.id, reply)
+            await self.show(context.bot, chat.id, reply, update.callback_query)
+            self.outbox.replied(chat_id)
 
-    async def show(self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
-                   reply: Reply) -> None:
-        bot = context.bot
-        query = update.callback_query
+    async def show(self, bot: Bot, chat_id: int, reply: Reply,
+                   query: CallbackQuery | None = None) -> None:
+        """Show a reply: its messages, its documents once drawn, then its question; ``query``
+        is the button press it answers, if any (the startup recovery has none)."""
         if query is not None:
             await _quietly(query.answer(reply.notice or None))
             if reply.chosen is not None and query.message is not None:
@@ -186,11 +193,14 @@ class TelegramAdapter:
             await bot.send_message(chat_id, chunk)
         if reply.documents:
             await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
+            # Pending (flows.pending) until every file is sent: a crash while drawing or
+            # uploading them leaves them to be sent with the chat's next reply.
             rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
-                                               reply.documents)
+                                               reply.documents, True)
             for item in rendered:
                 with item.path.open("rb") as fh:
                     await bot.send_document(chat_id, fh, filename=item.path.name)
+            await asyncio.to_thread(self.assistant.sent, str(chat_id), reply.documents)
         if reply.action == EXPORT:
             await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
             lang = self.assistant.account(str(chat_id)).lang  # loaded here only, not per update
@@ -261,12 +271,16 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
     redact.install([settings.token, settings.webhook_secret])
     assistant = assistant or Assistant(ChatStore(settings.data_dir), settings.now)
     adapter = TelegramAdapter(settings, assistant)
+    # Every update of a private chat is noted in the outbox as it comes in and once handled:
+    # what a crash leaves owed is answered at the next start (bot/recovery.py).
+    queue = recovery.ReceivedUpdates(adapter.outbox)
     application = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .update_queue(queue)
+        .concurrent_updates(recovery.AnsweredUpdates(CONCURRENT_UPDATES, adapter.outbox))
         .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
         .get_updates_request(AiohttpRequest(1))
         .rate_limiter(reminders.rate_limiter())  # every call within Telegram's limits
@@ -276,6 +290,8 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
     application.bot_data["adapter"] = adapter
     # Follow-up reminders: pushed by a JobQueue timer, started after post_init.
     reminders.install(application, adapter)
+    # Replies a crash swallowed, sent at startup in the background (the outbox opens first).
+    recovery.install(application, adapter, queue)
     # Group 0 only: commands first, then button presses, then typed text, then files for the
     # case file, then anything else.
     application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command))

@@ -16,7 +16,17 @@ from typing import Any
 from transitions import Machine
 
 from flows import casefile, documents, followup, formatting
-from flows.conversation import Button, Command, Event, Press, Prompt, Reply, Text, Upload
+from flows.conversation import (
+    INTERRUPTED,
+    Button,
+    Command,
+    Event,
+    Press,
+    Prompt,
+    Reply,
+    Text,
+    Upload,
+)
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, catalog, t
 from flows.model import Account, Case
@@ -602,9 +612,13 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
             if open_cases:
                 account.active_case = open_cases[-1].id
                 case = open_cases[-1]
+        # After a crash swallowed this chat's reply (see ``INTERRUPTED``): an apology, then
+        # where the case stands; with no case, what the user sent last cannot be guessed.
+        interrupted = event.arg == INTERRUPTED
         if case is None:
-            return Reply(messages=[t(lang, "hint.no_case")], changed=False)
-        reply = Reply(messages=[t(lang, "welcome_back")])
+            return Reply(messages=[t(lang, "recovery.resend" if interrupted else "hint.no_case")],
+                         changed=False)
+        reply = Reply(messages=[t(lang, "recovery.interrupted" if interrupted else "welcome_back")])
         _proceed(account, case, reply, now)
         return reply
     return Reply(messages=[t(lang, "unknown_command")], changed=False)

@@ -36,9 +36,14 @@ async def running_bot(api: FakeBotApi, data_dir: Path,
     try:
         yield application
     finally:
+        # In run_polling's order, hooks included (the outbox is closed in post_shutdown).
         await application.updater.stop()
         await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
         await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
 
 
 def question_key(call: ApiCall) -> str | None:
