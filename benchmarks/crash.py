@@ -26,7 +26,10 @@ def crash(report: Report, quick: bool) -> None:
                str(outcome.answers_replied), "", f"of {outcome.answers_sent} sent")
     report.add(section, "answers saved whose reply the crash swallowed",
                str(outcome.stored_without_reply), "",
-               "the user types /start and sees the next question")
+               "answered at restart: an apology, then the next question")
+    report.add(section, "users left waiting by a crash, answered at restart unasked",
+               str(outcome.left_without_reply), "",
+               f"{outcome.restarts_by_user} had to type /start")
     report.add(section, "updates delivered again after a crash, ignored",
                str(outcome.redelivered_skipped))
     report.add(section, "files that failed to parse, cases corrupted", "0", "",
