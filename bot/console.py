@@ -73,7 +73,9 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
                 for rendered in assistant.render(chat_id, reply.documents):
                     print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} "
                           f"{rendered.path}", file=out)
-                if reply.documents:
+                for path in assistant.drawn(chat_id, reply.files):
+                    print(f"📄 {path}", file=out)
+                if reply.documents or reply.files:
                     print(file=out)
                 if reply.action == EXPORT:  # the case file's /export: zips beside the data
                     for path in export.build(assistant.store, chat_id, assistant.clock()):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.storage import ChatStore
 from flows import documents, pending
-from flows.conversation import ERASE, DocumentJob, Event, Reply
+from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
 from flows.i18n import normalize_language
 from flows.journey import turn
 from flows.model import Account
@@ -113,6 +113,17 @@ class Assistant:
             raise
         self._record(chat_id, jobs, rendered, forget=not until_sent)
         return rendered
+
+    def drawn(self, chat_id: str, files: list[DocumentFile]) -> list[Path]:
+        """The documents a reply sends again, as kept in their cases' folders (a file gone
+        from the disk is skipped: there is nothing to send)."""
+        paths = []
+        for item in files:
+            folder = self.store.case_dir(chat_id, item.case_id) / "documents"
+            path = folder / Path(item.name).name  # a bare name, never a path elsewhere
+            if path.is_file():
+                paths.append(path)
+        return paths
 
     def sent(self, chat_id: str, jobs: list[DocumentJob]) -> None:
         """The documents drawn with ``until_sent`` reached the user: no longer pending."""

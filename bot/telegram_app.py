@@ -184,7 +184,8 @@ class TelegramAdapter:
                     await _quietly(query.edit_message_reply_markup(None))
         chunks = [chunk for message in reply.messages for chunk in _chunks(message)]
         question = reply.prompt.text[:MAX_TEXT] if reply.prompt is not None else None
-        if (question is not None and chunks and not reply.documents and reply.action != EXPORT
+        if (question is not None and chunks and not reply.documents and not reply.files
+                and reply.action != EXPORT
                 and len(chunks[-1]) + 2 + len(question) <= MAX_TEXT):
             # The question rides on the message before it: one bubble instead of two on the
             # phone, and one request fewer.
@@ -201,6 +202,9 @@ class TelegramAdapter:
                 with item.path.open("rb") as fh:
                     await bot.send_document(chat_id, fh, filename=item.path.name)
             await asyncio.to_thread(self.assistant.sent, str(chat_id), reply.documents)
+        for path in self.assistant.drawn(str(chat_id), reply.files):
+            with path.open("rb") as fh:
+                await bot.send_document(chat_id, fh, filename=path.name)
         if reply.action == EXPORT:
             await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
             lang = self.assistant.account(str(chat_id)).lang  # loaded here only, not per update

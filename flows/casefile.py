@@ -23,6 +23,7 @@ from flows.conversation import (
     EXPORT,
     Button,
     Command,
+    DocumentFile,
     Event,
     Press,
     Prompt,
@@ -36,7 +37,7 @@ from flows.model import Account, Case, new_id
 from flows.money import Money
 from flows.parsing import clean_text
 
-COMMANDS = ("evidence", "note", "cases", "export", "delete")
+COMMANDS = ("evidence", "documents", "note", "cases", "export", "delete")
 TAG = "evtag"  # "<case>:evtag:<evidence id>.<checklist code>": what a file proves
 SWITCH = "cases"  # ":cases:<case id>" opens that case, ":cases:new" a new one
 CONFIRM_ERASE = "erase"  # ":erase:<token>" erases everything, ":erase:no" keeps it
@@ -83,6 +84,8 @@ def _command(account: Account, event: Command, now: datetime) -> Reply | None:
         return Reply(messages=[t(lang, "hint.no_case")], changed=False)
     if name == "evidence":
         return _evidence_overview(account, case)
+    if name == "documents":
+        return documents_again(case, lang)
     if event.arg.strip():
         return _add_note(account, case, event.arg, now)
     account.settings["note_for"] = case.id
@@ -102,6 +105,25 @@ def _press(account: Account, event: Press, now: datetime) -> Reply | None:
     if event.key == CONFIRM_ERASE:
         return _confirm_erase(account, event.value, now)
     return None
+
+
+# Documents ----------------------------------------------------------------------------------
+def documents_again(case: Case, lang: str) -> Reply:
+    """/documents: the files of the case's last drawing, sent again as they were (a letter
+    already sent must stay the letter that was sent: nothing is redrawn with today's figures)."""
+    drawn = [r for r in case.documents if r.get("name") and r.get("created_at")]
+    if not drawn:
+        return Reply(messages=[t(lang, "casefile.documents.none", case=title(case, lang))],
+                     changed=False)
+    last = max(r["created_at"] for r in drawn)
+    names = list(dict.fromkeys(r["name"] for r in drawn if r["created_at"] == last))
+    message = t(lang, "casefile.documents.again", case=title(case, lang), count=len(names),
+                date=_day(last, lang))
+    earlier = len({r["name"] for r in drawn}) - len(names)
+    if earlier > 0:
+        message += "\n" + t(lang, "casefile.documents.earlier", count=earlier)
+    return Reply(messages=[message], files=[DocumentFile(case.id, name) for name in names],
+                 changed=False)
 
 
 # Evidence -----------------------------------------------------------------------------------

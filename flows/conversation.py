@@ -110,11 +110,20 @@ class DocumentJob:
                    formats=tuple(data.get("formats", ("pdf",))))
 
 
+@dataclass(frozen=True)
+class DocumentFile:
+    """A document already drawn, kept in its case's folder, to send again as it is."""
+
+    case_id: str
+    name: str  # the file's name in ``<case>/documents/``
+
+
 @dataclass
 class Reply:
     messages: list[str] = field(default_factory=list)
     prompt: Prompt | None = None
     documents: list[DocumentJob] = field(default_factory=list)
+    files: list[DocumentFile] = field(default_factory=list)  # drawn before, sent again
     notice: str | None = None  # a short toast for a button press (stale button, etc.)
     chosen: str | None = None  # the label of the button just pressed, to mark the keyboard used
     changed: bool = True  # False when nothing stored changed (no need to save)
