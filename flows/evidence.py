@@ -103,9 +103,10 @@ OLE_MACRO_STORAGES = frozenset({"macros", "_vba_project_cur", "_vba_project", "v
 # PDF actions that run something when the file is opened or clicked (as pdfid counts them).
 # Embedded files are allowed: a Factur-X invoice carries its XML that way.
 PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"RichMedia"})
-_PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
-_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm[^>]*>>\s*stream\r?\n")
+_PDF_NAME = re.compile(rb"/([A-Za-z0-9#_.+-]+)")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_MAX_INFLATED = 64 * MB  # what the object streams of one PDF may hold once inflated
 
 
 # Names ------------------------------------------------------------------------------------
@@ -180,13 +181,15 @@ def screen_content(name: str, mime_type: str, content: IO[bytes], policy: Policy
         return _inspect_ole(name, content)
     if b"%PDF-" in content.read(1024):  # the header may follow up to 1 kB of other bytes
         content.seek(0)
-        return _inspect_pdf(name, content.read(), policy)
+        return _inspect_pdf(name, content.read())
     content.seek(0)
     return None
 
 
 def _inspect_ole(name: str, content: IO[bytes]) -> Refusal | None:
-    """An old Office file: refused if it holds a macro storage."""
+    """An old Office file: refused if it holds VBA macro storages, or if it is an encrypted
+    Office file (its macros, if any, cannot be seen). Excel 4 and PowerPoint 97 macros, kept
+    inside the document's own stream, are not detected."""
     try:
         with olefile.OleFileIO(content) as ole:
             paths = ole.listdir(streams=True, storages=True)
@@ -194,40 +197,63 @@ def _inspect_ole(name: str, content: IO[bytes]) -> Refusal | None:
         return Refusal("unreadable")
     finally:
         content.seek(0)
-    if any(part.lower() in OLE_MACRO_STORAGES for path in paths for part in path):
+    parts = {part.lower() for path in paths for part in path}
+    if parts & OLE_MACRO_STORAGES:
         return Refusal("dangerous", clean_name(name))
+    if "encryptedpackage" in parts:
+        return Refusal("unreadable")
     return None
 
 
-def _inspect_pdf(name: str, data: bytes, policy: Policy) -> Refusal | None:
-    """A PDF: refused if it names JavaScript or a launch action, in its plain objects or in
-    the compressed object streams where PDF 1.5+ keeps most of them."""
-    if _pdf_active(data):
-        return Refusal("pdf_active", clean_name(name))
-    budget = policy.max_unpacked
-    for found in _PDF_OBJECT_STREAM.finditer(data):
+def _inspect_pdf(name: str, data: bytes) -> Refusal | None:
+    """A PDF: refused if an object names JavaScript or a launch action, whether in the file's
+    plain objects or in the compressed object streams where PDF 1.5+ keeps most of them. The
+    contents of other streams (images, fonts, page drawings) are never read as objects: random
+    bytes of a scan would spell ``/JS`` now and then. An object stream that cannot be decoded
+    makes the file unreadable, not harmless."""
+    plain, budget, at = [], PDF_MAX_INFLATED, 0
+    for found in _PDF_STREAM.finditer(data):
+        if found.start() < at or data[found.start() - 3:found.start()] == b"end":
+            continue  # inside a stream already skipped, or the end of one
         end = data.find(b"endstream", found.end())
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(data[found.end():end if end >= 0 else None], budget)
-        except zlib.error:
-            continue  # not Flate, or damaged: its objects are not readable by a viewer either
-        budget -= len(inflated)
-        if _pdf_active(inflated):
-            return Refusal("pdf_active", clean_name(name))
+        end = len(data) if end < 0 else end
+        dictionary = data[data.rfind(b"obj", at, found.start()) + 3:found.start()]
+        plain.append(data[at:found.start()])
+        at = end
+        names = _pdf_names(dictionary)
+        if b"ObjStm" not in names:
+            continue
+        filters = [n for n in names if n.endswith(b"Decode")]
+        body = data[found.end():end]
+        if filters == [b"FlateDecode"]:
+            inflater = zlib.decompressobj()
+            try:
+                body = inflater.decompress(body, budget)
+            except zlib.error:
+                return Refusal("unreadable")
+        elif filters:
+            return Refusal("unreadable")  # a chain of filters we do not undo: cannot tell
+        budget -= len(body)
         if budget <= 0:
-            return Refusal("archive_bomb")
+            return Refusal("unreadable")
+        if _pdf_names(body) & PDF_ACTIVE_NAMES:
+            return Refusal("pdf_active", clean_name(name))
+    plain.append(data[at:])
+    if _pdf_names(b"".join(plain)) & PDF_ACTIVE_NAMES:
+        return Refusal("pdf_active", clean_name(name))
     return None
 
 
-def _pdf_active(data: bytes) -> bool:
+def _pdf_names(data: bytes) -> set[bytes]:
+    """Every name (``/Something``) in ``data``, with ``#xx`` escapes undone (/J#61vaScript
+    is /JavaScript)."""
+    names = set()
     for found in _PDF_NAME.finditer(data):
         token = found.group(1)
-        if b"#" in token:  # /J#61vaScript is /JavaScript
+        if b"#" in token:
             token = _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), token)
-        if token in PDF_ACTIVE_NAMES:
-            return True
-    return False
+        names.add(token)
+    return names
 
 
 def _inspect_zip(content: IO[bytes], policy: Policy, depth: int) -> Refusal | None:
@@ -262,9 +288,18 @@ def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, policy: P
             member.compress_size, 1):
         return Refusal("archive_bomb")
     with archive.open(member) as stream:
-        head = stream.read(8)
+        head = stream.read(1024)
     if head.startswith(EXECUTABLE_MAGIC):
         return Refusal("archive_dangerous", shown)
+    if head.startswith(OLE_MAGIC) or b"%PDF-" in head:
+        # The declared size bounds what zipfile will inflate, and the total was checked.
+        inner = io.BytesIO(archive.read(member))
+        found = (_inspect_ole(shown, inner) if head.startswith(OLE_MAGIC)
+                 else _inspect_pdf(shown, inner.getvalue()))
+        if found is not None and found.code in ("dangerous", "pdf_active"):
+            return Refusal("archive_dangerous", shown)
+        if found is not None:
+            return found
     if head.startswith(ZIP_MAGIC):
         if depth >= policy.max_depth:
             return Refusal("archive_bomb")

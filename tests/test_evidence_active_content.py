@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 import zlib
 
 import pytest
@@ -102,3 +103,39 @@ def test_an_old_word_document_without_macros_passes() -> None:
 def test_a_damaged_old_office_file_cannot_be_checked_and_is_refused() -> None:
     data = ole_file([], ["WordDocument"])[:600]
     assert verdict("devis.doc", data) == Refusal("unreadable")
+
+
+def test_a_scan_whose_image_bytes_happen_to_spell_js_passes() -> None:
+    noise = bytes(range(256)) * 40 + b"/JS /JavaScript /Launch" + bytes(range(256)) * 40
+    image = (b"<< /Type /XObject /Subtype /Image /Width 10 /Height 10 /Filter /DCTDecode "
+             b"/Length %d >>\nstream\n" % len(noise)) + noise + b"\nendstream"
+    assert verdict("scan.pdf", pdf(CATALOG, PAGES, image)) is None
+
+
+def test_an_object_stream_with_an_escaped_type_or_a_nested_dictionary_is_read() -> None:
+    hidden = object_stream(b"3 0 << /S /JavaScript /JS (app.alert(1)) >>")
+    escaped = hidden.replace(b"/Type /ObjStm", b"/Type /Obj#53tm")
+    nested = hidden.replace(b"/Type /ObjStm", b"/Type /ObjStm /Extends << /X 1 >>")
+    for stream in (escaped, nested):
+        assert verdict("a.pdf", pdf(CATALOG, PAGES, stream)) == Refusal("pdf_active", "a.pdf")
+
+
+def test_an_object_stream_under_filters_we_do_not_undo_cannot_be_checked() -> None:
+    hidden = object_stream(b"3 0 << /S /JavaScript /JS (app.alert(1)) >>").replace(
+        b"/Filter /FlateDecode", b"/Filter [/ASCIIHexDecode /FlateDecode]")
+    assert verdict("a.pdf", pdf(CATALOG, PAGES, hidden)) == Refusal("unreadable")
+
+
+def test_a_pdf_or_an_old_office_file_inside_a_zip_is_screened_too() -> None:
+    script = pdf(b"<< /Type /Catalog /OpenAction << /S /JavaScript /JS (x) >> >>", PAGES)
+    for inner, data in (("facture.pdf", script), ("contrat.doc", ole_file(["Macros"], []))):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(f"pieces/{inner}", data)
+            archive.writestr("pieces/photo.jpg", b"\xff\xd8\xff\xe0" + bytes(100))
+        assert verdict("pieces.zip", buffer.getvalue()) == Refusal("archive_dangerous", inner)
+
+
+def test_an_encrypted_office_file_cannot_be_checked_and_is_refused() -> None:
+    data = ole_file([], ["EncryptionInfo", "EncryptedPackage"])
+    assert verdict("devis.docx", data) == Refusal("unreadable")
