@@ -22,9 +22,12 @@ class AiohttpRequest(BaseRequest):
     """Requests to the Bot API through one aiohttp session (made in the running loop)."""
 
     def __init__(self, connection_pool_size: int = 8, read_timeout: float | None = 5.0,
-                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0) -> None:
+                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
+                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0,
+                 ) -> None:
         self._size = connection_pool_size
-        self._read = read_timeout
+        self._read, self._write = read_timeout, write_timeout
+        self._media_write = media_write_timeout
         self._connect, self._pool = connect_timeout, pool_timeout
         self._session: aiohttp.ClientSession | None = None
 
@@ -57,11 +60,21 @@ class AiohttpRequest(BaseRequest):
         read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
         pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
-        # aiohttp has no write timeout (python-telegram-bot's write timeouts are not applied);
-        # waiting for a pooled connection counts against the connect timeout.
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_read=read, sock_connect=connect,
-            connect=None if connect is None or pool is None else connect + pool)
+        if isinstance(write_timeout, DefaultValue):  # as python-telegram-bot's own client
+            write = self._media_write if files else self._write
+        else:
+            write = write_timeout
+        # aiohttp has no write timeout of its own: the whole exchange gets the sum of the four
+        # (so a stalled upload cannot hold the chat's lock for minutes), and waiting for a
+        # pooled connection counts against the connect timeout.
+        parts = (pool, connect, write, read)
+        total = None if None in parts else sum(p for p in parts if p is not None)
+        if connect is None or pool is None:
+            waiting = connect if pool is None else pool
+        else:
+            waiting = connect + pool
+        timeout = aiohttp.ClientTimeout(total=total, sock_read=read, sock_connect=connect,
+                                        connect=waiting)
         body = _body(request_data, files)
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:

@@ -83,3 +83,26 @@ async def test_a_server_that_never_answers_is_a_timeout() -> None:
 async def test_a_request_before_initialize_says_so() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:1/", "POST")
+
+
+async def test_an_upload_the_server_stops_reading_times_out_instead_of_hanging() -> None:
+    async def deaf(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(10)  # accepts, reads nothing: the client's send buffer fills
+        writer.close()
+
+    server = await asyncio.start_server(deaf, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest(read_timeout=0.5, write_timeout=0.5, connect_timeout=0.5,
+                             pool_timeout=0.5, media_write_timeout=0.5)
+    bot = Bot("123:abc", base_url=f"http://127.0.0.1:{port}/bot", request=request,
+              get_updates_request=AiohttpRequest(1))
+    await request.initialize()
+    try:
+        # Without a limit on the whole exchange it would wait until the server hangs up (and
+        # then raise a NetworkError, not TimedOut).
+        with pytest.raises(TimedOut):
+            await bot.send_document(CHAT, io.BytesIO(bytes(64 * 1024 * 1024)),
+                                    filename="big.pdf")
+    finally:
+        await request.shutdown()
+        server.close()
