@@ -32,6 +32,8 @@ log = logging.getLogger("impayes.evidence")
 
 # Downloads running at once, every chat together: each one holds up to 20 MB in memory.
 PARALLEL_DOWNLOADS = 8
+# A file being downloaded and screened, before it is kept under its SHA-256 (or refused).
+INCOMING_PREFIX = ".incoming-"
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class EvidenceDesk:
             return _refused(attached, refusal.code, refusal.detail, case.id)
         folder = self.store.case_dir(chat_id, case.id) / "evidence"
         folder.mkdir(parents=True, exist_ok=True)
-        incoming = folder / f".incoming-{secrets.token_hex(8)}"
+        incoming = folder / f"{INCOMING_PREFIX}{secrets.token_hex(8)}"
         shutil.copyfile(path, incoming)
         return self._take(chat_id, case.id, attached, incoming, held)
 
@@ -161,7 +163,7 @@ class EvidenceDesk:
         if refusal is not None:
             raise _Refused(refusal)
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        incoming = folder / f".incoming-{secrets.token_hex(8)}"
+        incoming = folder / f"{INCOMING_PREFIX}{secrets.token_hex(8)}"
         try:
             await remote.download_to_drive(incoming)
         except (TelegramError, OSError) as error:

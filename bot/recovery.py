@@ -16,8 +16,10 @@ never shows a question the user's redelivered answer is about to move past. A ch
 reply meanwhile is owed nothing more. A chat whose answer was started ``MAX_ATTEMPTS`` times
 already (each start killed) is given up: the bot must not die on it at every start.
 
-**Sweeping.** Interrupted atomic writes leave ``.tmp-*`` files (``flows.files``); older than
-this process, nothing will ever rename them, so a background thread removes them at startup.
+**Sweeping.** Interrupted atomic writes leave ``.tmp-*`` files (``flows.files``), interrupted
+evidence downloads ``.incoming-*`` files, an export interrupted before it was sent its zips;
+older than this process, nothing will ever use them, so a background thread removes them at
+startup.
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import SimpleUpdateProcessor
 
-from bot import redact
+from bot import export, redact
+from bot.evidence import INCOMING_PREFIX
 from bot.outbox import Outbox
 from flows.conversation import INTERRUPTED, Command
-from flows.files import sweep_temporary
+from flows.files import TEMP_PREFIX, sweep_temporary
 
 log = logging.getLogger("impayes.recovery")
 
@@ -199,7 +202,10 @@ async def _until(condition: Any, timeout: float = LET_IN_TIMEOUT) -> None:
 def sweep(root: Path, older_than: float) -> int:
     """Remove what interrupted writes left under ``root``; logs only how many."""
     try:
-        removed = sweep_temporary(root, older_than)
+        # Temporary files of atomic writes, evidence downloads cut short, and export zips a
+        # crash kept from being sent and discarded (a copy of everything held on the user).
+        removed = sweep_temporary(root, older_than, prefixes=(TEMP_PREFIX, INCOMING_PREFIX),
+                                  folders=(export.EXPORTS,))
     except OSError as error:
         log.warning("temporary files not swept: %s", type(error).__name__)
         return 0

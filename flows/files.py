@@ -23,8 +23,21 @@ def _open_new(tmp: Path) -> int:
     try:
         return os.open(tmp, flags, 0o600)
     except FileNotFoundError:  # first file of its folder
-        tmp.parent.mkdir(parents=True, exist_ok=True)
+        _make_folders(tmp.parent)
         return os.open(tmp, flags, 0o600)
+
+
+def _make_folders(folder: Path) -> None:
+    """Create ``folder`` and the missing folders above it, durably: each new folder's entry in
+    its parent is fsynced too, or a power cut could lose a new chat's first answer."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in reversed(missing):
+        fsync_dir(created.parent)
 
 
 @contextmanager
@@ -76,14 +89,18 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def sweep_temporary(root: Path, older_than: float) -> int:
-    """Remove the temporary files that interrupted writes left under ``root`` (never read, so
-    never needed), if last touched before ``older_than`` (epoch seconds: this process's start,
-    so that a write under way now is left alone); how many were removed."""
+def sweep_temporary(root: Path, older_than: float, prefixes: tuple[str, ...] = (TEMP_PREFIX,),
+                    folders: tuple[str, ...] = ()) -> int:
+    """Remove what interrupted work left under ``root``: files whose name starts with one of
+    ``prefixes`` (temporary files, never read) and every file in a folder named in
+    ``folders`` (say, export zips a crash kept from being sent and discarded), if last touched
+    before ``older_than`` (epoch seconds: this process's start, so that work under way now is
+    left alone); how many files were removed."""
     removed = 0
     for dirpath, _dirs, files in os.walk(root):
+        whole = os.path.basename(dirpath) in folders
         for name in files:
-            if not name.startswith(TEMP_PREFIX):
+            if not (whole or name.startswith(prefixes)):
                 continue
             path = os.path.join(dirpath, name)
             try:

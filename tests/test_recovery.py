@@ -282,6 +282,13 @@ async def test_temporary_files_of_dead_writes_are_swept_at_startup_and_fresh_one
     dead.write_bytes(b'{"account":')
     an_hour_ago = time.time() - 3600
     os.utime(dead, (an_hour_ago, an_hour_ago))
+    download = folder / "cases" / "abcd1234" / "evidence" / ".incoming-0123456789abcdef"
+    zipped = folder / "exports" / "impayes_export_20261123.zip"  # never sent, never discarded
+    kept = folder / "cases" / "abcd1234" / "documents" / "mise_en_demeure_20261120.pdf"
+    for path in (download, zipped, kept):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7 ...")
+        os.utime(path, (an_hour_ago, an_hour_ago))
     fresh = folder / ".tmp-chat.json.4243.140001"  # as if written by this process right now
     fresh.write_bytes(b'{"account":')
     caplog.set_level("INFO", logger="impayes.recovery")
@@ -289,5 +296,8 @@ async def test_temporary_files_of_dead_writes_are_swept_at_startup_and_fresh_one
         sweeper = application.bot_data["recovery"].sweeper
         await asyncio.to_thread(sweeper.join, 30)
     assert not dead.exists()
+    assert not download.exists()
+    assert not zipped.exists()
+    assert kept.exists()
     assert fresh.exists()
-    assert "temporary files swept: 1" in caplog.messages
+    assert "temporary files swept: 3" in caplog.messages

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import ChatStore
+from flows import files
 from flows.model import Account
 
 
@@ -71,3 +72,22 @@ def test_delete_erases_every_file_of_the_chat(tmp_path: Path) -> None:
 def test_unsafe_chat_ids_never_reach_the_filesystem(tmp_path: Path, chat_id: str) -> None:
     with pytest.raises(ValueError, match="invalid chat id"):
         ChatStore(tmp_path).chat_dir(chat_id)
+
+
+def test_a_new_chats_folders_are_made_durable_up_to_the_existing_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = ChatStore(tmp_path)
+    synced: list[Path] = []
+    real = files.fsync_dir
+
+    def spy(folder: Path) -> None:
+        synced.append(folder)
+        real(folder)
+
+    monkeypatch.setattr(files, "fsync_dir", spy)
+    store.save(sample_account("77"))
+    # chats/77 is new: its entry in chats/ is synced, then chat.json's in chats/77.
+    assert synced == [tmp_path / "chats", tmp_path / "chats" / "77"]
+    synced.clear()
+    store.save(sample_account("77"))
+    assert synced == [tmp_path / "chats" / "77"]  # an existing folder: only the rename
