@@ -74,7 +74,8 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
                     print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} "
                           f"{rendered.path}", file=out)
                 for path in assistant.drawn(chat_id, reply.files):
-                    print(f"📄 {path}", file=out)
+                    print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} {path}",
+                          file=out)
                 if reply.documents or reply.files:
                     print(file=out)
                 if reply.action == EXPORT:  # the case file's /export: zips beside the data

@@ -30,7 +30,7 @@ def drawn(account: Account, stamp: str, *names: str) -> None:
 
 @pytest.mark.parametrize(("lang", "start", "end"), [
     ("fr", "Aucun document préparé pour « ", "ils le sont après le récapitulatif du dossier."),
-    ("en", 'No documents drawn for "', "they come after the case summary."),
+    ("en", 'No documents prepared for "', "they come after the case summary."),
 ])
 def test_before_any_document_the_user_is_told_when_they_come(lang: str, start: str,
                                                             end: str) -> None:

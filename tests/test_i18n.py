@@ -72,3 +72,21 @@ def test_a_word_choice_given_text_instead_of_a_number_still_reads() -> None:
         "2,5 reminders already without effect.")
     assert t("en", "law.remedy.out.reminders_done", other=1) == (
         "{count} {count} already without effect.")  # a forgotten parameter shows, never crashes
+
+
+@pytest.mark.parametrize(("lang", "count", "days", "expected"), [
+    ("fr", 1, 1, "1 relance sans effet et 1 jour de retard : passez à la mise en demeure."),
+    ("fr", 2, 31, "2 relances sans effet et 31 jours de retard : passez à la mise en demeure."),
+    ("en", 1, 1, "1 reminder without effect and 1 day late: move to a formal demand."),
+    ("en", 3, 31, "3 reminders without effect and 31 days late: move to a formal demand."),
+])
+def test_days_late_agree_with_their_number(lang: str, count: int, days: int,
+                                           expected: str) -> None:
+    assert t(lang, "law.remedy.why.demand_now", count=count, days=days) == expected
+
+
+def test_no_number_parameter_is_followed_by_a_plural_noun_without_choosing() -> None:
+    unchosen = re.compile(r"\{(\w+)\} (days|months|years|jours|ans|factures|invoices)\b")
+    for lang in LANGUAGES:
+        left = [key for key, text in catalog(lang).items() if unchosen.search(text)]
+        assert left == [], (lang, left)
