@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 import weakref
@@ -24,6 +25,7 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaDocument,
     Update,
 )
 from telegram.constants import ChatAction
@@ -56,6 +58,7 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
             *casefile.COMMANDS, "reminders")
 MAX_TEXT = 4096
+ALBUM = 10  # documents Telegram groups in one message at most
 # Updates of different chats handled at once (one chat's stay in order, see ``locks``).
 CONCURRENT_UPDATES = 256
 # HTTP connections to the Bot API (through aiohttp, see bot/http.py). Telegram lets a bot send
@@ -198,19 +201,31 @@ class TelegramAdapter:
             # uploading them leaves them to be sent with the chat's next reply.
             rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
                                                reply.documents, True)
-            for item in rendered:
-                with item.path.open("rb") as fh:
-                    await bot.send_document(chat_id, fh, filename=item.path.name)
+            await send_files(bot, chat_id, [item.path for item in rendered])
             await asyncio.to_thread(self.assistant.sent, str(chat_id), reply.documents)
-        for path in self.assistant.drawn(str(chat_id), reply.files):
-            with path.open("rb") as fh:
-                await bot.send_document(chat_id, fh, filename=path.name)
+        if reply.files:
+            await send_files(bot, chat_id, self.assistant.drawn(str(chat_id), reply.files))
         if reply.action == EXPORT:
             await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
             lang = self.assistant.account(str(chat_id)).lang  # loaded here only, not per update
             await export.send(bot, self.assistant.store, chat_id, self.assistant.clock(), lang)
         if reply.prompt is not None and question is not None:
             await bot.send_message(chat_id, question, reply_markup=keyboard(reply.prompt))
+
+
+async def send_files(bot: Bot, chat_id: int, paths: list[Path]) -> None:
+    """Documents as albums of up to ten (one message on the phone instead of one per file);
+    a file left alone goes as a plain document, since an album needs two."""
+    for start in range(0, len(paths), ALBUM):
+        batch = paths[start:start + ALBUM]
+        with contextlib.ExitStack() as files:
+            handles = [files.enter_context(path.open("rb")) for path in batch]
+            if len(batch) == 1:
+                await bot.send_document(chat_id, handles[0], filename=batch[0].name)
+            else:
+                await bot.send_media_group(chat_id, [
+                    InputMediaDocument(fh, filename=path.name)
+                    for fh, path in zip(handles, batch, strict=True)])
 
 
 def keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:

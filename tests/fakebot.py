@@ -260,6 +260,7 @@ class FakeBotApi:
             "deletemessage": self._delete_message,
             "answercallbackquery": self._answer_callback_query,
             "senddocument": self._send_document,
+            "sendmediagroup": self._send_media_group,
             "sendchataction": self._true,
             "getfile": self._get_file,
             "setwebhook": self._set_webhook,
@@ -496,22 +497,26 @@ class FakeBotApi:
                     call=call,
                 )
             )
-        elif name == "senddocument" and isinstance(result, dict):
-            chat_id = result["chat"]["id"]
-            document = result["document"]
-            stored = self._files.get(document["file_id"])
-            self._documents.setdefault(chat_id, []).append(
-                SentDocument(
-                    chat_id=chat_id,
-                    message_id=result["message_id"],
-                    filename=document.get("file_name"),
-                    content=stored.content if stored else None,
-                    mime_type=document.get("mime_type"),
-                    caption=result.get("caption"),
-                    file_id=document["file_id"],
-                    call=call,
+        elif name in ("senddocument", "sendmediagroup"):
+            messages = result if isinstance(result, list) else [result]
+            for message in messages:
+                if not isinstance(message, dict) or "document" not in message:
+                    continue
+                chat_id = message["chat"]["id"]
+                document = message["document"]
+                stored = self._files.get(document["file_id"])
+                self._documents.setdefault(chat_id, []).append(
+                    SentDocument(
+                        chat_id=chat_id,
+                        message_id=message["message_id"],
+                        filename=document.get("file_name"),
+                        content=stored.content if stored else None,
+                        mime_type=document.get("mime_type"),
+                        caption=message.get("caption"),
+                        file_id=document["file_id"],
+                        call=call,
+                    )
                 )
-            )
 
     # ------------------------------------------------------------------ Bot API methods
 
@@ -705,6 +710,42 @@ class FakeBotApi:
         if replied is not None:
             message["reply_to_message"] = replied
         return message
+
+    def _send_media_group(
+        self, token: str, params: dict[str, Any], files: dict[str, UploadedFile]
+    ) -> list[dict[str, Any]]:
+        """An album: 2 to 10 documents (Telegram groups documents only with documents), each
+        uploaded as ``attach://<field>`` or given by file_id; one message per item."""
+        chat_id = _chat_id(params)
+        media = params.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise BotApiError(400, "Bad Request: wrong number of media in the group")
+        if any(not isinstance(m, dict) or m.get("type") != "document" for m in media):
+            raise BotApiError(400, "Bad Request: documents can be grouped only with documents")
+        group = f"{len(self._calls)}{chat_id}"
+        messages = []
+        for item in media:
+            reference = str(item.get("media", ""))
+            if reference.startswith("attach://"):
+                upload = files.get(reference.removeprefix("attach://"))
+                if upload is None:
+                    raise BotApiError(400, "Bad Request: file to attach not found")
+                stored = self._store_file(
+                    "documents", upload.content, upload.mime_type, upload.filename
+                )
+            else:
+                known = self._files.get(reference)
+                if known is None:
+                    raise BotApiError(400, "Bad Request: wrong file identifier")
+                stored = known
+            message = self._new_message(chat_id, self._bot_user(token))
+            message["document"] = _document_json(stored)
+            message["media_group_id"] = group
+            caption = item.get("caption")
+            if caption:
+                message["caption"] = _visible_text(caption, item.get("parse_mode"))
+            messages.append(message)
+        return messages
 
     def _get_file(self, token: str, params: dict[str, Any], files: object) -> dict[str, Any]:
         stored = self._files.get(str(params.get("file_id", "")))
@@ -1236,6 +1277,37 @@ class FakeBotApi:
     ) -> ApiCall:
         """Like :meth:`wait_for`, without blocking the caller's event loop."""
         return (await self.await_for_count(1, predicate, timeout=timeout, since=since))[0]
+
+    def _documents_since(self, chat_id: int | str, since: int) -> list[SentDocument]:
+        with self._lock:
+            recent = {id(call) for call in self._calls[since:]}
+            return [d for d in self._documents.get(chat_id, []) if id(d.call) in recent]
+
+    async def await_documents(
+        self, chat_id: int | str, count: int, timeout: float = 30.0, *, since: int = 0
+    ) -> list[SentDocument]:
+        """Wait until the bot has sent ``count`` documents to the chat since the mark
+        ``since``, counted in documents: alone (sendDocument) or grouped (sendMediaGroup)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(docs := self._documents_since(chat_id, since)) < count:
+            if loop.time() > deadline:
+                raise AssertionError(f"{count} documents to chat {chat_id} not sent within "
+                                     f"{timeout}s: {len(docs)} were")
+            await asyncio.sleep(0.02)
+        return docs[:count]
+
+    def wait_documents(
+        self, chat_id: int | str, count: int, timeout: float = 30.0, *, since: int = 0
+    ) -> list[SentDocument]:
+        """Like :meth:`await_documents`, for a test without an event loop."""
+        deadline = time.monotonic() + timeout
+        while len(docs := self._documents_since(chat_id, since)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} documents to chat {chat_id} not sent within "
+                                     f"{timeout}s: {len(docs)} were")
+            time.sleep(0.02)
+        return docs[:count]
 
     async def await_for_count(
         self,

@@ -80,11 +80,11 @@ async def test_on_telegram_the_same_files_arrive_again_byte_for_byte(
         user = TelegramUser(api)
         async with running_bot(api, data_dir, NOW):
             await user.play(FRENCH_BUSINESS_CASE, await user.say("/start"))
-            await api.await_for_count(6, "sendDocument", timeout=30)
+            await api.await_documents(user.chat_id, 6, timeout=30)
             first = {d.filename: d.content for d in api.documents_to(user.chat_id)}
             mark = api.mark()
             api.send_text(user.chat_id, "/documents", language_code="fr")
-            await api.await_for_count(6, "sendDocument", since=mark, timeout=30)
+            await api.await_documents(user.chat_id, 6, since=mark, timeout=30)
         again = api.documents_to(user.chat_id)[6:]
     assert {d.filename: d.content for d in again} == first
     assert any(text.startswith("📄 Les documents de « ACME Rénovation SARL » préparés le "

@@ -41,7 +41,7 @@ async def complete_case_file(user: FileSendingUser) -> None:
     start = [k for k, _ in FRENCH_BUSINESS_CASE].index("ev_invoice_sent")
     await user.play(FRENCH_BUSINESS_CASE[start:], current)
     # The demand in three forms, the checklist, the chronology in two (flows.documents).
-    await user.api.await_for_count(6, "sendDocument", since=mark, timeout=30)
+    await user.api.await_documents(user.chat_id, 6, since=mark, timeout=30)
 
 
 async def test_export_sends_a_zip_with_every_document_file_and_a_matching_index(

@@ -106,3 +106,20 @@ async def test_an_upload_the_server_stops_reading_times_out_instead_of_hanging()
     finally:
         await request.shutdown()
         server.close()
+
+
+async def test_an_album_of_documents_arrives_whole_and_one_file_alone_is_refused() -> None:
+    from telegram import InputMediaDocument
+    from telegram.error import BadRequest
+
+    with FakeBotApi() as api:
+        async with bot_on(api) as bot:
+            await bot.send_media_group(CHAT, [
+                InputMediaDocument(io.BytesIO(b"%PDF-1.7 a"), filename="a.pdf"),
+                InputMediaDocument(io.BytesIO(b"PK\x03\x04 b"), filename="b.docx")])
+            with pytest.raises(BadRequest, match="(?i)wrong number of media"):
+                await bot.send_media_group(CHAT, [
+                    InputMediaDocument(io.BytesIO(b"x"), filename="c.pdf")])
+        sent = api.documents_to(CHAT)
+    assert [(d.filename, d.content) for d in sent] == [("a.pdf", b"%PDF-1.7 a"),
+                                                       ("b.docx", b"PK\x03\x04 b")]

@@ -35,7 +35,7 @@ async def whole_journey(api: FakeBotApi, data_dir: Path) -> None:
         mark = api.mark()
         start = [k for k, _ in FRENCH_BUSINESS_CASE].index("ev_delivery")
         await user.play(FRENCH_BUSINESS_CASE[start:], current)
-        await api.await_for_count(2, "sendDocument", since=mark, timeout=30)
+        await api.await_documents(user.chat_id, 2, since=mark, timeout=30)
         mark = api.mark()
         api.send_text(user.chat_id, "/export")
         await api.await_for("sendDocument", since=mark, timeout=30)

@@ -156,17 +156,16 @@ def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
     process = start(api, data_dir, log, now)
     try:
         shown = user.play_until("review")
-        api.inject_error("sendDocument", 429, "Too Many Requests: retry after 60",
+        api.inject_error("sendMediaGroup", 429, "Too Many Requests: retry after 60",
                          chat_id=user.chat_id, parameters=HELD)
         mark = api.mark()
-        user.answer(shown, "press:generate")  # drawn, then killed while uploading the first
-        killed_when_held(api, process, "sendDocument", mark)
+        user.answer(shown, "press:generate")  # drawn, then killed while uploading the album
+        killed_when_held(api, process, "sendMediaGroup", mark)
         assert api.documents_to(user.chat_id) == []
 
         mark = api.mark()
         process = start(api, data_dir, log, now)
-        api.wait_for_count(6, lambda c: c.method == "sendDocument" and c.ok, timeout=60,
-                           since=mark)
+        api.wait_documents(user.chat_id, 6, timeout=60, since=mark)
         sent = api.documents_to(user.chat_id)
         filed = json.loads((data_dir / "chats" / "6102" / "chat.json").read_text("utf-8"))[
             "account"]["1"]["cases"][0]["documents"]

@@ -32,7 +32,10 @@ async def test_whole_journey_on_telegram_ends_with_the_demand_letter_pdf(
         mark = api.mark()
         await user.play(FRENCH_BUSINESS_CASE, first)
         # The demand in three forms (PDF, DOCX, TXT), the checklist, the chronology (PDF, DOCX).
-        await api.await_for_count(6, "sendDocument", since=mark, timeout=30)
+        await api.await_documents(user.chat_id, 6, since=mark, timeout=30)
+    # One album on the phone, not six messages.
+    assert {(d.call.method, id(d.call)) for d in api.documents_to(user.chat_id)} == {
+        ("sendMediaGroup", id(api.documents_to(user.chat_id)[0].call))}
     forms = sorted(d.filename.rsplit(".", 1)[1] for d in api.documents_to(user.chat_id)
                    if d.filename and d.filename.startswith("mise_en_demeure"))
     assert forms == ["docx", "pdf", "txt"]
