@@ -356,14 +356,15 @@ class ReminderService:
     async def _send(self, chat_id: int, reply: Reply) -> tuple[bool, datetime | None]:
         """Send one reminder: (True, None) when it went out, else (False, when to retry),
         None meaning never."""
-        from bot.telegram_app import keyboard  # here: the adapter imports this module
+        from bot.telegram_app import bubbles, keyboard  # here: the adapter imports this module
 
         assert self.bot is not None
+        chunks, question = bubbles(reply)  # as the adapter shows a reply: one bubble if it can
         try:
-            for message in reply.messages:
-                await self._paced(self.bot.send_message(chat_id, message))
-            if reply.prompt is not None:
-                await self._paced(self.bot.send_message(chat_id, reply.prompt.text[:4096],
+            for chunk in chunks:
+                await self._paced(self.bot.send_message(chat_id, chunk))
+            if reply.prompt is not None and question is not None:
+                await self._paced(self.bot.send_message(chat_id, question,
                                                         reply_markup=keyboard(reply.prompt)))
         except Forbidden:
             return False, None  # blocked by the user: no point in trying again

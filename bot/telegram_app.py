@@ -185,14 +185,7 @@ class TelegramAdapter:
                     await query.edit_message_text(f"{text}\n\n→ {reply.chosen}"[:MAX_TEXT])
                 except BadRequest:
                     await _quietly(query.edit_message_reply_markup(None))
-        chunks = [chunk for message in reply.messages for chunk in _chunks(message)]
-        question = reply.prompt.text[:MAX_TEXT] if reply.prompt is not None else None
-        if (question is not None and chunks and not reply.documents and not reply.files
-                and reply.action != EXPORT
-                and len(chunks[-1]) + 2 + len(question) <= MAX_TEXT):
-            # The question rides on the message before it: one bubble instead of two on the
-            # phone, and one request fewer.
-            question = f"{chunks.pop()}\n\n{question}"
+        chunks, question = bubbles(reply)
         for chunk in chunks:
             await bot.send_message(chat_id, chunk)
         if reply.documents:
@@ -211,6 +204,18 @@ class TelegramAdapter:
             await export.send(bot, self.assistant.store, chat_id, self.assistant.clock(), lang)
         if reply.prompt is not None and question is not None:
             await bot.send_message(chat_id, question, reply_markup=keyboard(reply.prompt))
+
+
+def bubbles(reply: Reply) -> tuple[list[str], str | None]:
+    """The reply's messages cut to Telegram's size, and the text of its question. The question
+    rides on the message before it when nothing comes between them (no files): one bubble
+    instead of two on the phone, and one request fewer."""
+    chunks = [chunk for message in reply.messages for chunk in _chunks(message)]
+    question = reply.prompt.text[:MAX_TEXT] if reply.prompt is not None else None
+    if (question is not None and chunks and not reply.documents and not reply.files
+            and reply.action != EXPORT and len(chunks[-1]) + 2 + len(question) <= MAX_TEXT):
+        question = f"{chunks.pop()}\n\n{question}"
+    return chunks, question
 
 
 async def send_files(bot: Bot, chat_id: int, paths: list[Path]) -> None:
