@@ -2,8 +2,9 @@
 
 Each chat has its own file, so an answer costs the same whatever the number of users. Measured
 in-process through ``Assistant.handle`` (load the chat, run the turn, save durably with
-fsync), for randomly chosen users who each type the answer their current question expects;
-each user's file is put back afterwards so that every sample is a fresh answer.
+fsync), for randomly chosen users who each type the answer their current question expects,
+the same mix of journey steps at every size; each user's file is put back afterwards so that
+every sample is a fresh answer.
 """
 
 from __future__ import annotations
@@ -43,11 +44,20 @@ def saving(report: Report, quick: bool) -> None:
         assistant = Assistant(store, lambda: datagen.NOW)
         chats: list[int] = []
         update_id = 10**9
+        # Users by the point of the journey they are at: every size is sampled with the same
+        # sequence of points (a rights step costs more than a name), so only the size differs.
+        by_template: list[list[int]] = [[] for _ in templates]
+        points: list[int] = []  # the points the smallest size has users at
         for size in sizes:
-            chats += datagen.populate(data, templates, size - len(chats),
-                                      first_chat=datagen.FIRST_CHAT + len(chats))
+            added = datagen.populate(data, templates, size - len(chats),
+                                     first_chat=datagen.FIRST_CHAT + len(chats))
+            for n, chat in enumerate(added):
+                by_template[n % len(templates)].append(chat)
+            chats += added
+            points = points or [k for k, users in enumerate(by_template) if users]
             walls, cpus = [], []
-            for chat in [rng.choice(chats) for _ in range(samples)]:
+            for chat in [rng.choice(by_template[points[i % len(points)]])
+                         for i in range(samples)]:
                 path = store.chat_dir(str(chat)) / "chat.json"
                 before = path.read_bytes()
                 account = store.load(str(chat))
