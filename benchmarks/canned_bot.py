@@ -20,12 +20,8 @@ START = "debtor_name"
 
 def canned_replies() -> list[service.Decided]:
     account = datagen.journey_until(START)
-    return [service.Decided(turn(account, Text(text), datagen.NOW), _nothing)
+    return [service.Decided(turn(account, Text(text), datagen.NOW), lambda: None)
             for text in datagen.typed_script(START)]
-
-
-def _nothing() -> None:
-    pass
 
 
 def main() -> int:

@@ -70,13 +70,13 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
             reply = assistant.handle(chat_id, event)
             if reply is not None:
                 show(reply, out)
-                for rendered in assistant.render(chat_id, reply.documents):
-                    print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} "
-                          f"{rendered.path}", file=out)
-                for path in assistant.drawn(chat_id, reply.files):
+                # Documents drawn now, then documents drawn before and asked for again.
+                paths = [r.path for r in assistant.render(chat_id, reply.documents)]
+                paths += assistant.drawn(chat_id, reply.files)
+                for path in paths:
                     print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} {path}",
                           file=out)
-                if reply.documents or reply.files:
+                if paths:
                     print(file=out)
                 if reply.action == EXPORT:  # the case file's /export: zips beside the data
                     for path in export.build(assistant.store, chat_id, assistant.clock()):

@@ -160,16 +160,14 @@ class TelegramAdapter:
             # only the durable write, which waits on the disk, goes to a thread.
             decided = self.assistant.decide(chat_id, event, _language_code(update),
                                             update.update_id)
-            if decided is not None:
-                await asyncio.to_thread(decided.commit)
-            reply = decided.reply if decided is not None else None
-            if reply is None:
+            if decided is None:
                 log.info("update %s for chat %s already handled", update.update_id, chat_id)
                 if update.callback_query is not None:
                     await _quietly(update.callback_query.answer())
                 return
+            await asyncio.to_thread(decided.commit)
             log.info("update %s handled for chat %s", update.update_id, chat_id)
-            await self.show(context.bot, chat.id, reply, update.callback_query)
+            await self.show(context.bot, chat.id, decided.reply, update.callback_query)
             self.outbox.replied(chat_id)
 
     async def show(self, bot: Bot, chat_id: int, reply: Reply,

@@ -41,31 +41,14 @@ def _make_folders(folder: Path) -> None:
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file to fill; on success it replaces ``path`` (temp file, fsync, rename)."""
-    tmp = _temporary(path)
-    fd = _open_new(tmp)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """``data`` into ``path`` atomically and durably, straight through the system calls."""
+def _replacing(path: Path) -> Iterator[int]:
+    """A descriptor on a temporary file beside ``path``; once filled, it is fsynced and renamed
+    over ``path``, and the rename made durable. On any error ``path`` is left as it was."""
     tmp = _temporary(path)
     fd = _open_new(tmp)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            yield fd
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -74,6 +57,23 @@ def write_atomic(path: Path, data: bytes) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file to fill; on success it replaces ``path`` (temp file, fsync, rename)."""
+    with _replacing(path) as fd, os.fdopen(fd, "wb", closefd=False) as fh:
+        yield fh
+        fh.flush()
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """``data`` into ``path`` atomically and durably, straight through the system calls (no
+    file object: on every saved answer its cost was not negligible)."""
+    with _replacing(path) as fd:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
     return path
 
 

@@ -91,3 +91,12 @@ def test_a_new_chats_folders_are_made_durable_up_to_the_existing_one(
     synced.clear()
     store.save(sample_account("77"))
     assert synced == [tmp_path / "chats" / "77"]  # an existing folder: only the rename
+
+
+def test_the_chat_file_is_a_tinydb_database_tinydb_itself_reads(tmp_path: Path) -> None:
+    store = ChatStore(tmp_path)
+    account = sample_account("42")
+    store.save(account)
+    document = store.db("42").table(ChatStore.TABLE).get(doc_id=1)
+    assert isinstance(document, dict)
+    assert Account.from_json(dict(document)).to_json() == account.to_json()
