@@ -2,7 +2,7 @@
 
 The bundle is every document the journey produces for the scripted French case (the formal
 demand and the evidence checklist), in every format its jobs ask for, drawn by
-``flows.documents.render_job`` exactly as the bot does after "Generate". The reference is
+``flows.documents.catalog.render_job`` exactly as the bot does after "Generate". The reference is
 WeasyPrint turning the same HTML into PDF and nothing else: what our templates, fonts and
 atomic writes add shows as the difference.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 from benchmarks import datagen
 from benchmarks.measure import percentile
 from benchmarks.report import Report, ms
-from flows import documents
 from flows.conversation import DocumentJob
+from flows.documents import catalog as documents
 from flows.i18n import templates_dir
 
 

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.cli_rights import today
-from flows.documents import CASE_FILE, jobs_for, missing_answers, render_job
-from flows.documents_figures import FiguresError
+from flows.documents.catalog import CASE_FILE, jobs_for, missing_answers, render_job
+from flows.documents.figures import FiguresError
 from flows.i18n import LANGUAGES
 from flows.model import Account, Case
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 
 EXIT_USAGE = 2
 EXIT_CASE = 1

@@ -25,7 +25,7 @@ from flows.law.facts import DemandChannel, Supply, TermKind
 from flows.law.render import render_rights
 from flows.law.serialize import rights_to_json
 from flows.parsing import ParseError, parse_amount
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.vocabulary import DebtorKind, Jurisdiction
 
 EXIT_USAGE = 2  # argparse's convention for bad arguments
 EXIT_FACTS = 1  # arguments well-formed but the facts contradict each other

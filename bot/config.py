@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flows.evidence import DEFAULT_MAX_BYTES, DEFAULT_QUOTA_BYTES, MB
+from flows.evidence.screening import DEFAULT_MAX_BYTES, DEFAULT_QUOTA_BYTES, MB
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 

@@ -13,7 +13,7 @@ from bot.evidence import EvidenceDesk
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.conversation import EXPORT, Button, Command, Event, Press, Prompt, Reply, Text
-from flows.evidence import Policy
+from flows.evidence.screening import Policy
 from flows.i18n import t
 from flows.journey import BACK
 

@@ -25,8 +25,8 @@ from telegram import Bot, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.storage import ChatStore
-from flows import evidence
 from flows.conversation import Upload
+from flows.evidence import locker, screening
 
 log = logging.getLogger("impayes.evidence")
 
@@ -70,7 +70,7 @@ def attachment_of(message: Message, now: datetime) -> Attachment | None:
 class EvidenceDesk:
     """Turns a message carrying a file into an ``Upload`` event, the file safely kept."""
 
-    def __init__(self, store: ChatStore, policy: evidence.Policy,
+    def __init__(self, store: ChatStore, policy: screening.Policy,
                  clock: Callable[[], datetime]) -> None:
         self.store = store
         self.policy = policy
@@ -92,12 +92,12 @@ class EvidenceDesk:
         account = await asyncio.to_thread(self.store.load, chat_id)
         if account is not None and update.update_id in account.seen_updates:
             return None  # Telegram sent it again: it was kept the first time
-        case = evidence.target_case(account) if account is not None else None
+        case = locker.target_case(account) if account is not None else None
         caption = message.caption or ""
         if case is None:
             return _refused(attached, "no_case", caption=caption)
-        held = evidence.bytes_held(account) if account is not None else 0
-        refusal = evidence.screen(attached.name, attached.mime_type, attached.size,
+        held = locker.bytes_held(account) if account is not None else 0
+        refusal = screening.screen(attached.name, attached.mime_type, attached.size,
                                   self.policy, held)
         if refusal is not None:
             log.info("file refused before download for chat %s: %s", chat_id, refusal.code)
@@ -119,13 +119,13 @@ class EvidenceDesk:
         size = path.stat().st_size if path.is_file() else None
         attached = Attachment("", path.name, mime, size)
         account = self.store.load(chat_id)
-        case = evidence.target_case(account) if account is not None else None
+        case = locker.target_case(account) if account is not None else None
         if case is None:
             return _refused(attached, "no_case")
         if size is None:
             return _refused(attached, "download_failed", case_id=case.id)
-        held = evidence.bytes_held(account) if account is not None else 0
-        refusal = evidence.screen(attached.name, mime, size, self.policy, held)
+        held = locker.bytes_held(account) if account is not None else 0
+        refusal = screening.screen(attached.name, mime, size, self.policy, held)
         if refusal is not None:
             return _refused(attached, refusal.code, refusal.detail, case.id)
         folder = self.store.case_dir(chat_id, case.id) / "evidence"
@@ -155,10 +155,10 @@ class EvidenceDesk:
         except BadRequest as error:
             # Telegram refuses getFile above 20 MB ("file is too big").
             code = "too_big" if "too big" in error.message.lower() else "download_failed"
-            raise _Refused(evidence.Refusal(code, str(self.policy.max_bytes))) from error
+            raise _Refused(screening.Refusal(code, str(self.policy.max_bytes))) from error
         except TelegramError as error:
-            raise _Refused(evidence.Refusal("download_failed")) from error
-        refusal = evidence.screen(attached.name, attached.mime_type, remote.file_size,
+            raise _Refused(screening.Refusal("download_failed")) from error
+        refusal = screening.screen(attached.name, attached.mime_type, remote.file_size,
                                   self.policy, held)
         if refusal is not None:
             raise _Refused(refusal)
@@ -168,13 +168,13 @@ class EvidenceDesk:
             await remote.download_to_drive(incoming)
         except (TelegramError, OSError) as error:
             incoming.unlink(missing_ok=True)
-            raise _Refused(evidence.Refusal("download_failed")) from error
+            raise _Refused(screening.Refusal("download_failed")) from error
         return incoming
 
     def _check(self, attached: Attachment, path: Path,
-               held: int) -> tuple[int, str, evidence.Refusal | None]:
+               held: int) -> tuple[int, str, screening.Refusal | None]:
         with path.open("rb") as content:
-            refusal = evidence.screen_content(attached.name, attached.mime_type, content,
+            refusal = screening.screen_content(attached.name, attached.mime_type, content,
                                               self.policy, held)
             content.seek(0)
             digest = hashlib.file_digest(content, "sha256").hexdigest()
@@ -182,7 +182,7 @@ class EvidenceDesk:
 
 
 class _Refused(Exception):
-    def __init__(self, refusal: evidence.Refusal) -> None:
+    def __init__(self, refusal: screening.Refusal) -> None:
         super().__init__(refusal.code)
         self.refusal = refusal
 

@@ -16,8 +16,9 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.storage import ChatStore
-from flows import documents, pending
+from flows import pending
 from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
+from flows.documents import catalog as documents
 from flows.i18n import normalize_language
 from flows.journey import turn
 from flows.model import Account

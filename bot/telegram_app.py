@@ -49,7 +49,7 @@ from bot.service import Assistant
 from bot.storage import ChatStore
 from flows import casefile
 from flows.conversation import EXPORT, Command, Event, Press, Prompt, Reply, Text, Upload
-from flows.evidence import Policy
+from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, t
 
 log = logging.getLogger("impayes.telegram")

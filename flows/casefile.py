@@ -16,8 +16,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from flows import evidence, formatting
-from flows.case_law import rights_for
+from flows import formatting
 from flows.conversation import (
     ERASE,
     EXPORT,
@@ -31,8 +30,10 @@ from flows.conversation import (
     Text,
     Upload,
 )
+from flows.evidence import locker, screening
 from flows.i18n import catalog, t
 from flows.law import InvalidFacts
+from flows.law.from_case import rights_for
 from flows.model import Account, Case, new_id
 from flows.money import Money
 from flows.parsing import clean_text
@@ -135,8 +136,8 @@ def _upload(account: Account, event: Upload, now: datetime) -> Reply:
     case = account.case(event.case_id)
     if case is None or not event.sha256:
         return Reply(messages=[refusal_message(lang, "no_case")], changed=False)
-    name = evidence.clean_name(event.file_name)
-    known = evidence.find_by_hash(case, event.sha256)
+    name = screening.clean_name(event.file_name)
+    known = locker.find_by_hash(case, event.sha256)
     if known is not None:
         reply = Reply(messages=[t(lang, "casefile.evidence.duplicate", name=known["name"],
                                   date=_day(known["received_at"], lang))], changed=False)
@@ -149,7 +150,7 @@ def _upload(account: Account, event: Upload, now: datetime) -> Reply:
         "stored_as": event.stored_as, "caption": clean_text(event.caption)[:500],
         "proves": None,
     }
-    evidence.keep(case, record)
+    locker.keep(case, record)
     case.log(now, "evidence", name=name, size=event.size, sha256=event.sha256)
     reply = Reply(messages=[t(lang, "casefile.evidence.received", case=title(case, lang),
                               name=name, size=human_size(event.size, lang),
@@ -162,13 +163,13 @@ def _upload(account: Account, event: Upload, now: datetime) -> Reply:
 def _fresh_id(case: Case) -> str:
     while True:
         candidate = new_id()
-        if evidence.find(case, candidate) is None:
+        if locker.find(case, candidate) is None:
             return candidate
 
 
 def _tag_prompt(account: Account, case: Case, record: dict[str, Any]) -> Prompt:
     lang = account.lang
-    codes = [*evidence.checklist_codes(case), evidence.OTHER]
+    codes = [*locker.checklist_codes(case), locker.OTHER]
     buttons = tuple(Button(f"{record['id']}.{code}", item_label(lang, code)) for code in codes)
     return Prompt(case.id, TAG, t(lang, "casefile.evidence.which", name=record["name"]),
                   buttons, free_text=False)
@@ -177,18 +178,18 @@ def _tag_prompt(account: Account, case: Case, record: dict[str, Any]) -> Prompt:
 def _tag(account: Account, case: Case, value: str, now: datetime) -> Reply:
     lang = account.lang
     evidence_id, _, code = value.partition(".")
-    record = evidence.find(case, evidence_id)
-    if record is None or code not in (*evidence.checklist_codes(case), evidence.OTHER):
+    record = locker.find(case, evidence_id)
+    if record is None or code not in (*locker.checklist_codes(case), locker.OTHER):
         return Reply(notice=t(lang, "notice.stale"), changed=False)
     record["proves"] = code  # the record is the one stored in the case
     reply = Reply(chosen=item_label(lang, code))
-    if code == evidence.OTHER:
+    if code == locker.OTHER:
         reply.messages.append(t(lang, "casefile.evidence.tagged_other", name=record["name"]))
     else:
         reply.messages.append(t(lang, "casefile.evidence.tagged", name=record["name"],
                                 item=item_label(lang, code)))
     # A file proving an item answers the question about it: no need to ask "do you have…".
-    key = evidence.question_for(code, case) if code != evidence.OTHER else None
+    key = locker.question_for(code, case) if code != locker.OTHER else None
     answered = key is not None and case.answers.get(key) is not True
     if key is not None and answered:
         case.answers[key] = True
@@ -196,7 +197,7 @@ def _tag(account: Account, case: Case, value: str, now: datetime) -> Reply:
             case.history.append(key)
     if case is not account.current:
         return reply
-    waiting = evidence.untagged(case)
+    waiting = locker.untagged(case)
     if waiting:
         reply.prompt = _tag_prompt(account, case, waiting[0])
         return reply
@@ -211,7 +212,7 @@ def _tag(account: Account, case: Case, value: str, now: datetime) -> Reply:
 
 def _evidence_overview(account: Account, case: Case) -> Reply:
     lang = account.lang
-    items, loose = evidence.inventory(case)
+    items, loose = locker.inventory(case)
     lines = [t(lang, "casefile.evidence.title", case=title(case, lang))]
     for item in items:
         label = item_label(lang, item.code, long=True)
@@ -227,11 +228,11 @@ def _evidence_overview(account: Account, case: Case) -> Reply:
     if loose:
         lines += ["", t(lang, "casefile.evidence.loose")]
         lines += [_file_line(record, lang) for record in loose]
-    if not evidence.files(case):
+    if not locker.files(case):
         lines += ["", t(lang, "casefile.evidence.empty")]
     lines += ["", t(lang, "casefile.evidence.how")]
     reply = Reply(messages=["\n".join(lines)], changed=False)
-    waiting = evidence.untagged(case)
+    waiting = locker.untagged(case)
     if waiting:
         reply.prompt = _tag_prompt(account, case, waiting[0])
     return reply
@@ -424,9 +425,9 @@ def human_size(size: int, lang: str) -> str:
     """``240 Ko`` / ``1,5 Mo`` in French, ``240 KB`` / ``1.5 MB`` in English."""
     if size < 1024:
         return t(lang, "casefile.size.bytes", n=size)
-    if size < evidence.MB:
+    if size < screening.MB:
         return t(lang, "casefile.size.kb", n=(size + 512) // 1024)
-    megabytes = (Decimal(size) / evidence.MB).quantize(Decimal("0.1"))
+    megabytes = (Decimal(size) / screening.MB).quantize(Decimal("0.1"))
     return t(lang, "casefile.size.mb",
              n=format_decimal(megabytes, format="#,##0.#", locale=formatting.locale_for(lang)))
 

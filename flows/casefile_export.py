@@ -12,8 +12,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flows import evidence, formatting
+from flows import formatting
 from flows.casefile import human_size, item_label, title
+from flows.evidence import locker, screening
 from flows.i18n import catalog, t
 from flows.model import Account, Case
 from flows.money import Money
@@ -41,8 +42,8 @@ def case_folder(case: Case, number: int, lang: str) -> str:
 def evidence_names(case: Case) -> list[tuple[dict[str, Any], str]]:
     """Each kept file with its name inside the case folder, numbered so none collide."""
     named = []
-    for number, record in enumerate(evidence.files(case), start=1):
-        name = evidence.clean_name(str(record.get("name", "")), fallback="file")
+    for number, record in enumerate(locker.files(case), start=1):
+        name = screening.clean_name(str(record.get("name", "")), fallback="file")
         safe = re.sub(r'[<>:"/\\|?*]', "_", name)
         named.append((record, f"evidence/{number:02d}_{safe}"))
     return named

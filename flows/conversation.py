@@ -40,7 +40,7 @@ class Command:
 class Upload:
     """The user sent a file or a photo for the case file (``flows.casefile``).
 
-    The adapter screens it first (``flows.evidence.screen``), then downloads it, screens the
+    The adapter screens it first (``flows.evidence.screening``), then downloads it, screens the
     bytes and keeps them in the case folder; ``refused`` then holds a refusal code (nothing
     was kept) and ``detail`` what it is about (a size limit, a file inside an archive).
     """

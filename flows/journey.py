@@ -15,7 +15,7 @@ from typing import Any
 
 from transitions import Machine
 
-from flows import casefile, documents, followup, formatting
+from flows import casefile, followup, formatting
 from flows.conversation import (
     INTERRUPTED,
     Button,
@@ -27,13 +27,14 @@ from flows.conversation import (
     Text,
     Upload,
 )
+from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, catalog, t
 from flows.model import Account, Case
 from flows.money import Money
 from flows.parsing import ParseError
 from flows.questions import BY_KEY, QUESTIONS, Kind, Question, choice_value, parse_answer
-from flows.rights import comparison_message, recommendation_messages, rights_messages
+from flows.stage_messages import comparison_message, recommendation_messages, rights_messages
 
 STAGES = (
     "start", "facts", "rights", "evidence", "remedy", "details", "review", "documents",
@@ -433,7 +434,7 @@ def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list
         messages = [documents.sending_advice(case, lang, now.date())]
         documents.record_demand(case, now.date())  # later figures count interest from it
         fire(case, "advance")
-        _schedule_check(case, now)
+        _start_followup(case, now)
         return messages
     return []
 
@@ -453,7 +454,7 @@ def review_message(case: Case, lang: str) -> str:
 
 
 # Follow-up ----------------------------------------------------------------------------------
-def _schedule_check(case: Case, now: datetime) -> None:
+def _start_followup(case: Case, now: datetime) -> None:
     """The documents went out: the follow-up of this remedy starts, and says when it checks."""
     followup.start_remedy(case, now)
     followup.note_next_check(case, now.date())

@@ -15,12 +15,13 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from flows import documents_checks as checks
+from flows import question_checks as checks
 from flows.followup.actions import awaiting, outcome_choices
 from flows.model import Case
 from flows.money import Money
 from flows.parsing import ParseError, clean_text, parse_amount, parse_date
-from flows.remedy import Remedy
+from flows.stage_messages import ranked_remedies
+from flows.vocabulary import Remedy
 
 
 class Kind(StrEnum):
@@ -170,8 +171,6 @@ _OFFICIAL = (Remedy.COURT, Remedy.COLLECTION_AGENCY, Remedy.INSOLVENCY_CLAIM)
 
 
 def _remedy_choices(case: Case) -> tuple[str, ...]:
-    from flows.recommend import ranked_remedies  # local: recommend imports this module's facts
-
     return tuple(r.value for r in ranked_remedies(case))
 
 
@@ -224,7 +223,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("plan_first_date", "details", Kind.DATE, when=payment_plan, check=_not_in_past),
     Question("plan_interval", "details", Kind.CHOICE, ("monthly", "biweekly", "weekly"),
              when=payment_plan),
-    # details the documents need (flows.documents): asked only for the remedies using them
+    # details the documents need (flows.documents.catalog): asked only for the remedies using them
     Question("supply_description", "details", Kind.TEXT, max_length=200),
     Question("creditor_id", "details", Kind.TEXT, ("none",), typed_too=True, max_length=40,
              when=_creditor_id_needed, check=checks.company_id),

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flows.model import Case
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 
 TODAY = date(2026, 11, 23)
 

@@ -23,7 +23,7 @@ DETAILS = [
 ]
 
 
-# What the documents of each remedy ask (flows.documents), answered the same way every time;
+# What the documents of each remedy ask (flows.documents.catalog), answered the same way every time;
 # ``followed`` and ``answering`` answer these whenever the bot asks one.
 DOCUMENT_ANSWERS = {
     "supply_description": "Refonte du site internet", "creditor_id": "press:none",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flows.law import InvoiceFacts, Rights, compute_rights
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.vocabulary import DebtorKind, Jurisdiction
 
 
 def d(text: str) -> date:

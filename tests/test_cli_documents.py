@@ -12,7 +12,7 @@ import pytest
 from bot.cli_documents import main
 from bot.storage import ChatStore
 from flows.model import Account
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 from tests.documents_samples import be_business, fr_business, with_remedy
 from tests.pdf import pdf_text
 

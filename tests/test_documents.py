@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.documents import DOCUMENTS_FOR, jobs_for, render_html
-from flows.documents_text import html_to_text
-from flows.remedy import Remedy
+from flows.documents.catalog import DOCUMENTS_FOR, jobs_for, render_html
+from flows.documents.to_text import html_to_text
+from flows.vocabulary import Remedy
 from tests.documents_samples import REMEDIES_FOR, SAMPLES, TODAY, with_remedy
 from tests.driver import plain
 

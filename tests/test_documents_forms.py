@@ -17,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from flows.conversation import DocumentJob
-from flows.documents import jobs_for, render_job
-from flows.remedy import Remedy
+from flows.documents.catalog import jobs_for, render_job
+from flows.vocabulary import Remedy
 from tests.documents_samples import SAMPLES, TODAY, with_remedy
 from tests.driver import plain
 from tests.pdf import pdf_text

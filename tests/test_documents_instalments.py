@@ -10,11 +10,11 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.documents import jobs_for
-from flows.documents_context import plan_table
+from flows.documents.catalog import jobs_for
+from flows.documents.context import plan_table
 from flows.followup.plan import INTERVALS
 from flows.money import Money
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 from tests.documents_samples import TODAY, fr_business, with_remedy
 
 totals = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from flows.conversation import DocumentJob
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 from tests.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]

@@ -11,7 +11,7 @@ import zlib
 import pytest
 from weasyprint import HTML
 
-from flows.evidence import Policy, Refusal, screen_content
+from flows.evidence.screening import Policy, Refusal, screen_content
 
 POLICY = Policy()
 

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from flows.evidence import MB, Policy, Refusal, clean_name, screen, screen_content
+from flows.evidence.screening import MB, Policy, Refusal, clean_name, screen, screen_content
 
 POLICY = Policy()
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

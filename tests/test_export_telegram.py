@@ -40,7 +40,7 @@ async def complete_case_file(user: FileSendingUser) -> None:
     mark = user.api.mark()
     start = [k for k, _ in FRENCH_BUSINESS_CASE].index("ev_invoice_sent")
     await user.play(FRENCH_BUSINESS_CASE[start:], current)
-    # The demand in three forms, the checklist, the chronology in two (flows.documents).
+    # The demand in three forms, the checklist, the chronology in two (flows.documents.catalog).
     await user.api.await_documents(user.chat_id, 6, since=mark, timeout=30)
 
 

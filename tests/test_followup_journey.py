@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from flows import documents, followup
+from flows import followup
 from flows.conversation import Command, Press
+from flows.documents import catalog as documents
 from flows.followup.timeline import StepKind
 from flows.journey import turn
 from tests.driver import plain
@@ -81,7 +82,7 @@ def test_still_unpaid_after_the_demand_opens_the_court_step() -> None:
     press_reminder(d, "unpaid", reminder(d, "demand_ended"))
     assert d.case.answers["remedy"] == "court"
     assert "étape suivante" in plain(d.text_of_last())
-    to_question(d, "review")  # the court documents' own details (flows.documents) first
+    to_question(d, "review")  # the court documents' own details (flows.documents.catalog) first
     # Until the court step is finished, the bot offers to carry on a few days later.
     assert pending_kinds(d)[0] == "resume"
 

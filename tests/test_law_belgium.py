@@ -8,7 +8,7 @@ import pytest
 
 from flows.law import DemandChannel, RouteKind, TermKind
 from flows.law.belgium_consumer import damages_cap, first_chargeable_day
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.vocabulary import DebtorKind, Jurisdiction
 from tests.law_cases import d, period_table, rights, warning_keys
 
 BE = Jurisdiction.BELGIUM

@@ -13,7 +13,7 @@ from flows.i18n import catalog
 from flows.law import DemandChannel, InsolvencyFacts, Message, Supply, pack_for
 from flows.law.remedies import CaseFacts, recommend
 from flows.law.render import Renderer, render_advice, render_insolvency, render_rights
-from flows.remedy import DebtorKind, Jurisdiction, Remedy
+from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 from tests.law_cases import d, invoice
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -8,7 +8,7 @@ import pytest
 
 from flows.law import InvalidFacts, RouteKind, TermKind
 from flows.law.messages import Percent
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.vocabulary import DebtorKind, Jurisdiction
 from tests.law_cases import d, invoice, period_table, rights, warning_keys
 
 FR = Jurisdiction.FRANCE

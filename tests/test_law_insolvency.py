@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.law import InsolvencyFacts, pack_for
-from flows.remedy import Jurisdiction
+from flows.vocabulary import Jurisdiction
 from tests.law_cases import d
 
 

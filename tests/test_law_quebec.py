@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from flows.law import InvalidFacts, RouteKind
-from flows.remedy import Jurisdiction
+from flows.vocabulary import Jurisdiction
 from tests.law_cases import d, period_table, rights, warning_keys
 
 QC = Jurisdiction.QUEBEC

@@ -11,7 +11,7 @@ from flows.law import InsolvencyFacts, RouteKind
 from flows.law.remedies import Advice, CaseFacts, recommend
 from flows.law.remedy_compare import CostBand
 from flows.money import Money
-from flows.remedy import DebtorKind, Jurisdiction, Remedy
+from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 from tests.law_cases import d, invoice
 
 FR = Jurisdiction.FRANCE

@@ -10,8 +10,8 @@ import pytest
 
 from bot.service import Assistant
 from bot.storage import ChatStore
-from flows import documents
 from flows.conversation import Command, DocumentJob, Event, Press, Reply, Text
+from flows.documents import catalog as documents
 from flows.i18n import t
 from flows.model import Account
 from tests.driver import FRENCH_BUSINESS_CASE

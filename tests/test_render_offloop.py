@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows import documents
 from flows.conversation import DocumentJob
+from flows.documents import catalog as documents
 from tests.driver import FRENCH_BUSINESS_CASE
 from tests.fakebot import ApiCall, FakeBotApi
 from tests.telegram_harness import TelegramUser, question_key, running_bot

@@ -23,7 +23,7 @@ from flows.followup.timeline import ACTIONS, StepKind
 from flows.i18n import t
 from flows.model import Account, Case
 from flows.money import Money
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 
 # What "Still unpaid → next step" opens after each remedy: the usual escalation.
 LADDER: dict[str, str] = {

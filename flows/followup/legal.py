@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from flows.case_law import invoice_facts
 from flows.law import InsolvencyFacts, InvalidFacts, InvoiceFacts, Rights, pack_for, tables
 from flows.law.dates import add_months
+from flows.law.from_case import invoice_facts
 from flows.model import Case, Invoice
 from flows.money import Money
-from flows.remedy import Jurisdiction
+from flows.vocabulary import Jurisdiction
 
 
 @dataclass(frozen=True)

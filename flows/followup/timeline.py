@@ -19,7 +19,7 @@ from flows.followup.state import FollowUp, has_followup
 from flows.law.dates import add_months
 from flows.model import Case
 from flows.money import Money
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 
 # Product cadences (not law): how long to wait before asking again.
 FRIENDLY_EVERY = timedelta(days=7)  # one friendly reminder a week, three at most, then a demand

@@ -32,7 +32,7 @@ from flows.law.rights import (
 )
 from flows.law.tables import Granularity
 from flows.money import Money
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.vocabulary import DebtorKind, Jurisdiction
 
 BE = "be"
 ONE_DAY = timedelta(days=1)

@@ -12,7 +12,7 @@ from flows.law.messages import Message, ParamValue, Percent, Source
 from flows.law.rights import CourtRoute, InterestPeriod, Limitation, PaymentTerm, Rights
 from flows.law.tables import Figure, Granularity, Period, RateLookup
 from flows.money import Money
-from flows.remedy import Jurisdiction
+from flows.vocabulary import Jurisdiction
 
 
 class Findings:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from flows.remedy import DebtorKind
+from flows.vocabulary import DebtorKind
 
 
 class InvalidFacts(ValueError):

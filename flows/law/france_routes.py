@@ -15,7 +15,7 @@ from flows.law import tables
 from flows.law.messages import Condition, Message, Source
 from flows.law.rights import CourtRoute, RouteKind
 from flows.money import Money
-from flows.remedy import DebtorKind
+from flows.vocabulary import DebtorKind
 
 FR = "fr"
 IP = Source(

@@ -10,7 +10,7 @@ from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.france import FrancePack
 from flows.law.quebec import QuebecPack
 from flows.law.rights import InsolvencyGuide, Rights
-from flows.remedy import Jurisdiction
+from flows.vocabulary import Jurisdiction
 
 
 class JurisdictionPack(Protocol):

@@ -34,7 +34,7 @@ from flows.law.rights import (
 )
 from flows.law.tables import Granularity
 from flows.money import Money
-from flows.remedy import Jurisdiction
+from flows.vocabulary import Jurisdiction
 
 QC = "qc"
 ONE_DAY = timedelta(days=1)

@@ -19,7 +19,7 @@ from flows.law.messages import Message, ParamValue
 from flows.law.pack import pack_for
 from flows.law.remedy_compare import RemedyProfile, compare, court_route
 from flows.law.rights import InsolvencyGuide, Rights, RouteKind
-from flows.remedy import DebtorKind, Jurisdiction, Remedy
+from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 
 # Where each jurisdiction stays individual actions once proceedings open (cited in reasons).
 STAY_ARTICLE = {

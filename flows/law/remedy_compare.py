@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flows.law.messages import Condition, Message, ParamValue, Source
 from flows.law.rights import InsolvencyGuide, Rights, RouteKind
 from flows.money import Money
-from flows.remedy import Jurisdiction, Remedy
+from flows.vocabulary import Jurisdiction, Remedy
 
 if TYPE_CHECKING:
     from flows.law.remedies import CaseFacts

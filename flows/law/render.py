@@ -18,7 +18,7 @@ from flows.law.messages import Condition, Message, ParamValue, Percent
 from flows.law.remedies import Advice
 from flows.law.rights import CourtRoute, InsolvencyGuide, Rights
 from flows.money import Money
-from flows.remedy import Jurisdiction
+from flows.vocabulary import Jurisdiction
 
 MARKS = {True: "✓", False: "✗", None: "?"}
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from flows.law.messages import Condition, Message, Source
 from flows.money import Money
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.vocabulary import DebtorKind, Jurisdiction
 
 # Stated in every answer (LEGAL_FACTS A1: the texts do not fix 365 vs 366, we use 365 and say so).
 DAY_COUNT = "actual/365"

@@ -1,12 +1,11 @@
-"""The evidence locker: which files a case keeps, which it refuses, what each one proves.
+"""Screening the files a user sends: which are kept, which are refused, and why.
 
 Screening is decided here and applied twice by the adapter: on what Telegram announces (name,
 type, size) before anything is downloaded, then on the bytes themselves, since a name or a
 size can lie. A file is refused when it is too big, when the user's space is full, or when it
 could run code: an executable or a script (by name, announced type or first bytes), an Office
 file with macros (Office Open XML, or the older .doc/.xls/.ppt read with olefile), a PDF with
-JavaScript or a launch action, or an archive holding any of these. The evidence kept in a case
-is a list of plain records in ``case.extra["evidence"]``.
+JavaScript or a launch action, or an archive holding any of these.
 """
 
 from __future__ import annotations
@@ -16,15 +15,10 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 import olefile
-
-from flows import documents
-from flows.model import Account, Case
-from flows.questions import BY_KEY
 
 MB = 1024 * 1024
 
@@ -306,82 +300,3 @@ def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, policy: P
         # The declared size bounds what zipfile will inflate, and the total was checked.
         return _inspect_zip(io.BytesIO(archive.read(member)), policy, depth + 1)
     return None
-
-
-# The records of a case ----------------------------------------------------------------------
-def files(case: Case) -> list[dict[str, Any]]:
-    """The files kept for a case, in the order received (each a plain JSON record)."""
-    return list(case.extra.get("evidence", []))
-
-
-def find(case: Case, evidence_id: str) -> dict[str, Any] | None:
-    return next((f for f in files(case) if f.get("id") == evidence_id), None)
-
-
-def find_by_hash(case: Case, sha256: str) -> dict[str, Any] | None:
-    return next((f for f in files(case) if f.get("sha256") == sha256), None)
-
-
-def bytes_held(account: Account) -> int:
-    """What a user keeps in the locker, every case together (the quota counts this)."""
-    return sum(int(f.get("size", 0)) for case in account.cases for f in files(case))
-
-
-def target_case(account: Account) -> Case | None:
-    """The case a file sent now belongs to: the one open, if any."""
-    return account.current
-
-
-def keep(case: Case, record: dict[str, Any]) -> None:
-    case.extra["evidence"] = [*files(case), record]
-
-
-def untagged(case: Case) -> list[dict[str, Any]]:
-    """Files the user has not yet said anything about."""
-    return [f for f in files(case) if f.get("proves") is None]
-
-
-# Against the checklist ----------------------------------------------------------------------
-OTHER = "other"
-
-
-def checklist_codes(case: Case) -> list[str]:
-    """The checklist items a file may prove, for this case and its remedy."""
-    return [str(item["code"]) for item in documents.checklist(case)]
-
-
-def question_for(code: str, case: Case) -> str | None:
-    """The evidence question a checklist item answers (``contract`` → ``ev_contract``)."""
-    key = f"ev_{code}"
-    question = BY_KEY.get(key)
-    return key if question is not None and question.applies(case) else None
-
-
-@dataclass(frozen=True)
-class Item:
-    code: str
-    held: bool | None  # what the user said (None: not asked yet)
-    files: tuple[dict[str, Any], ...]
-
-    @property
-    def proven(self) -> bool:
-        return bool(self.files)
-
-
-def inventory(case: Case) -> tuple[list[Item], list[dict[str, Any]]]:
-    """The checklist with the files proving each item, and the files linked to none."""
-    kept = files(case)
-    items = []
-    for entry in documents.checklist(case):
-        code = str(entry["code"])
-        held = entry["held"] if isinstance(entry["held"], bool) else None
-        items.append(Item(code, held, tuple(f for f in kept if f.get("proves") == code)))
-    codes = {item.code for item in items}
-    loose = [f for f in kept if f.get("proves") not in codes]
-    return items, loose
-
-
-def iter_all(account: Account) -> Iterator[tuple[Case, dict[str, Any]]]:
-    for case in account.cases:
-        for record in files(case):
-            yield case, record

@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from flows import case_law
 from flows.law import (
     CourtRoute,
     Deadline,
@@ -23,6 +22,7 @@ from flows.law import (
     Percent,
     Rights,
     RouteKind,
+    from_case,
     pack_for,
     tables,
 )
@@ -30,7 +30,7 @@ from flows.law.belgium_consumer import damages_cap, first_chargeable_day
 from flows.law.render import Renderer
 from flows.model import Case, Invoice
 from flows.money import Money
-from flows.remedy import Jurisdiction, Remedy
+from flows.vocabulary import Jurisdiction, Remedy
 
 
 class FiguresError(ValueError):
@@ -39,7 +39,7 @@ class FiguresError(ValueError):
 
 def demand_on_record(case: Case) -> date | None:
     """The day the formal demand was drawn up by the journey (see ``record_demand``)."""
-    day: date | None = case_law.demand_date(case)
+    day: date | None = from_case.demand_date(case)
     return day
 
 
@@ -56,11 +56,11 @@ def record_demand(case: Case, today: date) -> None:
 
 
 def invoice_facts(case: Case, invoice: Invoice, with_demand: bool) -> InvoiceFacts:
-    """The engine's facts for one invoice: the journey's bridge (``flows.case_law``) plus what
+    """The engine's facts for one invoice: the journey's bridge (``flows.law.from_case``) plus what
     only the documents ask (the damages clause of a Belgian consumer contract)."""
     damages = case.money("contract_damages")
     try:
-        facts: InvoiceFacts = case_law.invoice_facts(case, invoice)
+        facts: InvoiceFacts = from_case.invoice_facts(case, invoice)
         return replace(facts, demand_date=facts.demand_date if with_demand else None,
                        contract_damages=damages.amount if damages else None)
     except InvalidFacts as error:
@@ -69,7 +69,7 @@ def invoice_facts(case: Case, invoice: Invoice, with_demand: bool) -> InvoiceFac
 
 def rights_for(case: Case, on: date, with_demand: bool = True) -> list[Rights]:
     pack = pack_for(Jurisdiction(case.jurisdiction))
-    # The engine refuses a computation date before the invoice (as in flows.case_law).
+    # The engine refuses a computation date before the invoice (as in flows.law.from_case).
     return [pack.rights(invoice_facts(case, i, with_demand), max(on, i.issue_date))
             for i in case.invoices()]
 

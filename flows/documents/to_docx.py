@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from flows.documents_tree import Element, Run, parse, runs
+from flows.documents.html_tree import Element, Run, parse, runs
 
 FONT = "Cambria"  # present in Word, replaced by a metric-compatible font in LibreOffice
 SIZE = Pt(10.5)

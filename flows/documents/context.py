@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flows.documents_checks import format_company_id
-from flows.documents_figures import (
+from flows.documents.figures import (
     answered_day,
     demand_deadline,
     figures_for,
@@ -23,8 +22,9 @@ from flows.followup.plan import Instalment, instalments
 from flows.i18n import t
 from flows.model import Case
 from flows.money import Money
+from flows.question_checks import format_company_id
 from flows.questions import BY_KEY
-from flows.remedy import Remedy
+from flows.vocabulary import Remedy
 
 NO_VALUE = {"none", "unknown", "self", "invoice"}
 # Drafting choices, not legal figures: the rhythm of friendly reminders, and the notice a

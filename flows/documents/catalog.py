@@ -17,16 +17,15 @@ from typing import Any
 
 from flows import formatting
 from flows.conversation import DocumentJob
-from flows.documents_context import case_context
-from flows.documents_context import checklist as checklist  # flows.evidence reads it here
-from flows.documents_docx import html_to_docx
-from flows.documents_figures import record_demand as record_demand
-from flows.documents_text import html_to_text
+from flows.documents.context import case_context, checklist
+from flows.documents.figures import record_demand as record_demand
+from flows.documents.to_docx import html_to_docx
+from flows.documents.to_text import html_to_text
 from flows.files import write_atomic
 from flows.i18n import t, templates_dir
 from flows.model import Case
-from flows.remedy import Remedy
 from flows.templating import render
+from flows.vocabulary import Remedy
 
 # The documents each remedy may produce, in the order they are sent.
 DOCUMENTS_FOR: dict[str, tuple[str, ...]] = {

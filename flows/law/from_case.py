@@ -8,7 +8,7 @@ from decimal import Decimal
 from flows.law import InsolvencyFacts, InvoiceFacts, Rights, Supply, TermKind, compute_rights
 from flows.law.remedies import Advice, CaseFacts, recommend
 from flows.model import Case, Invoice
-from flows.remedy import DebtorKind, Jurisdiction
+from flows.vocabulary import DebtorKind, Jurisdiction
 
 
 def demand_date(case: Case) -> date | None:

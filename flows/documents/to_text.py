@@ -6,7 +6,7 @@ address blocks stay one line per line; tables become aligned columns; lists get 
 
 from __future__ import annotations
 
-from flows.documents_tree import Element, collapse, parse
+from flows.documents.html_tree import Element, collapse, parse
 
 # Blocks whose lines belong together (an address, a signature): no blank line between them.
 LINE_GROUPS = {"sender", "recipient", "signature", "signature-email", "refs", "lines",

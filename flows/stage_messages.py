@@ -1,16 +1,19 @@
-"""The "your rights" and "what to do" messages of the journey, from the legal engine."""
+"""The messages of the journey's "rights" and "remedy" stages, from the legal engine: the
+rights for each invoice, the remedies recommended and ruled out, their comparison, and the
+order the remedy buttons follow."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flows import formatting
-from flows.case_law import advice_for, rights_for
 from flows.i18n import t
+from flows.law.from_case import advice_for, rights_for
 from flows.law.remedies import Advice
 from flows.law.render import Renderer, render_insolvency, render_rights
 from flows.model import Case
 from flows.money import Money
+from flows.vocabulary import Remedy
 
 
 def rights_messages(case: Case, lang: str, today: date) -> list[str]:
@@ -66,3 +69,16 @@ def comparison_message(case: Case, lang: str, today: date) -> str:
                   t(lang, "law.render.recovers", text=say(profile.recovers))]
         lines += [say.condition(c) for c in profile.prerequisites]
     return "\n".join(lines)
+
+
+def ranked_remedies(case: Case, today: date | None = None) -> list[Remedy]:
+    """Every remedy, the most fitting first (as last shown to the user, else computed now)."""
+    ranking = case.extra.get("ranking")
+    if not ranking:
+        advice = advice_for(case, today or date.today())
+        ranking = ([r.remedy.value for r in advice.recommended]
+                   + [r.remedy.value for r in advice.ruled_out]) if advice else []
+    order = [Remedy(code) for code in ranking if code in Remedy._value2member_map_]
+    tried = set(case.extra.get("tried", []))
+    order = [r for r in order if r.value not in tried] + [r for r in order if r.value in tried]
+    return order + [r for r in Remedy if r not in order]
