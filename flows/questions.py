@@ -80,10 +80,6 @@ def in_insolvency(case: Case) -> bool:
     return case.flag("insolvency") is True
 
 
-def not_in_insolvency(case: Case) -> bool:
-    return case.flag("insolvency") is False
-
-
 # Cross-field checks -------------------------------------------------------------------------
 def _not_in_future(_case: Case, value: Any, today: date) -> None:
     if date.fromisoformat(value) > today:

@@ -11,8 +11,8 @@ import pytest
 
 from flows.i18n import catalog
 from flows.law import DemandChannel, InsolvencyFacts, Message, Supply, pack_for
-from flows.law.remedies import CaseFacts, recommend
-from flows.law.render import Renderer, render_advice, render_insolvency, render_rights
+from flows.law.remedies import Advice, CaseFacts, recommend
+from flows.law.render import Renderer, render_insolvency, render_rights
 from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 from tests.law_cases import d, invoice
 
@@ -215,6 +215,16 @@ def test_names_of_every_remedy_and_route_exist(lang: str) -> None:
     assert all(f"law.route.{r}.name" in known for r in RouteKind)
 
 
+def _advice_texts(advice: Advice, lang: str) -> list[str]:
+    """Every sentence of a recommendation: each remedy's reason, and each one's comparison."""
+    say = Renderer(lang, advice.rights.jurisdiction)
+    texts = [say(pick.reason) for pick in (*advice.recommended, *advice.ruled_out)]
+    for profile in advice.comparison:
+        texts += [say(profile.cost), say(profile.delay), say(profile.recovers)]
+        texts += [say.condition(c) for c in profile.prerequisites]
+    return texts
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_rendered_texts_leave_no_placeholder_behind(lang: str) -> None:
     for jurisdiction, facts, on in _scenarios():
@@ -222,7 +232,7 @@ def test_rendered_texts_leave_no_placeholder_behind(lang: str) -> None:
         texts = [
             render_rights(pack.rights(facts, d(on)), lang),
             render_insolvency(pack.insolvency(InsolvencyFacts(d("2025-01-10"))), lang),
-            render_advice(recommend(CaseFacts(jurisdiction, facts), d(on)), lang),
+            *_advice_texts(recommend(CaseFacts(jurisdiction, facts), d(on)), lang),
         ]
         for text in texts:
             assert "{" not in text, text

@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 
 BLOCK_TAGS = {"div", "p", "h1", "h2", "h3", "ul", "ol", "li", "table", "tr", "th", "td",
               "thead", "tbody", "section", "header", "footer", "blockquote"}
-INLINE_TAGS = {"strong", "b", "em", "i", "span", "u", "small", "a"}
 VOID_TAGS = {"br", "meta", "link", "hr", "img"}
 SKIPPED_TAGS = {"head", "style", "script", "title"}
 _SPACES = re.compile(r"[ \t\r\n\f]+")

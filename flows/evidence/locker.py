@@ -6,7 +6,6 @@ tied (or not yet) to an item of the case's evidence checklist.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,8 +85,3 @@ def inventory(case: Case) -> tuple[list[Item], list[dict[str, Any]]]:
     loose = [f for f in kept if f.get("proves") not in codes]
     return items, loose
 
-
-def iter_all(account: Account) -> Iterator[tuple[Case, dict[str, Any]]]:
-    for case in account.cases:
-        for record in files(case):
-            yield case, record

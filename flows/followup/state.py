@@ -19,7 +19,6 @@ KEY = "followup"
 # facts about the case itself (an insolvency claim filed stays filed whatever comes next).
 REMEDY_FACTS = ("started", "granted", "served", "enforced", "promise", "acted", "rejected",
                 "opposed", "later", "awaiting")
-CASE_FACTS = ("declared", "revendicated")
 
 
 class FollowUp:

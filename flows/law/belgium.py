@@ -36,10 +36,6 @@ from flows.vocabulary import DebtorKind, Jurisdiction
 
 BE = "be"
 ONE_DAY = timedelta(days=1)
-LAW_2002 = Source(
-    "loi du 2 août 2002",
-    "https://flhm.be/lutte-contre-le-retard-de-paiement-dans-les-transactions-commerciales",
-)
 SUMMARY_ORDER = Source(
     "C. jud. 1338-1344",
     "https://academiefiscale.eu/profession/comment-proceder-quand-un-client-ne-paie-pas-vos-honoraires/",

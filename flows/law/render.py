@@ -15,7 +15,6 @@ from babel.numbers import format_decimal
 from flows import formatting
 from flows.i18n import normalize_language, t
 from flows.law.messages import Condition, Message, ParamValue, Percent
-from flows.law.remedies import Advice
 from flows.law.rights import CourtRoute, InsolvencyGuide, Rights
 from flows.money import Money
 from flows.vocabulary import Jurisdiction
@@ -184,25 +183,3 @@ def render_insolvency(guide: InsolvencyGuide, lang: str) -> str:
     lines.append(t(say.lang, "law.render.vocabulary", items="; ".join(map(say, guide.vocabulary))))
     return "\n".join(lines)
 
-
-def render_advice(advice: Advice, lang: str) -> str:
-    """The recommended remedies with their reasons, the ruled-out ones, and the comparison."""
-    say = Renderer(lang, advice.rights.jurisdiction)
-    lines = [t(say.lang, "law.render.advice_title")]
-    for rank, pick in enumerate(advice.recommended, start=1):
-        name = t(say.lang, f"law.remedy.{pick.remedy}.name")
-        lines.append(f"  {rank}. {name} — {say(pick.reason)}")
-    if advice.ruled_out:
-        lines += ["", t(say.lang, "law.render.ruled_out")]
-        for out in advice.ruled_out:
-            lines.append(f"  ✗ {t(say.lang, f'law.remedy.{out.remedy}.name')} — {say(out.reason)}")
-    lines += ["", t(say.lang, "law.render.comparison")]
-    for profile in advice.comparison:
-        lines += [
-            f"  • {t(say.lang, f'law.remedy.{profile.remedy}.name')}",
-            "      " + t(say.lang, "law.render.cost", text=say(profile.cost)),
-            "      " + t(say.lang, "law.render.delay", text=say(profile.delay)),
-            "      " + t(say.lang, "law.render.recovers", text=say(profile.recovers)),
-        ]
-        lines += [f"      {say.condition(c)}" for c in profile.prerequisites]
-    return "\n".join(lines)
