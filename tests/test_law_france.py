@@ -193,8 +193,9 @@ def test_limitation_near_warning_counts_the_days_left() -> None:
 def test_exactly_5000_euros_is_within_the_small_claims_procedure(
     amount: str, small_claims_open: bool
 ) -> None:
-    # Computed on the due date: no interest yet, so the claim is the principal alone.
-    r = rights(FR, amount, "2025-04-15", "2025-05-15", "2025-05-15")
+    # A consumer without a formal demand owes no interest yet, so the day after the due date
+    # the claim is the principal alone (on the due date itself nothing is claimable yet).
+    r = rights(FR, amount, "2025-04-15", "2025-05-15", "2025-05-16", debtor_kind=CONSUMER)
     route = r.route(RouteKind.SMALL_CLAIMS_PROCEDURE)
     assert route.available is small_claims_open
     assert route.conditions[0].met is small_claims_open

@@ -51,6 +51,10 @@ def _route_open(name: str) -> Callable[[Context], bool]:
 
 # When a document of a remedy applies to the case (default: always).
 APPLIES: dict[str, Callable[[Context], bool]] = {
+    # Before the due date only the courtesy reminder fits: the firmer ones presuppose lateness.
+    "reminder_2": lambda c: not c["figures"].get("not_yet_due"),
+    "reminder_3": lambda c: not c["figures"].get("not_yet_due"),
+    "phone_script": lambda c: not c["figures"].get("not_yet_due"),
     "rot_claim": lambda c: not c["insolvent"],
     # Goods under retention of title are claimed back beside the proof of claim, never instead.
     "revendication": lambda c: c["insolvent"] and "rot" in c,

@@ -109,6 +109,8 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
         "total": (principal + interest + indemnity).to_json(),
         "interest_per_day": _sum([r.interest_per_day for r in all_rights], currency).to_json(),
         "has_interest": interest.amount > 0,
+        # Nothing is owed yet: a courtesy reminder before the due date, not a dunning letter.
+        "not_yet_due": bool(all_rights) and all(r.not_yet_due for r in all_rights),
         "has_indemnity": indemnity.amount > 0,
         "rates": rates,
         "rate_bases": rate_bases,
@@ -170,6 +172,7 @@ def _invoice(invoice: Invoice, rights: Rights, say: Renderer) -> dict[str, Any]:
         "indemnity": rights.indemnity.to_json(),
         "total": rights.total.to_json(),
         "days_late": rights.days_late,
+        "not_yet_due": rights.not_yet_due,
         "interest_text": say(rights.interest_explanation),
         "indemnity_text": say(rights.indemnity_explanation),
         "periods": [

@@ -134,3 +134,17 @@ def interest_today(case: Case, today: date) -> Money | None:
             return None
         total = total + rights.interest
     return total
+
+
+# Not yet due ---------------------------------------------------------------------------------
+def first_due_ahead(case: Case, today: date) -> date | None:
+    """The earliest due date still ahead among invoices not yet payable (nothing can be
+    demanded before it, C. civ. 1305-2), or None when every invoice is already due."""
+    ahead: list[date] = []
+    for invoice in case.invoices():
+        facts = _facts(case, invoice)
+        on = max(today, invoice.issue_date)
+        rights = _rights(case.jurisdiction, facts, on) if facts else None
+        if rights is not None and rights.not_yet_due:
+            ahead.append(rights.payment_term.effective_due)
+    return min(ahead, default=None)

@@ -152,6 +152,10 @@ def next_step(case: Case, today: date) -> Step | None:
 # Per remedy --------------------------------------------------------------------------------
 def _remedy_steps(case: Case, fu: FollowUp, started: date) -> list[Step]:
     remedy = fu.remedy
+    due_ahead = legal.first_due_ahead(case, started)
+    if remedy == Remedy.FRIENDLY_REMINDER and due_ahead is not None:
+        # A courtesy reminder before the due date: the next check is the day after it.
+        return [_step(StepKind.CHECK, due_ahead + timedelta(days=1))]
     if remedy == Remedy.FRIENDLY_REMINDER:
         return _friendly_steps(case, started)
     if remedy == Remedy.FORMAL_DEMAND:

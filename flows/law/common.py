@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from flows.law import tables
 from flows.law.dates import add_months, add_years, end_of_month
 from flows.law.facts import InvalidFacts, InvoiceFacts, TermKind
 from flows.law.interest import per_day
-from flows.law.messages import Message, ParamValue, Percent, Source
+from flows.law.messages import Condition, Message, ParamValue, Percent, Source
 from flows.law.rights import CourtRoute, InterestPeriod, Limitation, PaymentTerm, Rights
 from flows.law.tables import Figure, Granularity, Period, RateLookup
 from flows.money import Money
@@ -156,6 +157,8 @@ def build_rights(
 ) -> Rights:
     """The figures of one invoice, with everything the computation found along the way."""
     zero = Money.zero(principal.currency)
+    if on <= due and principal.amount > 0:
+        routes = not_yet_due(found, due, routes)
     return Rights(
         jurisdiction=jurisdiction,
         debtor_kind=invoice.debtor_kind,
@@ -177,6 +180,22 @@ def build_rights(
         notes=tuple(found.notes),
         sources=tuple(found.sources),
         provisional=found.provisional,
+    )
+
+
+def not_yet_due(
+    found: Findings, due: date, routes: tuple[CourtRoute, ...]
+) -> tuple[CourtRoute, ...]:
+    """Before its due date an invoice is not payable: no interest, no indemnity (both run from
+    the day after the due date: C. com. L441-10 II, Belgian law of 2 Aug 2002 art. 5, C.c.Q.
+    1594), and what is owed under a term cannot be demanded before it (C. civ. 1305-2; the
+    same principle in Belgian and Quebec law): every court route is shown closed, the reason
+    first."""
+    found.warn("law.warning.not_yet_due", due=due)
+    not_due = Condition(Message.of("law.cond.due", due=due), False)
+    return tuple(
+        replace(route, available=False, conditions=(not_due, *route.conditions))
+        for route in routes
     )
 
 

@@ -197,6 +197,9 @@ def _insolvent(case: CaseFacts, guide: InsolvencyGuide, on: date, plan: _Plan) -
 
 
 def _solvent(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
+    if rights.not_yet_due:
+        _not_yet_due(rights.payment_term.effective_due, plan)
+        return
     expired = on > rights.limitation_date
     urgent = not expired and on >= add_months(rights.limitation_date, -URGENT_MONTHS)
     plan.rule_out(Remedy.INSOLVENCY_CLAIM, "law.remedy.out.no_proceedings")
@@ -227,6 +230,21 @@ def _solvent(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
     if case.financial_difficulty and case.debtor_responsive:
         plan.pick(Remedy.PAYMENT_PLAN, "law.remedy.why.plan_difficulty")
     _stage(case, rights, plan)
+
+
+def _not_yet_due(due: date, plan: _Plan) -> None:
+    """Nothing is owed yet (C. civ. 1305-2): a courtesy reminder before the due date, nothing
+    that presupposes a late debtor."""
+    plan.pick(Remedy.FRIENDLY_REMINDER, "law.remedy.why.courtesy_before_due", due=due)
+    for remedy in (
+        Remedy.FORMAL_DEMAND,
+        Remedy.COURT,
+        Remedy.COLLECTION_AGENCY,
+        Remedy.SUSPENSION,
+        Remedy.RETENTION_OF_TITLE,
+        Remedy.PAYMENT_PLAN,
+    ):
+        plan.rule_out(remedy, "law.remedy.out.not_yet_due", due=due)
 
 
 def _leverage(case: CaseFacts, plan: _Plan) -> None:

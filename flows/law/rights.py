@@ -97,6 +97,11 @@ class Rights:
     day_count: str = DAY_COUNT
 
     @property
+    def not_yet_due(self) -> bool:
+        """Something is still owed and its due date has not passed."""
+        return self.principal.amount > 0 and self.computed_on <= self.payment_term.effective_due
+
+    @property
     def limitation_date(self) -> date:
         return self.limitation.last_day
 
