@@ -180,7 +180,7 @@ def _typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
 def _error_params(error: ParseError, lang: str) -> dict[str, Any]:
     params = dict(error.params)
     for key, value in list(params.items()):
-        if key in {"issued"} and isinstance(value, str):
+        if key in {"issued", "first"} and isinstance(value, str):
             params[key] = formatting.day(date.fromisoformat(value), lang)
         if key == "month" and isinstance(value, int) and 1 <= value <= 12:
             params["month_name"] = formatting.day(date(2000, value, 1), lang).split(" ")[1]

@@ -17,6 +17,7 @@ from typing import Any
 
 from flows import question_checks as checks
 from flows.followup.actions import awaiting, outcome_choices
+from flows.law.tables import first_covered_day
 from flows.model import Case
 from flows.money import Money
 from flows.parsing import ParseError, clean_text, parse_amount, parse_date
@@ -84,6 +85,14 @@ def in_insolvency(case: Case) -> bool:
 def _not_in_future(_case: Case, value: Any, today: date) -> None:
     if date.fromisoformat(value) > today:
         raise ParseError("error.date_future")
+
+
+def _invoice_date(case: Case, value: Any, today: date) -> None:
+    _not_in_future(case, value, today)
+    # Interest before our rate tables start would have to borrow a later rate: refused.
+    first = first_covered_day(case.jurisdiction)
+    if date.fromisoformat(value) < first:
+        raise ParseError("error.before_rate_tables", {"first": first.isoformat()})
 
 
 def _due_after_issue(case: Case, value: Any, _today: date) -> None:
@@ -178,7 +187,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("debtor_name", "facts", Kind.TEXT, max_length=120),
     Question("invoice_number", "facts", Kind.TEXT, max_length=40),
     Question("invoice_amount", "facts", Kind.AMOUNT, check=_in_case_currency),
-    Question("issue_date", "facts", Kind.DATE, check=_not_in_future),
+    Question("issue_date", "facts", Kind.DATE, check=_invoice_date),
     Question("due_date", "facts", Kind.DATE, ("none",), typed_too=True, check=_due_after_issue),
     Question("paid_amount", "facts", Kind.AMOUNT, ("nothing",), typed_too=True,
              check=_paid_below_total),

@@ -249,3 +249,29 @@ def test_runs_as_a_module_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["total"] == "10681.81"
+
+
+def test_a_date_before_the_rate_tables_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["--country", "be", "--debtor", "business", "--amount", "1000",
+            "--issued", "2012-03-01", "--due", "2012-03-31", "--on", "2012-12-31"]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1
+    assert "no be_b2b_rate rate before 2013-01-01" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_a_2023_belgian_consumer_debt_shows_5_25_percent_in_text_and_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 258 days at 5.25 %: 1000 x 0.0525 x 258/365 = 37.11 (see test_law_belgium).
+    args = ["--country", "be", "--debtor", "consumer", "--amount", "1000",
+            "--issued", "2023-03-01", "--due", "2023-03-31", "--on", "2023-12-31",
+            "--demand", "2023-04-03", "--demand-channel", "email"]
+    out = run_json(capsys, *args)
+    assert out["interest"] == "37.11"
+    assert out["provisional"] is False
+    assert main(args) == 0
+    assert "5,25" in capsys.readouterr().out

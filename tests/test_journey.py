@@ -70,6 +70,22 @@ def test_due_date_before_issue_date_is_refused(driver: Make) -> None:
     assert d.prompt.key == "due_date"
 
 
+def test_invoice_older_than_the_rate_tables_is_refused_with_a_second_chance(
+    driver: Make,
+) -> None:
+    # The tables start on 1 Jan 2013; an invoice of 2012 would borrow a later rate: refused,
+    # the question asked again, nothing already entered lost.
+    d = driver()
+    d.command("start")
+    d.play(FRENCH_BUSINESS_CASE, until="issue_date")
+    before = d.answers()
+    d.say("15/12/2012")
+    assert "1er janvier 2013" in d.last.messages[0]
+    assert "avocat" in d.last.messages[0]
+    assert d.prompt.key == "issue_date"
+    assert d.answers() == before
+
+
 @pytest.mark.parametrize("text", ["x" * 4000, "🙂🙂🙂", "{{ 7*7 }}", "\x00\x07", "   "])
 def test_odd_text_never_breaks_a_choice_question(driver: Make, text: str) -> None:
     d = driver()

@@ -8,6 +8,7 @@ import pytest
 
 from flows.law import DemandChannel, RouteKind, TermKind
 from flows.law.belgium_consumer import damages_cap, first_chargeable_day
+from flows.law.tables import RateNotCovered
 from flows.vocabulary import DebtorKind, Jurisdiction
 from tests.law_cases import d, period_table, rights, warning_keys
 
@@ -153,3 +154,30 @@ def test_consumer_goods_claim_has_the_one_year_limitation() -> None:
     assert r.limitation_date == d("2026-03-01")
     assert r.route(RouteKind.SUMMONS).court.key == "law.court.be.peace"
     assert r.route(RouteKind.UNCONTESTED_DEBT).available is False
+
+
+def test_a_2023_consumer_debt_gets_2023s_legal_rate_not_2024s() -> None:
+    # Due 31 Mar 2023, first reminder e-mailed 3 Apr: the 14 days run 4..17 Apr, interest from
+    # 18 Apr. 18 Apr -> 31 Dec 2023 = 13+31+30+31+31+30+31+30+31+30 + ... = 258 days at the 2023
+    # legal rate 5.25 %: 1000 x 0.0525 x 258/365 = 37.109 -> 37.11 (2024's 5.75 % would give
+    # 40.64). A published rate: nothing provisional, no "not yet published" warning.
+    r = rights(
+        BE, "1000", "2023-03-01", "2023-03-31", "2023-12-31",
+        debtor_kind=CONSUMER, demand_date="2023-04-03", demand_channel=DemandChannel.EMAIL,
+    )
+    assert period_table(r) == [("2023-04-18", "2023-12-31", 258, "5.25", "37.11")]
+    assert not r.provisional
+    assert "law.warning.rate_provisional" not in warning_keys(r)
+
+
+def test_a_2015_b2b_debt_gets_the_2015_half_year_rates() -> None:
+    # Due 31 May 2015. 1 Jun -> 30 Jun = 30 days at 8.5 % (ECB 0.05 + 8, rounded up):
+    # 10000 x 0.085 x 30/365 = 69.863 -> 69.86; 1 Jul -> 31 Dec = 184 days at 8.5 % again, so one
+    # period of 214 days: 10000 x 0.085 x 214/365 = 498.356 -> 498.36.
+    r = rights(BE, "10000", "2015-05-01", "2015-05-31", "2015-12-31")
+    assert period_table(r) == [("2015-06-01", "2015-12-31", 214, "8.5", "498.36")]
+
+
+def test_a_debt_older_than_the_tables_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(RateNotCovered, match="before 2013-01-01"):
+        rights(BE, "1000", "2012-03-01", "2012-03-31", "2012-12-31")

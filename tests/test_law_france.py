@@ -259,3 +259,21 @@ def test_invoice_in_another_currency_is_refused() -> None:
 def test_computation_date_before_the_invoice_is_refused() -> None:
     with pytest.raises(InvalidFacts, match="before the invoice date"):
         rights(FR, "100", "2025-01-01", None, "2024-12-31")
+
+
+def test_a_2014_debt_gets_the_2014_half_year_rates() -> None:
+    # Due 31 May 2014. 1 -> 30 Jun = 30 days at 10.25 % (ECB 0.25 % on 1 Jan + 10):
+    # 1000 x 0.1025 x 30/365 = 8.424 -> 8.42; 1 Jul -> 31 Dec = 184 days at 10.15 % (ECB 0.15 %
+    # on 1 Jul + 10): 1000 x 0.1015 x 184/365 = 51.167 -> 51.17. Interest 59.59, + 40 indemnity.
+    r = rights(FR, "1000", "2014-05-01", "2014-05-31", "2014-12-31")
+    assert period_table(r) == [
+        ("2014-06-01", "2014-06-30", 30, "10.25", "8.42"),
+        ("2014-07-01", "2014-12-31", 184, "10.15", "51.17"),
+    ]
+    assert r.interest.amount == Decimal("59.59")
+    assert not r.provisional
+
+
+def test_a_debt_older_than_the_tables_is_refused_not_given_a_later_rate() -> None:
+    with pytest.raises(InvalidFacts, match="no ecb_mro rate before 2013-01-01"):
+        rights(FR, "1000", "2012-05-01", "2012-05-31", "2013-12-31")

@@ -33,7 +33,8 @@ def test_every_rate_row_names_its_source_and_whether_it_was_verified(
     name: str, column: str
 ) -> None:
     for row in _raw(name)["rows"]:
-        assert row["source"].startswith(("http", "LEGAL_FACTS"))
+        # A public page, the reference notes, or the official journal that publishes the rate.
+        assert row["source"].startswith(("http", "LEGAL_FACTS", "Moniteur belge"))
         assert isinstance(row["verified"], bool)
         assert isinstance(row["valid_from"], date)
         Decimal(row[column])  # rates are strings read as Decimal, never floats
@@ -45,13 +46,62 @@ def test_periodic_rate_rows_are_dated_and_leave_no_gap(name: str, column: str) -
     for before, after in zip(series.rows, series.rows[1:], strict=False):
         assert before.valid_to is not None
         assert after.valid_from == before.valid_to + timedelta(days=1)
+    # Every day from the first row to the last is answered by a published (not carried) rate.
+    last = series.rows[-1].valid_to
+    assert last is not None
+    day = series.first_day
+    while day <= last:
+        assert not series.at(day).provisional, (name, day)
+        day += timedelta(days=28)
 
 
-@pytest.mark.parametrize("name", ["ecb_mro", "fr_legal_rate"])
-def test_french_tables_cover_2019_h1_to_2026_h1(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "first", "last"),
+    [
+        ("ecb_mro", HalfYear(2013, 1), HalfYear(2026, 1)),
+        ("fr_legal_rate", HalfYear(2013, 1), HalfYear(2026, 1)),
+        ("be_b2b_rate", HalfYear(2013, 1), HalfYear(2026, 1)),
+        ("be_legal_rate", HalfYear(2013, 1), HalfYear(2026, 2)),
+    ],
+)
+def test_rate_tables_cover_2013_to_the_newest_published_period(
+    name: str, first: HalfYear, last: HalfYear
+) -> None:
     rows = _raw(name)["rows"]
-    assert HalfYear.of(rows[0]["valid_from"]) == HalfYear(2019, 1)
-    assert HalfYear.of(rows[-1]["valid_to"]) == HalfYear(2026, 1)
+    assert HalfYear.of(rows[0]["valid_from"]) == first
+    assert HalfYear.of(rows[-1]["valid_to"]) == last
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "day", "rate"),
+    [
+        # The Belgian legal rate per calendar year: 2023 is 5.25 %, never 2024's 5.75 %.
+        ("be_legal_rate", "rate", "2023-06-15", "5.25"),
+        ("be_legal_rate", "rate", "2024-06-15", "5.75"),
+        ("be_legal_rate", "rate", "2016-03-01", "2.25"),
+        # French rate before the 2015 split: one yearly rate for both categories.
+        ("fr_legal_rate", "other_cases", "2014-08-01", "0.04"),
+        ("fr_legal_rate", "natural_person", "2015-02-01", "4.06"),
+        ("ecb_mro", "rate", "2014-12-31", "0.15"),
+        ("be_b2b_rate", "rate", "2015-05-05", "8.5"),
+    ],
+)
+def test_past_rates_come_from_their_own_period(name: str, column: str, day: str, rate: str) -> None:
+    found = tables.rate_series(name, column).at(date.fromisoformat(day))
+    assert found.rate == Decimal(rate)
+    assert not found.provisional
+
+
+@pytest.mark.parametrize(("name", "column"), RATE_FILES)
+def test_a_day_before_a_table_is_refused_not_given_a_later_rate(name: str, column: str) -> None:
+    series = tables.rate_series(name, column)
+    with pytest.raises(tables.RateNotCovered, match="before"):
+        series.at(series.first_day - timedelta(days=1))
+
+
+def test_the_first_day_the_engine_accepts_is_the_start_of_every_table_used() -> None:
+    assert tables.first_covered_day("fr") == date(2013, 1, 1)
+    assert tables.first_covered_day("be") == date(2013, 1, 1)
 
 
 @pytest.mark.parametrize(

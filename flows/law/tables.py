@@ -1,8 +1,9 @@
 """Dated figures read from ``flows/law/data/*.toml``: rate series, thresholds, holidays.
 
 Figures live in data files so that a new half-year's rate is a data change, not a code change.
-When a date falls outside every row of a series, the lookup carries the nearest published row
-over and marks the answer ``provisional``; callers turn that into a visible warning.
+A date after a series' newest row carries that row over and marks the answer ``provisional``
+(the next figure is not published yet); callers turn that into a visible warning. A date before
+its first row is refused (``RateNotCovered``): a later rate is never put in the past's place.
 """
 
 from __future__ import annotations
@@ -17,11 +18,30 @@ from importlib import resources
 from typing import Any
 
 from flows.law.dates import HalfYear, Holidays
+from flows.law.facts import InvalidFacts
 from flows.law.messages import Source
 
 
 class LawDataError(RuntimeError):
     """A data file is missing a figure or is malformed (a bug in the data, not in the facts)."""
+
+
+class RateNotCovered(InvalidFacts):
+    """A date before the first row of a rate table: we have no published figure for it."""
+
+    def __init__(self, table: str, day: date, first: date) -> None:
+        super().__init__(
+            f"no {table} rate before {first.isoformat()} in our tables "
+            f"(asked for {day.isoformat()}); a professional can compute older interest"
+        )
+        self.table = table
+        self.day = day
+        self.first = first
+
+
+# The rate tables each jurisdiction computes with (their first rows bound the dates we accept).
+TABLES_OF = {"fr": ("ecb_mro", "fr_legal_rate"), "be": ("be_b2b_rate", "be_legal_rate"),
+             "qc": ("qc_legal_rate",)}
 
 
 class Granularity(StrEnum):
@@ -63,7 +83,7 @@ class RateLookup:
     rate: Decimal
     row: RateRow
     period: Period
-    provisional: bool  # no row covers the day: the nearest published row was carried over
+    provisional: bool  # the day is after the newest row: that row was carried over
 
 
 @dataclass(frozen=True)
@@ -72,14 +92,22 @@ class RateSeries:
     granularity: Granularity
     rows: tuple[RateRow, ...]
 
+    @property
+    def first_day(self) -> date:
+        return self.rows[0].valid_from
+
     def at(self, day: date) -> RateLookup:
+        """The rate for ``day``; after the newest row, that row marked provisional."""
+        if day < self.first_day:
+            raise RateNotCovered(self.name.split(".")[0], day, self.first_day)
         period = Period.containing(self.granularity, day)
         for row in self.rows:
             if row.valid_from <= day and (row.valid_to is None or day <= row.valid_to):
                 return RateLookup(row.rate, row, period, provisional=False)
-        earlier = [row for row in self.rows if row.valid_from <= day]
-        nearest = earlier[-1] if earlier else self.rows[0]
-        return RateLookup(nearest.rate, nearest, period, provisional=True)
+        newest = self.rows[-1]
+        if newest.valid_to is not None and day <= newest.valid_to:
+            raise LawDataError(f"{self.name} has a gap before {day.isoformat()}")
+        return RateLookup(newest.rate, newest, period, provisional=True)
 
     def source(self, article: str) -> Source:
         return Source(article, self.rows[-1].source, all(row.verified for row in self.rows))
@@ -153,6 +181,13 @@ def rate_series(name: str, column: str = "rate") -> RateSeries:
         raise LawDataError(f"{name}.toml has no rows")
     return RateSeries(
         f"{name}.{column}", granularity, tuple(sorted(rows, key=lambda r: r.valid_from))
+    )
+
+
+def first_covered_day(prefix: str) -> date:
+    """The first day every rate table of jurisdiction ``prefix`` covers."""
+    return max(
+        rate_series(name, _load(name)["meta"]["columns"][0]).first_day for name in TABLES_OF[prefix]
     )
 
 
