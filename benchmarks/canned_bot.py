@@ -13,7 +13,7 @@ import sys
 from benchmarks import datagen
 from bot import service
 from flows.conversation import Event, Text
-from flows.journey import turn
+from flows.turn import turn
 
 START = "debtor_name"
 

@@ -1,6 +1,6 @@
 """Users on disk, written through the real storage, as many as a benchmark needs.
 
-A few template accounts are driven through the real journey (``flows.journey.turn``); each
+A few template accounts are driven through the real journey (``flows.turn.turn``); each
 simulated user is a copy with its own chat id and case id, saved with ``ChatStore`` so the
 files are exactly what the bot writes. Generation skips fsync (a benchmark's scratch data need
 not survive a power cut) and is otherwise the production path.

@@ -20,7 +20,7 @@ from benchmarks.report import Report, ms
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.conversation import Text
-from flows.journey import current_question
+from flows.questions import current_question
 
 
 def typed_answers() -> dict[str, str]:

@@ -20,8 +20,8 @@ from flows import pending
 from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
 from flows.documents import catalog as documents
 from flows.i18n import normalize_language
-from flows.journey import turn
 from flows.model import Account
+from flows.turn import turn
 
 SEEN_UPDATES_KEPT = 64
 

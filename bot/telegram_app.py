@@ -1,6 +1,6 @@
 """Telegram adapter: python-telegram-bot wiring, nothing of the journey itself.
 
-Updates become events for ``flows.journey.turn`` (through ``bot.service``); replies become
+Updates become events for ``flows.turn.turn`` (through ``bot.service``); replies become
 messages, inline keyboards and documents. Handlers of different chats run concurrently; a
 per-chat lock keeps one chat's updates in order, so a slow document for one user never holds
 up another.

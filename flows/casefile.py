@@ -1,17 +1,20 @@
 """The case file: evidence sent to the bot, notes, several cases, export and erasure.
 
-``intercept`` sees every event before the journey does and takes those that are about the case
-file: the commands ``/evidence``, ``/note``, ``/cases``, ``/export``, ``/delete``, the files the
-user sends (``Upload``), and the buttons these offer. Nothing a button carries is trusted: the
-case it names must be one of this user's cases (the account is found from the chat, never from
-the button), and what it points to must exist now.
+``flows.turn`` hands it what is about the case file: the commands ``/evidence``, ``/documents``,
+``/note``, ``/cases``, ``/export``, ``/delete``, the files the user sends (``Upload``), the note
+typed after ``/note``, and the buttons these offer. Where the journey should pick the open case
+up afterwards, the reply says so (``Detour``) instead of calling the journey. Nothing a button
+carries is trusted: the case it names must be one of this user's cases (the account is found
+from the chat, never from the button), and what it points to must exist now.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -21,9 +24,7 @@ from flows.conversation import (
     ERASE,
     EXPORT,
     Button,
-    Command,
     DocumentFile,
-    Event,
     Press,
     Prompt,
     Reply,
@@ -31,48 +32,45 @@ from flows.conversation import (
     Upload,
 )
 from flows.evidence import locker, screening
+from flows.followup.messages import step_title
+from flows.followup.timeline import next_step
 from flows.i18n import catalog, t
 from flows.law import InvalidFacts
 from flows.law.from_case import rights_for
 from flows.model import Account, Case, new_id
 from flows.money import Money
 from flows.parsing import clean_text
+from flows.questions import current_question
 
 COMMANDS = ("evidence", "documents", "note", "cases", "export", "delete")
 TAG = "evtag"  # "<case>:evtag:<evidence id>.<checklist code>": what a file proves
 SWITCH = "cases"  # ":cases:<case id>" opens that case, ":cases:new" a new one
 CONFIRM_ERASE = "erase"  # ":erase:<token>" erases everything, ":erase:no" keeps it
+PRESS_KEYS = (TAG, SWITCH, CONFIRM_ERASE)
+NOTE_FOR = "note_for"  # account setting: the case whose note the next typed text is
 ERASE_WINDOW = timedelta(minutes=15)  # an older confirmation button no longer erases
 NOTE_LIMIT = 2000
 
 
-def intercept(account: Account, event: Event, now: datetime) -> Reply | None:
-    """The reply when the event is about the case file; None lets the journey take it."""
-    if "note_for" in account.settings and not isinstance(event, Text):
-        # A note was asked for but the user did something else: drop the request, so that
-        # their next typed answer goes to the question it answers, not into a note.
-        del account.settings["note_for"]
-        if not (isinstance(event, Command) and event.name.lower() == "cancel"):
-            from flows.journey import turn  # the journey imports this module
+class Then(Enum):
+    """What the journey does after a case-file reply (the case file never calls it itself)."""
 
-            reply = turn(account, event, now)
-            reply.changed = True
-            return reply
-        return Reply(messages=[t(account.lang, "casefile.note.cancelled")])
-    if isinstance(event, Upload):
-        return _upload(account, event, now)
-    if isinstance(event, Text):
-        return _note_text(account, event, now) if "note_for" in account.settings else None
-    if isinstance(event, Command):
-        return _command(account, event, now)
-    return _press(account, event, now)
+    NOTHING = "nothing"
+    NEXT_QUESTION = "next"  # ask whatever the open case needs next, moving on if it can
+    SAME_QUESTION = "same"  # ask again the question the open case waits on
 
 
-def _command(account: Account, event: Command, now: datetime) -> Reply | None:
-    name = event.name.lower()
+@dataclass
+class Detour:
+    """A case-file reply, flagged with how the journey picks the open case up after it."""
+
+    reply: Reply
+    then: Then = Then.NOTHING
+
+
+def command(account: Account, name: str, arg: str, now: datetime) -> Reply:
+    """One of ``COMMANDS``."""
     lang = account.lang
-    if name not in COMMANDS:
-        return None
     if name == "cases":
         return cases_reply(account, now)
     if name == "export":
@@ -87,25 +85,23 @@ def _command(account: Account, event: Command, now: datetime) -> Reply | None:
         return _evidence_overview(account, case)
     if name == "documents":
         return documents_again(case, lang)
-    if event.arg.strip():
-        return _add_note(account, case, event.arg, now)
-    account.settings["note_for"] = case.id
+    if arg.strip():
+        return _add_note(account, case, arg, now)
+    account.settings[NOTE_FOR] = case.id
     return Reply(messages=[t(lang, "casefile.note.ask", case=title(case, lang))])
 
 
-def _press(account: Account, event: Press, now: datetime) -> Reply | None:
-    lang = account.lang
-    refusal = Reply(notice=t(lang, "casefile.refused.not_yours"), changed=False)
-    if event.case_id and account.case(event.case_id) is None:
-        return refusal  # a forged or stale button naming a case this user does not have
+def press(account: Account, event: Press, now: datetime) -> Detour:
+    """A button with one of ``PRESS_KEYS`` (its case, if it names one, is the user's)."""
+    case = account.case(event.case_id)
     if event.key == TAG:
-        case = account.case(event.case_id)
-        return _tag(account, case, event.value, now) if case is not None else refusal
+        if case is None:
+            return Detour(Reply(notice=t(account.lang, "casefile.refused.not_yours"),
+                                changed=False))
+        return _tag(account, case, event.value, now)
     if event.key == SWITCH:
         return _switch(account, event.value, now)
-    if event.key == CONFIRM_ERASE:
-        return _confirm_erase(account, event.value, now)
-    return None
+    return Detour(_confirm_erase(account, event.value, now))
 
 
 # Documents ----------------------------------------------------------------------------------
@@ -128,7 +124,8 @@ def documents_again(case: Case, lang: str) -> Reply:
 
 
 # Evidence -----------------------------------------------------------------------------------
-def _upload(account: Account, event: Upload, now: datetime) -> Reply:
+def upload(account: Account, event: Upload, now: datetime) -> Reply:
+    """A file or photo the adapter screened and kept (or refused)."""
     lang = account.lang
     if event.refused:
         return Reply(messages=[refusal_message(lang, event.refused, event.detail)],
@@ -175,12 +172,12 @@ def _tag_prompt(account: Account, case: Case, record: dict[str, Any]) -> Prompt:
                   buttons, free_text=False)
 
 
-def _tag(account: Account, case: Case, value: str, now: datetime) -> Reply:
+def _tag(account: Account, case: Case, value: str, now: datetime) -> Detour:
     lang = account.lang
     evidence_id, _, code = value.partition(".")
     record = locker.find(case, evidence_id)
     if record is None or code not in (*locker.checklist_codes(case), locker.OTHER):
-        return Reply(notice=t(lang, "notice.stale"), changed=False)
+        return Detour(Reply(notice=t(lang, "notice.stale"), changed=False))
     record["proves"] = code  # the record is the one stored in the case
     reply = Reply(chosen=item_label(lang, code))
     if code == locker.OTHER:
@@ -196,18 +193,12 @@ def _tag(account: Account, case: Case, value: str, now: datetime) -> Reply:
         if key not in case.history:
             case.history.append(key)
     if case is not account.current:
-        return reply
+        return Detour(reply)
     waiting = locker.untagged(case)
     if waiting:
         reply.prompt = _tag_prompt(account, case, waiting[0])
-        return reply
-    from flows import journey  # the journey imports this module
-
-    if answered:
-        journey.continue_case(account, case, reply, now)
-    else:
-        reply.prompt = journey.reprompt(account, case)
-    return reply
+        return Detour(reply)
+    return Detour(reply, Then.NEXT_QUESTION if answered else Then.SAME_QUESTION)
 
 
 def _evidence_overview(account: Account, case: Case) -> Reply:
@@ -261,8 +252,24 @@ def refusal_message(lang: str, code: str, detail: str = "") -> str:
 
 
 # Notes ----------------------------------------------------------------------------------------
-def _note_text(account: Account, event: Text, now: datetime) -> Reply:
-    case = account.case(str(account.settings.pop("note_for")))
+def awaits_note(account: Account) -> bool:
+    """Whether the next typed text is the note /note asked for."""
+    return NOTE_FOR in account.settings
+
+
+def drop_note_request(account: Account) -> None:
+    """The user did something else than type the note: their next typed answer goes to the
+    question it answers, not into a note."""
+    account.settings.pop(NOTE_FOR, None)
+
+
+def note_cancelled(account: Account) -> Reply:
+    return Reply(messages=[t(account.lang, "casefile.note.cancelled")])
+
+
+def note_text(account: Account, event: Text, now: datetime) -> Reply:
+    """The text typed after /note: the note, added to the case's chronology."""
+    case = account.case(str(account.settings.pop(NOTE_FOR)))
     if case is None:
         return Reply(messages=[t(account.lang, "hint.no_case")])
     return _add_note(account, case, event.text, now)
@@ -273,10 +280,10 @@ def _add_note(account: Account, case: Case, raw: str, now: datetime) -> Reply:
     lines = [clean_text(line) for line in raw.replace("\r", "\n").split("\n")]
     text = "\n".join(line for line in lines if line)
     if not text:
-        account.settings["note_for"] = case.id
+        account.settings[NOTE_FOR] = case.id
         return Reply(messages=[t(lang, "casefile.note.ask", case=title(case, lang))])
     if len(text) > NOTE_LIMIT:
-        account.settings["note_for"] = case.id
+        account.settings[NOTE_FOR] = case.id
         return Reply(messages=[t(lang, "casefile.note.too_long", limit=NOTE_LIMIT)])
     case.log(now, "note", text=text)
     return Reply(messages=[t(lang, "casefile.note.added", case=title(case, lang),
@@ -340,39 +347,29 @@ def next_step_text(case: Case, lang: str, today: date) -> str:
     if case.state == "closed":
         return t(lang, "casefile.next.closed")
     if case.state == "followup":
-        from flows.followup.messages import step_title  # followup imports the journey
-        from flows.followup.timeline import next_step
-
         step = next_step(case, today)
         if step is not None:
             return t(lang, "casefile.next.step", date=formatting.day(step.day, lang),
                      step=step_title(step, case, lang))
         return t(lang, "casefile.next.followup")
-    from flows.journey import current_question  # the journey imports this module
-
     question = current_question(case)
     stage = question.stage if question is not None else case.state
     return t(lang, f"casefile.next.stage.{stage}")
 
 
-def _switch(account: Account, value: str, now: datetime) -> Reply:
+def _switch(account: Account, value: str, now: datetime) -> Detour:
     lang = account.lang
-    from flows import journey  # the journey imports this module
-
     if value == "new":
-        case = account.open_new_case(now)
-        reply = Reply(chosen=t(lang, "casefile.cases.new_button"),
-                      messages=[t(lang, "new_case")])
-        journey.continue_case(account, case, reply, now)
-        return reply
+        account.open_new_case(now)
+        return Detour(Reply(chosen=t(lang, "casefile.cases.new_button"),
+                            messages=[t(lang, "new_case")]), Then.NEXT_QUESTION)
     target = account.case(value)
     if target is None:
-        return Reply(notice=t(lang, "casefile.refused.not_yours"), changed=False)
+        return Detour(Reply(notice=t(lang, "casefile.refused.not_yours"), changed=False))
     account.active_case = target.id
     reply = Reply(chosen=title(target, lang),
                   messages=[t(lang, "casefile.cases.switched", case=title(target, lang))])
-    journey.continue_case(account, target, reply, now)
-    return reply
+    return Detour(reply, Then.NEXT_QUESTION)
 
 
 # Erasure --------------------------------------------------------------------------------------

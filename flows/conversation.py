@@ -1,7 +1,7 @@
 """The seam between the brain and the adapters: what the user did, what the bot answers.
 
 An adapter turns a Telegram update or a terminal line into an *event*, calls
-``flows.journey.turn`` and shows the ``Reply``: messages, then the next question with its
+``flows.turn.turn`` and shows the ``Reply``: messages, then the next question with its
 choices, then documents once rendered. No conversation logic lives on the other side.
 """
 

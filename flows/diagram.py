@@ -13,7 +13,7 @@ from pathlib import Path
 
 from transitions.extensions.diagrams import GraphMachine
 
-from flows.journey import STAGES, TRANSITIONS
+from flows.stages import STAGES, TRANSITIONS
 
 BEGIN = "<!-- journey-diagram:begin -->"
 END = "<!-- journey-diagram:end -->"

@@ -1,8 +1,9 @@
-"""The journey: one ``transitions`` machine, many cases, driven by ``turn``.
+"""The journey: the questions of each stage, asked in order, and what each stage shows.
 
-The stages are the machine's states. Within a stage the engine asks whatever the stage still
-needs (see ``flows.questions``); when nothing is missing it moves on. Going back or
-correcting an answer re-asks that one question; if the answer changed, what depends on it (the
+``flows.turn`` hands it the answers, button presses and commands that are about the open case.
+The stages are the machine's states (``flows.stages``). Within a stage the engine asks whatever
+the stage still needs (see ``flows.questions``); when nothing is missing it moves on. Going back
+or correcting an answer re-asks that one question; if the answer changed, what depends on it (the
 figures shown, the review) is shown again, so the user always sees up-to-date figures.
 """
 
@@ -10,120 +11,39 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
-from transitions import Machine
-
 from flows import casefile, followup, formatting
-from flows.conversation import (
-    INTERRUPTED,
-    Button,
-    Command,
-    Event,
-    Press,
-    Prompt,
-    Reply,
-    Text,
-    Upload,
-)
+from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Text
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
-from flows.i18n import LANGUAGES, catalog, t
+from flows.i18n import LANGUAGES, t
 from flows.model import Account, Case
 from flows.money import Money
 from flows.parsing import ParseError
-from flows.questions import BY_KEY, QUESTIONS, Kind, Question, choice_value, parse_answer
+from flows.questions import (
+    BY_KEY,
+    EDIT_PICK,
+    QUESTIONS,
+    Kind,
+    Question,
+    choice_value,
+    current_question,
+    editable_keys,
+    parse_answer,
+)
 from flows.stage_messages import comparison_message, recommendation_messages, rights_messages
-
-STAGES = (
-    "start", "facts", "rights", "evidence", "remedy", "details", "review", "documents",
-    "followup", "closed",
-)
-_FLOW = STAGES[:-1]
-TRANSITIONS: list[dict[str, Any]] = (
-    [{"trigger": "advance", "source": a, "dest": b} for a, b in pairwise(_FLOW)]
-    + [{"trigger": "retreat", "source": b, "dest": a} for a, b in pairwise(_FLOW)]
-    + [{"trigger": "close", "source": list(_FLOW), "dest": "closed"},
-       {"trigger": "reopen", "source": "closed", "dest": "followup"}]
-)
-
-# One machine for every case. Events are fired on a case without attaching it to the machine:
-# ``add_model`` costs grow with the number of attached models, and attaching would bind
-# trigger methods onto every case object.
-MACHINE = Machine(model=None, states=list(STAGES), transitions=TRANSITIONS, initial="start",
-                  auto_transitions=False)
+from flows.stages import STAGES, fire, stage_index
 
 BACK = "__back"
 COMPARE = "compare"
 KEEP = "__keep"
-EDIT_PICK = Question("edit_pick", "review", Kind.CHOICE)
 MAX_MESSAGE = 4096
 
 
-def fire(case: Case, trigger: str) -> None:
-    """Move the case along the machine (raises MachineError for a move the journey forbids)."""
-    MACHINE.events[trigger].trigger(case)
-
-
-def stage_index(stage: str) -> int:
-    return STAGES.index(stage)
-
-
-# The turn -----------------------------------------------------------------------------------
-def turn(account: Account, event: Event, now: datetime) -> Reply:
-    """Take one user event, update the account, and say what to show."""
-    awaited = account.settings.get("awaiting")
-    if awaited is not None and not (isinstance(event, Text) or (
-            isinstance(event, Press) and event.key == followup.MENU_KEY)):
-        del account.settings["awaiting"]  # the user moved on from a /reminders question
-    reply = _turn(account, event, now)
-    if account.settings.get("awaiting") != awaited:
-        reply.changed = True
-    if reply.changed:
-        followup.refresh(account, now)  # reminders follow every change of a case
-    return reply
-
-
-def _turn(account: Account, event: Event, now: datetime) -> Reply:
-    # The case file (evidence, notes, several cases, export, erasure) takes its own events.
-    handled = casefile.intercept(account, event, now)
-    if handled is not None:
-        return handled
-    assert not isinstance(event, Upload)  # the case file always takes files
-    if isinstance(event, Command):
-        return _command(account, event, now)
-    if isinstance(event, Press) and event.key == followup.REMINDER_KEY:
-        return _reminder_press(account, event, now)
-    if isinstance(event, Press) and event.key == followup.MENU_KEY:
-        return followup.menu_press(account, event.value, now)
-    if isinstance(event, Text) and followup.awaits_text(account):
-        return followup.menu_typed(account, event.text, now)
-    case = account.current
-    lang = account.lang
-    if case is None:
-        return Reply(messages=[t(lang, "hint.no_case")], changed=False)
-    if isinstance(event, Press):
-        return _press(account, case, event, now)
-    return _typed(account, case, event, now)
-
-
-def current_question(case: Case) -> Question | None:
-    """The question the case is waiting on, if any."""
-    if case.revisit:
-        return EDIT_PICK if case.revisit == EDIT_PICK.key else BY_KEY[case.revisit]
-    if case.state == "closed":
-        return None
-    limit = stage_index(case.state)
-    for question in QUESTIONS:
-        if stage_index(question.stage) > limit:
-            break
-        if question.key not in case.answers and question.applies(case):
-            return question
-    return None
-
-
-def _press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
+# Answers ------------------------------------------------------------------------------------
+def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
+    """A button under the question the case waits on (a stale one gets a short notice)."""
     lang = account.lang
     question = current_question(case)
     if event.case_id != case.id or question is None or event.key != question.key:
@@ -148,7 +68,8 @@ def _press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
     return reply
 
 
-def _typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
+def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
+    """Typed text: the answer to the question the case waits on, checked by its engine."""
     lang = account.lang
     question = current_question(case)
     if question is None:
@@ -160,7 +81,7 @@ def _typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
         code = _match_choice(question, case, event.text, lang)
         if code is None:
             return _again(account, case, question, t(lang, "error.use_buttons"))
-        return _press(account, case, Press(case.id, question.key, code), now)
+        return press(account, case, Press(case.id, question.key, code), now)
     options = question.options(case)
     code = _match_choice(question, case, event.text, lang) if options else None
     try:
@@ -290,9 +211,9 @@ def _proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
         reply.messages += _on_enter(account, case, reply, now)
 
 
-# For the case file (flows.casefile): pick the journey up again after a detour.
-def continue_case(account: Account, case: Case, reply: Reply, now: datetime) -> None:
-    """Ask whatever the case needs next, moving through stages that are now complete."""
+def proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
+    """Ask whatever the case needs next, moving through stages that are now complete (after a
+    detour through the case file, for one)."""
     _proceed(account, case, reply, now)
 
 
@@ -326,12 +247,6 @@ def _pick_to_edit(account: Account, case: Case, key: str, now: datetime) -> Repl
     reply = Reply(chosen=t(lang, f"label.{key}"))
     reply.prompt = _prompt(account, case, BY_KEY[key])
     return reply
-
-
-def editable_keys(case: Case) -> list[str]:
-    return [q.key for q in QUESTIONS
-            if q.kind is not Kind.ACK and q.key in case.answers and q.applies(case)
-            and stage_index(q.stage) <= stage_index("details")]
 
 
 # Prompts ------------------------------------------------------------------------------------
@@ -527,7 +442,7 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
     _proceed(account, case, reply, now)
 
 
-def _reminder_press(account: Account, event: Press, now: datetime) -> Reply:
+def reminder_press(account: Account, event: Press, now: datetime) -> Reply:
     """A button under a pushed reminder: ``action.reminder_id`` for one of the user's cases."""
     lang = account.lang
     case = account.case(event.case_id)
@@ -558,9 +473,10 @@ def _partial_payment(account: Account, case: Case, value: Any, now: datetime,
 
 
 # Commands -----------------------------------------------------------------------------------
-def _command(account: Account, event: Command, now: datetime) -> Reply:
+def command(account: Account, name: str, arg: str, now: datetime) -> Reply | None:
+    """The journey's own commands (/start, /new, /language, /cancel, /back, /resume); None
+    for any other."""
     lang = account.lang
-    name = event.name.lower()
     case = account.current
     if name == "start":
         if case is None or case.state == "closed":
@@ -575,14 +491,8 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
         reply = Reply(messages=[t(lang, "new_case")])
         _proceed(account, case, reply, now)
         return reply
-    if name == "help":
-        # Features add their commands to the help in their own catalogs (``help_extra.*``).
-        extra = [t(lang, key) for key in sorted(catalog(lang)) if key.startswith("help_extra.")]
-        return Reply(messages=["\n\n".join([t(lang, "help"), *extra])], changed=False)
-    if name == "reminders":
-        return followup.overview(account, now)
     if name == "language":
-        wanted = event.arg.strip().lower()[:2]
+        wanted = arg.strip().lower()[:2]
         account.lang = wanted if wanted in LANGUAGES else ("en" if lang == "fr" else "fr")
         reply = Reply(messages=[t(account.lang, "language_set")])
         if account.current is not None:
@@ -615,11 +525,11 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
                 case = open_cases[-1]
         # After a crash swallowed this chat's reply (see ``INTERRUPTED``): an apology, then
         # where the case stands; with no case, what the user sent last cannot be guessed.
-        interrupted = event.arg == INTERRUPTED
+        interrupted = arg == INTERRUPTED
         if case is None:
             return Reply(messages=[t(lang, "recovery.resend" if interrupted else "hint.no_case")],
                          changed=False)
         reply = Reply(messages=[t(lang, "recovery.interrupted" if interrupted else "welcome_back")])
         _proceed(account, case, reply, now)
         return reply
-    return Reply(messages=[t(lang, "unknown_command")], changed=False)
+    return None

@@ -22,6 +22,7 @@ from flows.model import Case
 from flows.money import Money
 from flows.parsing import ParseError, clean_text, parse_amount, parse_date
 from flows.stage_messages import ranked_remedies
+from flows.stages import stage_index
 from flows.vocabulary import Remedy
 
 
@@ -295,6 +296,31 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 BY_KEY = {q.key: q for q in QUESTIONS}
+
+# At the review, "change an answer": which one (the choices are the answers given so far).
+EDIT_PICK = Question("edit_pick", "review", Kind.CHOICE)
+
+
+def current_question(case: Case) -> Question | None:
+    """The question the case is waiting on, if any."""
+    if case.revisit:
+        return EDIT_PICK if case.revisit == EDIT_PICK.key else BY_KEY[case.revisit]
+    if case.state == "closed":
+        return None
+    limit = stage_index(case.state)
+    for question in QUESTIONS:
+        if stage_index(question.stage) > limit:
+            break
+        if question.key not in case.answers and question.applies(case):
+            return question
+    return None
+
+
+def editable_keys(case: Case) -> list[str]:
+    """The answers the review lets the user change: those given up to the documents' details."""
+    return [q.key for q in QUESTIONS
+            if q.kind is not Kind.ACK and q.key in case.answers and q.applies(case)
+            and stage_index(q.stage) <= stage_index("details")]
 
 YES_WORDS = {"oui", "o", "yes", "y", "ok", "vrai", "true", "1", "si"}
 NO_WORDS = {"non", "n", "no", "faux", "false", "0", "pas", "aucun", "aucune"}

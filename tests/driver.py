@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from flows.conversation import Command, Press, Prompt, Reply, Text
-from flows.journey import turn
 from flows.model import Account, Case
+from flows.turn import turn
 
 # A complete French business case, answer by answer (buttons by their value).
 FRENCH_BUSINESS_CASE: list[tuple[str, str]] = [

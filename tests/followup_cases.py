@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows.conversation import Press, Reply
-from flows.journey import turn
+from flows.turn import turn
 from tests.driver import FRENCH_BUSINESS_CASE, Driver
 
 PARIS = ZoneInfo("Europe/Paris")

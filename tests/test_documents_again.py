@@ -12,8 +12,8 @@ from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.casefile import documents_again
 from flows.conversation import Command, DocumentFile
-from flows.journey import turn
 from flows.model import Account
+from flows.turn import turn
 from tests.driver import FRENCH_BUSINESS_CASE, Driver
 from tests.fakebot import FakeBotApi
 from tests.telegram_harness import TelegramUser, running_bot

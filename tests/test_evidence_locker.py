@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 
 from flows.conversation import Press, Reply, Upload
-from flows.journey import turn
+from flows.turn import turn
 from tests.driver import FRENCH_BUSINESS_CASE, Driver, plain
 
 Make = Callable[..., Driver]

@@ -15,8 +15,8 @@ from bot import export
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.conversation import ERASE, EXPORT, Command, Press, Upload
-from flows.journey import turn
 from flows.model import Account
+from flows.turn import turn
 from tests.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]

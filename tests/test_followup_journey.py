@@ -13,7 +13,7 @@ from flows import followup
 from flows.conversation import Command, Press
 from flows.documents import catalog as documents
 from flows.followup.timeline import StepKind
-from flows.journey import turn
+from flows.turn import turn
 from tests.driver import plain
 from tests.followup_cases import (
     FORMAL_DEMAND,

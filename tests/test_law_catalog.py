@@ -11,7 +11,8 @@ import pytest
 
 from flows.i18n import catalog
 from flows.law import DemandChannel, InsolvencyFacts, Message, Supply, pack_for
-from flows.law.remedies import Advice, CaseFacts, recommend
+from flows.law.facts import CaseFacts
+from flows.law.remedies import Advice, recommend
 from flows.law.render import Renderer, render_insolvency, render_rights
 from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 from tests.law_cases import d, invoice

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from flows.law import InsolvencyFacts, RouteKind
-from flows.law.remedies import Advice, CaseFacts, recommend
+from flows.law.facts import CaseFacts
+from flows.law.remedies import Advice, recommend
 from flows.law.remedy_compare import CostBand
 from flows.money import Money
 from flows.vocabulary import DebtorKind, Jurisdiction, Remedy

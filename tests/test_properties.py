@@ -27,11 +27,12 @@ from hypothesis import strategies as st
 
 from flows import formatting, i18n
 from flows.conversation import Command, Event, Press, Reply, Text
-from flows.journey import current_question, turn
+from flows.journey import _error_params  # the journey's own way of filling the blanks
 from flows.model import INVOICE_KEYS, Account
 from flows.money import Money
 from flows.parsing import MAX_AMOUNT, ParseError, clean_text, parse_amount, parse_date
-from flows.questions import QUESTIONS, Kind, parse_answer
+from flows.questions import QUESTIONS, Kind, current_question, parse_answer
+from flows.turn import turn
 from tests.driver import FRENCH_BUSINESS_CASE, Driver
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -90,8 +91,6 @@ def catalog_lookups() -> Iterator[list[tuple[str, str]]]:
 
 
 def error_messages_in(lang: str, error: ParseError) -> str:
-    from flows.journey import _error_params  # the journey's own way of filling them in
-
     return i18n.t(lang, error.key, **_error_params(error, lang))
 
 

@@ -24,6 +24,8 @@ from flows.documents.to_text import html_to_text
 from flows.files import write_atomic
 from flows.i18n import t, templates_dir
 from flows.model import Case
+from flows.questions import QUESTIONS, Kind
+from flows.stages import stage_index
 from flows.templating import render
 from flows.vocabulary import Remedy
 
@@ -103,9 +105,6 @@ def jobs_for(case: Case, lang: str, today: date) -> list[DocumentJob]:
 
 def missing_answers(case: Case) -> list[str]:
     """The answers the case's documents still need (what the journey would ask before them)."""
-    from flows.journey import stage_index  # local: the journey imports this module
-    from flows.questions import QUESTIONS, Kind
-
     details = stage_index("details")
     return [q.key for q in QUESTIONS
             if q.kind is not Kind.ACK and stage_index(q.stage) <= details
@@ -192,7 +191,7 @@ def render_job(job: DocumentJob, out_dir: Path) -> list[Path]:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: ~0.5 s, only where documents are drawn
+    from weasyprint import HTML  # deferred: ~0.5 s to import, needed only to draw a PDF
 
     pdf: bytes = HTML(string=html, base_url=str(templates_dir())).write_pdf()
     return pdf

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flows import formatting
 from flows.documents.figures import (
     answered_day,
     demand_deadline,
@@ -283,8 +284,6 @@ def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> 
 
 
 def _money_text(case: Case, lang: str) -> Any:
-    from flows import formatting
-
     return lambda amount: formatting.money(amount, lang, case.jurisdiction)
 
 

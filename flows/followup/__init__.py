@@ -2,7 +2,7 @@
 
 Pure, like the rest of ``flows``: the bot's scheduler (``bot.reminders``) asks ``due`` what to
 push, sends ``reminder_reply``, and records ``mark_sent`` / ``mark_failed`` after it; the
-journey calls ``refresh`` after every turn so that reminders always follow the case.
+turn (``flows.turn``) calls ``refresh`` after every change so that reminders always follow the case.
 
 - ``timeline(case)`` / ``next_step(case, today)``: the dated next steps (``Step``: day, kind,
   what to do, which buttons).

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from flows.vocabulary import DebtorKind
+from flows.vocabulary import DebtorKind, Jurisdiction
 
 
 class InvalidFacts(ValueError):
@@ -117,3 +117,23 @@ class InsolvencyFacts:
     published_on: date
     creditor_outside_metropole: bool = False
     claims_deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The situation around an unpaid invoice, as the remedy step asks it.
+
+    ``goods_held_under_retention``: goods sold with a retention-of-title clause are still with
+    the debtor, in kind. ``services_ongoing``: the creditor still performs services it could
+    suspend. The amount, debtor kind, formal demand and age of the debt come from ``invoice``.
+    """
+
+    jurisdiction: Jurisdiction
+    invoice: InvoiceFacts
+    disputed: bool = False
+    debtor_responsive: bool = True
+    financial_difficulty: bool = False
+    insolvency: InsolvencyFacts | None = None
+    goods_held_under_retention: bool = False
+    services_ongoing: bool = False
+    reminders_sent: int = 0

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from flows.law import InsolvencyFacts, InvoiceFacts, Rights, Supply, TermKind, compute_rights
-from flows.law.remedies import Advice, CaseFacts, recommend
+from flows.law.facts import CaseFacts
+from flows.law.remedies import Advice, recommend
 from flows.model import Case, Invoice
 from flows.vocabulary import DebtorKind, Jurisdiction
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flows.law.dates import add_months
-from flows.law.facts import InsolvencyFacts, InvoiceFacts, Supply
+from flows.law.facts import CaseFacts, Supply
 from flows.law.messages import Message, ParamValue
 from flows.law.pack import pack_for
 from flows.law.remedy_compare import RemedyProfile, compare, court_route
@@ -34,26 +34,6 @@ SUSPENSION_ARTICLE = {
 }
 URGENT_MONTHS = 6  # same horizon as the limitation warning (LEGAL_FACTS PART E)
 FRIENDLY_WINDOW_DAYS = 30  # a first, friendly reminder fits the first month of lateness
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """The situation around an unpaid invoice, as the remedy step asks it.
-
-    ``goods_held_under_retention``: goods sold with a retention-of-title clause are still with
-    the debtor, in kind. ``services_ongoing``: the creditor still performs services it could
-    suspend. The amount, debtor kind, formal demand and age of the debt come from ``invoice``.
-    """
-
-    jurisdiction: Jurisdiction
-    invoice: InvoiceFacts
-    disputed: bool = False
-    debtor_responsive: bool = True
-    financial_difficulty: bool = False
-    insolvency: InsolvencyFacts | None = None
-    goods_held_under_retention: bool = False
-    services_ongoing: bool = False
-    reminders_sent: int = 0
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,13 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from flows.law.facts import CaseFacts
 from flows.law.messages import Condition, Message, ParamValue, Source
 from flows.law.rights import InsolvencyGuide, Rights, RouteKind
 from flows.money import Money
 from flows.vocabulary import Jurisdiction, Remedy
-
-if TYPE_CHECKING:
-    from flows.law.remedies import CaseFacts
 
 
 class CostBand(StrEnum):

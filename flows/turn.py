@@ -1,0 +1,105 @@
+"""One turn of the conversation: an event in, the account updated, a ``Reply`` out.
+
+The router above the journey: it sends each event to the part that owns it — the case file
+(evidence, notes, several cases, export, erasure), the follow-up (``/reminders``, the buttons
+under a pushed reminder), or the journey (the questions of the open case) — and after a
+case-file detour lets the journey pick the case up again. Reminders follow every change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flows import casefile, followup, journey
+from flows.casefile import Detour, Then
+from flows.conversation import Command, Event, Press, Reply, Text, Upload
+from flows.i18n import catalog, t
+from flows.model import Account
+
+
+def turn(account: Account, event: Event, now: datetime) -> Reply:
+    """Take one user event, update the account, and say what to show."""
+    awaited = account.settings.get("awaiting")
+    if awaited is not None and not (isinstance(event, Text) or (
+            isinstance(event, Press) and event.key == followup.MENU_KEY)):
+        del account.settings["awaiting"]  # the user moved on from a /reminders question
+    reply = _dispatch(account, event, now)
+    if account.settings.get("awaiting") != awaited:
+        reply.changed = True
+    if reply.changed:
+        followup.refresh(account, now)  # reminders follow every change of a case
+    return reply
+
+
+def _dispatch(account: Account, event: Event, now: datetime) -> Reply:
+    if casefile.awaits_note(account) and not isinstance(event, Text):
+        casefile.drop_note_request(account)
+        if isinstance(event, Command) and event.name.lower() == "cancel":
+            return casefile.note_cancelled(account)
+        reply = _dispatch(account, event, now)
+        reply.changed = True
+        return reply
+    if isinstance(event, Upload):
+        return casefile.upload(account, event, now)
+    if isinstance(event, Command):
+        return _command(account, event, now)
+    if isinstance(event, Press):
+        return _press(account, event, now)
+    return _text(account, event, now)
+
+
+def _command(account: Account, event: Command, now: datetime) -> Reply:
+    lang = account.lang
+    name = event.name.lower()
+    if name in casefile.COMMANDS:
+        return casefile.command(account, name, event.arg, now)
+    if name == "help":
+        # Features add their commands to the help in their own catalogs (``help_extra.*``).
+        extra = [t(lang, key) for key in sorted(catalog(lang)) if key.startswith("help_extra.")]
+        return Reply(messages=["\n\n".join([t(lang, "help"), *extra])], changed=False)
+    if name == "reminders":
+        return followup.overview(account, now)
+    reply = journey.command(account, name, event.arg, now)
+    if reply is None:
+        return Reply(messages=[t(lang, "unknown_command")], changed=False)
+    return reply
+
+
+def _press(account: Account, event: Press, now: datetime) -> Reply:
+    if event.case_id and account.case(event.case_id) is None:
+        # A forged or stale button naming a case this user does not have.
+        return Reply(notice=t(account.lang, "casefile.refused.not_yours"), changed=False)
+    if event.key in casefile.PRESS_KEYS:
+        return _after_detour(account, casefile.press(account, event, now), now)
+    if event.key == followup.REMINDER_KEY:
+        return journey.reminder_press(account, event, now)
+    if event.key == followup.MENU_KEY:
+        return followup.menu_press(account, event.value, now)
+    case = account.current
+    if case is None:
+        return Reply(messages=[t(account.lang, "hint.no_case")], changed=False)
+    return journey.press(account, case, event, now)
+
+
+def _text(account: Account, event: Text, now: datetime) -> Reply:
+    if casefile.awaits_note(account):
+        return casefile.note_text(account, event, now)
+    if followup.awaits_text(account):
+        return followup.menu_typed(account, event.text, now)
+    case = account.current
+    if case is None:
+        return Reply(messages=[t(account.lang, "hint.no_case")], changed=False)
+    return journey.typed(account, case, event, now)
+
+
+def _after_detour(account: Account, detour: Detour, now: datetime) -> Reply:
+    """The case file's reply, then the open case picked up where the case file says."""
+    reply = detour.reply
+    case = account.current
+    if case is None or detour.then is Then.NOTHING:
+        return reply
+    if detour.then is Then.NEXT_QUESTION:
+        journey.proceed(account, case, reply, now)
+    else:
+        reply.prompt = journey.reprompt(account, case)
+    return reply
