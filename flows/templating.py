@@ -12,10 +12,14 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from flows import formatting
 from flows.i18n import t, templates_dir
+from flows.law.messages import message_from_json
+from flows.law.render import HtmlRenderer
 from flows.money import Money
+from flows.vocabulary import Jurisdiction
 
 
 @cache
@@ -52,6 +56,20 @@ def render(name: str, lang: str, **context: Any) -> str:
         return formatting.percent(Decimal(value), lang)
 
     def msg(key: str, **params: Any) -> str:
-        return t(lang, key, **params)
+        # A macro's output comes as markup: back to text, so autoescaping escapes it once.
+        return t(lang, key, **{name: value.unescape() if isinstance(value, Markup) else value
+                               for name, value in params.items()})
 
-    return template.render(lang=lang, money=money, day=day, percent=percent, t=msg, **context)
+    html = HtmlRenderer(lang, Jurisdiction(jurisdiction))
+
+    def say(message: dict[str, Any] | None, **layout: Any) -> Markup:
+        """A sentence the law packs wrote (``message_to_json``), in the document's language;
+        ``layout`` fills what only the document knows (a sum in bold, how to pay)."""
+        if not message:
+            return Markup("")
+        extra = {name: value if isinstance(value, Markup | int) else str(value)
+                 for name, value in layout.items()}
+        return html(message_from_json(message), **extra)
+
+    return template.render(lang=lang, money=money, day=day, percent=percent, t=msg, say=say,
+                           **context)

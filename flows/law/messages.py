@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flows.money import Money
 
@@ -19,6 +20,13 @@ class Percent:
     """An annual rate in percent (``Decimal("13.15")`` means 13.15 %), rendered per locale."""
 
     value: Decimal
+
+
+@dataclass(frozen=True)
+class Ordinal:
+    """A rank (3 reads "3e" in French, "3rd" in English), worded by the language's CLDR rule."""
+
+    value: int
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,47 @@ class Message:
         return tuple(found)
 
 
-ParamValue = str | int | Decimal | date | Money | Percent | Message
+ParamValue = str | int | Decimal | date | Money | Percent | Ordinal | Message
+
+
+def message_to_json(message: Message) -> dict[str, Any]:
+    """The message as plain JSON that ``message_from_json`` reads back with its types."""
+    return {"key": message.key,
+            "params": {name: _param_to_json(value) for name, value in message.params}}
+
+
+def message_from_json(data: dict[str, Any]) -> Message:
+    return Message(data["key"], tuple((name, _param_from_json(value))
+                                      for name, value in data["params"].items()))
+
+
+def _param_to_json(value: ParamValue) -> Any:
+    # Text and whole numbers stay as they are; other types are tagged so they read back.
+    if isinstance(value, Message):
+        return {"message": message_to_json(value)}
+    if isinstance(value, Money):
+        return {"money": value.to_json()}
+    if isinstance(value, Percent):
+        return {"percent": str(value.value)}
+    if isinstance(value, Ordinal):
+        return {"ordinal": value.value}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    return value
+
+
+def _param_from_json(value: Any) -> ParamValue:
+    if not isinstance(value, dict):
+        return value  # type: ignore[no-any-return]
+    (tag, inner), = value.items()
+    readers: dict[str, Any] = {
+        "message": message_from_json, "money": Money.from_json,
+        "percent": lambda v: Percent(Decimal(v)), "ordinal": Ordinal,
+        "date": date.fromisoformat, "decimal": Decimal,
+    }
+    return readers[tag](inner)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

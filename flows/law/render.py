@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 from flows import formatting
 from flows.i18n import normalize_language, t
-from flows.law.messages import Condition, Message, ParamValue, Percent
+from flows.law.messages import Condition, Message, Ordinal, ParamValue, Percent
 from flows.law.rights import CourtRoute, InsolvencyGuide, Rights
 from flows.money import Money
 from flows.vocabulary import Jurisdiction
@@ -45,6 +47,9 @@ class Renderer:
             # Not formatting.percent: a contract rate of 12.125 % must not show as 12.13 %.
             number = format_decimal(value.value, format="#,##0.00##", locale=self.locale)
             return t(self.lang, "law.format.percent", number=number)
+        if isinstance(value, Ordinal):
+            form = Locale.parse(self.lang).ordinal_form(value.value)
+            return t(self.lang, f"law.format.ordinal.{form}", n=str(value.value))
         if isinstance(value, date):
             return formatting.day(value, self.lang, self.jurisdiction)
         if isinstance(value, Decimal):
@@ -53,6 +58,21 @@ class Renderer:
 
     def condition(self, condition: Condition) -> str:
         return f"{MARKS[condition.met]} {self(condition.text)}"
+
+
+class HtmlRenderer(Renderer):
+    """Renders messages into a document: the catalog's text is trusted markup (a letter may
+    put a sum in bold), every parameter is escaped, so a company name stays text."""
+
+    def __call__(self, message: Message, **extra: ParamValue | Markup) -> Markup:
+        params = {name: value if type(value) is int else self.value(value)
+                  for name, value in (*message.params, *extra.items())}
+        return Markup(t(self.lang, message.key, **params))
+
+    def value(self, value: ParamValue | Markup) -> Markup:
+        if isinstance(value, Markup):
+            return value
+        return escape(super().value(value))
 
 
 def render_rights(rights: Rights, lang: str) -> str:
