@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flows.law import (
@@ -19,6 +20,7 @@ from flows.law import (
     InsolvencyFacts,
     InvalidFacts,
     InvoiceFacts,
+    Message,
     Percent,
     Rights,
     RouteKind,
@@ -27,10 +29,11 @@ from flows.law import (
     tables,
 )
 from flows.law.belgium_consumer import damages_cap, first_chargeable_day
+from flows.law.letters import LetterFacts, rate_basis
 from flows.law.render import Renderer
 from flows.model import Case, Invoice
 from flows.money import Money
-from flows.vocabulary import Jurisdiction, Remedy
+from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 
 
 class FiguresError(ValueError):
@@ -96,6 +99,7 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
     rate_bases = _unique(f"{say.value(Percent(p.annual_rate))} ({say(p.basis)})"
                          for r in all_rights for p in r.interest_periods)
     legal = legal_rate(case, on)
+    routes = _routes(all_rights, principal + interest + indemnity, principal, say)
     earliest = min(all_rights, key=lambda r: r.limitation.last_day) if all_rights else None
     fixed = next((r.indemnity for r in all_rights if r.indemnity.amount > 0), None)
     return {
@@ -121,28 +125,47 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
         "limitation": _limitation(earliest, say) if earliest else None,
         "routes": _routes(all_rights, principal + interest, principal, say),
         "sources": _unique(s.article for r in all_rights for s in r.sources),
-        "legal_rate": say.value(Percent(legal.rate)),
-        "consumer_damages": _consumer_damages(case, principal),
-        "book_xix": _book_xix(case, on),
+        # The letters' legal sentences, worded by the country's pack.
+        "law": pack_for(Jurisdiction(case.jurisdiction)).letters(
+            _letter_facts(case, on, all_rights, legal, routes, demand)).to_json(),
     }
 
 
-def _book_xix(case: Case, on: date) -> dict[str, int] | None:
-    """The periods a first reminder to a Belgian consumer must state (CDE Book XIX)."""
-    if case.jurisdiction != Jurisdiction.BELGIUM or case.text("debtor_kind") != "consumer":
-        return None
-    return {"days": tables.require("be", "consumer_grace_days", on).as_int,
-            "working_day": tables.require("be", "consumer_paper_start_working_days", on).as_int}
+def _letter_facts(case: Case, on: date, all_rights: list[Rights], legal: tables.RateLookup,
+                  routes: dict[str, dict[str, Any]], demand: date | None) -> LetterFacts:
+    """What the letters' legal sentences need, for the pack to word them (``LetterWording``)."""
+    fixed = next((r.indemnity for r in all_rights if r.indemnity.amount > 0), None)
+    bases: list[Message] = []
+    for rights in all_rights:
+        for period in rights.interest_periods:
+            basis = rate_basis(Percent(period.annual_rate), period.basis)
+            if basis not in bases:
+                bases.append(basis)
+    rate = case.answers.get("contract_rate")
+    principal = _sum([r.principal for r in all_rights], case.currency)
+    return LetterFacts(
+        debtor_kind=DebtorKind(case.text("debtor_kind", "business")),
+        on=on,
+        legal_rate=Percent(legal.rate),
+        contract_rate=Percent(Decimal(rate)) if isinstance(rate, str) and rate != "none" else None,
+        rate_bases=tuple(bases),
+        has_interest=any(r.interest.amount > 0 for r in all_rights),
+        indemnity_each=fixed,
+        demand_on=demand,
+        services_running=case.flag("services_running") is True,
+        consumer_damages=_consumer_damages(case, principal),
+        small_claims_open=routes.get("small_claims_court", {}).get("available"),
+    )
 
 
-def _consumer_damages(case: Case, principal: Money) -> dict[str, str] | None:
+def _consumer_damages(case: Case, principal: Money) -> Money | None:
     """What a Belgian consumer will owe under the terms' damages clause once the 14 days run
     out: the clause's amount, never above the Book XIX cap (the first reminder must say it)."""
     asked = case.money("contract_damages")
     if case.jurisdiction != Jurisdiction.BELGIUM or asked is None or not asked.amount:
         return None
     cap = damages_cap(principal.amount)
-    return Money(min(asked.amount, cap), principal.currency).to_json()
+    return Money(min(asked.amount, cap), principal.currency)
 
 
 # The legal rate each jurisdiction applies without a contract rate (the "all other cases"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flows.law import tables
+from flows.law import belgium_letters, tables
 from flows.law.belgium_consumer import consumer_charges
 from flows.law.common import (
     Findings,
@@ -19,6 +19,7 @@ from flows.law.common import (
 from flows.law.dates import add_months, add_years
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, Supply
 from flows.law.interest import RateChoice, accrue
+from flows.law.letters import LetterFacts, LetterWording
 from flows.law.messages import Condition, Message, Percent, Source
 from flows.law.rights import (
     CourtRoute,
@@ -119,6 +120,9 @@ class BelgiumPack:
             ),
             notes=(Message.of("law.insolvency.be.curator_may_pay"),),
         )
+
+    def letters(self, facts: LetterFacts) -> LetterWording:
+        return belgium_letters.wording(facts)
 
 
 def _b2b_term(invoice: InvoiceFacts, on: date, found: Findings) -> PaymentTerm:

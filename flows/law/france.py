@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flows.law import tables
+from flows.law import france_letters, tables
 from flows.law.common import (
     Findings,
     agreed_due_date,
@@ -19,6 +19,7 @@ from flows.law.dates import add_months, end_of_month
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, TermKind
 from flows.law.france_routes import court_routes
 from flows.law.interest import RateChoice, accrue
+from flows.law.letters import LetterFacts, LetterWording
 from flows.law.messages import Message, Percent, Source
 from flows.law.rights import (
     Deadline,
@@ -71,6 +72,9 @@ class FrancePack:
 
     def insolvency(self, facts: InsolvencyFacts) -> InsolvencyGuide:
         return insolvency_guide(facts)
+
+    def letters(self, facts: LetterFacts) -> LetterWording:
+        return france_letters.wording(facts)
 
 
 def payment_term(invoice: InvoiceFacts, on: date, found: Findings) -> PaymentTerm:

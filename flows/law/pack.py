@@ -8,6 +8,7 @@ from typing import Protocol
 from flows.law.belgium import BelgiumPack
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.france import FrancePack
+from flows.law.letters import LetterFacts, LetterWording
 from flows.law.quebec import QuebecPack
 from flows.law.rights import InsolvencyGuide, Rights
 from flows.vocabulary import Jurisdiction
@@ -28,6 +29,10 @@ class JurisdictionPack(Protocol):
 
     def insolvency(self, facts: InsolvencyFacts) -> InsolvencyGuide:
         """What to file, where and by when once collective proceedings are opened."""
+        ...
+
+    def letters(self, facts: LetterFacts) -> LetterWording:
+        """The sentences of the letters that depend on this country's law."""
         ...
 
 

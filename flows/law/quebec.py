@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flows.law import tables
+from flows.law import quebec_letters, tables
 from flows.law.common import (
     Findings,
     agreed_due_date,
@@ -21,6 +21,7 @@ from flows.law.common import (
 )
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.interest import RateChoice, accrue
+from flows.law.letters import LetterFacts, LetterWording
 from flows.law.messages import Condition, Message, Percent, Source
 from flows.law.rights import (
     CourtRoute,
@@ -108,6 +109,9 @@ class QuebecPack:
             ),
             notes=(Message.of("law.insolvency.qc.federal"),),
         )
+
+    def letters(self, facts: LetterFacts) -> LetterWording:
+        return quebec_letters.wording(facts)
 
 
 def _interest(

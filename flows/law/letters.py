@@ -1,0 +1,94 @@
+"""What a letter says about the law, asked of the jurisdiction pack rather than typed in a template.
+
+A template lays a letter out; the sentences that depend on the country and the debtor (the
+article a formal demand rests on, the procedure it threatens, the Book XIX mentions a Belgian
+consumer must read) come from the pack as ``Message`` values in ``LetterWording``, worded in
+``templates/<lang>/letters.toml``. A field is ``None`` when the pack has nothing to say there,
+and the template then leaves the sentence out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from flows.law.messages import Message, Percent, message_to_json
+from flows.money import Money
+from flows.vocabulary import DebtorKind
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """The figures and facts of one case that a letter's legal sentences mention."""
+
+    debtor_kind: DebtorKind
+    on: date  # the day the figures are computed for
+    legal_rate: Percent
+    contract_rate: Percent | None
+    rate_bases: tuple[Message, ...]  # each rate applied with what it rests on, oldest first
+    has_interest: bool
+    indemnity_each: Money | None  # the fixed recovery indemnity per invoice, when one is due
+    demand_on: date | None  # an earlier formal demand the interest runs from
+    services_running: bool
+    consumer_damages: Money | None  # a Belgian consumer's damages clause, capped
+    small_claims_open: bool | None  # Quebec's Small Claims Division (None: depends on facts)
+
+    @property
+    def business(self) -> bool:
+        return self.debtor_kind is DebtorKind.BUSINESS
+
+
+@dataclass(frozen=True)
+class LetterWording:
+    """Every sentence of the letters that depends on the law of the case's country."""
+
+    send_mode: Message  # how a registered letter goes
+    send_mode_with_email: Message
+    interest_to: Message  # claim table row; the document fills ``{on}``
+    charges_due: Message  # "interest and indemnities due", as the law names them
+    waived_charges: Message  # what a payment plan waives
+    legal_basis: Message | None  # why interest and indemnity are claimed
+    demand_legal_basis: Message | None  # the same, in the formal demand that starts them
+    formal_notice: Message  # "this letter is a formal demand within the meaning of…"
+    demand_action: Message  # the proceedings a formal demand announces
+    suspension_reserve: Message | None  # the demand reserves suspending the services
+    suspension_ground: Message  # what lets a creditor suspend its own performance
+    reminder_law: Message | None  # the second reminder recalls what the law adds
+    # The last reminder announces the formal demand; the document fills {pay_by}, {pay_how}.
+    last_reminder_warning: Message
+    first_reminder: Message | None  # Book XIX mentions of a first reminder
+    demand_grace: Message | None  # Book XIX time to pay in a formal demand
+    demand_after_grace: Message | None  # and what follows it
+    agency_rules: Message | None  # what a collection agency mandate must respect
+    plan_title: Message
+    plan_signature: Message  # the words above the debtor's signature; fills ``{total}``
+    rot_ownership: Message  # what keeps the seller owner of goods under retention of title
+    rot_court_action: Message  # going to court for the goods, and what must precede it
+    order_for_payment_form: Message | None
+    small_claims_form: Message | None
+    uncontested_debt_form: Message | None
+    small_claims_court_form: Message | None
+    small_claims_court_conclusion: Message | None
+
+    def to_json(self) -> dict[str, Any]:
+        """Each sentence as ``message_to_json`` (or None), for a document's JSON context."""
+        out: dict[str, Any] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            out[field.name] = message_to_json(value) if isinstance(value, Message) else None
+        return out
+
+
+def one_after_another(items: tuple[Message, ...]) -> Message | str:
+    """Several rates in the order they applied: "12,15 % (…), puis 12,00 % (…)"."""
+    if not items:
+        return ""
+    joined = items[-1]
+    for item in reversed(items[:-1]):
+        joined = Message.of("law.letter.then", first=item, then=joined)
+    return joined
+
+
+def rate_basis(rate: Percent, basis: Message) -> Message:
+    return Message.of("law.letter.rate_basis", rate=rate, basis=basis)

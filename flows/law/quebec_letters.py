@@ -1,0 +1,63 @@
+"""What Quebec letters say about the law (the wording is in ``templates/<lang>/letters.toml``).
+
+Civil Code of Québec 1594-1595 (the formal demand), 1617 and 1619 (interest and the additional
+indemnity), 1591 (suspending one's own performance), 1745 (instalment sale: the seller stays
+owner, and must give prior notice before taking the goods back); Code of Civil Procedure 536
+(Small Claims Division).
+"""
+
+from __future__ import annotations
+
+from flows.law.letters import LetterFacts, LetterWording
+from flows.law.messages import Message
+
+L = "law.letter."
+
+
+def wording(facts: LetterFacts) -> LetterWording:
+    # The Small Claims Division unless the amount rules it out (None: not known, still named).
+    small_claims = facts.small_claims_open is not False
+    return LetterWording(
+        send_mode=Message.of(L + "send_mode.qc"),
+        send_mode_with_email=Message.of(L + "send_mode_with_email.qc"),
+        interest_to=Message.of(L + "interest_to.interest"),
+        charges_due=Message.of(L + "charges_due.interest"),
+        waived_charges=Message.of(L + ("waived.interest_and_indemnity" if facts.business
+                                       else "waived.interest")),
+        legal_basis=_legal_basis(facts, "legal_basis.qc"),
+        demand_legal_basis=_legal_basis(facts, "legal_basis.qc_demand"),
+        formal_notice=Message.of(L + "formal_notice.qc"),  # C.c.Q. 1594-1595
+        demand_action=Message.of(L + ("demand_action.qc_small_claims" if small_claims
+                                      else "demand_action.qc_court")),
+        suspension_reserve=(Message.of(L + "suspension_reserve.other")
+                            if facts.services_running else None),
+        suspension_ground=Message.of(L + "suspension_ground.qc"),  # C.c.Q. 1591
+        reminder_law=None,
+        # No costs threatened: before the Small Claims Division they stay small (C.p.c. 536 ff.).
+        last_reminder_warning=Message.of(L + "last_reminder.no_costs"),
+        first_reminder=None,
+        demand_grace=None,
+        demand_after_grace=None,
+        agency_rules=Message.of(L + "agency_rules.qc"),
+        plan_title=Message.of(L + "plan_title.qc"),
+        plan_signature=Message.of(L + "plan_signature.other"),
+        rot_ownership=Message.of(L + "rot_ownership.qc"),  # C.c.Q. 1745
+        rot_court_action=Message.of(L + "rot_court_action.qc"),  # prior notice, C.c.Q. 1749
+        order_for_payment_form=None,
+        small_claims_form=None,
+        uncontested_debt_form=None,
+        small_claims_court_form=Message.of(L + "form.small_claims_court"),  # C.p.c. 536
+        small_claims_court_conclusion=Message.of(
+            L + "form.small_claims_court_conclusion",
+            rate=(Message.of(L + "rate.agreed_qc_claim", rate=facts.contract_rate)
+                  if facts.contract_rate else Message.of(L + "rate.legal_qc_claim")),
+            since=Message.of(L + ("form.since_default" if facts.demand_on
+                                  else "form.since_demand"))),
+    )
+
+
+def _legal_basis(facts: LetterFacts, key: str) -> Message:
+    # Interest at the agreed or legal rate from the default, plus the 1619 indemnity.
+    rate = (Message.of(L + "rate.agreed_qc", rate=facts.contract_rate) if facts.contract_rate
+            else Message.of(L + "rate.legal_qc", rate=facts.legal_rate))
+    return Message.of(L + key, rate=rate)

@@ -1,0 +1,124 @@
+"""The letters' legal sentences, as each pack words them: cited once, in both languages alike."""
+
+from __future__ import annotations
+
+import itertools
+import string
+from dataclasses import fields, replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from flows.i18n import catalog
+from flows.law import Message, Percent, pack_for
+from flows.law.letters import LetterFacts, LetterWording, one_after_another, rate_basis
+from flows.law.messages import Ordinal, message_from_json, message_to_json
+from flows.law.render import HtmlRenderer
+from flows.money import Money
+from flows.vocabulary import DebtorKind, Jurisdiction
+
+ON = date(2026, 11, 23)
+# What only the document knows, filled in at layout time (see LetterWording's field notes).
+LAYOUT = {"on", "principal", "total", "deadline", "pay_how", "pay_by", "clause", "today", "court"}
+
+
+def facts(kind: DebtorKind, with_figures: bool) -> LetterFacts:
+    ecb = Message.of("law.basis.fr.ecb_plus", ecb=Percent(Decimal("2.15")), points=10)
+    return LetterFacts(
+        debtor_kind=kind, on=ON, legal_rate=Percent(Decimal("6.67")),
+        contract_rate=None if with_figures else Percent(Decimal("12.125")),
+        rate_bases=(rate_basis(Percent(Decimal("12.15")), ecb),) if with_figures else (),
+        has_interest=with_figures,
+        indemnity_each=Money(Decimal(40), "EUR") if with_figures else None,
+        demand_on=date(2026, 10, 1) if with_figures else None,
+        services_running=with_figures,
+        consumer_damages=Money(Decimal(25), "EUR") if with_figures else None,
+        small_claims_open=with_figures,
+    )
+
+
+CASES = list(itertools.product(Jurisdiction, DebtorKind, (True, False)))
+
+
+def wording(jurisdiction: Jurisdiction, kind: DebtorKind, with_figures: bool) -> LetterWording:
+    return pack_for(jurisdiction).letters(facts(kind, with_figures))
+
+
+def messages(words: LetterWording) -> list[Message]:
+    found = [getattr(words, f.name) for f in fields(words)]
+    return [nested for message in found if message is not None for nested in message.walk()]
+
+
+@pytest.mark.parametrize(("jurisdiction", "kind", "with_figures"), CASES)
+def test_every_letter_sentence_is_worded_in_both_languages(
+        jurisdiction: Jurisdiction, kind: DebtorKind, with_figures: bool) -> None:
+    for message in messages(wording(jurisdiction, kind, with_figures)):
+        for lang in ("fr", "en"):
+            text = catalog(lang).get(message.key)
+            assert text is not None, (lang, message.key)
+            wanted = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            given = {name for name, _ in message.params}
+            assert wanted - given <= LAYOUT, (lang, message.key, wanted - given)
+
+
+def test_a_french_business_demand_cites_the_commercial_code_and_the_civil_code() -> None:
+    say = HtmlRenderer("fr", Jurisdiction.FRANCE)
+    words = wording(Jurisdiction.FRANCE, DebtorKind.BUSINESS, True)
+    assert words.legal_basis is not None
+    basis = say(words.legal_basis)
+    assert "article L441-10 du Code de commerce" in basis
+    assert "au taux de 12,15\u00a0% (taux BCE 2,15\u00a0% + 10 points)" in basis
+    assert "indemnité forfaitaire pour frais de recouvrement de 40,00\u00a0€" in basis
+    assert say(words.formal_notice) == ("La présente vaut mise en demeure au sens de l'article "
+                                        "1344 du Code civil.")
+
+
+def test_a_belgian_consumer_letter_states_the_book_xix_time_to_pay() -> None:
+    words = wording(Jurisdiction.BELGIUM, DebtorKind.CONSUMER, True)
+    assert words.first_reminder is not None
+    assert words.reminder_law is None
+    # 14 calendar days from the 3rd working day after posting (CDE XIX.2, data table).
+    fr = HtmlRenderer("fr", Jurisdiction.BELGIUM)(words.first_reminder, principal="100,00 €")
+    en = HtmlRenderer("en", Jurisdiction.BELGIUM)(words.first_reminder, principal="€100.00")
+    assert "14 jours calendrier, qui commence le 3e jour ouvrable" in fr
+    assert "14 calendar days, starting on the 3rd working day" in en
+    assert "l'indemnité forfaitaire de 25,00\u00a0€" in fr
+
+
+def test_quebec_announces_the_small_claims_division_only_when_it_is_open() -> None:
+    say = HtmlRenderer("en", Jurisdiction.QUEBEC)
+    pack = pack_for(Jurisdiction.QUEBEC)
+    known = facts(DebtorKind.BUSINESS, True)
+    opened = pack.letters(known).demand_action
+    unknown = pack.letters(replace(known, small_claims_open=None)).demand_action
+    closed = pack.letters(replace(known, small_claims_open=False)).demand_action
+    assert "Small Claims Division" in say(opened)
+    assert "Small Claims Division" in say(unknown)
+    assert "Small Claims Division" not in say(closed)
+
+
+def test_several_rates_read_one_after_another() -> None:
+    say = HtmlRenderer("en", Jurisdiction.FRANCE)
+    rates = tuple(Message.of("law.letter.rate_basis", rate=Percent(Decimal(r)), basis="x")
+                  for r in ("12.15", "12.00", "11.50"))
+    joined = one_after_another(rates)
+    assert isinstance(joined, Message)
+    assert say(joined) == "12.15% (x), then 12.00% (x), then 11.50% (x)"
+
+
+def test_a_sentence_survives_the_documents_json_with_its_types() -> None:
+    message = Message.of("law.letter.legal_basis.fr_business",
+                         rate=Message.of("law.letter.rate.agreed_qc", rate=Percent(Decimal("5"))),
+                         amount=Money(Decimal("40"), "EUR"), on=ON, n=Ordinal(3), count=2,
+                         share=Decimal("1.5"), text="ACME")
+    assert message_from_json(message_to_json(message)) == message
+
+
+def test_a_name_in_a_letter_sentence_is_escaped_but_the_bold_is_kept() -> None:
+    say = HtmlRenderer("fr", Jurisdiction.FRANCE)
+    words = wording(Jurisdiction.FRANCE, DebtorKind.BUSINESS, True)
+    text = say(words.rot_ownership, clause="<script>alert(1)</script> & co")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
+    warning = say(words.last_reminder_warning, pay_by="1er décembre 2026", pay_how="par virement")
+    assert "<strong>1er décembre 2026</strong>" in warning
