@@ -12,7 +12,15 @@ import pytest
 
 from flows.i18n import catalog
 from flows.law import Message, Percent, pack_for
-from flows.law.letters import LetterFacts, LetterWording, one_after_another, rate_basis
+from flows.law.letters import (
+    Addressee,
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+    one_after_another,
+    rate_basis,
+)
 from flows.law.messages import Ordinal, message_from_json, message_to_json
 from flows.law.render import HtmlRenderer
 from flows.money import Money
@@ -122,3 +130,68 @@ def test_a_name_in_a_letter_sentence_is_escaped_but_the_bold_is_kept() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
     warning = say(words.last_reminder_warning, pay_by="1er décembre 2026", pay_how="par virement")
     assert "<strong>1er décembre 2026</strong>" in warning
+
+
+PROCEEDINGS = {Jurisdiction.FRANCE: ("fr_safeguard", "fr_reorganisation", "fr_liquidation"),
+               Jurisdiction.BELGIUM: ("be_bankruptcy", "be_reorganisation"),
+               Jurisdiction.QUEBEC: ("qc_bankruptcy", "qc_proposal")}
+INSOLVENCY_CASES = [(jurisdiction, proceedings, known)
+                    for jurisdiction, names in PROCEEDINGS.items() for proceedings in names
+                    for known in (True, False)]
+INSOLVENCY_LAYOUT = {"debtor", "debtor_dot", "principal", "rates", "last_day", "article"}
+
+
+def insolvency(jurisdiction: Jurisdiction, proceedings: str, known: bool) -> InsolvencyWording:
+    return pack_for(jurisdiction).insolvency_letters(InsolvencyLetterFacts(
+        proceedings=proceedings, judgment_date=date(2026, 10, 5) if known else None,
+        published_on=date(2026, 10, 12), court="Tribunal de commerce de Lyon" if known else "",
+        administrator_named=known, interest_rates_known=known))
+
+
+@pytest.mark.parametrize(("jurisdiction", "proceedings", "known"), INSOLVENCY_CASES)
+def test_every_insolvency_letter_sentence_is_worded_in_both_languages(
+        jurisdiction: Jurisdiction, proceedings: str, known: bool) -> None:
+    words = insolvency(jurisdiction, proceedings, known)
+    found = [getattr(words, f.name) for f in fields(words)]
+    for message in (m for top in found if isinstance(top, Message) for m in top.walk()):
+        for lang in ("fr", "en"):
+            text = catalog(lang).get(message.key)
+            assert text is not None, (lang, message.key)
+            wanted = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            given = {name for name, _ in message.params}
+            assert wanted - given <= INSOLVENCY_LAYOUT, (lang, message.key, wanted - given)
+
+
+@pytest.mark.parametrize(("proceedings", "known", "to", "copy"), [
+    # R624-13: to the administrator, else the debtor, copy to the representative...
+    ("fr_reorganisation", True, Addressee.ADMINISTRATOR, True),
+    ("fr_safeguard", False, Addressee.DEBTOR, True),
+    # ...and in liquidation to the liquidator alone.
+    ("fr_liquidation", True, Addressee.REPRESENTATIVE, False),
+])
+def test_a_french_claim_for_goods_goes_to_whom_the_commercial_code_says(
+        proceedings: str, known: bool, to: Addressee, copy: bool) -> None:
+    words = insolvency(Jurisdiction.FRANCE, proceedings, known)
+    assert (words.revendication_to, words.revendication_copy) == (to, copy)
+
+
+def test_a_french_proof_of_claim_cites_its_articles_and_stops_interest() -> None:
+    say = HtmlRenderer("fr", Jurisdiction.FRANCE)
+    words = insolvency(Jurisdiction.FRANCE, "fr_liquidation", True)
+    opening = say(words.claim_opening, debtor_dot="ACME SARL.")
+    assert opening.startswith("Par jugement du 5 octobre 2026 (Tribunal de commerce de Lyon), "
+                              "publié au BODACC le 12 octobre 2026, une procédure de "
+                              "liquidation judiciaire a été ouverte à l'égard de ACME SARL.")
+    assert "articles L622-24 et suivants et R622-23 du Code de commerce" in opening
+    interest = say(words.claim_interest, rates="12,15\u00a0%", principal="3 200,50\u00a0€")
+    assert "(article L622-28 du Code de commerce)" in interest
+    assert say(words.representative) == "Liquidateur judiciaire"
+
+
+def test_a_belgian_proof_of_claim_goes_on_regsol_within_the_judgments_time() -> None:
+    say = HtmlRenderer("en", Jurisdiction.BELGIUM)
+    words = insolvency(Jurisdiction.BELGIUM, "be_bankruptcy", False)
+    assert say(words.claim_send_mode) == "Filed on RegSol or by registered mail"
+    assert words.claim_in_time_undated is not None
+    assert say(words.claim_in_time_undated) == ("This claim is lodged within the period set by "
+                                                "the bankruptcy judgment.")

@@ -21,11 +21,13 @@ from flows.documents.figures import (
 )
 from flows.followup.plan import Instalment, instalments
 from flows.i18n import t
+from flows.law import pack_for
+from flows.law.letters import InsolvencyLetterFacts
 from flows.model import Case
 from flows.money import Money
 from flows.question_checks import format_company_id
 from flows.questions import BY_KEY
-from flows.vocabulary import Remedy
+from flows.vocabulary import Jurisdiction, Remedy
 
 NO_VALUE = {"none", "unknown", "self", "invoice"}
 # Drafting choices, not legal figures: the rhythm of friendly reminders, and the notice a
@@ -197,6 +199,11 @@ def _insolvency(case: Case, lang: str, today: date) -> dict[str, Any]:
     admin = value_or_empty(case, "admin_name")
     claims_deadline = answered_day(case, "claims_deadline")
     opening = judgment or today
+    at_opening = figures_for(case, opening, lang)
+    facts = InsolvencyLetterFacts(
+        proceedings=case.text("proceedings"), judgment_date=judgment, published_on=published,
+        court=case.text("insolvency_court"), administrator_named=bool(admin),
+        interest_rates_known=bool(at_opening["rates"]))
     return {
         "proceedings": case.text("proceedings"),
         "court": case.text("insolvency_court"),
@@ -208,10 +215,12 @@ def _insolvency(case: Case, lang: str, today: date) -> dict[str, Any]:
                   if admin else None),
         "deadlines": deadlines,
         # What was owed on the day of the opening judgment: interest stops there (L622-28).
-        "at_opening": figures_for(case, opening, lang),
+        "at_opening": at_opening,
         "not_yet_due": [i.number for i in case.invoices()
                         if i.due_date is not None and i.due_date > opening],
         "secured": case.flag("rot_goods") is True,
+        # The letters' sentences about the proceedings, worded by the country's pack.
+        "law": pack_for(Jurisdiction(case.jurisdiction)).insolvency_letters(facts).to_json(),
     }
 
 

@@ -19,7 +19,12 @@ from flows.law.common import (
 from flows.law.dates import add_months, add_years
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, Supply
 from flows.law.interest import RateChoice, accrue
-from flows.law.letters import LetterFacts, LetterWording
+from flows.law.letters import (
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+)
 from flows.law.messages import Condition, Message, Percent, Source
 from flows.law.rights import (
     CourtRoute,
@@ -123,6 +128,9 @@ class BelgiumPack:
 
     def letters(self, facts: LetterFacts) -> LetterWording:
         return belgium_letters.wording(facts)
+
+    def insolvency_letters(self, facts: InsolvencyLetterFacts) -> InsolvencyWording:
+        return belgium_letters.insolvency_wording(facts)
 
 
 def _b2b_term(invoice: InvoiceFacts, on: date, found: Findings) -> PaymentTerm:

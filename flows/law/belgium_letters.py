@@ -9,7 +9,14 @@ Code of economic law Book XIX, whose first reminder must be free and state the t
 from __future__ import annotations
 
 from flows.law import tables
-from flows.law.letters import LetterFacts, LetterWording, one_after_another
+from flows.law.letters import (
+    Addressee,
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+    one_after_another,
+)
 from flows.law.messages import Message, Ordinal
 
 L = "law.letter."
@@ -106,3 +113,37 @@ def _demand_after_grace(facts: LetterFacts) -> Message:
         damages = Message.of(L + "book_xix.demand_damages", amount=facts.consumer_damages)
     return Message.of(L + "book_xix.demand_after_grace", rate=_consumer_rate(facts),
                       damages=damages)
+
+
+def insolvency_wording(facts: InsolvencyLetterFacts) -> InsolvencyWording:
+    """The proof of claim (CDE Book XX, filed on RegSol by the date the judgment sets) and the
+    claim for goods, made before the first report on the verification of claims."""
+    proceedings = Message.of(L + "proceedings." + facts.proceedings)
+    judgment = Message.of(L + "claim.opening_be", published_on=facts.published_on or "",
+                          court=facts.court, proceedings=proceedings)
+    bankrupt = facts.proceedings == "be_bankruptcy"
+    return InsolvencyWording(
+        proceedings=proceedings,
+        representative=Message.of(L + "representative.be"),
+        claim_send_mode=Message.of(L + "claim.send_mode_be"),
+        claim_subject=Message.of(L + "claim.subject_be"),
+        claim_heading=Message.of(L + "claim.heading_be"),
+        claim_form=Message.of(L + "claim.form_be"),
+        claim_opening=judgment,
+        opening_day=Message.of(L + "claim.opening_day_be"),
+        claim_arose_before=None,
+        claim_interest=Message.of(L + "claim.interest_be"),
+        claim_in_time=Message.of(L + "claim.in_time_judgment"),
+        claim_in_time_undated=Message.of(L + "claim.in_time_judgment_undated"),
+        claim_certify=Message.of(L + "claim.certify"),
+        revendication_to=Addressee.REPRESENTATIVE,
+        revendication_copy=False,
+        revendication_judgment=Message.of(
+            L + ("revendication.judgment_be_bankruptcy" if bankrupt
+                 else "revendication.judgment_be_reorganisation"),
+            published_on=facts.published_on or "", court=facts.court),
+        revendication_claim=Message.of(L + "revendication.claim_be"),
+        revendication_return=Message.of(L + "revendication.return_be"),
+        revendication_silence=None,
+        revendication_not_a_claim=Message.of(L + "revendication.not_a_claim_be"),
+    )

@@ -19,7 +19,12 @@ from flows.law.dates import add_months, end_of_month
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, TermKind
 from flows.law.france_routes import court_routes
 from flows.law.interest import RateChoice, accrue
-from flows.law.letters import LetterFacts, LetterWording
+from flows.law.letters import (
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+)
 from flows.law.messages import Message, Percent, Source
 from flows.law.rights import (
     Deadline,
@@ -75,6 +80,9 @@ class FrancePack:
 
     def letters(self, facts: LetterFacts) -> LetterWording:
         return france_letters.wording(facts)
+
+    def insolvency_letters(self, facts: InsolvencyLetterFacts) -> InsolvencyWording:
+        return france_letters.insolvency_wording(facts)
 
 
 def payment_term(invoice: InvoiceFacts, on: date, found: Findings) -> PaymentTerm:

@@ -9,8 +9,15 @@ L125-1 (small claims procedure), R124-3 and L111-8 (collection agencies).
 
 from __future__ import annotations
 
-from flows.law.letters import LetterFacts, LetterWording, one_after_another
-from flows.law.messages import Message
+from flows.law.letters import (
+    Addressee,
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+    one_after_another,
+)
+from flows.law.messages import Message, ParamValue
 
 L = "law.letter."
 
@@ -72,3 +79,51 @@ def _legal_basis(facts: LetterFacts, in_demand: bool) -> Message | None:
     if facts.has_interest and facts.demand_on:
         return Message.of(L + "legal_basis.fr_consumer_running", demand_on=facts.demand_on)
     return None
+
+
+def insolvency_wording(facts: InsolvencyLetterFacts) -> InsolvencyWording:
+    """The proof of claim (C. com. L622-24, R622-23) and the claim for goods (L624-9, L624-16,
+    in the form of R624-13) in French safeguard, reorganisation or liquidation proceedings."""
+    liquidation = facts.proceedings == "fr_liquidation"
+    proceedings = Message.of(L + "proceedings." + facts.proceedings)
+    judgment: dict[str, ParamValue] = {"court": facts.court, "proceedings": proceedings,
+                                       "published_on": facts.published_on or ""}
+    if facts.judgment_date:
+        judgment["judgment_date"] = facts.judgment_date
+    dated = "" if facts.judgment_date else "_undated"
+    # The claim for goods goes to the administrator, or to the debtor when none was named, with
+    # a copy to the creditors' representative; in liquidation, to the liquidator (R624-13).
+    if liquidation:
+        to = Addressee.REPRESENTATIVE
+    elif facts.administrator_named:
+        to = Addressee.ADMINISTRATOR
+    else:
+        to = Addressee.DEBTOR
+    return InsolvencyWording(
+        proceedings=proceedings,
+        representative=Message.of(L + "representative." + ("fr_liquidator" if liquidation
+                                                            else "fr_representative")),
+        claim_send_mode=Message.of(L + "send_mode.fr"),
+        claim_subject=Message.of(L + "claim.subject_fr"),
+        claim_heading=Message.of(L + "claim.heading_fr"),
+        claim_form=None,
+        claim_opening=Message(L + "claim.opening_fr" + dated, tuple(judgment.items())),
+        opening_day=Message.of(L + "claim.opening_day_fr"),
+        claim_arose_before=Message.of(L + "claim.arose_before_fr"),
+        # Interest stops at the opening judgment (L622-28); how it would run is stated all the
+        # same (R622-23, 2°).
+        claim_interest=Message.of(L + ("claim.interest_fr_rates" if facts.interest_rates_known
+                                       else "claim.interest_fr_legal")),
+        claim_in_time=Message.of(L + "claim.in_time_law"),
+        claim_in_time_undated=None,
+        claim_certify=Message.of(L + "claim.certify_fr"),
+        revendication_to=to,
+        revendication_copy=not liquidation,
+        revendication_judgment=Message(L + "revendication.judgment_fr" + dated,
+                                       tuple(judgment.items())),
+        revendication_claim=Message.of(L + "revendication.claim_fr"),
+        revendication_return=Message.of(L + "revendication.return_fr"),
+        # Without an answer within a month, the juge-commissaire is asked to rule (R624-13).
+        revendication_silence=Message.of(L + "revendication.silence_fr"),
+        revendication_not_a_claim=Message.of(L + "revendication.not_a_claim_fr"),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from flows.law.messages import Message, Percent, message_to_json
@@ -72,12 +73,69 @@ class LetterWording:
     small_claims_court_conclusion: Message | None
 
     def to_json(self) -> dict[str, Any]:
-        """Each sentence as ``message_to_json`` (or None), for a document's JSON context."""
-        out: dict[str, Any] = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            out[field.name] = message_to_json(value) if isinstance(value, Message) else None
-        return out
+        return _fields_json(self)
+
+
+@dataclass(frozen=True)
+class InsolvencyLetterFacts:
+    """What the letters to a debtor's insolvency administrator say about the proceedings."""
+
+    proceedings: str  # the kind the user named: fr_liquidation, be_bankruptcy, qc_proposal…
+    judgment_date: date | None
+    published_on: date | None
+    court: str
+    administrator_named: bool  # a court-appointed administrator besides the representative
+    interest_rates_known: bool  # the claim states the rates interest ran at
+
+
+class Addressee(StrEnum):
+    """Who a claim for goods is sent to."""
+
+    ADMINISTRATOR = "administrator"
+    DEBTOR = "debtor"
+    REPRESENTATIVE = "representative"
+
+
+@dataclass(frozen=True)
+class InsolvencyWording:
+    """The sentences of the proof of claim and the claim for goods that depend on the law.
+
+    The documents fill ``{debtor}`` / ``{debtor_dot}`` (the name, ending a sentence),
+    ``{principal}``, ``{rates}``, ``{last_day}`` and ``{article}``."""
+
+    proceedings: Message
+    representative: Message  # the title of who receives the claims
+    claim_send_mode: Message
+    claim_subject: Message
+    claim_heading: Message
+    claim_form: Message | None  # where the content goes, when a form or register takes it
+    claim_opening: Message
+    opening_day: Message  # "on the day of the opening judgment"
+    claim_arose_before: Message | None
+    claim_interest: Message
+    claim_in_time: Message  # the deadline is known
+    claim_in_time_undated: Message | None  # it is not, and the letter still says it is met
+    claim_certify: Message
+    revendication_to: Addressee
+    revendication_copy: bool  # a copy goes to the representative
+    revendication_judgment: Message
+    revendication_claim: Message
+    revendication_return: Message
+    revendication_silence: Message | None  # what follows if the addressee does not answer
+    revendication_not_a_claim: Message
+
+    def to_json(self) -> dict[str, Any]:
+        return _fields_json(self)
+
+
+def _fields_json(wording: LetterWording | InsolvencyWording) -> dict[str, Any]:
+    """Each sentence as ``message_to_json`` (None and plain values as they are), for a
+    document's JSON context."""
+    out: dict[str, Any] = {}
+    for field in fields(wording):
+        value = getattr(wording, field.name)
+        out[field.name] = message_to_json(value) if isinstance(value, Message) else value
+    return out
 
 
 def one_after_another(items: tuple[Message, ...]) -> Message | str:

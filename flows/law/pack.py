@@ -8,7 +8,12 @@ from typing import Protocol
 from flows.law.belgium import BelgiumPack
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.france import FrancePack
-from flows.law.letters import LetterFacts, LetterWording
+from flows.law.letters import (
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+)
 from flows.law.quebec import QuebecPack
 from flows.law.rights import InsolvencyGuide, Rights
 from flows.vocabulary import Jurisdiction
@@ -33,6 +38,10 @@ class JurisdictionPack(Protocol):
 
     def letters(self, facts: LetterFacts) -> LetterWording:
         """The sentences of the letters that depend on this country's law."""
+        ...
+
+    def insolvency_letters(self, facts: InsolvencyLetterFacts) -> InsolvencyWording:
+        """The same for the letters to the administrator of a debtor's insolvency."""
         ...
 
 

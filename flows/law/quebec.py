@@ -21,7 +21,12 @@ from flows.law.common import (
 )
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
 from flows.law.interest import RateChoice, accrue
-from flows.law.letters import LetterFacts, LetterWording
+from flows.law.letters import (
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+)
 from flows.law.messages import Condition, Message, Percent, Source
 from flows.law.rights import (
     CourtRoute,
@@ -112,6 +117,9 @@ class QuebecPack:
 
     def letters(self, facts: LetterFacts) -> LetterWording:
         return quebec_letters.wording(facts)
+
+    def insolvency_letters(self, facts: InsolvencyLetterFacts) -> InsolvencyWording:
+        return quebec_letters.insolvency_wording(facts)
 
 
 def _interest(

@@ -8,8 +8,14 @@ owner, and must give prior notice before taking the goods back); Code of Civil P
 
 from __future__ import annotations
 
-from flows.law.letters import LetterFacts, LetterWording
-from flows.law.messages import Message
+from flows.law.letters import (
+    Addressee,
+    InsolvencyLetterFacts,
+    InsolvencyWording,
+    LetterFacts,
+    LetterWording,
+)
+from flows.law.messages import Message, ParamValue
 
 L = "law.letter."
 
@@ -61,3 +67,36 @@ def _legal_basis(facts: LetterFacts, key: str) -> Message:
     rate = (Message.of(L + "rate.agreed_qc", rate=facts.contract_rate) if facts.contract_rate
             else Message.of(L + "rate.legal_qc", rate=facts.legal_rate))
     return Message.of(L + key, rate=rate)
+
+
+def insolvency_wording(facts: InsolvencyLetterFacts) -> InsolvencyWording:
+    """The proof of claim on the trustee's prescribed form (BIA, Form 31) and the claim for goods
+    kept under an instalment sale (C.c.Q. 1745) or delivered just before the bankruptcy (BIA
+    s. 81.1)."""
+    court = "" if facts.court else "_no_court"
+    judgment: dict[str, ParamValue] = {"published_on": facts.published_on or ""}
+    if facts.court:
+        judgment["court"] = facts.court
+    return InsolvencyWording(
+        proceedings=Message.of(L + "proceedings." + facts.proceedings),
+        representative=Message.of(L + "representative.qc"),
+        claim_send_mode=Message.of(L + "send_mode.qc"),
+        claim_subject=Message.of(L + "claim.subject_qc"),
+        claim_heading=Message.of(L + "claim.heading_qc"),
+        claim_form=Message.of(L + "claim.form_qc"),
+        claim_opening=Message(L + "claim.opening_qc" + court, tuple(judgment.items())),
+        opening_day=Message.of(L + "claim.opening_day_qc"),
+        claim_arose_before=None,
+        claim_interest=Message.of(L + "claim.interest_qc"),
+        claim_in_time=Message.of(L + "claim.in_time_law"),
+        claim_in_time_undated=None,
+        claim_certify=Message.of(L + "claim.certify"),
+        revendication_to=Addressee.REPRESENTATIVE,
+        revendication_copy=False,
+        revendication_judgment=Message(L + "revendication.judgment_qc" + court,
+                                       tuple(judgment.items())),
+        revendication_claim=Message.of(L + "revendication.claim_qc"),
+        revendication_return=Message.of(L + "revendication.return_qc"),
+        revendication_silence=None,
+        revendication_not_a_claim=Message.of(L + "revendication.not_a_claim_qc"),
+    )
