@@ -19,8 +19,6 @@ DOCUMENT_TEMPLATES = sorted([*TEMPLATES.glob("*/documents/*.html"),
 JINJA_CODE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 # "L441-10", "R622-23", "D441-5"; "art. 5"; "article 1344", "Articles 1405", "article L622-24".
 ARTICLE = re.compile(r"\b[LRD] ?\d{3}-\d+|\bart\. ?\d|\barticles? +[LRD]?\d", re.I)
-# Still to move into the packs (issue 11 part 5): the insolvency letters. Empty it, never grow it.
-NOT_YET_MOVED = {"proof_of_claim.html", "revendication.html", "_parts.html"}
 
 
 def _name(path: Path) -> str:
@@ -33,8 +31,6 @@ def _without_comments(text: str) -> str:
 
 @pytest.mark.parametrize("path", DOCUMENT_TEMPLATES, ids=_name)
 def test_no_document_template_branches_on_the_jurisdiction(path: Path) -> None:
-    if path.name in NOT_YET_MOVED:
-        pytest.skip("not moved into the packs yet")
     code = JINJA_CODE.findall(_without_comments(path.read_text("utf-8")))
     branching = [tag for tag in code if "jurisdiction" in tag]
     assert branching == [], f"{_name(path)} decides by country: {branching[:3]}"
@@ -42,8 +38,6 @@ def test_no_document_template_branches_on_the_jurisdiction(path: Path) -> None:
 
 @pytest.mark.parametrize("path", DOCUMENT_TEMPLATES, ids=_name)
 def test_no_document_template_cites_an_article(path: Path) -> None:
-    if path.name in NOT_YET_MOVED:
-        pytest.skip("not moved into the packs yet")
     text = _without_comments(path.read_text("utf-8"))
     cited = [match.group() for match in ARTICLE.finditer(text)]
     assert cited == [], f"{_name(path)} types articles: {cited[:3]}"
