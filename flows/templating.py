@@ -7,7 +7,6 @@ company name stays exactly that.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -52,9 +51,6 @@ def render(name: str, lang: str, **context: Any) -> str:
             value = date.fromisoformat(value)
         return formatting.day(value, lang, jurisdiction)
 
-    def percent(value: Decimal | str) -> str:
-        return formatting.percent(Decimal(value), lang)
-
     def msg(key: str, **params: Any) -> str:
         # A macro's output comes as markup: back to text, so autoescaping escapes it once.
         return t(lang, key, **{name: value.unescape() if isinstance(value, Markup) else value
@@ -71,5 +67,4 @@ def render(name: str, lang: str, **context: Any) -> str:
                  for name, value in layout.items()}
         return html(message_from_json(message), **extra)
 
-    return template.render(lang=lang, money=money, day=day, percent=percent, t=msg, say=say,
-                           **context)
+    return template.render(lang=lang, money=money, day=day, t=msg, say=say, **context)

@@ -86,7 +86,6 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         "figures": figures,
         "balance": case.total_balance().to_json(),
         "any_paid": any(i.paid.amount for i in case.invoices()),
-        "contract_rate": value_or_empty(case, "contract_rate"),
         "reminders": _reminders(case),
         "payment_details": phrase(value_or_empty(case, "payment_details")),
         "disputed": case.flag("disputed") is True,
