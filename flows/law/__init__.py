@@ -1,7 +1,9 @@
 """The law the bot applies, one pack per jurisdiction behind one interface.
 
 Call ``pack_for(jurisdiction).rights(invoice, on)`` for the figures of one invoice,
-``pack_for(jurisdiction).insolvency(facts)`` for collective proceedings, ``recommend`` in
+``pack_for(jurisdiction).insolvency(facts)`` for collective proceedings,
+``letters(facts)`` / ``insolvency_letters(facts)`` for the legal sentences of the documents
+(``flows.law.letters``), ``recommend`` in
 ``flows.law.remedies`` for the remedy step, and ``render_rights`` / ``rights_to_json`` to show
 them. Everything returns frozen dataclasses carrying ``Message`` values, never sentences.
 """
