@@ -30,13 +30,13 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-## bench: the performance figures (see the README); `make bench ARGS=--quick` for a rough run
+## bench: the performance figures (docs/performance.md); `make bench ARGS=--quick` for a rough run
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 
-## diagram: regenerate the journey diagram in the README from the state machine
+## diagram: regenerate the journey diagram in docs/journey.md from the state machine
 diagram: $(STAMP)
-	$(BIN)/python -m flows.diagram --write README.md
+	$(BIN)/python -m flows.diagram --write docs/journey.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

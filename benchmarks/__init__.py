@@ -1,4 +1,4 @@
-"""Performance figures for the README: ``make bench`` (``python -m benchmarks [--quick]``).
+"""Performance figures (docs/performance.md): ``make bench`` (``python -m benchmarks [--quick]``).
 
 Every figure is measured against the real stack: the bot as its own process talking HTTP to
 the fake Bot API (``tests/fakebot.py``), real TinyDB files, real WeasyPrint. The floor is a

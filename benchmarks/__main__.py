@@ -1,7 +1,7 @@
 """``python -m benchmarks [--quick] [--only NAME …] [--markdown]``: print every figure.
 
 Sections run one after the other (each starts its own fake Bot API and bot processes) and the
-table is printed at the end; ``--markdown`` prints it as the README's table.
+table is printed at the end; ``--markdown`` prints it as docs/performance.md's table.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The journey diagram (Mermaid), drawn from the state machine itself.
 
-``python -m flows.diagram`` prints it; ``--write README.md`` replaces the block between the
-``journey-diagram`` markers, and a test checks the README's copy is current.
+``python -m flows.diagram`` prints it; ``--write docs/journey.md`` (``make diagram``) replaces
+the block between the ``journey-diagram`` markers, and a test checks that copy is current.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def mermaid() -> str:
     return source.strip()
 
 
-def readme_block() -> str:
+def markdown_block() -> str:
     return f"{BEGIN}\n```mermaid\n{mermaid()}\n```\n{END}"
 
 
@@ -43,7 +43,7 @@ def write_into(path: Path) -> None:
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
     if not pattern.search(text):
         raise SystemExit(f"{path}: no {BEGIN} … {END} block to replace")
-    path.write_text(pattern.sub(lambda _: readme_block(), text), encoding="utf-8")
+    path.write_text(pattern.sub(lambda _: markdown_block(), text), encoding="utf-8")
 
 
 def main() -> int:
