@@ -310,6 +310,7 @@ def test_any_event_at_any_point_gets_a_reply_in_the_users_language_and_keeps_ear
         allowed |= set(INVOICE_KEYS)
     if asked is not None and asked.stage == "followup":
         allowed.add("paid_amount")  # "paid" or a partial payment reported: the invoice says so
+        allowed.add("remedy")  # "still unpaid → next step" opens the next remedy of the ladder
     if isinstance(event, Press) and event.value == "__back":
         allowed = set()
     after = answers_of(account)
