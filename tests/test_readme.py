@@ -18,6 +18,7 @@ from tests.driver import plain
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = ROOT / "docs"
+PAGES = ["README.md", *sorted(f"docs/{page.name}" for page in DOCS.glob("*.md"))]
 
 
 def _transcript_script() -> ModuleType:
@@ -145,13 +146,25 @@ def test_readme_documents_every_environment_variable_the_code_reads() -> None:
     assert documented - read == set(), "in the README's table, read by no code"
 
 
-@pytest.mark.parametrize("page", ["README.md", *sorted(p.name for p in DOCS.glob("*.md"))])
+@pytest.mark.parametrize("page", PAGES)
 def test_every_link_between_the_pages_leads_somewhere(page: str) -> None:
-    path = ROOT / page if page == "README.md" else DOCS / page
+    path = ROOT / page
     text = path.read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
         if "://" not in target:
             assert (path.parent / target).exists(), f"{page}: {target}"
+
+
+# A file of the repository named in a page (`templates/<lang>/…` patterns are not files).
+REPO_PATH = re.compile(
+    r"`((?:flows|bot|templates|tests|benchmarks|scripts|docs|\.ci)/[^`\s<>*…]*)`")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_file_a_page_names_exists(page: str) -> None:
+    """The guides name real files: after a rename, the page fails here, not its reader."""
+    named = set(REPO_PATH.findall((ROOT / page).read_text(encoding="utf-8")))
+    assert sorted(path for path in named if not (ROOT / path).exists()) == [], page
 
 
 def test_every_page_of_docs_is_linked_from_the_readme() -> None:
