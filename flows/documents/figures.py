@@ -4,6 +4,8 @@ Interest with its rate basis, the fixed recovery indemnity, limitation, court ro
 insolvency deadlines all come from ``flows.law``; this module only turns a ``Case`` into the
 engine's facts and the engine's answers into plain JSON values (amounts as ``Money.to_json``,
 dates as ISO strings, explanations rendered in the document's language) for the templates.
+The sentences a letter states about the law (``law``) stay messages (``message_to_json``),
+worded by the pack and rendered when the document is drawn.
 """
 
 from __future__ import annotations
