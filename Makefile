@@ -27,8 +27,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One pytest worker per core (pytest-xdist): most end-to-end tests wait on a bot or a socket.
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 ## bench: the performance figures (docs/performance.md); `make bench ARGS=--quick` for a rough run
 bench: $(STAMP)

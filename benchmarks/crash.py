@@ -1,4 +1,4 @@
-"""The crash test of ``tests/test_crash.py`` at a larger size: more users, more SIGKILLs.
+"""The crash test (``testing/storm.py``) at a larger size: more users, more SIGKILLs.
 
 Every check of the test runs at each crash (acknowledged answers on disk, files whole, cases
 consistent, everyone finishes); the figures say how often the kill fell in each window.
@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.report import Report
-from tests.fakebot import FakeBotApi
-from tests.test_crash import Storm
+from testing.fakebot import FakeBotApi
+from testing.storm import Storm
 
 
 def crash(report: Report, quick: bool) -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.storage import ChatStore
 from flows.model import Account, new_id
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 FIRST_CHAT = 100_000

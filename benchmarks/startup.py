@@ -26,7 +26,7 @@ from benchmarks.measure import rss_bytes
 from benchmarks.report import Report, mb
 from benchmarks.traffic import drive, is_message, is_question, start_process, stop_process
 from bot.reminders import ReminderIndex, ReminderStore
-from tests.fakebot import FakeBotApi
+from testing.fakebot import FakeBotApi
 
 USERS = 10_000
 REMINDERS = 20_000

@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks import datagen
 from benchmarks.report import Report
 from benchmarks.traffic import Run, drive, is_message, is_question, start_process, stop_process
-from tests.fakebot import FakeBotApi
+from testing.fakebot import FakeBotApi
 
 ECHO = ("benchmarks.echo_bot",)
 CANNED = ("benchmarks.canned_bot",)

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import cpu_seconds, percentile
-from tests.bot_process import bot_env
-from tests.fakebot import ApiCall, FakeBotApi
+from testing.bot_process import bot_env
+from testing.fakebot import ApiCall, FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 ReplyTest = Callable[[ApiCall], bool]

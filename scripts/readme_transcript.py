@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.driver import FRENCH_BUSINESS_CASE  # noqa: E402
-from tests.test_console import typed_lines  # noqa: E402
+from testing.console import typed_lines  # noqa: E402
+from testing.driver import FRENCH_BUSINESS_CASE  # noqa: E402
 
 TRANSCRIPT_FILE = ROOT / "docs" / "transcript.md"
 README_FILE = ROOT / "README.md"

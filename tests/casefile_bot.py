@@ -12,9 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.telegram_app import build_application
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.fakebot import ApiCall, FakeBotApi
-from tests.telegram_harness import TelegramUser, question_key, settings_for
+from testing.driver import FRENCH_BUSINESS_CASE
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import TelegramUser, question_key, settings_for
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 PDF = b"%PDF-1.7\n% devis signe le 2 mars 2026\n" + bytes(range(256)) * 20

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flows.conversation import Press, Reply
 from flows.turn import turn
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)

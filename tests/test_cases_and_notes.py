@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flows.casefile_export import chronology_text
 from flows.conversation import Press
 from flows.turn import turn
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]
 

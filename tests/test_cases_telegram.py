@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from testing.driver import plain
+from testing.fakebot import FakeBotApi
 from tests.casefile_bot import (
     PDF,
     PHOTO,
@@ -17,8 +19,6 @@ from tests.casefile_bot import (
     casefile_bot,
     question_key,
 )
-from tests.driver import plain
-from tests.fakebot import FakeBotApi
 
 DUPONT = [
     ("jurisdiction", "press:be"),

@@ -18,8 +18,8 @@ import pytest
 from flows.documents.catalog import DOCUMENTS_FOR, jobs_for, render_html
 from flows.documents.to_text import html_to_text
 from flows.vocabulary import Remedy
+from testing.driver import plain
 from tests.documents_samples import REMEDIES_FOR, SAMPLES, TODAY, with_remedy
-from tests.driver import plain
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "documents"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"

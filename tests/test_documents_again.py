@@ -14,9 +14,9 @@ from flows.casefile import documents_again
 from flows.conversation import Command, DocumentFile
 from flows.model import Account
 from flows.turn import turn
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
-from tests.fakebot import FakeBotApi
-from tests.telegram_harness import TelegramUser, running_bot
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.fakebot import FakeBotApi
+from testing.telegram_harness import TelegramUser, running_bot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 from flows.conversation import DocumentJob
 from flows.documents.catalog import jobs_for, render_job
 from flows.vocabulary import Remedy
+from testing.driver import plain
 from tests.documents_samples import SAMPLES, TODAY, with_remedy
-from tests.driver import plain
 from tests.pdf import pdf_text
 
 R = Remedy

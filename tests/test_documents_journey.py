@@ -10,7 +10,7 @@ import pytest
 
 from flows.conversation import DocumentJob
 from flows.vocabulary import Remedy
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]
 

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.fakebot import ApiCall, FakeBotApi
-from tests.telegram_harness import TelegramUser, question_key, running_bot, settle
+from testing.driver import FRENCH_BUSINESS_CASE
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import TelegramUser, question_key, running_bot, settle
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 

@@ -7,8 +7,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.test_console import run_console, typed_lines
+from testing.console import run_console, typed_lines
+from testing.driver import FRENCH_BUSINESS_CASE
 
 
 def test_console_keeps_a_local_file_and_exports_it(data_dir: Path, tmp_path: Path) -> None:

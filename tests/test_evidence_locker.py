@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flows.conversation import Press, Reply, Upload
 from flows.turn import turn
-from tests.driver import FRENCH_BUSINESS_CASE, Driver, plain
+from testing.driver import FRENCH_BUSINESS_CASE, Driver, plain
 
 Make = Callable[..., Driver]
 

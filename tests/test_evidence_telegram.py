@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from testing.driver import plain
+from testing.fakebot import FakeBotApi
 from tests.casefile_bot import (
     NOW,
     PDF,
@@ -18,8 +20,6 @@ from tests.casefile_bot import (
     casefile_bot,
     question_key,
 )
-from tests.driver import plain
-from tests.fakebot import FakeBotApi
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from testing.driver import FRENCH_BUSINESS_CASE
+from testing.fakebot import FakeBotApi
 from tests.casefile_bot import (
     PDF,
     PHOTO,
@@ -19,8 +21,6 @@ from tests.casefile_bot import (
     buttons,
     casefile_bot,
 )
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.fakebot import FakeBotApi
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.storage import ChatStore
 from flows.conversation import ERASE, EXPORT, Command, Press, Upload
 from flows.model import Account
 from flows.turn import turn
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]
 DEVIS = b"%PDF-1.7 devis signe " * 200

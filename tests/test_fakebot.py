@@ -34,7 +34,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.fakebot import ApiCall, FakeBotApi
+from testing.fakebot import ApiCall, FakeBotApi
 
 CHAT = 4242
 LETTER_PDF = b"%PDF-1.4\n% une lettre de mise en demeure\n" + bytes(range(256)) * 40

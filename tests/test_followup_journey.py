@@ -14,7 +14,7 @@ from flows.conversation import Command, Press
 from flows.documents import catalog as documents
 from flows.followup.timeline import StepKind
 from flows.turn import turn
-from tests.driver import plain
+from testing.driver import plain
 from tests.followup_cases import (
     FORMAL_DEMAND,
     NOW,

@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 
 from bot.http import AiohttpRequest
-from tests.fakebot import FakeBotApi
+from testing.fakebot import FakeBotApi
 
 CHAT = 4242
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
+from testing.fakebot import FakeBotApi
 from tests.casefile_bot import (
     PDF,
     FileSendingUser,
     account_json,
     casefile_bot,
 )
-from tests.fakebot import FakeBotApi
 
 REFUSAL = "Ce bouton ne correspond à aucun de vos dossiers : rien n'a été modifié."
 

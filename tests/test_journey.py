@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from flows.i18n import t
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]
 

@@ -13,7 +13,7 @@ from flows import followup
 from flows.followup.timeline import StepKind
 from flows.law.remedies import CaseFacts, recommend
 from flows.vocabulary import Jurisdiction, Remedy
-from tests.driver import plain
+from testing.driver import plain
 from tests.followup_cases import PARIS, answering
 from tests.law_cases import d, invoice, rights, warning_keys
 

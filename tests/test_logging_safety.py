@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot import redact
+from testing.driver import FRENCH_BUSINESS_CASE
+from testing.fakebot import DEFAULT_TOKEN, FakeBotApi
 from tests.casefile_bot import PDF, FileSendingUser, casefile_bot
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.fakebot import DEFAULT_TOKEN, FakeBotApi
 
 NOTE = "appelé le 12/10, il promet de payer vendredi"
 WHAT_THE_USER_TYPED = "ACME Rénovation SARL, 4 avenue Foch"

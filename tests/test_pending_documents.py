@@ -14,7 +14,7 @@ from flows.conversation import Command, DocumentJob, Event, Press, Reply, Text
 from flows.documents import catalog as documents
 from flows.i18n import t
 from flows.model import Account
-from tests.driver import FRENCH_BUSINESS_CASE
+from testing.driver import FRENCH_BUSINESS_CASE
 
 CHAT = "5001"
 

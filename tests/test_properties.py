@@ -33,7 +33,9 @@ from flows.money import Money
 from flows.parsing import MAX_AMOUNT, ParseError, clean_text, parse_amount, parse_date
 from flows.questions import QUESTIONS, Kind, current_question, parse_answer
 from flows.turn import turn
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.fakebot import FakeBotApi
+from testing.telegram_harness import TelegramUser, question_key, running_bot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 TODAY = NOW.date()
@@ -343,9 +345,6 @@ def test_a_refused_answer_is_explained_and_the_same_question_asked_again(
 # The same over Telegram ---------------------------------------------------------------------
 async def test_awkward_messages_over_telegram_get_french_replies_telegram_accepts(
         data_dir: Any) -> None:
-    from tests.fakebot import FakeBotApi
-    from tests.telegram_harness import TelegramUser, question_key, running_bot
-
     nasty = ["x" * 4096, "🙂" * 2048, "1e309", "-0", "NaN", "\x00\x07", "\u202e\u200b",
              "{amount}", "<b>gras</b>", "9" * 4096, "/start@impayes_bot extra"]
     english_only = {text for key, text in i18n.catalog("en").items()

@@ -13,7 +13,7 @@ import pytest
 
 from bot.__main__ import COMMANDS
 from flows.diagram import markdown_block
-from tests.driver import plain
+from testing.driver import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -157,7 +157,7 @@ def test_every_link_between_the_pages_leads_somewhere(page: str) -> None:
 
 # A file of the repository named in a page (`templates/<lang>/…` patterns are not files).
 REPO_PATH = re.compile(
-    r"`((?:flows|bot|templates|tests|benchmarks|scripts|docs|\.ci)/[^`\s<>*…]*)`")
+    r"`((?:flows|bot|templates|tests|testing|benchmarks|scripts|docs|\.ci)/[^`\s<>*…]*)`")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -27,11 +27,11 @@ from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.conversation import Command, Press, Text
 from flows.i18n import t
-from tests.bot_process import kill, launch, polling_started
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.fakebot import ApiCall, FakeBotApi
+from testing.bot_process import kill, launch, polling_started
+from testing.driver import FRENCH_BUSINESS_CASE
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import question_key, running_bot, settle
 from tests.pdf import pdf_text
-from tests.telegram_harness import question_key, running_bot, settle
 
 APOLOGY = t("fr", "recovery.interrupted")
 HELD = {"retry_after": 60}  # the bot waits a minute before retrying: it is killed before

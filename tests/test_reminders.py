@@ -23,10 +23,10 @@ from bot.storage import ChatStore
 from bot.telegram_app import build_application
 from flows import followup
 from flows.model import Account
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.fakebot import ApiCall, FakeBotApi
+from testing.driver import FRENCH_BUSINESS_CASE
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import TelegramUser, settings_for
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed
-from tests.telegram_harness import TelegramUser, settings_for
 
 PARIS = ZoneInfo("Europe/Paris")
 DUE = datetime(2026, 12, 2, 9, 0, tzinfo=PARIS)  # the day after the demand's 8 days

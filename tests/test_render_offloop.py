@@ -20,9 +20,9 @@ import pytest
 
 from flows.conversation import DocumentJob
 from flows.documents import catalog as documents
-from tests.driver import FRENCH_BUSINESS_CASE
-from tests.fakebot import ApiCall, FakeBotApi
-from tests.telegram_harness import TelegramUser, question_key, running_bot
+from testing.driver import FRENCH_BUSINESS_CASE
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import TelegramUser, question_key, running_bot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 

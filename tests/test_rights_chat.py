@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli_rights import main as rights_cli
-from tests.driver import FRENCH_BUSINESS_CASE, Driver
+from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]
 PARIS = ZoneInfo("Europe/Paris")

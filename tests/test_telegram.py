@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.i18n import t
-from tests.driver import FRENCH_BUSINESS_CASE, plain
-from tests.fakebot import FakeBotApi
+from testing.driver import FRENCH_BUSINESS_CASE, plain
+from testing.fakebot import FakeBotApi
+from testing.telegram_harness import TelegramUser, question_key, running_bot
 from tests.pdf import pdf_text
-from tests.telegram_harness import TelegramUser, question_key, running_bot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.i18n import t
-from tests.bot_process import free_port, kill, launch
-from tests.fakebot import FakeBotApi
-from tests.telegram_harness import question_key
+from testing.bot_process import free_port, kill, launch
+from testing.fakebot import FakeBotApi
+from testing.telegram_harness import question_key
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 SECRET = "s3cret-Webhook_42"

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.telegram_app import build_application
-from tests.fakebot import ApiCall, FakeBotApi
+from testing.fakebot import ApiCall, FakeBotApi
 
 PARIS = ZoneInfo("Europe/Paris")
 

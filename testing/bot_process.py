@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from tests.fakebot import FakeBotApi
+from testing.fakebot import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1550,7 +1550,7 @@ def _describe(call: ApiCall) -> str:
 
 
 def main() -> None:
-    """Serve until interrupted, for trying the bot by hand: ``python -m tests.fakebot``."""
+    """Serve until interrupted, for trying the bot by hand: ``python -m testing.fakebot``."""
     parser = argparse.ArgumentParser(description="A fake Telegram Bot API on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8081)
     args = parser.parse_args()

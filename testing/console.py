@@ -1,0 +1,44 @@
+"""The console chat (``python -m bot chat``) driven by typed lines, as a newcomer runs it.
+
+Used by the console tests and by scripts/readme_transcript.py, which regenerates the README's
+transcript from the same lines.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CHOICE_NUMBERS = {  # the console numbers each question's choices in order
+    "jurisdiction": {"fr": "1"}, "debtor_kind": {"business": "1"},
+    "paid_amount": {"nothing": "1"}, "another_invoice": {"no": "2"},
+    "supply": {"services": "1"}, "contract_rate": {"none": "1"},
+    "reminders_sent": {"1": "2"}, "rights_ack": {"continue": "1"}, "remedy": {},
+    "deadline_days": {"8": "1"}, "signatory": {"self": "1"}, "review": {"generate": "1"},
+}
+
+
+def typed_lines(script: list[tuple[str, str]]) -> list[str]:
+    lines = []
+    for key, step in script:
+        if step.startswith("press:"):
+            value = step.removeprefix("press:")
+            if value in {"yes", "no"} and value not in CHOICE_NUMBERS.get(key, {}):
+                lines.append("oui" if value == "yes" else "non")
+            elif key == "remedy":
+                lines.append("Mise en demeure")  # typing the label works too
+            else:
+                lines.append(CHOICE_NUMBERS[key][value])
+        else:
+            lines.extend(step.split("\n")[:1] if "\n" not in step else [step.replace("\n", ", ")])
+    return lines
+
+
+def run_console(data_dir: Path, lines: list[str]) -> str:
+    env = {**os.environ, "IMPAYES_DATA_DIR": str(data_dir), "IMPAYES_NOW": "2026-11-23T10:00:00"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(lines) + "\n",
+                            capture_output=True, text=True, env=env, timeout=120, check=True)
+    return result.stdout
