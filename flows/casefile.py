@@ -20,6 +20,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from flows import formatting
+from flows.answers import Kind, Question, read_answer
 from flows.conversation import (
     ERASE,
     EXPORT,
@@ -37,9 +38,9 @@ from flows.followup.timeline import next_step
 from flows.i18n import catalog, t
 from flows.law import InvalidFacts
 from flows.law.from_case import rights_for
-from flows.model import Account, Case, new_id
+from flows.model import Account, Asking, Case, new_id
 from flows.money import Money
-from flows.parsing import clean_text
+from flows.parsing import ParseError, clean_text
 from flows.questions import current_question
 
 COMMANDS = ("evidence", "documents", "note", "cases", "export", "delete")
@@ -47,9 +48,13 @@ TAG = "evtag"  # "<case>:evtag:<evidence id>.<checklist code>": what a file prov
 SWITCH = "cases"  # ":cases:<case id>" opens that case, ":cases:new" a new one
 CONFIRM_ERASE = "erase"  # ":erase:<token>" erases everything, ":erase:no" keeps it
 PRESS_KEYS = (TAG, SWITCH, CONFIRM_ERASE)
-NOTE_FOR = "note_for"  # account setting: the case whose note the next typed text is
+# Side questions (waited for in ``Account.asking``): the note after /note, and the erasure's
+# confirmation, a one-time button valid for ERASE_WINDOW.
+NOTE = Question("note", "casefile", Kind.NOTE, max_length=2000,
+                errors=(("error.text_empty", "casefile.note.ask"),
+                        ("error.too_long", "casefile.note.too_long")))
+ERASE_CONFIRM = Question("erase_confirm", "casefile", Kind.CHOICE)
 ERASE_WINDOW = timedelta(minutes=15)  # an older confirmation button no longer erases
-NOTE_LIMIT = 2000
 
 
 class Then(Enum):
@@ -87,7 +92,7 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply:
         return documents_again(case, lang)
     if arg.strip():
         return _add_note(account, case, arg, now)
-    account.settings[NOTE_FOR] = case.id
+    account.asking = Asking(NOTE.key, case_id=case.id)
     return Reply(messages=[t(lang, "casefile.note.ask", case=title(case, lang))])
 
 
@@ -252,24 +257,14 @@ def refusal_message(lang: str, code: str, detail: str = "") -> str:
 
 
 # Notes ----------------------------------------------------------------------------------------
-def awaits_note(account: Account) -> bool:
-    """Whether the next typed text is the note /note asked for."""
-    return NOTE_FOR in account.settings
-
-
-def drop_note_request(account: Account) -> None:
-    """The user did something else than type the note: their next typed answer goes to the
-    question it answers, not into a note."""
-    account.settings.pop(NOTE_FOR, None)
-
-
 def note_cancelled(account: Account) -> Reply:
     return Reply(messages=[t(account.lang, "casefile.note.cancelled")])
 
 
-def note_text(account: Account, event: Text, now: datetime) -> Reply:
+def note_text(account: Account, asking: Asking, event: Text, now: datetime) -> Reply:
     """The text typed after /note: the note, added to the case's chronology."""
-    case = account.case(str(account.settings.pop(NOTE_FOR)))
+    account.asking = None
+    case = account.case(asking.case_id)
     if case is None:
         return Reply(messages=[t(account.lang, "hint.no_case")])
     return _add_note(account, case, event.text, now)
@@ -277,14 +272,12 @@ def note_text(account: Account, event: Text, now: datetime) -> Reply:
 
 def _add_note(account: Account, case: Case, raw: str, now: datetime) -> Reply:
     lang = account.lang
-    lines = [clean_text(line) for line in raw.replace("\r", "\n").split("\n")]
-    text = "\n".join(line for line in lines if line)
-    if not text:
-        account.settings[NOTE_FOR] = case.id
-        return Reply(messages=[t(lang, "casefile.note.ask", case=title(case, lang))])
-    if len(text) > NOTE_LIMIT:
-        account.settings[NOTE_FOR] = case.id
-        return Reply(messages=[t(lang, "casefile.note.too_long", limit=NOTE_LIMIT)])
+    try:
+        text = read_answer(NOTE, case, raw, now.date())
+    except ParseError as error:  # empty or too long: the note is asked for again
+        account.asking = Asking(NOTE.key, case_id=case.id)
+        return Reply(messages=[t(lang, NOTE.error_key(error), case=title(case, lang),
+                                 **error.params)])
     case.log(now, "note", text=text)
     return Reply(messages=[t(lang, "casefile.note.added", case=title(case, lang),
                              date=formatting.day(now.date(), lang),
@@ -376,7 +369,7 @@ def _switch(account: Account, value: str, now: datetime) -> Detour:
 def _ask_to_erase(account: Account, now: datetime) -> Reply:
     lang = account.lang
     token = secrets.token_hex(4)
-    account.settings["erase"] = {"token": token, "asked_at": now.isoformat()}
+    account.asking = Asking(ERASE_CONFIRM.key, about=token, asked_at=now.isoformat())
     prompt = Prompt("", CONFIRM_ERASE, t(lang, "casefile.delete.confirm"),
                     (Button(token, t(lang, "casefile.delete.yes")),
                      Button("no", t(lang, "casefile.delete.no"))), free_text=False)
@@ -386,13 +379,15 @@ def _ask_to_erase(account: Account, now: datetime) -> Reply:
 
 def _confirm_erase(account: Account, value: str, now: datetime) -> Reply:
     lang = account.lang
-    pending = account.settings.get("erase")
+    pending = account.asking if account.asking and account.asking.key == ERASE_CONFIRM.key \
+        else None
     if value == "no":
-        account.settings.pop("erase", None)
+        if pending is not None:
+            account.asking = None
         return Reply(chosen=t(lang, "casefile.delete.no"),
                      messages=[t(lang, "casefile.delete.kept")])
-    fresh = (isinstance(pending, dict) and secrets.compare_digest(str(pending.get("token")), value)
-             and now - datetime.fromisoformat(str(pending["asked_at"])) <= ERASE_WINDOW)
+    fresh = (pending is not None and secrets.compare_digest(pending.about, value)
+             and now - datetime.fromisoformat(pending.asked_at) <= ERASE_WINDOW)
     if not fresh:
         return Reply(notice=t(lang, "casefile.delete.expired"), changed=False)
     return Reply(chosen=t(lang, "casefile.delete.yes"),

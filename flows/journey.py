@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flows import casefile, followup, formatting
+from flows.answers import Kind, Question, choice_value, parse_answer
 from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Text
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
@@ -21,17 +22,7 @@ from flows.i18n import LANGUAGES, t
 from flows.model import Account, Case
 from flows.money import Money
 from flows.parsing import ParseError
-from flows.questions import (
-    BY_KEY,
-    EDIT_PICK,
-    QUESTIONS,
-    Kind,
-    Question,
-    choice_value,
-    current_question,
-    editable_keys,
-    parse_answer,
-)
+from flows.questions import BY_KEY, EDIT_PICK, QUESTIONS, current_question, editable_keys
 from flows.stage_messages import comparison_message, recommendation_messages, rights_messages
 from flows.stages import STAGES, fire, stage_index
 

@@ -164,6 +164,54 @@ class Case:
         )
 
 
+@dataclass(frozen=True)
+class Asking:
+    """What the bot waits for from this chat besides the journey's own questions: one of the
+    side questions (``flows.questions.SIDE_QUESTIONS``), the case it is about, what it points
+    to (the reminder being moved, the erasure's one-time token) and when it was asked."""
+
+    key: str
+    case_id: str = ""
+    about: str = ""
+    asked_at: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"key": self.key, "case_id": self.case_id, "about": self.about,
+                "asked_at": self.asked_at}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Asking:
+        return cls(key=str(data["key"]), case_id=str(data.get("case_id", "")),
+                   about=str(data.get("about", "")), asked_at=str(data.get("asked_at", "")))
+
+
+# Account settings that each stood for something the bot waited for, before ``Account.asking``
+# (kept readable: accounts stored then still load, see ``_asking_from_settings``).
+_WAITING_SETTINGS = ("note_for", "awaiting", "erase")
+
+
+def _asking_from_settings(settings: dict[str, Any]) -> Asking | None:
+    """The side question an account stored before ``Account.asking`` was waiting for. Typed text
+    went to a note first, then to a /reminders question, so that one wins if several were set."""
+    found = {key: settings.pop(key) for key in _WAITING_SETTINGS if key in settings}
+    note_for, awaiting, erase = (found.get(key) for key in _WAITING_SETTINGS)
+    if note_for:
+        return Asking("note", case_id=str(note_for))
+    if isinstance(awaiting, dict):
+        what = awaiting.get("what")
+        if what == "hour":
+            return Asking("remind_hour")
+        if what == "tz":
+            return Asking("time_zone")
+        if what == "move":
+            return Asking("move_date", case_id=str(awaiting.get("case", "")),
+                          about=str(awaiting.get("rid", "")))
+    if isinstance(erase, dict):
+        return Asking("erase_confirm", about=str(erase.get("token", "")),
+                      asked_at=str(erase.get("asked_at", "")))
+    return None
+
+
 @dataclass(eq=False)
 class Account:
     chat_id: str
@@ -171,6 +219,7 @@ class Account:
     cases: list[Case] = field(default_factory=list)
     active_case: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    asking: Asking | None = None  # the side question the next answer is for, if any
     seen_updates: list[int] = field(default_factory=list)
     # Documents a turn asked for and not yet drawn (``flows.pending``): what a crash while
     # drawing them would otherwise lose.
@@ -199,6 +248,7 @@ class Account:
             "lang": self.lang,
             "active_case": self.active_case,
             "settings": self.settings,
+            "asking": self.asking.to_json() if self.asking is not None else None,
             "seen_updates": self.seen_updates,
             "pending_documents": self.pending_documents,
             "cases": [c.to_json() for c in self.cases],
@@ -206,12 +256,18 @@ class Account:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Account:
+        settings = dict(data.get("settings", {}))
+        if "asking" in data:
+            asking = Asking.from_json(data["asking"]) if data["asking"] else None
+        else:  # stored before the one slot: what the old settings were waiting for
+            asking = _asking_from_settings(settings)
         return cls(
             chat_id=str(data["chat_id"]),
             lang=data.get("lang", "fr"),
             cases=[Case.from_json(c) for c in data.get("cases", [])],
             active_case=data.get("active_case"),
-            settings=dict(data.get("settings", {})),
+            settings=settings,
+            asking=asking,
             seen_updates=list(data.get("seen_updates", [])),
             pending_documents=list(data.get("pending_documents", [])),
         )

@@ -7,62 +7,19 @@ entry here and its wording in the catalogs (``q.<key>``, choice labels ``choice.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
+from decimal import Decimal
 from typing import Any
 
 from flows import question_checks as checks
+from flows.answers import Kind, Predicate, Question
 from flows.followup.actions import awaiting, outcome_choices
 from flows.law.tables import first_covered_day
 from flows.model import Case
-from flows.money import Money
-from flows.parsing import ParseError, clean_text, parse_amount, parse_date
+from flows.parsing import ParseError
 from flows.stage_messages import ranked_remedies
 from flows.stages import stage_index
 from flows.vocabulary import Remedy
-
-
-class Kind(StrEnum):
-    TEXT = "text"
-    ADDRESS = "address"
-    AMOUNT = "amount"
-    DATE = "date"
-    CHOICE = "choice"
-    YESNO = "yesno"
-    RATE = "rate"
-    DAYS = "days"
-    ACK = "ack"  # an acknowledgement after something shown: asked again whenever facts change
-
-
-Predicate = Callable[[Case], bool]
-Check = Callable[[Case, Any, date], None]
-
-
-def always(_case: Case) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str
-    stage: str
-    kind: Kind
-    choices: tuple[str, ...] = ()
-    when: Predicate = always
-    typed_too: bool = False  # choices offered, but a typed answer of the question's kind is fine
-    max_length: int = 200
-    check: Check | None = None
-    choices_for: Callable[[Case], tuple[str, ...]] | None = None
-
-    def applies(self, case: Case) -> bool:
-        return self.when(case)
-
-    def options(self, case: Case) -> tuple[str, ...]:
-        return self.choices_for(case) if self.choices_for else self.choices
 
 
 # Predicates -------------------------------------------------------------------------------
@@ -321,71 +278,3 @@ def editable_keys(case: Case) -> list[str]:
     return [q.key for q in QUESTIONS
             if q.kind is not Kind.ACK and q.key in case.answers and q.applies(case)
             and stage_index(q.stage) <= stage_index("details")]
-
-YES_WORDS = {"oui", "o", "yes", "y", "ok", "vrai", "true", "1", "si"}
-NO_WORDS = {"non", "n", "no", "faux", "false", "0", "pas", "aucun", "aucune"}
-
-
-def parse_answer(question: Question, case: Case, raw: str, today: date) -> Any:
-    """Typed text → the JSON value stored for this question, or ParseError."""
-    kind = question.kind
-    if kind in {Kind.TEXT, Kind.ADDRESS}:
-        return _parse_text(raw, question.max_length, multiline=kind is Kind.ADDRESS)
-    text = clean_text(raw)
-    if len(text) > 200:
-        raise ParseError("error.too_long", {"limit": 200})
-    if kind is Kind.AMOUNT:
-        return parse_amount(text, case.currency).to_json()
-    if kind is Kind.DATE:
-        return parse_date(text, today).isoformat()
-    if kind is Kind.YESNO:
-        word = text.lower().strip(" .!")
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-        raise ParseError("error.yes_no")
-    if kind is Kind.RATE:
-        return str(_parse_rate(text))
-    if kind is Kind.DAYS:
-        if not re.fullmatch(r"\d{1,3}", text.split(" ")[0]):
-            raise ParseError("error.days")
-        days = int(text.split(" ")[0])
-        if not 1 <= days <= 90:
-            raise ParseError("error.days")
-        return str(days)
-    raise ParseError("error.use_buttons")
-
-
-def _parse_text(raw: str, limit: int, multiline: bool) -> str:
-    lines = [clean_text(line) for line in raw.replace("\r", "\n").split("\n")]
-    lines = [line for line in lines if line]
-    if not lines:
-        raise ParseError("error.text_empty")
-    text = ("\n" if multiline else " ").join(lines)
-    if len(text) > limit:
-        raise ParseError("error.too_long", {"limit": limit})
-    return text
-
-
-def _parse_rate(text: str) -> Decimal:
-    cleaned = text.replace("%", "").replace(",", ".").replace(" ", "").lower()
-    cleaned = cleaned.removesuffix("pourcent").removesuffix("percent")
-    if not re.fullmatch(r"\d{1,3}(\.\d{1,3})?", cleaned):
-        raise ParseError("error.rate")
-    try:
-        rate = Decimal(cleaned)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
-        raise ParseError("error.rate") from exc
-    if not Decimal("0") < rate <= Decimal("100"):
-        raise ParseError("error.rate")
-    return rate
-
-
-def choice_value(question: Question, case: Case, code: str) -> Any:
-    """The stored value for a button code (``nothing`` paid is a zero amount, and so on)."""
-    if question.kind is Kind.YESNO:
-        return code == "yes"
-    if question.key == "paid_amount" and code == "nothing":
-        return Money.zero(case.currency).to_json()
-    return code

@@ -14,31 +14,41 @@ from flows import casefile, followup, journey
 from flows.casefile import Detour, Then
 from flows.conversation import Command, Event, Press, Reply, Text, Upload
 from flows.i18n import catalog, t
-from flows.model import Account
+from flows.model import Account, Asking
 
 
 def turn(account: Account, event: Event, now: datetime) -> Reply:
     """Take one user event, update the account, and say what to show."""
-    awaited = account.settings.get("awaiting")
-    if awaited is not None and not (isinstance(event, Text) or (
-            isinstance(event, Press) and event.key == followup.MENU_KEY)):
-        del account.settings["awaiting"]  # the user moved on from a /reminders question
-    reply = _dispatch(account, event, now)
-    if account.settings.get("awaiting") != awaited:
+    asked = account.asking
+    if asked is not None and not _answers(asked, event):
+        # The user moved on: their next typed text goes to the question it answers.
+        account.asking = None
+    if asked is not None and asked.key == casefile.NOTE.key and _is_cancel(event):
+        reply = casefile.note_cancelled(account)
+    else:
+        reply = _dispatch(account, event, now)
+    if account.asking != asked:
         reply.changed = True
     if reply.changed:
         followup.refresh(account, now)  # reminders follow every change of a case
     return reply
 
 
+def _answers(asking: Asking, event: Event) -> bool:
+    """Whether the event may answer the side question asked, rather than leave it behind."""
+    if asking.key == casefile.ERASE_CONFIRM.key:
+        return True  # the confirmation button stays valid its few minutes, whatever else happens
+    if isinstance(event, Text):
+        return True
+    return (asking.key in followup.MENU_QUESTION_KEYS and isinstance(event, Press)
+            and event.key == followup.MENU_KEY)
+
+
+def _is_cancel(event: Event) -> bool:
+    return isinstance(event, Command) and event.name.lower() == "cancel"
+
+
 def _dispatch(account: Account, event: Event, now: datetime) -> Reply:
-    if casefile.awaits_note(account) and not isinstance(event, Text):
-        casefile.drop_note_request(account)
-        if isinstance(event, Command) and event.name.lower() == "cancel":
-            return casefile.note_cancelled(account)
-        reply = _dispatch(account, event, now)
-        reply.changed = True
-        return reply
     if isinstance(event, Upload):
         return casefile.upload(account, event, now)
     if isinstance(event, Command):
@@ -82,8 +92,8 @@ def _press(account: Account, event: Press, now: datetime) -> Reply:
 
 
 def _text(account: Account, event: Text, now: datetime) -> Reply:
-    if casefile.awaits_note(account):
-        return casefile.note_text(account, event, now)
+    if account.asking is not None and account.asking.key == casefile.NOTE.key:
+        return casefile.note_text(account, account.asking, event, now)
     if followup.awaits_text(account):
         return followup.menu_typed(account, event.text, now)
     case = account.current

@@ -142,7 +142,7 @@ def test_cancel_gives_up_the_note(driver: Make) -> None:
     d.command("note")
     d.command("cancel")
     assert d.text_of_last() == "Aucune note ajoutée."
-    assert "note_for" not in d.account.settings
+    assert d.account.asking is None
 
 
 def test_an_overlong_note_is_refused_and_asked_again(driver: Make) -> None:

@@ -13,6 +13,7 @@ from flows import followup
 from flows.conversation import Command, Press
 from flows.documents import catalog as documents
 from flows.followup.timeline import StepKind
+from flows.model import Asking
 from flows.turn import turn
 from testing.driver import plain
 from tests.followup_cases import (
@@ -290,10 +291,10 @@ def test_leaving_a_reminders_question_unanswered_does_not_capture_later_answers(
     d = followed(FORMAL_DEMAND, lang="en")
     d._record(turn(d.account, Press("", "rm", "hour"), d.now))
     saved = type(d.account).from_json(d.account.to_json())  # what the store holds
-    assert saved.settings.get("awaiting") == {"what": "hour"}
+    assert saved.asking == Asking("remind_hour")
     reply = turn(saved, Command("reminders"), d.now)
     assert reply.changed  # the question was dropped, and that is saved
-    assert "awaiting" not in saved.settings
+    assert saved.asking is None
 
 
 def test_a_deadline_reminder_moved_earlier_still_comes_on_its_own_day() -> None:

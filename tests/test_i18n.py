@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from flows.answers import Kind
 from flows.i18n import LANGUAGES, catalog, normalize_language, t, templates_dir
-from flows.questions import QUESTIONS, Kind
+from flows.questions import QUESTIONS
 
 
 def test_french_and_english_catalogs_have_the_same_keys() -> None:

@@ -51,7 +51,7 @@ async def test_a_forged_button_naming_another_users_case_changes_nothing(
         alice_account = account_json(data_dir, alice.chat_id)
         [case] = alice_account["cases"]
         evidence_id = case["extra"]["evidence"][0]["id"]
-        token = alice_account["settings"]["erase"]["token"]
+        token = alice_account["asking"]["about"]
         forged = [
             f"{case['id']}:evtag:{evidence_id}.contract",  # file Alice's evidence
             f"{case['id']}:ev_contract:no",  # answer Alice's question

@@ -26,12 +26,13 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from flows import formatting, i18n
+from flows.answers import Kind, parse_answer
 from flows.conversation import Command, Event, Press, Reply, Text
 from flows.journey import _error_params  # the journey's own way of filling the blanks
 from flows.model import INVOICE_KEYS, Account
 from flows.money import Money
 from flows.parsing import MAX_AMOUNT, ParseError, clean_text, parse_amount, parse_date
-from flows.questions import QUESTIONS, Kind, current_question, parse_answer
+from flows.questions import QUESTIONS, current_question
 from flows.turn import turn
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 from testing.fakebot import FakeBotApi

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import formatting
+from flows.answers import Kind
 from flows.conversation import DocumentJob
 from flows.documents.context import case_context, checklist
 from flows.documents.figures import record_demand as record_demand
@@ -24,7 +25,7 @@ from flows.documents.to_text import html_to_text
 from flows.files import write_atomic
 from flows.i18n import t, templates_dir
 from flows.model import Case
-from flows.questions import QUESTIONS, Kind
+from flows.questions import QUESTIONS
 from flows.stages import stage_index
 from flows.templating import render
 from flows.vocabulary import Remedy

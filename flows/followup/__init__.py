@@ -31,6 +31,7 @@ from flows.followup.actions import (
 )
 from flows.followup.ics import calendar_job, calendar_text
 from flows.followup.menu import MENU_KEY, awaits_text, overview
+from flows.followup.menu import QUESTION_KEYS as MENU_QUESTION_KEYS
 from flows.followup.menu import press as menu_press
 from flows.followup.menu import typed as menu_typed
 from flows.followup.messages import (
@@ -71,6 +72,7 @@ def note_next_check(case: Case, today: date) -> None:
 
 __all__ = [
     "MENU_KEY",
+    "MENU_QUESTION_KEYS",
     "QUESTION_KEYS",
     "REMINDER_KEY",
     "Outcome",

@@ -3,12 +3,12 @@ time zone; the timeline as a calendar file; reminders of a stopped case turned b
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flows import formatting
+from flows.answers import Kind, Question, read_answer
 from flows.conversation import Button, Prompt, Reply
 from flows.followup.actions import SNOOZE, local_today
 from flows.followup.ics import calendar_job
@@ -27,14 +27,21 @@ from flows.followup.schedule import (
 from flows.followup.state import FollowUp, has_followup
 from flows.followup.timeline import timeline
 from flows.i18n import t
-from flows.model import Account, Case
-from flows.parsing import ParseError, parse_date
+from flows.model import Account, Asking, Case
+from flows.parsing import ParseError
 
 MENU_KEY = "rm"
 NO_CASE = ""  # the menu is about every case, not one (an empty case id, like /cases)
 HOURS = ("08:00", "09:00", "10:00", "12:00", "14:00", "17:00", "19:00")
 ZONES = {"paris": "Europe/Paris", "brussels": "Europe/Brussels", "quebec": "America/Toronto"}
 MAX_BUTTONS = 10
+# Side questions (waited for in ``Account.asking``) the menu asks when a button is not enough.
+REMIND_HOUR = Question("remind_hour", "reminders", Kind.HOUR,
+                       errors=(("error.hour", "fu.menu.bad_hour"),))
+TIME_ZONE = Question("time_zone", "reminders", Kind.ZONE,
+                     errors=(("error.zone", "fu.menu.bad_zone"),))
+MOVE_DATE = Question("move_date", "reminders", Kind.DATE)  # one reminder's new day
+QUESTION_KEYS = (REMIND_HOUR.key, TIME_ZONE.key, MOVE_DATE.key)
 
 
 def _open_cases(account: Account) -> list[Case]:
@@ -93,7 +100,8 @@ def overview(account: Account, now: datetime) -> Reply:
 def press(account: Account, value: str, now: datetime) -> Reply:
     """A button of the ``/reminders`` menu."""
     lang = account.lang
-    account.settings.pop("awaiting", None)
+    if awaits_text(account):
+        account.asking = None
     action, _, rest = value.partition(".")
     case_id, _, reminder_id = rest.partition(".")
     if action == "list":
@@ -101,13 +109,13 @@ def press(account: Account, value: str, now: datetime) -> Reply:
     if action == "hour":
         if case_id:
             return _set_hour(account, f"{case_id[:2]}:{case_id[2:]}", now)
-        account.settings["awaiting"] = {"what": "hour"}
+        account.asking = Asking(REMIND_HOUR.key)
         buttons = tuple(Button(f"hour.{h.replace(':', '')}", h) for h in HOURS)
         return Reply(prompt=Prompt(NO_CASE, MENU_KEY, t(lang, "fu.menu.ask_hour"), buttons))
     if action == "tz":
         if case_id in ZONES:
             return _set_zone(account, ZONES[case_id], now)
-        account.settings["awaiting"] = {"what": "tz"}
+        account.asking = Asking(TIME_ZONE.key)
         buttons = tuple(Button(f"tz.{code}", t(lang, f"fu.menu.zone.{code}")) for code in ZONES)
         return Reply(prompt=Prompt(NO_CASE, MENU_KEY, t(lang, "fu.menu.ask_zone"), buttons))
     if action == "ics":
@@ -141,7 +149,7 @@ def press(account: Account, value: str, now: datetime) -> Reply:
         return Reply(messages=[t(lang, "fu.menu.moved", when=_when(account, when, now))],
                      chosen=t(lang, f"choice.outcome.{action}"))
     if action == "date":
-        account.settings["awaiting"] = {"what": "move", "case": case.id, "rid": reminder_id}
+        account.asking = Asking(MOVE_DATE.key, case_id=case.id, about=reminder_id)
         return Reply(messages=[t(lang, "fu.menu.ask_date")])
     if action == "cancel":
         record["status"] = CANCELLED
@@ -150,61 +158,60 @@ def press(account: Account, value: str, now: datetime) -> Reply:
 
 
 def awaits_text(account: Account) -> bool:
-    return isinstance(account.settings.get("awaiting"), dict)
+    """Whether the next typed text answers a question of this menu."""
+    return account.asking is not None and account.asking.key in QUESTION_KEYS
 
 
 def typed(account: Account, text: str, now: datetime) -> Reply:
     """Typed answer to a menu question: a new date for a reminder, an hour, a time zone."""
     lang = account.lang
-    waiting = account.settings.get("awaiting")
-    assert isinstance(waiting, dict)
-    what = waiting.get("what")
-    if what == "hour":
+    asking = account.asking
+    assert asking is not None
+    if asking.key == REMIND_HOUR.key:
         return _set_hour(account, text, now)
-    if what == "tz":
-        return _set_zone(account, text.strip(), now)
-    found = account.case(str(waiting.get("case")))
-    record = (FollowUp(found).reminder(str(waiting.get("rid")))
+    if asking.key == TIME_ZONE.key:
+        return _set_zone(account, text, now)
+    found = account.case(asking.case_id)
+    record = (FollowUp(found).reminder(asking.about)
               if found is not None and has_followup(found) else None)
     if record is None:
-        account.settings.pop("awaiting", None)
+        account.asking = None
         return Reply(notice=t(lang, "notice.stale"))
     try:
-        day = parse_date(text, local_today(account, now))
+        day = date.fromisoformat(read_answer(MOVE_DATE, None, text, local_today(account, now)))
     except ParseError as error:
         return Reply(messages=[t(lang, error.key, **error.params)])
     when = fire_time(day, account, now)
     if when < now:
         return Reply(messages=[t(lang, "fu.menu.date_past")], changed=False)
     move(record, when)
-    account.settings.pop("awaiting", None)
+    account.asking = None
     return Reply(messages=[t(lang, "fu.menu.moved", when=_when(account, when, now))])
 
 
 def _set_hour(account: Account, text: str, now: datetime) -> Reply:
     lang = account.lang
-    match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?\s*", text)
-    chosen: time | None = None
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        if hour < 24 and minute < 60:
-            chosen = time(hour, minute)
-    if chosen is None or not DAY_STARTS <= chosen <= LAST_HOUR:
-        return Reply(messages=[t(lang, "fu.menu.bad_hour", first=f"{DAY_STARTS:%H:%M}",
+    try:
+        chosen = read_answer(REMIND_HOUR, None, text, now.date())
+        if not DAY_STARTS <= time.fromisoformat(chosen) <= LAST_HOUR:
+            raise ParseError("error.hour")
+    except ParseError as error:
+        return Reply(messages=[t(lang, REMIND_HOUR.error_key(error), first=f"{DAY_STARTS:%H:%M}",
                                  last=f"{LAST_HOUR:%H:%M}")], changed=False)
-    account.settings["remind_at"] = f"{chosen:%H:%M}"
-    account.settings.pop("awaiting", None)
-    return Reply(messages=[t(lang, "fu.menu.hour_set", hour=f"{chosen:%H:%M}")],
-                 chosen=f"{chosen:%H:%M}")
+    account.settings["remind_at"] = chosen
+    if awaits_text(account):
+        account.asking = None
+    return Reply(messages=[t(lang, "fu.menu.hour_set", hour=chosen)], chosen=chosen)
 
 
-def _set_zone(account: Account, name: str, now: datetime) -> Reply:
+def _set_zone(account: Account, text: str, now: datetime) -> Reply:
     lang = account.lang
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return Reply(messages=[t(lang, "fu.menu.bad_zone")], changed=False)
+        name = read_answer(TIME_ZONE, None, text, now.date())
+    except ParseError as error:
+        return Reply(messages=[t(lang, TIME_ZONE.error_key(error))], changed=False)
     account.settings["tz"] = name
-    account.settings.pop("awaiting", None)
+    if awaits_text(account):
+        account.asking = None
     return Reply(messages=[t(lang, "fu.menu.zone_set", zone=name,
                              now=f"{now.astimezone(ZoneInfo(name)):%H:%M}")], chosen=name)

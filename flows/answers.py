@@ -1,0 +1,173 @@
+"""Reading a typed answer: the kinds of question, what a question declares, and the one engine
+that turns text into the value stored (or a ``ParseError`` naming the message to show).
+
+The journey's questions (``flows.questions``) and the side questions asked outside the stages
+and waited for in ``Account.asking`` (a note in ``flows.casefile``; the reminder hour, a time
+zone and a reminder's new day in ``flows.followup.menu``) are all read here, so a typed answer
+is parsed the same way wherever it is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flows.model import Case
+from flows.money import Money
+from flows.parsing import ParseError, clean_text, parse_amount, parse_date
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    ADDRESS = "address"
+    AMOUNT = "amount"
+    DATE = "date"
+    CHOICE = "choice"
+    YESNO = "yesno"
+    RATE = "rate"
+    DAYS = "days"
+    ACK = "ack"  # an acknowledgement after something shown: asked again whenever facts change
+    NOTE = "note"  # free text over several lines, kept as typed (a note for the case file)
+    HOUR = "hour"  # an hour of the day reminders may come at: "9", "9h30", "09:30"
+    ZONE = "zone"  # an IANA time zone name: "Europe/Paris"
+
+
+Predicate = Callable[[Case], bool]
+Check = Callable[[Case, Any, date], None]
+
+
+def always(_case: Case) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    stage: str
+    kind: Kind
+    choices: tuple[str, ...] = ()
+    when: Predicate = always
+    typed_too: bool = False  # choices offered, but a typed answer of the question's kind is fine
+    max_length: int = 200
+    check: Check | None = None
+    choices_for: Callable[[Case], tuple[str, ...]] | None = None
+    # The message shown for an engine error, when this question words it its own way.
+    errors: tuple[tuple[str, str], ...] = ()
+
+    def applies(self, case: Case) -> bool:
+        return self.when(case)
+
+    def options(self, case: Case) -> tuple[str, ...]:
+        return self.choices_for(case) if self.choices_for else self.choices
+
+    def error_key(self, error: ParseError) -> str:
+        """The catalog key of the message explaining ``error`` for this question."""
+        return dict(self.errors).get(error.key, error.key)
+
+
+YES_WORDS = {"oui", "o", "yes", "y", "ok", "vrai", "true", "1", "si"}
+NO_WORDS = {"non", "n", "no", "faux", "false", "0", "pas", "aucun", "aucune"}
+
+
+def read_answer(question: Question, case: Case | None, raw: str, today: date) -> Any:
+    """Typed text → the checked value for this question, or ParseError (the one engine that
+    reads every typed answer, side questions' too)."""
+    value = parse_answer(question, case, raw, today)
+    if question.check is not None and case is not None:
+        question.check(case, value, today)
+    return value
+
+
+def parse_answer(question: Question, case: Case | None, raw: str, today: date) -> Any:
+    """Typed text → the JSON value stored for this question, or ParseError. ``case`` is None
+    for a side question about no case (the reminder hour, the time zone)."""
+    kind = question.kind
+    if kind in {Kind.TEXT, Kind.ADDRESS, Kind.NOTE}:
+        return _parse_text(raw, question.max_length, multiline=kind is not Kind.TEXT)
+    if kind is Kind.HOUR:
+        return _parse_hour(raw)
+    if kind is Kind.ZONE:
+        return _parse_zone(raw)
+    text = clean_text(raw)
+    if len(text) > 200:
+        raise ParseError("error.too_long", {"limit": 200})
+    if kind is Kind.AMOUNT:
+        return parse_amount(text, case.currency if case is not None else "EUR").to_json()
+    if kind is Kind.DATE:
+        return parse_date(text, today).isoformat()
+    if kind is Kind.YESNO:
+        word = text.lower().strip(" .!")
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+        raise ParseError("error.yes_no")
+    if kind is Kind.RATE:
+        return str(_parse_rate(text))
+    if kind is Kind.DAYS:
+        if not re.fullmatch(r"\d{1,3}", text.split(" ")[0]):
+            raise ParseError("error.days")
+        days = int(text.split(" ")[0])
+        if not 1 <= days <= 90:
+            raise ParseError("error.days")
+        return str(days)
+    raise ParseError("error.use_buttons")
+
+
+def _parse_text(raw: str, limit: int, multiline: bool) -> str:
+    lines = [clean_text(line) for line in raw.replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise ParseError("error.text_empty")
+    text = ("\n" if multiline else " ").join(lines)
+    if len(text) > limit:
+        raise ParseError("error.too_long", {"limit": limit})
+    return text
+
+
+def _parse_hour(raw: str) -> str:
+    """``9``, ``9h30``, ``09:30`` → ``"09:30"`` (which hours suit the question is its check)."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?\s*", raw)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour < 24 and minute < 60:
+            return f"{time(hour, minute):%H:%M}"
+    raise ParseError("error.hour")
+
+
+def _parse_zone(raw: str) -> str:
+    name = raw.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ParseError("error.zone") from error
+    return name
+
+
+def _parse_rate(text: str) -> Decimal:
+    cleaned = text.replace("%", "").replace(",", ".").replace(" ", "").lower()
+    cleaned = cleaned.removesuffix("pourcent").removesuffix("percent")
+    if not re.fullmatch(r"\d{1,3}(\.\d{1,3})?", cleaned):
+        raise ParseError("error.rate")
+    try:
+        rate = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
+        raise ParseError("error.rate") from exc
+    if not Decimal("0") < rate <= Decimal("100"):
+        raise ParseError("error.rate")
+    return rate
+
+
+def choice_value(question: Question, case: Case, code: str) -> Any:
+    """The stored value for a button code (``nothing`` paid is a zero amount, and so on)."""
+    if question.kind is Kind.YESNO:
+        return code == "yes"
+    if question.key == "paid_amount" and code == "nothing":
+        return Money.zero(case.currency).to_json()
+    return code

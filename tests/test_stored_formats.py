@@ -1,0 +1,102 @@
+"""Accounts stored by an earlier version still load, and the conversation goes on from them.
+
+``stored/account_before_asking.json`` is a chat file's account as the bot wrote it before the one
+"what the bot is waiting for" slot (``Account.asking``): then, the reminders menu's pending
+question sat in ``settings["awaiting"]``, a note in ``settings["note_for"]`` and the erasure's
+confirmation in ``settings["erase"]``. That one was waiting for a reminder's new day.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flows.conversation import ERASE, Command, Press, Text
+from flows.model import Account, Asking
+from flows.turn import turn
+
+STORED = Path(__file__).parent / "stored"
+NOW = datetime.fromisoformat("2026-12-03T18:00:00+00:00")  # the day the file was written
+
+
+@pytest.fixture
+def stored() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((STORED / "account_before_asking.json").read_text("utf-8"))
+    return data
+
+
+def reminder(account: Account, reminder_id: str) -> dict[str, Any]:
+    case = account.cases[0]
+    found: dict[str, Any] = next(r for r in case.extra["followup"]["reminders"]
+                                 if r["id"] == reminder_id)
+    return found
+
+
+def test_a_reminders_question_stored_in_the_settings_is_still_waited_for(
+        stored: dict[str, Any]) -> None:
+    account = Account.from_json(stored)
+    [case] = account.cases
+    assert account.asking == Asking("move_date", case_id=case.id, about="dem-20261212")
+    assert account.settings == {}  # the old flag is gone, not kept beside the slot
+    reply = turn(account, Text("20/12/2026"), NOW)
+    assert reply.messages == ["Rappel déplacé au 20 décembre 2026 09:00."]
+    assert reminder(account, "dem-20261212")["at"].startswith("2026-12-20T09:00")
+    assert account.asking is None
+
+
+def test_an_account_saved_again_keeps_only_the_slot(stored: dict[str, Any]) -> None:
+    saved = Account.from_json(stored).to_json()
+    assert saved["asking"] == {"key": "move_date", "case_id": stored["cases"][0]["id"],
+                               "about": "dem-20261212", "asked_at": ""}
+    assert "awaiting" not in saved["settings"]
+    assert Account.from_json(saved).to_json() == saved
+    assert saved["cases"] == stored["cases"]  # the case itself is read back as it was
+
+
+def test_a_note_asked_for_before_is_still_taken_as_the_note(stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    case_id = data["cases"][0]["id"]
+    data["settings"] = {"note_for": case_id, "tz": "Europe/Paris"}
+    account = Account.from_json(data)
+    assert account.asking == Asking("note", case_id=case_id)
+    assert account.settings == {"tz": "Europe/Paris"}
+    turn(account, Text("Rappelé le client, il promet un virement."), NOW)
+    assert account.cases[0].events[-1]["kind"] == "note"
+    assert account.cases[0].events[-1]["params"]["text"] == (
+        "Rappelé le client, il promet un virement.")
+
+
+def test_a_reminder_hour_asked_for_before_is_still_taken_as_the_hour(
+        stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    data["settings"] = {"awaiting": {"what": "hour"}}
+    account = Account.from_json(data)
+    assert account.asking == Asking("remind_hour")
+    turn(account, Text("9h30"), NOW)
+    assert account.settings == {"remind_at": "09:30"}
+
+
+def test_an_erasure_confirmed_before_still_erases_within_its_window(
+        stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    asked_at = NOW - timedelta(minutes=5)
+    data["settings"] = {"erase": {"token": "a1b2c3d4", "asked_at": asked_at.isoformat()}}
+    account = Account.from_json(data)
+    assert account.asking == Asking("erase_confirm", about="a1b2c3d4",
+                                    asked_at=asked_at.isoformat())
+    assert turn(account, Press("", "erase", "a1b2c3d4"), NOW).action == ERASE
+
+
+def test_stored_note_wins_over_other_waits_as_typed_text_went_to_it(
+        stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    case_id = data["cases"][0]["id"]
+    data["settings"]["note_for"] = case_id  # beside the reminders question
+    account = Account.from_json(data)
+    assert account.asking == Asking("note", case_id=case_id)
+    assert turn(account, Command("cancel"), NOW).messages == ["Aucune note ajoutée."]
