@@ -34,7 +34,8 @@ def saving(report: Report, quick: bool) -> None:
     sizes = (10, 1000, 10000)
     answers = typed_answers()
     templates = [t for t in datagen.mixed_templates()
-                 if t.current is not None and (q := current_question(t.current)) is not None
+                 if t.current is not None
+                 and (q := current_question(t.current, t.asking)) is not None
                  and q.key in answers]
     rng = random.Random(3)
     section = "Saving an answer"
@@ -63,7 +64,7 @@ def saving(report: Report, quick: bool) -> None:
                 account = store.load(str(chat))
                 assert account is not None
                 assert account.current is not None
-                question = current_question(account.current)
+                question = current_question(account.current, account.asking)
                 assert question is not None
                 update_id += 1
                 wall0, cpu0 = time.perf_counter(), time.process_time()

@@ -59,6 +59,8 @@ class Question:
     choices_for: Callable[[Case], tuple[str, ...]] | None = None
     # The message shown for an engine error, when this question words it its own way.
     errors: tuple[tuple[str, str], ...] = ()
+    # Asked only when something asks for it (``Account.asking``): a follow-up's date, say.
+    asked_only: bool = False
 
     def applies(self, case: Case) -> bool:
         return self.when(case)

@@ -293,7 +293,7 @@ def cases_reply(account: Account, now: datetime) -> Reply:
     lines = [t(lang, "casefile.cases.title", count=len(account.cases))]
     buttons = []
     for number, case in enumerate(account.cases, start=1):
-        lines.append(case_line(case, number, lang, now.date(),
+        lines.append(case_line(case, number, lang, now.date(), account.asking,
                                current=case.id == account.active_case))
         buttons.append(Button(case.id, t(lang, "casefile.cases.button", number=number,
                                          case=_short(title(case, lang)))))
@@ -302,9 +302,10 @@ def cases_reply(account: Account, now: datetime) -> Reply:
     return Reply(messages=["\n".join(lines)], prompt=prompt, changed=False)
 
 
-def case_line(case: Case, number: int, lang: str, today: date, current: bool) -> str:
+def case_line(case: Case, number: int, lang: str, today: date, asking: Asking | None,
+              current: bool) -> str:
     invoices = case.invoices()
-    step = next_step_text(case, lang, today)
+    step = next_step_text(case, lang, today, asking)
     owed = balance_today(case, today) if invoices and case.state != "closed" else None
     if owed is not None:
         principal, total = owed
@@ -335,7 +336,7 @@ def balance_today(case: Case, today: date) -> tuple[Money, Money]:
     return principal, max(total, principal, key=lambda m: m.amount)
 
 
-def next_step_text(case: Case, lang: str, today: date) -> str:
+def next_step_text(case: Case, lang: str, today: date, asking: Asking | None) -> str:
     """The case's next step in a few words."""
     if case.state == "closed":
         return t(lang, "casefile.next.closed")
@@ -345,7 +346,7 @@ def next_step_text(case: Case, lang: str, today: date) -> str:
             return t(lang, "casefile.next.step", date=formatting.day(step.day, lang),
                      step=step_title(step, case, lang))
         return t(lang, "casefile.next.followup")
-    question = current_question(case)
+    question = current_question(case, asking)
     stage = question.stage if question is not None else case.state
     return t(lang, f"casefile.next.stage.{stage}")
 

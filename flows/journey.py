@@ -19,10 +19,17 @@ from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Text
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, t
-from flows.model import Account, Case
+from flows.model import Account, Asking, Case
 from flows.money import Money
 from flows.parsing import ParseError
-from flows.questions import BY_KEY, EDIT_PICK, QUESTIONS, current_question, editable_keys
+from flows.questions import (
+    BY_KEY,
+    EDIT_PICK,
+    QUESTIONS,
+    applies,
+    current_question,
+    editable_keys,
+)
 from flows.stage_messages import comparison_message, recommendation_messages, rights_messages
 from flows.stages import STAGES, fire, stage_index
 
@@ -32,17 +39,34 @@ KEEP = "__keep"
 MAX_MESSAGE = 4096
 
 
+def _asked(account: Account, case: Case) -> str | None:
+    """The question of this case the user was explicitly asked (``Account.asking``): one they
+    went back to or chose to correct, or one the follow-up asked; None when none is."""
+    asking = account.asking
+    return asking.key if asking is not None and asking.case_id == case.id else None
+
+
+def _correcting(account: Account, case: Case) -> bool:
+    key = _asked(account, case)
+    return key is not None and (key == EDIT_PICK.key or not BY_KEY[key].asked_only)
+
+
+def _stop_asking(account: Account, case: Case) -> None:
+    if _asked(account, case) is not None:
+        account.asking = None
+
+
 # Answers ------------------------------------------------------------------------------------
 def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
     """A button under the question the case waits on (a stale one gets a short notice)."""
     lang = account.lang
-    question = current_question(case)
+    question = current_question(case, account.asking)
     if event.case_id != case.id or question is None or event.key != question.key:
         return Reply(notice=t(lang, "notice.stale"), changed=False)
     if event.value == BACK:
         return _go_back(account, case, question, now)
     if event.value == KEEP:
-        case.revisit = None
+        _stop_asking(account, case)
         reply = Reply(chosen=t(lang, "choice.keep"))
         _proceed(account, case, reply, now)
         return reply
@@ -62,7 +86,7 @@ def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
 def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
     """Typed text: the answer to the question the case waits on, checked by its engine."""
     lang = account.lang
-    question = current_question(case)
+    question = current_question(case, account.asking)
     if question is None:
         return _idle(account, case, now)
     if len(event.text) > MAX_MESSAGE:
@@ -136,15 +160,15 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
     if question.key in case.history:
         case.history.remove(question.key)
     case.history.append(question.key)
-    if case.revisit == question.key:
-        case.revisit = None
+    if _asked(account, case) == question.key:
+        account.asking = None
     if was_answered and previous != value:
         _invalidate_after(case, question)
     if question.key == "jurisdiction":
         _amounts_follow_currency(case)
     if question.key == "review" and value == "edit":
         del case.answers["review"]
-        case.revisit = EDIT_PICK.key
+        account.asking = Asking(EDIT_PICK.key, case_id=case.id)
     elif question.key == "another_invoice" and value is True:
         # File this invoice away; the invoice questions are asked again for the next one.
         case.file_away_invoice()
@@ -188,9 +212,10 @@ def _invalidate_after(case: Case, question: Question) -> None:
 def _proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
     """Ask the next question the case needs, moving through the stages as they complete."""
     for _ in range(len(STAGES) * 2):
-        question = current_question(case)
+        question = current_question(case, account.asking)
         if question is not None:
-            while stage_index(question.stage) < stage_index(case.state) and not case.revisit:
+            while stage_index(question.stage) < stage_index(case.state) \
+                    and _asked(account, case) is None:
                 fire(case, "retreat")
             reply.messages += _intro(account, case, question, now)
             reply.prompt = _prompt(account, case, question)
@@ -210,18 +235,18 @@ def proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
 
 def reprompt(account: Account, case: Case) -> Prompt | None:
     """The question the case is waiting on, asked again without its introduction."""
-    question = current_question(case)
+    question = current_question(case, account.asking)
     return _prompt(account, case, question) if question is not None else None
 
 
 def _go_back(account: Account, case: Case, question: Question, now: datetime) -> Reply:
     lang = account.lang
-    history = [k for k in case.history if k in BY_KEY and BY_KEY[k].applies(case)]
+    history = [k for k in case.history if k in BY_KEY and applies(BY_KEY[k], case, account.asking)]
     position = history.index(question.key) if question.key in history else len(history)
     if position == 0:
         return Reply(notice=t(lang, "notice.first_question"), changed=False)
     target = BY_KEY[history[position - 1]]
-    case.revisit = target.key
+    account.asking = Asking(target.key, case_id=case.id)
     reply = Reply(chosen=t(lang, "choice.back"))
     reply.prompt = _prompt(account, case, target)
     return reply
@@ -230,11 +255,11 @@ def _go_back(account: Account, case: Case, question: Question, now: datetime) ->
 def _pick_to_edit(account: Account, case: Case, key: str, now: datetime) -> Reply:
     lang = account.lang
     if key == BACK or key not in BY_KEY or key not in editable_keys(case):
-        case.revisit = None
+        _stop_asking(account, case)
         reply = Reply(chosen=t(lang, "choice.back"))
         _proceed(account, case, reply, now)
         return reply
-    case.revisit = key
+    account.asking = Asking(key, case_id=case.id)
     reply = Reply(chosen=t(lang, f"label.{key}"))
     reply.prompt = _prompt(account, case, BY_KEY[key])
     return reply
@@ -268,7 +293,7 @@ def _prompt(account: Account, case: Case, question: Question) -> Prompt:
     lang = account.lang
     text = t(lang, f"q.{question.key}", **_prompt_params(case, lang))
     buttons = [Button(code, label) for code, label in _options_with_labels(question, case, lang)]
-    if case.revisit == question.key and question.key in case.answers:
+    if _asked(account, case) == question.key and question.key in case.answers:
         text += "\n\n" + t(lang, "hint.current_answer", value=display(case, question.key, lang))
         buttons.append(Button(KEEP, t(lang, "choice.keep")))
     if question is EDIT_PICK or (case.history and question.stage != "followup"):
@@ -383,7 +408,6 @@ def _idle(account: Account, case: Case, now: datetime) -> Reply:
     lang = account.lang
     if case.state == "followup":
         case.answers.pop("outcome", None)
-        case.extra.pop("snoozed", None)
         reply = Reply()
         _proceed(account, case, reply, now)
         return reply
@@ -397,7 +421,6 @@ def _outcome(account: Account, case: Case, value: str, now: datetime, reply: Rep
     case.log(now, "outcome", outcome=value)
     if value == "partly":
         case.answers.pop("outcome", None)
-        case.extra["awaiting_partial"] = True
     _followup_outcome(account, case, followup.apply(account, case, value, reminder_id, now),
                       now, reply)
 
@@ -406,6 +429,8 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
                       reply: Reply) -> None:
     lang = account.lang
     reply.messages += result.messages
+    if result.close is not None or result.escalate or result.ask is not None:
+        _stop_asking(account, case)  # what the follow-up asked before is no longer the question
     if result.close is not None:
         fire(case, "close")
         case.extra["closed"] = {"on": now.date().isoformat(), "reason": result.close}
@@ -417,6 +442,8 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
         account.active_case = case.id
         reply.messages.append(t(lang, "fu.done.switched", debtor=case.title))
     case.answers.pop("outcome", None)
+    if result.ask is not None:
+        account.asking = Asking(result.ask, case_id=case.id)
     if result.escalate:
         tried = list(case.extra.get("tried", []))
         if case.text("remedy") and case.text("remedy") not in tried:
@@ -451,7 +478,6 @@ def _partial_payment(account: Account, case: Case, value: Any, now: datetime,
     lang = account.lang
     received = Money.from_json(value)
     case.answers.pop("partial_payment", None)
-    case.extra.pop("awaiting_partial", None)
     record_payment(case, received)
     case.log(now, "payment", amount=str(received.amount))
     if case.total_balance().amount <= 0:
@@ -490,8 +516,8 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply | Non
             _proceed(account, account.current, reply, now)
         return reply
     if name == "cancel":
-        if case is not None and case.revisit:
-            case.revisit = None
+        if case is not None and _correcting(account, case):
+            _stop_asking(account, case)
             reply = Reply(messages=[t(lang, "cancel.correction")])
             _proceed(account, case, reply, now)
             return reply
@@ -500,7 +526,7 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply | Non
         account.active_case = None
         return Reply(messages=[t(lang, "cancel.done")])
     if name == "back":
-        question = current_question(case) if case is not None else None
+        question = current_question(case, account.asking) if case is not None else None
         if case is None or question is None:
             return Reply(messages=[t(lang, "notice.first_question")], changed=False)
         reply = _go_back(account, case, question, now)

@@ -7,6 +7,7 @@ dates as strings) so that storage never sees a float or a Python object.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,7 +62,6 @@ class Case:
     state: str = INITIAL_STATE
     answers: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
-    revisit: str | None = None  # a question the user went back to or chose to correct
     return_to_review: bool = False
     events: list[dict[str, Any]] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
@@ -139,7 +139,6 @@ class Case:
             "state": self.state,
             "answers": self.answers,
             "history": self.history,
-            "revisit": self.revisit,
             "return_to_review": self.return_to_review,
             "events": self.events,
             "documents": self.documents,
@@ -155,7 +154,6 @@ class Case:
             state=data.get("state", INITIAL_STATE),
             answers=dict(data.get("answers", {})),
             history=list(data.get("history", [])),
-            revisit=data.get("revisit"),
             return_to_review=bool(data.get("return_to_review", False)),
             events=list(data.get("events", [])),
             documents=list(data.get("documents", [])),
@@ -166,9 +164,12 @@ class Case:
 
 @dataclass(frozen=True)
 class Asking:
-    """What the bot waits for from this chat besides the journey's own questions: one of the
-    side questions (``flows.questions.SIDE_QUESTIONS``), the case it is about, what it points
-    to (the reminder being moved, the erasure's one-time token) and when it was asked."""
+    """What the bot waits for from this chat, when it is more than the next question the open
+    case needs: an answer the user went back to or chose to correct, a question the follow-up
+    asked (a promised date, a part payment), or a side question (a note, the reminder hour, a
+    time zone, a reminder's new day, the erasure's confirmation). ``key`` names the question,
+    ``case_id`` the case it is about, ``about`` what it points to (the reminder being moved, the
+    erasure's one-time token), ``asked_at`` when it was asked, where that matters."""
 
     key: str
     case_id: str = ""
@@ -185,27 +186,40 @@ class Asking:
                    about=str(data.get("about", "")), asked_at=str(data.get("asked_at", "")))
 
 
-# Account settings that each stood for something the bot waited for, before ``Account.asking``
-# (kept readable: accounts stored then still load, see ``_asking_from_settings``).
-_WAITING_SETTINGS = ("note_for", "awaiting", "erase")
+def _asking_before_the_slot(data: dict[str, Any]) -> Asking | None:
+    """What an account stored before ``Account.asking`` was waiting for, its old flags removed.
 
-
-def _asking_from_settings(settings: dict[str, Any]) -> Asking | None:
-    """The side question an account stored before ``Account.asking`` was waiting for. Typed text
-    went to a note first, then to a /reminders question, so that one wins if several were set."""
-    found = {key: settings.pop(key) for key in _WAITING_SETTINGS if key in settings}
-    note_for, awaiting, erase = (found.get(key) for key in _WAITING_SETTINGS)
+    Seven flags said it then: in the settings, a note (``note_for``), a /reminders question
+    (``awaiting``), the erasure's confirmation (``erase``); in a case, an answer to correct
+    (``revisit``), a follow-up's question (``extra.followup.awaiting``), a part payment
+    (``extra.awaiting_partial``), and ``extra.snoozed``, which nothing set any more. Typed text
+    went to a note first, then to a /reminders question, then to the open case: that order
+    decides when several were set. A case left in the background loses its pending question.
+    """
+    settings = data.setdefault("settings", {})
+    note_for, awaiting, erase = (settings.pop(k, None) for k in ("note_for", "awaiting", "erase"))
+    in_case: dict[str, Asking] = {}
+    for case in data.get("cases", []):
+        extra = case.setdefault("extra", {})
+        followup = extra.get("followup")
+        asked = followup.pop("awaiting", None) if isinstance(followup, dict) else None
+        partial = extra.pop("awaiting_partial", None)
+        extra.pop("snoozed", None)
+        revisit = case.pop("revisit", None)
+        key = revisit or asked or ("partial_payment" if partial else None)
+        if key:
+            in_case[case["id"]] = Asking(str(key), case_id=case["id"])
     if note_for:
         return Asking("note", case_id=str(note_for))
     if isinstance(awaiting, dict):
         what = awaiting.get("what")
-        if what == "hour":
-            return Asking("remind_hour")
-        if what == "tz":
-            return Asking("time_zone")
+        if what in {"hour", "tz"}:
+            return Asking("remind_hour" if what == "hour" else "time_zone")
         if what == "move":
             return Asking("move_date", case_id=str(awaiting.get("case", "")),
                           about=str(awaiting.get("rid", "")))
+    if data.get("active_case") in in_case:
+        return in_case[data["active_case"]]
     if isinstance(erase, dict):
         return Asking("erase_confirm", about=str(erase.get("token", "")),
                       asked_at=str(erase.get("asked_at", "")))
@@ -219,7 +233,8 @@ class Account:
     cases: list[Case] = field(default_factory=list)
     active_case: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
-    asking: Asking | None = None  # the side question the next answer is for, if any
+    asking: Asking | None = None  # the question the next answer is for, when it is not simply
+    # the next one the open case needs
     seen_updates: list[int] = field(default_factory=list)
     # Documents a turn asked for and not yet drawn (``flows.pending``): what a crash while
     # drawing them would otherwise lose.
@@ -256,11 +271,12 @@ class Account:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Account:
-        settings = dict(data.get("settings", {}))
         if "asking" in data:
             asking = Asking.from_json(data["asking"]) if data["asking"] else None
-        else:  # stored before the one slot: what the old settings were waiting for
-            asking = _asking_from_settings(settings)
+        else:  # stored before the one slot: what the old flags were waiting for
+            data = copy.deepcopy(data)
+            asking = _asking_before_the_slot(data)
+        settings = dict(data.get("settings", {}))
         return cls(
             chat_id=str(data["chat_id"]),
             lang=data.get("lang", "fr"),

@@ -13,9 +13,9 @@ from typing import Any
 
 from flows import question_checks as checks
 from flows.answers import Kind, Predicate, Question
-from flows.followup.actions import awaiting, outcome_choices
+from flows.followup.actions import outcome_choices
 from flows.law.tables import first_covered_day
-from flows.model import Case
+from flows.model import Asking, Case
 from flows.parsing import ParseError
 from flows.stage_messages import ranked_remedies
 from flows.stages import stage_index
@@ -235,21 +235,18 @@ QUESTIONS: tuple[Question, ...] = (
     # review: everything at a glance, any answer can be changed
     Question("review", "review", Kind.ACK, ("generate", "edit")),
     # follow-up: what happened since
-    Question("partial_payment", "followup", Kind.AMOUNT,
-             when=lambda c: bool(c.extra.get("awaiting_partial"))),
+    Question("partial_payment", "followup", Kind.AMOUNT, asked_only=True),
     # follow-up: a date or a confirmation some answers need (see flows.followup.actions)
-    Question("promise_date", "followup", Kind.DATE, when=lambda c: awaiting(c, "promise_date"),
-             check=_not_in_past),
+    Question("promise_date", "followup", Kind.DATE, asked_only=True, check=_not_in_past),
     Question("granted_date", "followup", Kind.DATE, ("today",), typed_too=True,
-             when=lambda c: awaiting(c, "granted_date"), check=_past_or_today),
+             asked_only=True, check=_past_or_today),
     Question("served_date", "followup", Kind.DATE, ("today",), typed_too=True,
-             when=lambda c: awaiting(c, "served_date"), check=_past_or_today),
-    Question("abandon_confirm", "followup", Kind.YESNO,
-             when=lambda c: awaiting(c, "abandon_confirm")),
+             asked_only=True, check=_past_or_today),
+    Question("abandon_confirm", "followup", Kind.YESNO, asked_only=True),
     Question("outcome", "followup", Kind.CHOICE,
              ("paid", "partly", "unpaid", "promised", "later", "abandon", "granted", "rejected",
               "served", "enforced", "opposed", "declared", "revendicated"),
-             when=lambda c: not c.extra.get("snoozed"), choices_for=outcome_choices),
+             choices_for=outcome_choices),
 )
 
 BY_KEY = {q.key: q for q in QUESTIONS}
@@ -258,19 +255,32 @@ BY_KEY = {q.key: q for q in QUESTIONS}
 EDIT_PICK = Question("edit_pick", "review", Kind.CHOICE)
 
 
-def current_question(case: Case) -> Question | None:
-    """The question the case is waiting on, if any."""
-    if case.revisit:
-        return EDIT_PICK if case.revisit == EDIT_PICK.key else BY_KEY[case.revisit]
+def current_question(case: Case, asking: Asking | None) -> Question | None:
+    """The question the case is waiting on, if any: the one the user was asked about this case
+    (``Account.asking``: an answer to correct, a follow-up's date), else the first the case
+    still needs."""
+    if asking is not None and asking.case_id == case.id:
+        if asking.key == EDIT_PICK.key:
+            return EDIT_PICK
+        if asking.key in BY_KEY:
+            return BY_KEY[asking.key]
     if case.state == "closed":
         return None
     limit = stage_index(case.state)
     for question in QUESTIONS:
         if stage_index(question.stage) > limit:
             break
-        if question.key not in case.answers and question.applies(case):
+        if question.key not in case.answers and not question.asked_only \
+                and question.applies(case):
             return question
     return None
+
+
+def applies(question: Question, case: Case, asking: Asking | None) -> bool:
+    """Whether the question belongs to the case now (one asked only on demand: while asked)."""
+    if question.asked_only:
+        return asking is not None and (asking.case_id, asking.key) == (case.id, question.key)
+    return question.applies(case)
 
 
 def editable_keys(case: Case) -> list[str]:

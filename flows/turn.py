@@ -35,13 +35,15 @@ def turn(account: Account, event: Event, now: datetime) -> Reply:
 
 
 def _answers(asking: Asking, event: Event) -> bool:
-    """Whether the event may answer the side question asked, rather than leave it behind."""
-    if asking.key == casefile.ERASE_CONFIRM.key:
-        return True  # the confirmation button stays valid its few minutes, whatever else happens
-    if isinstance(event, Text):
-        return True
-    return (asking.key in followup.MENU_QUESTION_KEYS and isinstance(event, Press)
-            and event.key == followup.MENU_KEY)
+    """Whether the event may answer the question asked, rather than leave it behind. A note and
+    a /reminders question are left behind by anything but their answer; the journey's own
+    questions and the erasure's confirmation wait until answered (or replaced)."""
+    if asking.key == casefile.NOTE.key:
+        return isinstance(event, Text)
+    if asking.key in followup.MENU_QUESTION_KEYS:
+        return isinstance(event, Text) or (isinstance(event, Press)
+                                           and event.key == followup.MENU_KEY)
+    return True
 
 
 def _is_cancel(event: Event) -> bool:

@@ -237,7 +237,7 @@ POINTS = sorted({point for _, point in _snapshots()})
 
 def events_for(account: Account) -> st.SearchStrategy[Event]:
     case = account.current
-    question = current_question(case) if case is not None else None
+    question = current_question(case, account.asking) if case is not None else None
     real_case = st.just(case.id) if case is not None else IDS
     real_key = st.just(question.key) if question is not None else IDS
     return st.one_of(
@@ -279,7 +279,7 @@ def test_any_event_at_any_point_gets_a_reply_in_the_users_language_and_keeps_ear
     before_json = account.to_json()
     before = answers_of(account)
     case = account.current
-    asked = current_question(case) if case is not None else None
+    asked = current_question(case, account.asking) if case is not None else None
 
     with catalog_lookups() as lookups:
         reply = turn(account, event, NOW)
@@ -330,7 +330,7 @@ def test_a_refused_answer_is_explained_and_the_same_question_asked_again(
         lang: str, point: str, text: str) -> None:
     account = snapshot_account(lang, point)
     case = account.current
-    asked = current_question(case) if case is not None else None
+    asked = current_question(case, account.asking) if case is not None else None
     assume(asked is not None)
     before = account.to_json()
     reply = turn(account, Text(text), NOW)

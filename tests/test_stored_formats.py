@@ -2,8 +2,10 @@
 
 ``stored/account_before_asking.json`` is a chat file's account as the bot wrote it before the one
 "what the bot is waiting for" slot (``Account.asking``): then, the reminders menu's pending
-question sat in ``settings["awaiting"]``, a note in ``settings["note_for"]`` and the erasure's
-confirmation in ``settings["erase"]``. That one was waiting for a reminder's new day.
+question sat in ``settings["awaiting"]``, a note in ``settings["note_for"]``, the erasure's
+confirmation in ``settings["erase"]``, and in each case an answer being corrected in
+``revisit``, a follow-up's question in ``extra["followup"]["awaiting"]`` and a part payment in
+``extra["awaiting_partial"]``. That one was waiting for a reminder's new day.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ def test_an_account_saved_again_keeps_only_the_slot(stored: dict[str, Any]) -> N
                                "about": "dem-20261212", "asked_at": ""}
     assert "awaiting" not in saved["settings"]
     assert Account.from_json(saved).to_json() == saved
-    assert saved["cases"] == stored["cases"]  # the case itself is read back as it was
+    [before], [after] = stored["cases"], saved["cases"]
+    assert before.pop("revisit") is None
+    assert after == before  # the rest of the case is read back as it was
 
 
 def test_a_note_asked_for_before_is_still_taken_as_the_note(stored: dict[str, Any]) -> None:
@@ -100,3 +104,44 @@ def test_stored_note_wins_over_other_waits_as_typed_text_went_to_it(
     account = Account.from_json(data)
     assert account.asking == Asking("note", case_id=case_id)
     assert turn(account, Command("cancel"), NOW).messages == ["Aucune note ajoutée."]
+
+
+def test_a_follow_up_question_stored_in_the_case_is_still_asked(stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    data["settings"] = {}
+    data["cases"][0]["extra"]["followup"]["awaiting"] = "promise_date"
+    account = Account.from_json(data)
+    [case] = account.cases
+    assert account.asking == Asking("promise_date", case_id=case.id)
+    assert "awaiting" not in case.extra["followup"]
+    reply = turn(account, Text("18/12/2026"), NOW)
+    assert ("C'est noté : ACME Rénovation SARL a promis de payer au plus tard le 18 décembre "
+            "2026") in reply.messages[0]
+    assert case.extra["followup"]["promise"] == "2026-12-18"
+    assert account.asking is None
+
+
+def test_a_part_payment_asked_for_before_is_still_taken_as_the_amount(
+        stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    data["settings"] = {}
+    data["cases"][0]["extra"]["awaiting_partial"] = True
+    account = Account.from_json(data)
+    [case] = account.cases
+    assert account.asking == Asking("partial_payment", case_id=case.id)
+    assert "awaiting_partial" not in case.extra
+    turn(account, Text("200"), NOW)
+    assert str(case.total_balance().amount) == "1000.50"  # 1 200,50 - 200
+
+
+def test_an_answer_being_corrected_is_still_the_one_asked(stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    data["settings"] = {}
+    data["cases"][0]["revisit"] = "debtor_name"
+    account = Account.from_json(data)
+    [case] = account.cases
+    assert account.asking == Asking("debtor_name", case_id=case.id)
+    reply = turn(account, Text("ACME Rénovation SAS"), NOW)
+    assert case.answers["debtor_name"] == "ACME Rénovation SAS"
+    assert account.asking is None
+    assert reply.prompt is not None

@@ -59,12 +59,6 @@ def local_today(account: Account, now: datetime) -> date:
     return now.astimezone(user_zone(account, now)).date()
 
 
-def awaiting(case: Case, key: str) -> bool:
-    """Whether the follow-up question ``key`` is waiting for an answer (used by its ``when``)."""
-    data = case.extra.get("followup")
-    return isinstance(data, dict) and data.get("awaiting") == key
-
-
 def reminder_actions(case: Case, reminder_id: str) -> tuple[str, ...]:
     """The buttons still valid under a reminder already pushed (none once it was answered)."""
     record = FollowUp.read(case).reminder(reminder_id)
@@ -149,8 +143,6 @@ def apply(account: Account, case: Case, action: str, reminder_id: str | None,
         out.messages.append(t(lang, "fu.done.rejected"))
     elif action in ASKS:
         out.ask = ASKS[action]
-        if out.ask != "partial_payment":
-            fu.data["awaiting"] = out.ask
     elif action in TODAY_FACTS:
         fu.set_day(action, today)
         out.messages.append(t(lang, f"fu.done.{action}", debtor=debtor(case, lang),
@@ -178,7 +170,6 @@ def on_answer(account: Account, case: Case, key: str, value: Any, now: datetime)
     """The user answered a follow-up question (a date, a confirmation)."""
     lang = account.lang
     fu = FollowUp(case)
-    fu.data.pop("awaiting", None)
     today = local_today(account, now)
     out = Outcome()
     if key == "abandon_confirm":

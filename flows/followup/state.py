@@ -18,7 +18,7 @@ KEY = "followup"
 # Facts reported under one remedy (cleared when the next remedy's documents go out), and
 # facts about the case itself (an insolvency claim filed stays filed whatever comes next).
 REMEDY_FACTS = ("started", "granted", "served", "enforced", "promise", "acted", "rejected",
-                "opposed", "later", "awaiting")
+                "opposed", "later")
 
 
 class FollowUp:
