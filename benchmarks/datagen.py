@@ -92,7 +92,7 @@ def pending_reminders(account: Account) -> int:
     """Reminders waiting to be sent in the account's cases (issue 5's follow-up)."""
     count = 0
     for case in account.cases:
-        followup = case.extra.get("followup") or {}
+        followup = case.followup or {}
         count += sum(1 for r in followup.get("reminders", []) if r.get("status") == "pending")
     return count
 

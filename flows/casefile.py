@@ -242,9 +242,9 @@ def _file_line(record: dict[str, Any], lang: str) -> str:
 
 def evidence_invitation(case: Case, lang: str) -> list[str]:
     """Shown once when the evidence stage opens: files can be sent right now."""
-    if case.extra.get("evidence_invited"):
+    if case.evidence_invited:
         return []
-    case.extra["evidence_invited"] = True
+    case.evidence_invited = True
     return [t(lang, "casefile.evidence.invite")]
 
 

@@ -19,7 +19,7 @@ from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Text
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, t
-from flows.model import Account, Asking, Case
+from flows.model import Account, Asking, Case, Closing
 from flows.money import Money
 from flows.parsing import ParseError
 from flows.questions import (
@@ -354,9 +354,9 @@ def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list
         return casefile.evidence_invitation(case, lang)
     if case.state == "remedy":
         message = documents.checklist_message(case, lang)
-        if case.extra.get("checklist_shown") == message:
+        if case.checklist_shown == message:
             return []  # passing through again after a correction: no need to repeat it
-        case.extra["checklist_shown"] = message
+        case.checklist_shown = message
         return [message]
     if case.state == "documents":
         jobs = documents.jobs_for(case, lang, now.date())
@@ -392,8 +392,7 @@ def _start_followup(case: Case, now: datetime) -> None:
 
 
 def _next_check_text(case: Case, lang: str) -> str:
-    value = case.extra.get("next_check")
-    return formatting.day(date.fromisoformat(value), lang) if value else ""
+    return formatting.day(case.next_check, lang) if case.next_check else ""
 
 
 def _waiting_message(account: Account, case: Case) -> str:
@@ -433,7 +432,7 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
         _stop_asking(account, case)  # what the follow-up asked before is no longer the question
     if result.close is not None:
         fire(case, "close")
-        case.extra["closed"] = {"on": now.date().isoformat(), "reason": result.close}
+        case.closed = Closing(now.date(), result.close)
         reply.messages.append(followup.closing_message(case, lang, result.close))
         return
     if result.ask is None and not result.escalate:
@@ -445,10 +444,8 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
     if result.ask is not None:
         account.asking = Asking(result.ask, case_id=case.id)
     if result.escalate:
-        tried = list(case.extra.get("tried", []))
-        if case.text("remedy") and case.text("remedy") not in tried:
-            tried.append(case.text("remedy"))
-        case.extra["tried"] = tried
+        if case.text("remedy") and case.text("remedy") not in case.tried:
+            case.tried.append(case.text("remedy"))
         for key in ("remedy", "review"):
             case.answers.pop(key, None)
         if result.next_remedy is not None:

@@ -51,6 +51,50 @@ class Invoice:
         )
 
 
+@dataclass(frozen=True)
+class Demand:
+    """The first formal demand drawn up for the case: interest that waits for a demand runs
+    from it (``flows.documents.figures.record_demand``)."""
+
+    sent_on: date
+    remedy: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"sent_on": self.sent_on.isoformat(), "remedy": self.remedy}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Demand:
+        return cls(sent_on=date.fromisoformat(str(data["sent_on"])),
+                   remedy=str(data.get("remedy", "")))
+
+
+@dataclass(frozen=True)
+class Closing:
+    """When and why the case was closed: ``paid`` or ``abandoned``."""
+
+    on: date
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"on": self.on.isoformat(), "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Closing:
+        return cls(on=date.fromisoformat(str(data["on"])), reason=str(data.get("reason", "")))
+
+
+# What ``Case.extra`` held before it became typed fields (the same names, the same JSON).
+_EXTRA_FIELDS = ("evidence", "followup", "demand", "ranking", "tried", "closed", "next_check",
+                 "checklist_shown", "evidence_invited")
+
+
+def _typed_from_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """A case stored with ``extra``: its keys become fields. Flags of what the bot waited for
+    were moved to ``Account.asking`` first (``_asking_before_the_slot``); nothing else was
+    ever kept there."""
+    return {key: extra[key] for key in _EXTRA_FIELDS if key in extra}
+
+
 def new_id() -> str:
     return secrets.token_hex(4)
 
@@ -68,7 +112,15 @@ class Case:
     # Invoices already entered, each a dict of INVOICE_KEYS answers; the one being entered
     # (or the only one) lives in ``answers`` like any other answer.
     more_invoices: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # room for later features, kept as is
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # ``flows.evidence.locker``
+    followup: dict[str, Any] | None = None  # the follow-up's record, ``flows.followup.state``
+    demand: Demand | None = None
+    ranking: list[str] = field(default_factory=list)  # the remedies, in the order last shown
+    tried: list[str] = field(default_factory=list)  # remedies already tried, in that order
+    closed: Closing | None = None
+    next_check: date | None = None  # the day of the next follow-up step, shown in messages
+    checklist_shown: str = ""  # the evidence checklist as last shown: not repeated unchanged
+    evidence_invited: bool = False  # the invitation to send files was shown
 
     @classmethod
     def new(cls, now: datetime) -> Case:
@@ -143,11 +195,22 @@ class Case:
             "events": self.events,
             "documents": self.documents,
             "more_invoices": self.more_invoices,
-            "extra": self.extra,
+            "evidence": self.evidence,
+            "followup": self.followup,
+            "demand": self.demand.to_json() if self.demand else None,
+            "ranking": self.ranking,
+            "tried": self.tried,
+            "closed": self.closed.to_json() if self.closed else None,
+            "next_check": self.next_check.isoformat() if self.next_check else None,
+            "checklist_shown": self.checklist_shown,
+            "evidence_invited": self.evidence_invited,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Case:
+        if "extra" in data:  # stored before the typed fields: they were keys of ``extra``
+            data = {**data, **_typed_from_extra(data["extra"])}
+        demand, closed, next_check = data.get("demand"), data.get("closed"), data.get("next_check")
         return cls(
             id=data["id"],
             created_at=data["created_at"],
@@ -158,7 +221,15 @@ class Case:
             events=list(data.get("events", [])),
             documents=list(data.get("documents", [])),
             more_invoices=list(data.get("more_invoices", [])),
-            extra=dict(data.get("extra", {})),
+            evidence=list(data.get("evidence", [])),
+            followup=dict(data["followup"]) if isinstance(data.get("followup"), dict) else None,
+            demand=Demand.from_json(demand) if isinstance(demand, dict) else None,
+            ranking=[str(code) for code in data.get("ranking", [])],
+            tried=[str(code) for code in data.get("tried", [])],
+            closed=Closing.from_json(closed) if isinstance(closed, dict) else None,
+            next_check=date.fromisoformat(next_check) if isinstance(next_check, str) else None,
+            checklist_shown=str(data.get("checklist_shown") or ""),
+            evidence_invited=bool(data.get("evidence_invited", False)),
         )
 
 
@@ -186,6 +257,12 @@ class Asking:
                    about=str(data.get("about", "")), asked_at=str(data.get("asked_at", "")))
 
 
+def _stored_before_the_slot(data: dict[str, Any]) -> bool:
+    settings = data.get("settings", {})
+    return any(key in settings for key in ("note_for", "awaiting", "erase")) or any(
+        "revisit" in case or "extra" in case for case in data.get("cases", []))
+
+
 def _asking_before_the_slot(data: dict[str, Any]) -> Asking | None:
     """What an account stored before ``Account.asking`` was waiting for, its old flags removed.
 
@@ -200,7 +277,7 @@ def _asking_before_the_slot(data: dict[str, Any]) -> Asking | None:
     note_for, awaiting, erase = (settings.pop(k, None) for k in ("note_for", "awaiting", "erase"))
     in_case: dict[str, Asking] = {}
     for case in data.get("cases", []):
-        extra = case.setdefault("extra", {})
+        extra = case.setdefault("extra", {})  # the slot came before the typed fields
         followup = extra.get("followup")
         asked = followup.pop("awaiting", None) if isinstance(followup, dict) else None
         partial = extra.pop("awaiting_partial", None)
@@ -271,11 +348,10 @@ class Account:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Account:
-        if "asking" in data:
-            asking = Asking.from_json(data["asking"]) if data["asking"] else None
-        else:  # stored before the one slot: what the old flags were waiting for
+        asking = Asking.from_json(data["asking"]) if data.get("asking") else None
+        if _stored_before_the_slot(data):  # what the old flags were waiting for
             data = copy.deepcopy(data)
-            asking = _asking_before_the_slot(data)
+            asking = _asking_before_the_slot(data) or asking
         settings = dict(data.get("settings", {}))
         return cls(
             chat_id=str(data["chat_id"]),

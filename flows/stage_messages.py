@@ -31,8 +31,8 @@ def rights_messages(case: Case, lang: str, today: date) -> list[str]:
 
 def remember_ranking(case: Case, advice: Advice) -> None:
     """Keep the order shown to the user, so the buttons match the message they read."""
-    case.extra["ranking"] = ([r.remedy.value for r in advice.recommended]
-                             + [r.remedy.value for r in advice.ruled_out])
+    case.ranking = ([r.remedy.value for r in advice.recommended]
+                    + [r.remedy.value for r in advice.ruled_out])
 
 
 def recommendation_messages(case: Case, lang: str, today: date) -> list[str]:
@@ -73,12 +73,12 @@ def comparison_message(case: Case, lang: str, today: date) -> str:
 
 def ranked_remedies(case: Case, today: date | None = None) -> list[Remedy]:
     """Every remedy, the most fitting first (as last shown to the user, else computed now)."""
-    ranking = case.extra.get("ranking")
+    ranking = case.ranking
     if not ranking:
         advice = advice_for(case, today or date.today())
         ranking = ([r.remedy.value for r in advice.recommended]
                    + [r.remedy.value for r in advice.ruled_out]) if advice else []
     order = [Remedy(code) for code in ranking if code in Remedy._value2member_map_]
-    tried = set(case.extra.get("tried", []))
+    tried = set(case.tried)
     order = [r for r in order if r.value not in tried] + [r for r in order if r.value in tried]
     return order + [r for r in Remedy if r not in order]

@@ -97,7 +97,7 @@ def insolvent(published: str, goods: bool = False) -> Driver:
 
 
 def reminders(d: Driver) -> list[dict[str, Any]]:
-    return list(d.case.extra.get("followup", {}).get("reminders", []))
+    return list((d.case.followup or {}).get("reminders", []))
 
 
 def reminder(d: Driver, kind: str, index: int = 0) -> dict[str, Any]:

@@ -59,8 +59,8 @@ async def test_two_cases_are_kept_apart_with_their_own_files(api: FakeBotApi,
     assert acme["answers"]["debtor_name"] == "ACME Rénovation SARL"
     assert dupont["answers"]["debtor_name"] == "Boulangerie Dupont"
     assert dupont["answers"]["jurisdiction"] == "be"
-    assert [r["name"] for r in acme["extra"]["evidence"]] == ["devis acme.pdf", "bl acme.pdf"]
-    assert [r["sha256"] for r in dupont["extra"]["evidence"]] == [
+    assert [r["name"] for r in acme["evidence"]] == ["devis acme.pdf", "bl acme.pdf"]
+    assert [r["sha256"] for r in dupont["evidence"]] == [
         hashlib.sha256(PHOTO).hexdigest()]
     cases = data_dir / "chats" / str(user.chat_id) / "cases"
     assert sorted(p.name for p in (cases / acme["id"] / "evidence").iterdir()) == sorted(

@@ -4,11 +4,13 @@ each detail they need was asked, shown and could be corrected."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 
 from flows.conversation import DocumentJob
+from flows.model import Demand
 from flows.vocabulary import Remedy
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
@@ -145,7 +147,7 @@ def test_the_formal_demand_is_remembered_for_the_interest_that_waits_for_it(
     d = driver()
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE)
-    assert d.case.extra["demand"]["sent_on"] == "2026-11-23"
+    assert d.case.demand == Demand(date(2026, 11, 23), "formal_demand")
 
 
 def test_insolvency_claim_asks_for_the_proceedings_and_dates_the_deadline(driver: Make) -> None:

@@ -47,7 +47,7 @@ def test_a_file_is_kept_with_its_fingerprint_and_the_user_says_what_it_proves(
     labels = [b.label for b in reply.prompt.buttons]
     assert labels[0] == "Devis / contrat"
     assert labels[-1] == "Autre chose"
-    [record] = d.case.extra["evidence"]
+    [record] = d.case.evidence
     assert record["sha256"] == hashlib.sha256(data).hexdigest()
     assert record["size"] == len(data)
     assert record["name"] == "devis signé.pdf"
@@ -64,7 +64,7 @@ def test_filing_a_file_as_the_contract_answers_the_contract_question(driver: Mak
     assert d.last.chosen == "Devis / contrat"
     assert "« devis.pdf » classé dans : Devis / contrat." in d.text_of_last()
     assert d.prompt.key == "ev_delivery"  # the journey goes on to the next question
-    assert d.case.extra["evidence"][0]["proves"] == "contract"
+    assert d.case.evidence[0]["proves"] == "contract"
 
 
 def test_filing_a_file_as_something_else_returns_to_the_question_asked(driver: Make) -> None:
@@ -81,7 +81,7 @@ def test_several_files_are_filed_one_after_the_other(driver: Make) -> None:
     upload(d, "devis.pdf", b"%PDF devis")
     upload(d, "bon de livraison.jpg", b"\xff\xd8 bl", "image/jpeg")
     d.press_label("Devis / contrat")  # under the last question: the second file
-    assert d.case.extra["evidence"][1]["proves"] == "contract"
+    assert d.case.evidence[1]["proves"] == "contract"
     assert d.prompt.key == "evtag"  # the first file is still to be filed
     assert d.prompt.text == "Que prouve « devis.pdf » ?"
     d.press_label("Preuve de livraison")
@@ -94,7 +94,7 @@ def test_the_same_file_sent_twice_is_kept_once(driver: Make) -> None:
     upload(d, "devis.pdf", b"%PDF same")
     d.press_label("Devis / contrat")
     reply = upload(d, "devis (1).pdf", b"%PDF same")
-    assert len(d.case.extra["evidence"]) == 1
+    assert len(d.case.evidence) == 1
     assert "déjà envoyé ce fichier (« devis.pdf », reçu le 23 novembre 2026)" in plain(
         reply.messages[0])
     assert reply.changed is False
@@ -142,7 +142,7 @@ def test_files_can_be_sent_after_the_documents_are_drafted(driver: Make) -> None
     assert d.case.state == "followup"
     upload(d, "reponse du client.pdf")
     d.press_label("Réponses du client")
-    assert d.case.extra["evidence"][0]["proves"] == "replies"
+    assert d.case.evidence[0]["proves"] == "replies"
     assert d.case.state == "followup"
 
 
@@ -154,7 +154,7 @@ def test_a_file_button_for_a_file_that_does_not_exist_changes_nothing(driver: Ma
     assert reply.notice is not None
     assert reply.changed is False
     reply = d._record(turn(d.account, Press(d.case.id, "evtag",
-                                            d.case.extra["evidence"][0]["id"] + ".lawsuit"),
+                                            d.case.evidence[0]["id"] + ".lawsuit"),
                            d.now))
     assert reply.changed is False
     assert d.case.to_json() == before
@@ -173,7 +173,7 @@ def test_refused_files_are_explained_in_the_users_language(driver: Make) -> None
         reply = turn(d.account, Upload(d.case.id, "setup.exe", "", 0, refused="dangerous",
                                        detail="setup.exe"), d.now)
         assert dangerous in reply.messages[0]
-        assert "evidence" not in d.case.extra
+        assert d.case.evidence == []
 
 
 def test_a_file_sent_with_no_case_open_asks_to_open_one(driver: Make) -> None:

@@ -59,7 +59,7 @@ async def test_a_pdf_and_a_photo_are_downloaded_and_kept_with_their_sha256(
         digest = hashlib.sha256(data).hexdigest()
         assert (folder / digest).read_bytes() == data
     [case] = account_json(data_dir, user.chat_id)["cases"]
-    records = case["extra"]["evidence"]
+    records = case["evidence"]
     assert [r["sha256"] for r in records] == [hashlib.sha256(PDF).hexdigest(),
                                               hashlib.sha256(PHOTO).hexdigest()]
     assert [r["size"] for r in records] == [len(PDF), len(PHOTO)]
@@ -84,7 +84,7 @@ async def test_a_file_over_the_size_limit_is_refused_before_downloading(
     assert api.calls("getFile") == []
     assert kept_files(data_dir, user.chat_id) == []
     [case] = account_json(data_dir, user.chat_id)["cases"]
-    assert "evidence" not in case["extra"]
+    assert case["evidence"] == []
 
 
 async def test_a_file_whose_size_was_not_announced_is_checked_on_its_bytes(
@@ -170,7 +170,7 @@ async def test_the_filing_buttons_carry_the_case_and_the_file(api: FakeBotApi,
         await user.start_case()
         asked = await user.send_file("devis.pdf", PDF, "application/pdf")
     [case] = account_json(data_dir, user.chat_id)["cases"]
-    evidence_id = case["extra"]["evidence"][0]["id"]
+    evidence_id = case["evidence"][0]["id"]
     data = [d for _, d in buttons(asked)]
     assert data[0] == f"{case['id']}:evtag:{evidence_id}.contract"
     assert all(len(d.encode()) <= 64 for d in data)

@@ -80,11 +80,11 @@ def test_friendly_reminders_count_those_already_sent_then_escalate() -> None:
 def test_order_for_payment_service_window_then_opposition_then_enforcement() -> None:
     d = followed(COURT)
     assert kinds(d)[0] == (date(2026, 12, 23), "court_check")
-    d.case.extra["followup"]["granted"] = "2026-12-10"
+    d.case.followup["granted"] = "2026-12-10"
     steps = [s for s in followup.timeline(d.case) if s.kind is StepKind.SERVICE_LAPSES]
     assert {s.params["last_day"] for s in steps} == {date(2027, 6, 10)}  # 6 months, CPC 1411
     assert [s.day for s in steps] == [date(2027, 5, 11), date(2027, 6, 3)]
-    d.case.extra["followup"]["served"] = "2027-01-08"
+    d.case.followup["served"] = "2027-01-08"
     assert kinds(d) == [(date(2027, 2, 9), "opposition_ended")]  # 1 month (CPC 1416), then
     step = followup.timeline(d.case)[0]
     assert step.article == "CPC 1416"
@@ -116,7 +116,7 @@ def test_goods_under_retention_of_title_are_claimed_back_within_three_months() -
 
 def test_a_promise_to_pay_pauses_reminders_but_not_legal_deadlines() -> None:
     d = insolvent("01/11/2026")
-    d.case.extra["followup"]["promise"] = "2027-01-10"
+    d.case.followup["promise"] = "2027-01-10"
     days = kinds(d)
     assert (date(2027, 1, 11), "promise_check") in days
     assert (date(2026, 12, 18), "claim_due") in days  # a legal deadline is never paused

@@ -50,7 +50,7 @@ async def test_a_forged_button_naming_another_users_case_changes_nothing(
         mallory_before = without_update_ids(account_json(data_dir, mallory.chat_id))
         alice_account = account_json(data_dir, alice.chat_id)
         [case] = alice_account["cases"]
-        evidence_id = case["extra"]["evidence"][0]["id"]
+        evidence_id = case["evidence"][0]["id"]
         token = alice_account["asking"]["about"]
         forged = [
             f"{case['id']}:evtag:{evidence_id}.contract",  # file Alice's evidence

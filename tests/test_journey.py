@@ -204,7 +204,7 @@ def test_still_unpaid_opens_the_next_remedy_for_review(driver: Make) -> None:
     d.press("unknown")
     d.press("none")  # no contact details for the court
     assert d.prompt.key == "review"
-    assert d.case.extra["tried"] == ["formal_demand"]
+    assert d.case.tried == ["formal_demand"]
 
 
 def test_amount_in_another_currency_is_refused_with_the_right_one_named(driver: Make) -> None:

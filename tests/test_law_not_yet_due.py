@@ -105,4 +105,4 @@ def test_chat_offers_a_courtesy_reminder_and_checks_the_day_after_the_due_date()
     assert not {"reminder_2", "reminder_3", "phone_script"} & set(sent)
     first = followup.timeline(driver.case)[0]
     assert (first.kind, first.day) == (StepKind.CHECK, date(2026, 12, 16))
-    assert driver.case.extra["next_check"] == "2026-12-16"
+    assert driver.case.next_check == date(2026, 12, 16)

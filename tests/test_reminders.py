@@ -104,7 +104,7 @@ def seed(data_dir: Path, chat_ids: range | list[int], **settings: Any) -> None:
 def stored(data_dir: Path, chat_id: int) -> list[dict[str, Any]]:
     account = ChatStore(data_dir).load(str(chat_id))
     assert account is not None
-    return list(account.cases[0].extra["followup"]["reminders"])
+    return list((account.cases[0].followup or {})["reminders"])
 
 
 # The right time ----------------------------------------------------------------------------

@@ -5,21 +5,22 @@
 question sat in ``settings["awaiting"]``, a note in ``settings["note_for"]``, the erasure's
 confirmation in ``settings["erase"]``, and in each case an answer being corrected in
 ``revisit``, a follow-up's question in ``extra["followup"]["awaiting"]`` and a part payment in
-``extra["awaiting_partial"]``. That one was waiting for a reminder's new day.
+``extra["awaiting_partial"]``. That one was waiting for a reminder's new day. What else a
+case kept in ``extra`` (its evidence, follow-up, demand…) became typed fields of ``Case``.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flows.conversation import ERASE, Command, Press, Text
-from flows.model import Account, Asking
+from flows.model import Account, Asking, Closing, Demand
 from flows.turn import turn
 
 STORED = Path(__file__).parent / "stored"
@@ -34,7 +35,7 @@ def stored() -> dict[str, Any]:
 
 def reminder(account: Account, reminder_id: str) -> dict[str, Any]:
     case = account.cases[0]
-    found: dict[str, Any] = next(r for r in case.extra["followup"]["reminders"]
+    found: dict[str, Any] = next(r for r in case.followup["reminders"]
                                  if r["id"] == reminder_id)
     return found
 
@@ -59,7 +60,23 @@ def test_an_account_saved_again_keeps_only_the_slot(stored: dict[str, Any]) -> N
     assert Account.from_json(saved).to_json() == saved
     [before], [after] = stored["cases"], saved["cases"]
     assert before.pop("revisit") is None
-    assert after == before  # the rest of the case is read back as it was
+    extra = before.pop("extra")
+    assert {key: after.pop(key) for key in extra} == extra  # the same values, as fields now
+    assert after == {**before, "tried": [], "closed": None}  # the rest read back as it was
+
+
+def test_what_a_case_kept_in_extra_is_read_into_typed_fields(stored: dict[str, Any]) -> None:
+    [case] = Account.from_json(stored).cases
+    assert case.demand == Demand(date(2026, 12, 3), "formal_demand")
+    assert case.next_check == date(2026, 12, 12)
+    assert [record["name"] for record in case.evidence] == ["devis signé.pdf"]
+    assert case.evidence[0]["proves"] == "contract"
+    assert case.followup is not None
+    assert case.followup["remedy"] == "formal_demand"
+    assert case.ranking[0] == "formal_demand"
+    assert case.evidence_invited is True
+    assert case.checklist_shown.startswith("📋 Les preuves à conserver pour votre dossier :")
+    assert (case.tried, case.closed) == ([], None)
 
 
 def test_a_note_asked_for_before_is_still_taken_as_the_note(stored: dict[str, Any]) -> None:
@@ -113,11 +130,11 @@ def test_a_follow_up_question_stored_in_the_case_is_still_asked(stored: dict[str
     account = Account.from_json(data)
     [case] = account.cases
     assert account.asking == Asking("promise_date", case_id=case.id)
-    assert "awaiting" not in case.extra["followup"]
+    assert "awaiting" not in case.followup
     reply = turn(account, Text("18/12/2026"), NOW)
     assert ("C'est noté : ACME Rénovation SARL a promis de payer au plus tard le 18 décembre "
             "2026") in reply.messages[0]
-    assert case.extra["followup"]["promise"] == "2026-12-18"
+    assert case.followup["promise"] == "2026-12-18"
     assert account.asking is None
 
 
@@ -129,7 +146,6 @@ def test_a_part_payment_asked_for_before_is_still_taken_as_the_amount(
     account = Account.from_json(data)
     [case] = account.cases
     assert account.asking == Asking("partial_payment", case_id=case.id)
-    assert "awaiting_partial" not in case.extra
     turn(account, Text("200"), NOW)
     assert str(case.total_balance().amount) == "1000.50"  # 1 200,50 - 200
 
@@ -145,3 +161,14 @@ def test_an_answer_being_corrected_is_still_the_one_asked(stored: dict[str, Any]
     assert case.answers["debtor_name"] == "ACME Rénovation SAS"
     assert account.asking is None
     assert reply.prompt is not None
+
+
+def test_a_closed_case_keeps_when_and_why_it_closed_and_what_was_tried(
+        stored: dict[str, Any]) -> None:
+    data = copy.deepcopy(stored)
+    extra = data["cases"][0]["extra"]
+    extra["closed"] = {"on": "2027-01-04", "reason": "paid"}
+    extra["tried"] = ["friendly_reminder", "formal_demand"]
+    [case] = Account.from_json(data).cases
+    assert case.closed == Closing(date(2027, 1, 4), "paid")
+    assert case.tried == ["friendly_reminder", "formal_demand"]

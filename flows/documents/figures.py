@@ -33,7 +33,7 @@ from flows.law import (
 from flows.law.belgium_consumer import damages_cap, first_chargeable_day
 from flows.law.letters import LetterFacts, rate_basis
 from flows.law.render import Renderer
-from flows.model import Case, Invoice
+from flows.model import Case, Demand, Invoice
 from flows.money import Money
 from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 
@@ -55,9 +55,10 @@ def record_demand(case: Case, today: date) -> None:
     remedy = case.text("remedy")
     belgian_consumer = (case.jurisdiction == Jurisdiction.BELGIUM
                         and case.text("debtor_kind") == "consumer")
-    if remedy == Remedy.FORMAL_DEMAND or (belgian_consumer
-                                          and remedy == Remedy.FRIENDLY_REMINDER):
-        case.extra.setdefault("demand", {"sent_on": today.isoformat(), "remedy": remedy})
+    demand_drawn = remedy == Remedy.FORMAL_DEMAND or (belgian_consumer
+                                                      and remedy == Remedy.FRIENDLY_REMINDER)
+    if demand_drawn and case.demand is None:
+        case.demand = Demand(today, remedy)
 
 
 def invoice_facts(case: Case, invoice: Invoice, with_demand: bool) -> InvoiceFacts:

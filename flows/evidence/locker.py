@@ -1,6 +1,6 @@
 """The evidence locker: what a case keeps of the files it was sent, and what each one proves.
 
-The evidence kept in a case is a list of plain records in ``case.extra["evidence"]``, each
+The evidence kept in a case is a list of plain records in ``case.evidence``, each
 tied (or not yet) to an item of the case's evidence checklist.
 """
 
@@ -16,7 +16,7 @@ from flows.questions import BY_KEY
 
 def files(case: Case) -> list[dict[str, Any]]:
     """The files kept for a case, in the order received (each a plain JSON record)."""
-    return list(case.extra.get("evidence", []))
+    return list(case.evidence)
 
 
 def find(case: Case, evidence_id: str) -> dict[str, Any] | None:
@@ -38,7 +38,7 @@ def target_case(account: Account) -> Case | None:
 
 
 def keep(case: Case, record: dict[str, Any]) -> None:
-    case.extra["evidence"] = [*files(case), record]
+    case.evidence = [*files(case), record]
 
 
 def untagged(case: Case) -> list[dict[str, Any]]:

@@ -64,9 +64,9 @@ def note_next_check(case: Case, today: date) -> None:
     """Keep the day of the case's next step where the journey's messages read it."""
     step = next_step(case, today)
     if step is not None:
-        case.extra["next_check"] = step.day.isoformat()
+        case.next_check = step.day
     else:
-        case.extra.pop("next_check", None)
+        case.next_check = None
 
 
 __all__ = [

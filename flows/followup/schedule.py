@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flows.followup.state import FollowUp, has_followup
+from flows.followup.state import FollowUp
 from flows.followup.timeline import Step, timeline
 from flows.model import Account, Case
 
@@ -98,7 +98,7 @@ def _utc(moment: datetime) -> str:
 def refresh(account: Account, now: datetime) -> None:
     """Bring every case's reminders in line with its timeline (pure; call after any change)."""
     for case in account.cases:
-        if has_followup(case) or "followup" in case.extra:
+        if case.followup is not None:
             reconcile(account, case, timeline(case), now)
 
 
@@ -135,7 +135,7 @@ def reconcile(account: Account, case: Case, steps: list[Step], now: datetime) ->
 def pending(account: Account) -> list[tuple[Case, dict[str, Any]]]:
     """Every reminder still to send, with its case, earliest first."""
     found = [(case, record) for case in account.cases if case.state != "closed"
-             for record in case.extra.get("followup", {}).get("reminders", [])
+             for record in (case.followup or {}).get("reminders", [])
              if record.get("status") == PENDING]
     return sorted(found, key=lambda pair: _instant(pair[1]["at"]))
 
@@ -193,5 +193,5 @@ def find(account: Account, case_id: str, reminder_id: str) -> tuple[Case, dict[s
     case = account.case(case_id)
     if case is None:
         return None
-    record = FollowUp(case).reminder(reminder_id) if "followup" in case.extra else None
+    record = FollowUp(case).reminder(reminder_id) if case.followup is not None else None
     return (case, record) if record is not None else None

@@ -1,4 +1,4 @@
-"""What the follow-up remembers about a case, kept as plain JSON in ``case.extra["followup"]``.
+"""What the follow-up remembers about a case, kept as plain JSON in ``case.followup``.
 
 The facts the user reported since the documents went out (the order was granted, served, the
 client promised to pay on a date…), and the case's reminders. The timeline is computed from
@@ -13,8 +13,6 @@ from typing import Any
 
 from flows.model import Case
 
-KEY = "followup"
-
 # Facts reported under one remedy (cleared when the next remedy's documents go out), and
 # facts about the case itself (an insolvency claim filed stays filed whatever comes next).
 REMEDY_FACTS = ("started", "granted", "served", "enforced", "promise", "acted", "rejected",
@@ -26,12 +24,14 @@ class FollowUp:
 
     def __init__(self, case: Case) -> None:
         self.case = case
-        self.data: dict[str, Any] = case.extra.setdefault(KEY, {})
+        if case.followup is None:
+            case.followup = {}
+        self.data: dict[str, Any] = case.followup
 
     @classmethod
     def read(cls, case: Case) -> FollowUp:
         """A view for reading only: a case without a follow-up record is left untouched."""
-        if isinstance(case.extra.get(KEY), dict):
+        if case.followup is not None:
             return cls(case)
         view = cls.__new__(cls)
         view.case, view.data = case, {}
@@ -101,4 +101,4 @@ class FollowUp:
 
 
 def has_followup(case: Case) -> bool:
-    return isinstance(case.extra.get(KEY), dict) and "started" in case.extra[KEY]
+    return case.followup is not None and "started" in case.followup

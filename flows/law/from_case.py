@@ -14,10 +14,7 @@ from flows.vocabulary import DebtorKind, Jurisdiction
 
 def demand_date(case: Case) -> date | None:
     """When the formal demand was drawn up, if the journey produced one."""
-    demand = case.extra.get("demand")
-    if isinstance(demand, dict) and demand.get("sent_on"):
-        return date.fromisoformat(str(demand["sent_on"]))
-    return None
+    return case.demand.sent_on if case.demand is not None else None
 
 
 def invoice_facts(case: Case, invoice: Invoice) -> InvoiceFacts:
