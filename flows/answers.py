@@ -16,11 +16,11 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.model import Case
 from flows.money import Money
 from flows.parsing import ParseError, clean_text, parse_amount, parse_date
+from flows.zones import zone_named
 
 
 class Kind(StrEnum):
@@ -145,10 +145,8 @@ def _parse_hour(raw: str) -> str:
 
 def _parse_zone(raw: str) -> str:
     name = raw.strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ParseError("error.zone") from error
+    if zone_named(name) is None:
+        raise ParseError("error.zone")
     return name
 
 

@@ -210,8 +210,9 @@ def _set_zone(account: Account, text: str, now: datetime) -> Reply:
         name = read_answer(TIME_ZONE, None, text, now.date())
     except ParseError as error:
         return Reply(messages=[t(lang, TIME_ZONE.error_key(error))], changed=False)
+    zone = ZoneInfo(name)
     account.settings["tz"] = name
     if awaits_text(account):
         account.asking = None
     return Reply(messages=[t(lang, "fu.menu.zone_set", zone=name,
-                             now=f"{now.astimezone(ZoneInfo(name)):%H:%M}")], chosen=name)
+                             now=f"{now.astimezone(zone):%H:%M}")], chosen=name)

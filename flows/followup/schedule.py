@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.followup.state import FollowUp
 from flows.followup.timeline import Step, timeline
 from flows.model import Account, Case
+from flows.zones import zone_named
 
 DEFAULT_HOUR = time(9, 0)
 # Never at night: nothing is pushed between 21:00 and 08:00 in the user's time zone; a
@@ -41,12 +41,8 @@ PENDING, SENT, FAILED, CANCELLED = "pending", "sent", "failed", "cancelled"
 def user_zone(account: Account, now: datetime) -> tzinfo:
     """The user's own zone, else the bot's (IMPAYES_TZ, the zone ``now`` is expressed in)."""
     name = account.settings.get("tz")
-    if isinstance(name, str):
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return now.tzinfo or UTC
+    zone = zone_named(name) if isinstance(name, str) else None
+    return zone or now.tzinfo or UTC
 
 
 def zone_name(account: Account, now: datetime) -> str:
