@@ -40,7 +40,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import export, recovery, redact, reminders
+from bot import export, message_size, recovery, redact, reminders
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
@@ -57,7 +57,6 @@ log = logging.getLogger("impayes.telegram")
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
             *casefile.COMMANDS, "reminders")
-MAX_TEXT = 4096
 ALBUM = 10  # documents Telegram groups in one message at most
 # Updates of different chats handled at once (one chat's stay in order, see ``locks``).
 CONCURRENT_UPDATES = 256
@@ -180,7 +179,7 @@ class TelegramAdapter:
                 # Mark the question as answered and take its keyboard away.
                 text = getattr(query.message, "text", None) or ""
                 try:
-                    await query.edit_message_text(f"{text}\n\n→ {reply.chosen}"[:MAX_TEXT])
+                    await query.edit_message_text(message_size.clip(f"{text}\n\n→ {reply.chosen}"))
                 except BadRequest:
                     await _quietly(query.edit_message_reply_markup(None))
         chunks, question = bubbles(reply)
@@ -208,10 +207,12 @@ def bubbles(reply: Reply) -> tuple[list[str], str | None]:
     """The reply's messages cut to Telegram's size, and the text of its question. The question
     rides on the message before it when nothing comes between them (no files): one bubble
     instead of two on the phone, and one request fewer."""
-    chunks = [chunk for message in reply.messages for chunk in _chunks(message)]
-    question = reply.prompt.text[:MAX_TEXT] if reply.prompt is not None else None
+    chunks = [chunk for message in reply.messages for chunk in message_size.chunks(message)]
+    question = message_size.clip(reply.prompt.text) if reply.prompt is not None else None
     if (question is not None and chunks and not reply.documents and not reply.files
-            and reply.action != EXPORT and len(chunks[-1]) + 2 + len(question) <= MAX_TEXT):
+            and reply.action != EXPORT
+            and message_size.units(chunks[-1]) + 2 + message_size.units(question)
+            <= message_size.MAX_TEXT):
         question = f"{chunks.pop()}\n\n{question}"
     return chunks, question
 
@@ -246,24 +247,6 @@ def keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
         else:
             rows.append([item])
     return InlineKeyboardMarkup(rows)
-
-
-def _chunks(text: str) -> list[str]:
-    if len(text) <= MAX_TEXT:
-        return [text]
-    parts, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > MAX_TEXT:
-            parts.append(line[:MAX_TEXT])
-            line = line[MAX_TEXT:]
-        if len(current) + len(line) + 1 > MAX_TEXT:
-            parts.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        parts.append(current)
-    return parts
 
 
 def _language_code(update: Update) -> str | None:
