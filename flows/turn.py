@@ -15,10 +15,13 @@ from flows.casefile import Detour, Then
 from flows.conversation import Command, Event, Press, Reply, Text, Upload
 from flows.i18n import catalog, t
 from flows.model import Account, Asking
+from flows.readable import unreadable
 
 
 def turn(account: Account, event: Event, now: datetime) -> Reply:
     """Take one user event, update the account, and say what to show."""
+    if unreadable(event):
+        return Reply(messages=[t(account.lang, "input.unreadable")], changed=False)
     asked = account.asking
     if asked is not None and not _answers(asked, event):
         # The user moved on: their next typed text goes to the question it answers.

@@ -1411,8 +1411,12 @@ _NOT_MODIFIED = (
 
 
 def _json_response(body: dict[str, Any], status: int = 200) -> web.Response:
+    try:
+        encoded = json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate a test sends: escaped, as JSON allows
+        encoded = json.dumps(body).encode()
     return web.Response(
-        body=json.dumps(body, ensure_ascii=False).encode(),
+        body=encoded,
         status=status,
         content_type="application/json",
     )
