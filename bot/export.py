@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from flows.model import Account
 
 PART_BYTES = 45 * 1024 * 1024  # under Telegram's 50 MB, with room for the zip's own headers
 EXPORTS = "exports"  # inside the chat's folder: erased with it
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,17 @@ def _json(value: Any) -> bytes:
 
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([[_inert(cell) for cell in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets spreadsheets read UTF-8
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ``=``, ``+``, ``-``, ``@`` (or tab, carriage
+    return) would make it a formula, and file names and captions are typed by anyone (OWASP's
+    "CSV injection"); a quote in front keeps it text. Plain numbers stay numbers."""
+    if cell[:1] in _FORMULA_STARTS and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 async def send(bot: Bot, store: ChatStore, chat_id: int, now: datetime, lang: str) -> None:

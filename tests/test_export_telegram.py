@@ -116,3 +116,27 @@ async def test_delete_kept_when_the_user_changes_their_mind(api: FakeBotApi,
         kept = await user.tap_label("Keep my data", question=False)
     assert kept.params["text"] == "Nothing was erased."
     assert account_json(data_dir, user.chat_id)["cases"]
+
+
+async def test_export_index_neutralises_spreadsheet_formulas_in_names_and_captions(
+        api: FakeBotApi, data_dir: Path) -> None:
+    user = FileSendingUser(api, chat_id=9003)
+    async with casefile_bot(api, data_dir):
+        await user.start_case()
+        # A file name and a caption a spreadsheet would run as formulas if opened as is.
+        mark = api.mark()
+        api.send_document(user.chat_id, "=1+2 devis.pdf", PDF,
+                          "application/pdf", caption="@SUM(A1:A9)")
+        await user.next_question(mark)
+        mark = api.mark()
+        api.send_text(user.chat_id, "/export")
+        sent = await api.await_for("sendDocument", since=mark, timeout=30)
+    archive = zipfile.ZipFile(io.BytesIO(sent.files["document"].content))
+    [index_name] = [n for n in archive.namelist() if n.endswith("evidence/index.csv")]
+    rows = list(csv.reader(io.StringIO(archive.read(index_name).decode("utf-8-sig"))))[1:]
+    [row] = rows
+    cells = [cell for cell in row if cell]
+    assert not [cell for cell in cells if cell[0] in "=+-@\t\r"]
+    assert "'=1+2 devis.pdf" in row
+    assert "'@SUM(A1:A9)" in row
+    assert row[3] == str(len(PDF))  # a plain number stays a number
