@@ -28,15 +28,17 @@ from telegram import (
     InputMediaDocument,
     Update,
 )
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -50,7 +52,7 @@ from bot.storage import ChatStore
 from flows import casefile
 from flows.conversation import EXPORT, Command, Event, Press, Prompt, Reply, Text, Upload
 from flows.evidence.screening import Policy
-from flows.i18n import LANGUAGES, t
+from flows.i18n import LANGUAGES, normalize_language, t
 
 log = logging.getLogger("impayes.telegram")
 
@@ -97,6 +99,21 @@ class TelegramAdapter:
                                  assistant.clock)
 
     # Handlers ---------------------------------------------------------------------------------
+    async def private_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Outside a private chat, or from anyone but the chat's own user, nothing goes on:
+        in a group every member would share one account (one member could export another's
+        case, or confirm their /delete). A command there gets a short answer; chatter none."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or (chat.type == ChatType.PRIVATE and user is not None
+                            and user.id == chat.id):
+            return
+        lang = normalize_language(_language_code(update))
+        if update.callback_query is not None:
+            await _quietly(update.callback_query.answer(t(lang, "private.only")))
+        elif update.message is not None and (update.message.text or "").startswith("/"):
+            await _quietly(context.bot.send_message(chat.id, t(lang, "private.only")))
+        raise ApplicationHandlerStop
+
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The user sent a slash command such as /start or /new."""
         message = update.effective_message
@@ -297,7 +314,9 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
     reminders.install(application, adapter)
     # Replies a crash swallowed, sent at startup in the background (the outbox opens first).
     recovery.install(application, adapter, queue)
-    # Group 0 only: commands first, then button presses, then typed text, then files for the
+    # Group -1 first: only a private chat's own user gets further (see private_only).
+    application.add_handler(TypeHandler(Update, adapter.private_only), group=-1)
+    # Then group 0: commands first, then button presses, then typed text, then files for the
     # case file, then anything else.
     application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command))
     application.add_handler(MessageHandler(filters.COMMAND, adapter.on_command))
