@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import export, message_size, recovery, redact, reminders
+from bot import export, message_size, recovery, redact, reminders, webhook
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
@@ -365,11 +365,9 @@ def main(argv: list[str]) -> int:
             print("TELEGRAM_WEBHOOK_SECRET is required in webhook mode.",
                   file=sys.stderr)
             return 2
-        application.run_webhook(listen=args.listen, port=args.port,
-                                url_path=webhook_path(args.webhook_url),
-                                webhook_url=args.webhook_url,
-                                secret_token=settings.webhook_secret,
-                                allowed_updates=Update.ALL_TYPES)
+        # Our own server (bot/webhook.py): the secret checked before any body is read.
+        webhook.run(application, args.listen, args.port, webhook_path(args.webhook_url),
+                    args.webhook_url, settings.webhook_secret)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -6,12 +6,15 @@ anyone else who finds the URL must be turned away before their update reaches a 
 
 from __future__ import annotations
 
+import re
+import select
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,3 +141,66 @@ def test_webhook_mode_refuses_to_start_without_a_secret(api: FakeBotApi, data_di
     assert process.wait(30) == 2
     assert "TELEGRAM_WEBHOOK_SECRET" in log.read_text("utf-8")
     assert api.webhook == {}
+
+
+def raw_post(url: str, declared: int, secret: str | None, chunk: int = 1024 * 1024,
+             ) -> tuple[int, int]:
+    """POST a body of ``declared`` zero bytes, as fast as the server takes it; returns the
+    HTTP status and how many body bytes had been sent when the answer came."""
+    parts = urlsplit(url)
+    head = [f"POST {parts.path} HTTP/1.1", f"Host: {parts.netloc}",
+            "Content-Type: application/json", f"Content-Length: {declared}"]
+    if secret is not None:
+        head.append(f"X-Telegram-Bot-Api-Secret-Token: {secret}")
+    sent = 0
+    with socket.create_connection((parts.hostname, parts.port), timeout=20) as sock:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        zeros = b"0" * chunk
+        sock.setblocking(False)
+        answer = b""
+        deadline = time.monotonic() + 60
+        while b"\r\n" not in answer and time.monotonic() < deadline:
+            readable, writable, _ = select.select([sock], [sock] if sent < declared else [],
+                                                  [], 1)
+            if readable:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                answer += data
+            elif writable:
+                try:
+                    sent += sock.send(zeros[:declared - sent])
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+    assert answer.startswith(b"HTTP/1.1 "), answer[:80]
+    return int(answer.split()[1]), sent
+
+
+def peak_memory_kb(process: subprocess.Popen[bytes]) -> int:
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
+
+
+def test_large_posts_without_the_secret_are_refused_before_their_body_is_read(
+        data_dir: Path, tmp_path: Path) -> None:
+    with FakeBotApi() as api:
+        process, url = start_webhook_bot(api, data_dir, tmp_path / "bot.log")
+        try:
+            before = peak_memory_kb(process)
+            for _ in range(3):
+                status, sent = raw_post(url, 95 * 1024 * 1024, secret=None)
+                assert status == 403
+                assert sent < 95 * 1024 * 1024  # answered before the body was all sent
+            # With the secret, a body no update could need is refused by its declared size.
+            status, sent = raw_post(url, 95 * 1024 * 1024, secret=SECRET)
+            assert status == 413
+            assert sent < 95 * 1024 * 1024
+            growth_mb = (peak_memory_kb(process) - before) / 1024
+            # A genuine update is still answered.
+            genuine = api.send_text(CHAT, "/start")
+            mark = api.mark()
+            assert api.post_webhook(url, genuine, secret_token=SECRET) == 200
+            api.wait_for(question_to(CHAT), timeout=20, since=mark)
+        finally:
+            kill(process)
+    assert growth_mb < 20, f"the bot's peak memory grew by {growth_mb:.0f} MB"
