@@ -24,6 +24,7 @@ from pathlib import Path
 from telegram import Bot, Message, Update
 from telegram.error import BadRequest, TelegramError
 
+from bot.http import ResponseTooLarge
 from bot.storage import ChatStore
 from flows.conversation import Upload
 from flows.evidence import locker, screening
@@ -166,6 +167,9 @@ class EvidenceDesk:
         incoming = folder / f"{INCOMING_PREFIX}{secrets.token_hex(8)}"
         try:
             await remote.download_to_drive(incoming)
+        except ResponseTooLarge as error:  # bigger than announced, or not announced at all
+            incoming.unlink(missing_ok=True)
+            raise _Refused(evidence.Refusal("too_big", str(self.policy.max_bytes))) from error
         except (TelegramError, OSError) as error:
             incoming.unlink(missing_ok=True)
             raise _Refused(screening.Refusal("download_failed")) from error

@@ -17,6 +17,15 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+# Telegram lets a bot download files up to 20 MB, and no Bot API answer comes near that: a
+# response is read up to this much and no further, even when the file's size was not announced
+# (a photo, a forwarded document) and its download would otherwise fill the memory.
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+
+
+class ResponseTooLarge(NetworkError):
+    """The server sent more than ``MAX_RESPONSE_BYTES``: the rest was not read."""
+
 
 class AiohttpRequest(BaseRequest):
     """Requests to the Bot API through one aiohttp session (made in the running loop)."""
@@ -78,11 +87,24 @@ class AiohttpRequest(BaseRequest):
         body = _body(request_data, files)
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
-                return response.status, await response.read()
+                return response.status, await _capped(response)
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+async def _capped(response: aiohttp.ClientResponse) -> bytes:
+    """The response body, refused past ``MAX_RESPONSE_BYTES`` (announced or counted)."""
+    if (response.content_length or 0) > MAX_RESPONSE_BYTES:
+        raise ResponseTooLarge(f"response of {response.content_length} bytes")
+    chunks, received = [], 0
+    async for chunk in response.content.iter_chunked(256 * 1024):
+        received += len(chunk)
+        if received > MAX_RESPONSE_BYTES:
+            raise ResponseTooLarge(f"response past {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any:

@@ -163,7 +163,7 @@ class SentDocument:
     call: ApiCall = field(repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass
 class StoredFile:
     """A file that ``getFile`` and the download route can serve."""
 
@@ -173,6 +173,8 @@ class StoredFile:
     content: bytes | None
     mime_type: str | None
     file_name: str | None
+    announce_size: bool = True  # False: file_size left out, as Telegram sometimes does
+    served_bytes: int = 0  # body bytes the download route got written to a client
 
 
 @dataclass
@@ -443,9 +445,22 @@ class FakeBotApi:
                 {"ok": False, "error_code": 404, "description": "Not Found: file not found"},
                 status=404,
             )
-        return web.Response(
-            body=stored.content, content_type=stored.mime_type or "application/octet-stream"
-        )
+        # Streamed in pieces, counting what reached the client: a bot that stops reading
+        # part-way makes the next write fail.
+        response = web.StreamResponse(headers={"Content-Type": stored.mime_type or
+                                               "application/octet-stream"})
+        if stored.announce_size:
+            response.content_length = len(stored.content)
+        await response.prepare(request)
+        piece = 1024 * 1024
+        try:
+            for start in range(0, len(stored.content), piece):
+                await response.write(stored.content[start:start + piece])
+                stored.served_bytes += len(stored.content[start:start + piece])
+            await response.write_eof()
+        except (ConnectionResetError, ConnectionError):
+            pass
+        return response
 
     def _record(
         self,
@@ -756,7 +771,7 @@ class FakeBotApi:
             "file_unique_id": stored.file_unique_id,
             "file_path": stored.file_path,
         }
-        if stored.content is not None:
+        if stored.content is not None and stored.announce_size:
             result["file_size"] = len(stored.content)
         return result
 
@@ -1053,10 +1068,13 @@ class FakeBotApi:
         caption: str | None = None,
         user_id: int | None = None,
         update_id: int | None = None,
+        announce_size: bool = True,
     ) -> dict[str, Any]:
-        """The user sends a file; the bot can fetch it with getFile and download it."""
+        """The user sends a file; the bot can fetch it with getFile and download it
+        (``announce_size=False``: neither the message nor getFile gives its size)."""
         with self._lock:
             stored = self._store_file("documents", content, mime_type, filename)
+            stored.announce_size = announce_size
             message = self._user_message(chat_id, user_id, None, None)
             message["document"] = _document_json(stored)
             if caption is not None:
@@ -1506,7 +1524,7 @@ def _document_json(stored: StoredFile) -> dict[str, Any]:
         document["file_name"] = stored.file_name
     if stored.mime_type:
         document["mime_type"] = stored.mime_type
-    if stored.content is not None:
+    if stored.content is not None and stored.announce_size:
         document["file_size"] = len(stored.content)
     return document
 

@@ -174,3 +174,21 @@ async def test_the_filing_buttons_carry_the_case_and_the_file(api: FakeBotApi,
     data = [d for _, d in buttons(asked)]
     assert data[0] == f"{case['id']}:evtag:{evidence_id}.contract"
     assert all(len(d.encode()) <= 64 for d in data)
+
+
+async def test_a_download_stops_at_20_mb_when_the_size_was_not_announced(
+        api: FakeBotApi, data_dir: Path) -> None:
+    user = FileSendingUser(api, chat_id=6009)
+    huge = b"%PDF-1.7 " + bytes(120 * 1024 * 1024)
+    async with casefile_bot(api, data_dir):
+        await user.start_case()
+        mark = api.mark()
+        # Neither the message, getFile nor the download's headers say how big it is.
+        api.send_document(user.chat_id, "scan.pdf", huge, "application/pdf",
+                          announce_size=False)
+        answer = await api.await_for("sendMessage", since=mark, timeout=60)
+    assert "trop lourd : 20 Mo au plus" in plain(answer.params["text"])
+    assert kept_files(data_dir, user.chat_id) == []
+    [stored] = [f for f in api._files.values() if f.file_name == "scan.pdf"]
+    # The bot stopped reading at Telegram's 20 MB (plus what the sockets had buffered).
+    assert stored.served_bytes < 40 * 1024 * 1024
