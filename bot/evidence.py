@@ -169,7 +169,7 @@ class EvidenceDesk:
             await remote.download_to_drive(incoming)
         except ResponseTooLarge as error:  # bigger than announced, or not announced at all
             incoming.unlink(missing_ok=True)
-            raise _Refused(evidence.Refusal("too_big", str(self.policy.max_bytes))) from error
+            raise _Refused(screening.Refusal("too_big", str(self.policy.max_bytes))) from error
         except (TelegramError, OSError) as error:
             incoming.unlink(missing_ok=True)
             raise _Refused(screening.Refusal("download_failed")) from error
