@@ -10,7 +10,6 @@ file). Nothing of a file's name or content is logged: ids and sizes only.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import mimetypes
 import os
@@ -25,6 +24,7 @@ from telegram import Bot, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.http import ResponseTooLarge
+from bot.screening_pool import Checked, ScreeningPool, check_file
 from bot.storage import ChatStore
 from flows.conversation import Upload
 from flows.evidence import locker, screening
@@ -77,6 +77,7 @@ class EvidenceDesk:
         self.policy = policy
         self.clock = clock
         self.downloads = asyncio.Semaphore(PARALLEL_DOWNLOADS)
+        self.screening = ScreeningPool()  # apart from the saves' threads (bot.screening_pool)
 
     async def receive(self, update: Update, bot: Bot) -> Upload | None:
         """The event for this update; None if it carries no file or was already handled.
@@ -111,8 +112,14 @@ class EvidenceDesk:
             log.info("file refused for chat %s: %s", chat_id, refused.refusal.code)
             return _refused(attached, refused.refusal.code, refused.refusal.detail, case.id,
                             caption)
-        return await asyncio.to_thread(self._take, chat_id, case.id, attached, incoming, held,
-                                       caption)
+        try:
+            checked = await self.screening.check(incoming, attached.name, attached.mime_type,
+                                                 self.policy, held)
+        except BaseException:
+            incoming.unlink(missing_ok=True)
+            raise
+        return await asyncio.to_thread(self._take, chat_id, case.id, attached, incoming,
+                                       checked, caption)
 
     def receive_local(self, chat_id: str, path: Path) -> Upload:
         """The same for a file on this computer (the console chat's ``/send <path>``)."""
@@ -133,13 +140,14 @@ class EvidenceDesk:
         folder.mkdir(parents=True, exist_ok=True)
         incoming = folder / f"{INCOMING_PREFIX}{secrets.token_hex(8)}"
         shutil.copyfile(path, incoming)
-        return self._take(chat_id, case.id, attached, incoming, held)
+        checked = check_file(str(incoming), attached.name, mime, self.policy, held)
+        return self._take(chat_id, case.id, attached, incoming, checked)
 
     def _take(self, chat_id: str, case_id: str, attached: Attachment, incoming: Path,
-              held: int, caption: str = "") -> Upload:
-        """Check the bytes received, then keep them under their SHA-256, or drop them."""
+              checked: Checked, caption: str = "") -> Upload:
+        """Keep the checked bytes under their SHA-256, or drop them."""
+        size, digest, refusal = checked.size, checked.sha256, checked.refusal
         try:
-            size, digest, refusal = self._check(attached, incoming, held)
             if refusal is not None:
                 log.info("file refused after download for chat %s: %s", chat_id, refusal.code)
                 return _refused(attached, refusal.code, refusal.detail, case_id, caption)
@@ -174,15 +182,6 @@ class EvidenceDesk:
             incoming.unlink(missing_ok=True)
             raise _Refused(screening.Refusal("download_failed")) from error
         return incoming
-
-    def _check(self, attached: Attachment, path: Path,
-               held: int) -> tuple[int, str, screening.Refusal | None]:
-        with path.open("rb") as content:
-            refusal = screening.screen_content(attached.name, attached.mime_type, content,
-                                              self.policy, held)
-            content.seek(0)
-            digest = hashlib.file_digest(content, "sha256").hexdigest()
-        return path.stat().st_size, digest, refusal
 
 
 class _Refused(Exception):

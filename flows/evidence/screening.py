@@ -5,13 +5,19 @@ type, size) before anything is downloaded, then on the bytes themselves, since a
 size can lie. A file is refused when it is too big, when the user's space is full, or when it
 could run code: an executable or a script (by name, announced type or first bytes), an Office
 file with macros (Office Open XML, or the older .doc/.xls/.ppt read with olefile), a PDF with
-JavaScript or a launch action, or an archive holding any of these.
+JavaScript or a launch action, or an archive holding any of these; and when it hides one file
+behind another (a zip found by its end record after other bytes, anything after a PDF's end),
+or would cost more to check than its budget (``flows.evidence.budget``).
+
+What is not screened: viruses inside ordinary documents and images (no antivirus runs here),
+exploits of a PDF reader's or an image decoder's bugs, Excel 4 and PowerPoint 97 macros kept
+inside the document's own stream, and archives other than zip (refused, not opened).
 """
 
 from __future__ import annotations
 
 import io
-import re
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -19,6 +25,9 @@ from dataclasses import dataclass
 from typing import IO
 
 import olefile
+
+from flows.evidence import pdf_objects
+from flows.evidence.budget import Budget, OverBudget
 
 MB = 1024 * 1024
 
@@ -97,10 +106,13 @@ OLE_MACRO_STORAGES = frozenset({"macros", "_vba_project_cur", "_vba_project", "v
 # PDF actions that run something when the file is opened or clicked (as pdfid counts them).
 # Embedded files are allowed: a Factur-X invoice carries its XML that way.
 PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"RichMedia"})
-_PDF_NAME = re.compile(rb"/([A-Za-z0-9#_.+-]+)")
-_PDF_STREAM = re.compile(rb"stream\r?\n")
-_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-PDF_MAX_INFLATED = 64 * MB  # what the object streams of one PDF may hold once inflated
+# A zip is found by its end-of-central-directory record, as unzip tools find it: at the very
+# end of the file, after at most a 64 KB comment; whatever comes before the zip is not looked at
+# by them, so a zip glued after other bytes is still a zip.
+_ZIP_END = b"PK\x05\x06"
+_ZIP_END_SIZE = 22
+_PDF_END = b"%%EOF"
+_PDF_BLANKS = b"\x00\t\n\x0c\r "
 
 
 # Names ------------------------------------------------------------------------------------
@@ -154,9 +166,10 @@ def _screen_size(size: int, policy: Policy, held: int) -> Refusal | None:
 
 
 def screen_content(name: str, mime_type: str, content: IO[bytes], policy: Policy,
-                   held: int = 0) -> Refusal | None:
+                   held: int = 0, budget: Budget | None = None) -> Refusal | None:
     """The downloaded bytes, checked again: their real size, what they start with, and what
-    an archive (or an Office file, which is one) holds. ``content`` must be seekable."""
+    an archive (or an Office file, which is one) holds. ``content`` must be seekable. The
+    checks of one upload share ``budget``: past it, the file is refused as too complex."""
     content.seek(0, io.SEEK_END)
     size = content.tell()
     content.seek(0)
@@ -165,19 +178,49 @@ def screen_content(name: str, mime_type: str, content: IO[bytes], policy: Policy
     refusal = screen(name, mime_type, size, policy, held)
     if refusal:
         return refusal
+    try:
+        return _screen_bytes(name, content, size, policy, budget or Budget())
+    except OverBudget:
+        return Refusal("too_complex")
+    finally:
+        content.seek(0)
+
+
+def _screen_bytes(name: str, content: IO[bytes], size: int, policy: Policy,
+                  budget: Budget) -> Refusal | None:
     head = content.read(8)
     content.seek(0)
     if head.startswith(EXECUTABLE_MAGIC):
         return Refusal("dangerous", clean_name(name))
+    if _ends_with_zip(content, size):
+        refusal = _inspect_zip(content, policy, 1, budget)
+        if refusal is None and not head.startswith(ZIP_MAGIC):
+            return Refusal("glued", clean_name(name))  # other bytes, then a zip
+        return refusal
     if head.startswith(ZIP_MAGIC):
-        return _inspect_zip(content, policy, depth=1)
+        return _inspect_zip(content, policy, 1, budget)  # no end record: unreadable
     if head.startswith(OLE_MAGIC):
         return _inspect_ole(name, content)
     if b"%PDF-" in content.read(1024):  # the header may follow up to 1 kB of other bytes
         content.seek(0)
-        return _inspect_pdf(name, content.read())
-    content.seek(0)
+        return _inspect_pdf(name, content.read(), budget)
     return None
+
+
+def _ends_with_zip(content: IO[bytes], size: int) -> bool:
+    """Whether the file ends with a zip's end record (its comment reaching the last byte)."""
+    start = max(0, size - _ZIP_END_SIZE - 0xFFFF)
+    content.seek(start)
+    tail = content.read()
+    content.seek(0)
+    at = tail.rfind(_ZIP_END)
+    while at >= 0:
+        if len(tail) - at >= _ZIP_END_SIZE:
+            (comment,) = struct.unpack_from("<H", tail, at + 20)
+            if at + _ZIP_END_SIZE + comment == len(tail):
+                return True
+        at = tail.rfind(_ZIP_END, 0, at)
+    return False
 
 
 def _inspect_ole(name: str, content: IO[bytes]) -> Refusal | None:
@@ -199,58 +242,26 @@ def _inspect_ole(name: str, content: IO[bytes]) -> Refusal | None:
     return None
 
 
-def _inspect_pdf(name: str, data: bytes) -> Refusal | None:
+def _inspect_pdf(name: str, data: bytes, budget: Budget) -> Refusal | None:
     """A PDF: refused if an object names JavaScript or a launch action, whether in the file's
-    plain objects or in the compressed object streams where PDF 1.5+ keeps most of them. The
-    contents of other streams (images, fonts, page drawings) are never read as objects: random
-    bytes of a scan would spell ``/JS`` now and then. An object stream that cannot be decoded
-    makes the file unreadable, not harmless."""
-    plain, budget, at = [], PDF_MAX_INFLATED, 0
-    for found in _PDF_STREAM.finditer(data):
-        if found.start() < at or data[found.start() - 3:found.start()] == b"end":
-            continue  # inside a stream already skipped, or the end of one
-        end = data.find(b"endstream", found.end())
-        end = len(data) if end < 0 else end
-        dictionary = data[data.rfind(b"obj", at, found.start()) + 3:found.start()]
-        plain.append(data[at:found.start()])
-        at = end
-        names = _pdf_names(dictionary)
-        if b"ObjStm" not in names:
-            continue
-        filters = [n for n in names if n.endswith(b"Decode")]
-        body = data[found.end():end]
-        if filters == [b"FlateDecode"]:
-            inflater = zlib.decompressobj()
-            try:
-                body = inflater.decompress(body, budget)
-            except zlib.error:
-                return Refusal("unreadable")
-        elif filters:
-            return Refusal("unreadable")  # a chain of filters we do not undo: cannot tell
-        budget -= len(body)
-        if budget <= 0:
-            return Refusal("unreadable")
-        if _pdf_names(body) & PDF_ACTIVE_NAMES:
-            return Refusal("pdf_active", clean_name(name))
-    plain.append(data[at:])
-    if _pdf_names(b"".join(plain)) & PDF_ACTIVE_NAMES:
+    plain objects or in the compressed object streams where PDF 1.5+ keeps most of them (read
+    as a reader tokenizes them, ``flows.evidence.pdf_objects``), or if anything but blanks
+    follows its last ``%%EOF`` (a file glued behind it). An object stream that cannot be
+    decoded makes the file unreadable, not harmless."""
+    try:
+        names = pdf_objects.names(data, budget)
+    except pdf_objects.Unreadable:
+        return Refusal("unreadable")
+    if names & PDF_ACTIVE_NAMES:
         return Refusal("pdf_active", clean_name(name))
+    end = data.rfind(_PDF_END)
+    if end >= 0 and data[end + len(_PDF_END):].strip(_PDF_BLANKS):
+        return Refusal("glued", clean_name(name))
     return None
 
 
-def _pdf_names(data: bytes) -> set[bytes]:
-    """Every name (``/Something``) in ``data``, with ``#xx`` escapes undone (/J#61vaScript
-    is /JavaScript)."""
-    names = set()
-    for found in _PDF_NAME.finditer(data):
-        token = found.group(1)
-        if b"#" in token:
-            token = _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), token)
-        names.add(token)
-    return names
-
-
-def _inspect_zip(content: IO[bytes], policy: Policy, depth: int) -> Refusal | None:
+def _inspect_zip(content: IO[bytes], policy: Policy, depth: int,
+                 budget: Budget) -> Refusal | None:
     """Look inside a zip (or a .docx, .xlsx, .odt…) without unpacking it to disk."""
     try:
         with zipfile.ZipFile(content) as archive:
@@ -259,7 +270,8 @@ def _inspect_zip(content: IO[bytes], policy: Policy, depth: int) -> Refusal | No
                     or sum(m.file_size for m in members) > policy.max_unpacked):
                 return Refusal("archive_bomb")
             for member in members:
-                refusal = _inspect_member(archive, member, policy, depth)
+                budget.tick()
+                refusal = _inspect_member(archive, member, policy, depth, budget)
                 if refusal:
                     return refusal
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
@@ -270,7 +282,7 @@ def _inspect_zip(content: IO[bytes], policy: Policy, depth: int) -> Refusal | No
 
 
 def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, policy: Policy,
-                    depth: int) -> Refusal | None:
+                    depth: int, budget: Budget) -> Refusal | None:
     shown = clean_name(member.filename)
     if member.flag_bits & 0x1:
         return Refusal("archive_locked", shown)
@@ -286,10 +298,11 @@ def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, policy: P
     if head.startswith(EXECUTABLE_MAGIC):
         return Refusal("archive_dangerous", shown)
     if head.startswith(OLE_MAGIC) or b"%PDF-" in head:
-        # The declared size bounds what zipfile will inflate, and the total was checked.
+        # The declared size bounds what zipfile will inflate: counted before it is read.
+        budget.spend(member.file_size)
         inner = io.BytesIO(archive.read(member))
         found = (_inspect_ole(shown, inner) if head.startswith(OLE_MAGIC)
-                 else _inspect_pdf(shown, inner.getvalue()))
+                 else _inspect_pdf(shown, inner.getvalue(), budget))
         if found is not None and found.code in ("dangerous", "pdf_active"):
             return Refusal("archive_dangerous", shown)
         if found is not None:
@@ -297,6 +310,6 @@ def _inspect_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, policy: P
     if head.startswith(ZIP_MAGIC):
         if depth >= policy.max_depth:
             return Refusal("archive_bomb")
-        # The declared size bounds what zipfile will inflate, and the total was checked.
-        return _inspect_zip(io.BytesIO(archive.read(member)), policy, depth + 1)
+        budget.spend(member.file_size)
+        return _inspect_zip(io.BytesIO(archive.read(member)), policy, depth + 1, budget)
     return None
