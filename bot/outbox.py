@@ -28,11 +28,18 @@ update processor, the handlers), so no lock is needed.
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flows.files import write_atomic
 
+log = logging.getLogger("impayes.outbox")
+
+RETRY_AFTER = 30.0  # seconds before a log that could not be written is tried again
 ROTATE_AT = 256 * 1024  # bytes appended before the log is rewritten with what is still owed
 _FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 
@@ -45,8 +52,10 @@ class Outbox:
         self.attempts: dict[str, int] = {}  # chat → answers started after a restart
         self.inherited: dict[str, int] = {}  # what the last run left owed, until settled
         self.received = 0  # updates noted in this run
+        self.forgotten: dict[str, int] = {}  # erased chat → its updates still being handled
         self._fd: int | None = None
         self._written = 0
+        self._retry_at: float | None = None  # set while the log cannot be written (disk full)
 
     # Startup ---------------------------------------------------------------------------------
     def open(self) -> dict[str, int]:
@@ -75,7 +84,7 @@ class Outbox:
         self.owed = owed
         self.attempts = {chat: n for chat, n in attempts.items() if chat in owed}
         self.inherited = dict(owed)
-        self._rewrite()
+        self._try(self._rewrite)
         return {chat: self.attempts.get(chat, 0) for chat in owed}
 
     def close(self) -> None:
@@ -92,6 +101,13 @@ class Outbox:
 
     def handled(self, chat_id: str) -> None:
         """An update for ``chat_id`` was handled: its reply, if any, has been shown."""
+        pending = self.forgotten.get(chat_id)
+        if pending is not None:  # erased: its id is written nowhere again
+            if pending > 1:
+                self.forgotten[chat_id] = pending - 1
+            else:
+                del self.forgotten[chat_id]
+            return
         self._drop(chat_id, 1)
         self._append(f"-{chat_id}\n")
 
@@ -117,6 +133,17 @@ class Outbox:
             self._drop(chat_id, count)
             self._append(f"-{chat_id}\n" * count)
 
+    def forget(self, chat_id: str) -> None:
+        """The chat erased everything (/delete): its id leaves the log now, not at the next
+        start, and the updates of it still being handled are not noted handled later."""
+        in_flight = self.in_flight(chat_id)
+        for table in (self.owed, self.attempts, self.inherited):
+            table.pop(chat_id, None)
+        if in_flight > 0:
+            self.forgotten[chat_id] = in_flight
+        if self._fd is not None:
+            self._try(self._rewrite)
+
     # The file ---------------------------------------------------------------------------------
     def _drop(self, chat_id: str, count: int) -> None:
         left = self.owed.get(chat_id, 0) - count
@@ -127,11 +154,37 @@ class Outbox:
             self.attempts.pop(chat_id, None)
 
     def _append(self, line: str) -> None:
+        if self._retry_at is not None and (time.monotonic() < self._retry_at
+                                           or not self._try(self._rewrite)):
+            return  # the disk is still full: this hint is lost, never an answer
         if self._fd is None:
             return  # not opened (an adapter built without the recovery, in some tests)
-        self._written += os.write(self._fd, line.encode("ascii"))
+        if not self._try(lambda: self._write(line)):
+            return
         if self._written > self.rotate_at:
-            self._rewrite()
+            self._try(self._rewrite)
+
+    def _write(self, line: str) -> None:
+        assert self._fd is not None
+        self._written += os.write(self._fd, line.encode("ascii"))
+
+    def _try(self, write: Callable[[], None]) -> bool:
+        """Run a write of the log; if the disk refuses it (full, read-only), say so once and
+        carry on without the log, trying again later: the bot must start and answer anyway,
+        only the hint a crash would need is lost meanwhile."""
+        try:
+            write()
+        except OSError as error:
+            if self._retry_at is None:
+                log.warning("outbox %s cannot be written (%s): the bot answers, but a reply "
+                            "a crash swallows now will not be sent again at the next start",
+                            self.path, errno.errorcode.get(error.errno or 0, "OSError"))
+            self._retry_at = time.monotonic() + RETRY_AFTER
+            return False
+        if self._retry_at is not None:
+            log.info("outbox %s written again", self.path)
+            self._retry_at = None
+        return True
 
     def _rewrite(self) -> None:
         """Replace the log with only what is still owed, then append to the new file."""

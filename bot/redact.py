@@ -16,6 +16,10 @@ from typing import Any
 
 MASK = "«secret»"
 NOISY = ("httpx", "httpcore", "apscheduler")  # request URLs and job arguments at INFO
+# python-telegram-bot's DEBUG records quote whole updates and request parameters (what users
+# typed, names, amounts, file names): kept at INFO even when the bot logs at DEBUG. To see them
+# while debugging on test data, set the ``telegram`` logger's level after start (README).
+QUOTING = ("telegram",)
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -27,6 +31,8 @@ def install(secrets: Iterable[str | None]) -> None:
     global _installed
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in QUOTING:
+        logging.getLogger(name).setLevel(logging.INFO)
     with _lock:
         _secrets.update(s for s in secrets if s and len(s) >= 8)
         if _installed:

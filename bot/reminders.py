@@ -199,6 +199,8 @@ class ReminderStore(ChatStore):
     def delete(self, chat_id: str) -> None:
         super().delete(chat_id)
         self.index.set(chat_id, None)
+        # The log still names the chat in its earlier lines: rewritten without it at once.
+        self.index.compact()
 
     def note(self, account: Account) -> None:
         """Nothing to save, but the next wake-up moved (say, a reminder waits for morning)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import logging
 import sys
 import weakref
@@ -50,7 +51,7 @@ from bot.outbox import Outbox
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows import casefile
-from flows.conversation import EXPORT, Command, Event, Press, Prompt, Reply, Text, Upload
+from flows.conversation import ERASE, EXPORT, Command, Event, Press, Prompt, Reply, Text, Upload
 from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, normalize_language, t
 
@@ -154,8 +155,9 @@ class TelegramAdapter:
         if isinstance(update, Update) and update.effective_chat is not None:
             chat_id = str(update.effective_chat.id)
             lang = self.assistant.account(chat_id, _language_code(update)).lang
-            await _quietly(context.bot.send_message(update.effective_chat.id,
-                                                    t(lang, "error.internal")))
+            # A full or read-only disk is ours to fix and passes: not "something went wrong".
+            key = "error.unavailable" if _storage_refused(context.error) else "error.internal"
+            await _quietly(context.bot.send_message(update.effective_chat.id, t(lang, key)))
 
     # The turn ------------------------------------------------------------------------------
     async def dispatch(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
@@ -182,6 +184,8 @@ class TelegramAdapter:
                     await _quietly(update.callback_query.answer())
                 return
             await asyncio.to_thread(decided.commit)
+            if decided.reply.action == ERASE:
+                self.outbox.forget(chat_id)  # erased: not even its id stays behind
             log.info("update %s handled for chat %s", update.update_id, chat_id)
             await self.show(context.bot, chat.id, decided.reply, update.callback_query)
             self.outbox.replied(chat_id)
@@ -264,6 +268,18 @@ def keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
         else:
             rows.append([item])
     return InlineKeyboardMarkup(rows)
+
+
+STORAGE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+
+
+def _storage_refused(error: BaseException | None) -> bool:
+    """Whether the disk refused a write (full, over quota, read-only, failing)."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno in STORAGE_ERRORS:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _language_code(update: Update) -> str | None:

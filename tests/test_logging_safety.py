@@ -64,6 +64,17 @@ async def test_even_debug_logs_never_show_the_token(api: FakeBotApi, data_dir: P
     assert DEFAULT_TOKEN.split(":")[1] not in caplog.text
 
 
+async def test_debug_logs_of_a_whole_journey_hold_no_personal_data(
+        api: FakeBotApi, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # python-telegram-bot's DEBUG records quote updates and request parameters: off by
+    # default even when everything else logs at DEBUG (bot/redact.py, README).
+    caplog.set_level(logging.DEBUG)
+    await whole_journey(api, data_dir)
+    assert any(r.levelno == logging.DEBUG for r in caplog.records)
+    for word in PERSONAL:
+        assert word not in caplog.text, word
+
+
 def test_a_token_quoted_in_a_message_or_an_error_is_masked(
         caplog: pytest.LogCaptureFixture) -> None:
     token = "123456:SECRET-token-for-masking-test"
