@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from flows.i18n import t
-from tests.fakebot import ApiCall, FakeBotApi
-from tests.telegram_harness import question_key, running_bot
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import question_key, running_bot
 
 CHAT = 7801
 

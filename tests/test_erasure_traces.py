@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.storage import ChatStore
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import TelegramUser
 from tests.casefile_bot import casefile_bot
-from tests.fakebot import ApiCall, FakeBotApi
 from tests.followup_cases import FORMAL_DEMAND, followed
-from tests.telegram_harness import TelegramUser
 
 CHAT, OTHER = 7701, 7702
 

@@ -13,9 +13,9 @@ import pytest
 
 from bot.storage import ChatStore
 from flows.i18n import t
-from tests.fakebot import ApiCall, FakeBotApi
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import TelegramUser, running_bot
 from tests.followup_cases import FORMAL_DEMAND, followed
-from tests.telegram_harness import TelegramUser, running_bot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 CHAT = 7301

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from flows.i18n import t
+from testing.fakebot import ApiCall, FakeBotApi
+from testing.telegram_harness import settle
 from tests.casefile_bot import FileSendingUser, account_json, casefile_bot
-from tests.fakebot import ApiCall, FakeBotApi
-from tests.telegram_harness import settle
 
 GROUP = -4242
 ALICE, BOB = 9101, 9102
