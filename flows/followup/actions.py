@@ -192,8 +192,8 @@ def on_answer(account: Account, case: Case, key: str, value: Any, now: datetime)
     elif key == "served_date":
         fu.set_day("served", day)
         opposition = legal.opposition_deadline(case, day)
-        out.messages.append(t(lang, "fu.done.served", served=shown, article=_article(opposition),
-                              last_day=_day(opposition, lang)))
+        out.messages.append(t(lang, "fu.done.served", debtor=debtor(case, lang), served=shown,
+                              article=_article(opposition), last_day=_day(opposition, lang)))
     return out
 
 
