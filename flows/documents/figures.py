@@ -10,7 +10,6 @@ worded by the pack and rendered when the document is drawn.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,7 +20,6 @@ from flows.law import (
     DemandChannel,
     InsolvencyFacts,
     InvalidFacts,
-    InvoiceFacts,
     Message,
     Percent,
     Rights,
@@ -42,12 +40,6 @@ class FiguresError(ValueError):
     """The case's facts cannot be computed (the engine refused them); the message says why."""
 
 
-def demand_on_record(case: Case) -> date | None:
-    """The day the formal demand was drawn up by the journey (see ``record_demand``)."""
-    day: date | None = from_case.demand_date(case)
-    return day
-
-
 def record_demand(case: Case, today: date) -> None:
     """Remember the first formal demand drawn up for the case: interest that waits for a
     demand (France and Quebec against anyone, Belgium against a consumer) runs from it. Against
@@ -61,23 +53,13 @@ def record_demand(case: Case, today: date) -> None:
         case.demand = Demand(today, remedy)
 
 
-def invoice_facts(case: Case, invoice: Invoice, with_demand: bool) -> InvoiceFacts:
-    """The engine's facts for one invoice: the journey's bridge (``flows.law.from_case``) plus what
-    only the documents ask (the damages clause of a Belgian consumer contract)."""
-    damages = case.money("contract_damages")
-    try:
-        facts: InvoiceFacts = from_case.invoice_facts(case, invoice)
-        return replace(facts, demand_date=facts.demand_date if with_demand else None,
-                       contract_damages=damages.amount if damages else None)
-    except InvalidFacts as error:
-        raise FiguresError(f"invoice {invoice.number}: {error}") from error
-
-
 def rights_for(case: Case, on: date, with_demand: bool = True) -> list[Rights]:
-    pack = pack_for(Jurisdiction(case.jurisdiction))
-    # The engine refuses a computation date before the invoice (as in flows.law.from_case).
-    return [pack.rights(invoice_facts(case, i, with_demand), max(on, i.issue_date))
-            for i in case.invoices()]
+    """The rights of each invoice as the documents state them (``flows.law.from_case``, with
+    the damages clause of a Belgian consumer contract)."""
+    try:
+        return from_case.rights_for(case, on, with_demand=with_demand, with_damages_clause=True)
+    except InvalidFacts as error:
+        raise FiguresError(str(error)) from error
 
 
 def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> dict[str, Any]:
@@ -86,7 +68,7 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
     ``with_demand=False`` leaves out any earlier formal demand: the demand letter itself is the
     demand, so the interest that waits for one starts with it, not before.
     """
-    demand = demand_on_record(case) if with_demand else None
+    demand = from_case.demand_date(case) if with_demand else None
     say = Renderer(lang, Jurisdiction(case.jurisdiction))
     all_rights = rights_for(case, on, with_demand)
     currency = case.currency

@@ -1,11 +1,22 @@
-"""The bridge from a case's answers to the legal engine's facts (flows.law)."""
+"""The bridge from a case's answers to the legal engine's facts (flows.law).
+
+The journey, the case file, the follow-up and the documents all ask the engine through here,
+so that an invoice is described to the law the same way everywhere."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from flows.law import InsolvencyFacts, InvoiceFacts, Rights, Supply, TermKind, compute_rights
+from flows.law import (
+    InsolvencyFacts,
+    InvalidFacts,
+    InvoiceFacts,
+    Rights,
+    Supply,
+    TermKind,
+    compute_rights,
+)
 from flows.law.facts import CaseFacts
 from flows.law.remedies import Advice, recommend
 from flows.model import Case, Invoice
@@ -17,10 +28,18 @@ def demand_date(case: Case) -> date | None:
     return case.demand.sent_on if case.demand is not None else None
 
 
-def invoice_facts(case: Case, invoice: Invoice) -> InvoiceFacts:
+def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
+                  with_damages_clause: bool = False) -> InvoiceFacts:
+    """The engine's facts for one invoice of the case.
+
+    ``with_demand=False`` leaves out a formal demand already drawn up (a demand letter is
+    itself the demand); ``with_damages_clause`` adds the damages clause of a Belgian consumer
+    contract, an answer only the documents ask for.
+    """
     rate = case.answers.get("contract_rate")
     deadline = case.answers.get("deadline_days")
     employees = case.answers.get("employees")
+    damages = case.money("contract_damages") if with_damages_clause else None
     return InvoiceFacts(
         amount=invoice.amount.amount,
         issue_date=invoice.issue_date,
@@ -30,23 +49,29 @@ def invoice_facts(case: Case, invoice: Invoice) -> InvoiceFacts:
         term_kind=TermKind.DAYS if invoice.due_date else TermKind.NONE,
         supply=Supply(case.text("supply", "services")),
         contract_rate=Decimal(rate) if isinstance(rate, str) and rate != "none" else None,
-        demand_date=demand_date(case),
+        demand_date=demand_date(case) if with_demand else None,
         paid=invoice.paid.amount,
         number=invoice.number,
         demand_delay_days=int(deadline) if isinstance(deadline, str) and deadline else None,
         creditor_employees={"up_to_10": 10, "over_10": 11}.get(str(employees)),
+        contract_damages=damages.amount if damages else None,
     )
 
 
-def rights_for(case: Case, today: date) -> list[Rights]:
-    """The rights for each invoice of the case, computed for ``today``."""
+def rights_for(case: Case, today: date, *, with_demand: bool = True,
+               with_damages_clause: bool = False) -> list[Rights]:
+    """The rights for each invoice of the case, computed for ``today`` (options as for
+    ``invoice_facts``). Facts the engine refuses raise ``InvalidFacts`` naming the invoice."""
     jurisdiction = Jurisdiction(case.jurisdiction)
-    on_day = today
     rights = []
     for invoice in case.invoices():
+        try:
+            facts = invoice_facts(case, invoice, with_demand=with_demand,
+                                  with_damages_clause=with_damages_clause)
+        except InvalidFacts as error:
+            raise InvalidFacts(f"invoice {invoice.number}: {error}") from error
         # The law engine refuses a computation date before the invoice; clamp to it.
-        rights.append(compute_rights(jurisdiction, invoice_facts(case, invoice),
-                                     max(on_day, invoice.issue_date)))
+        rights.append(compute_rights(jurisdiction, facts, max(today, invoice.issue_date)))
     return rights
 
 
