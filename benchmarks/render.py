@@ -2,9 +2,9 @@
 
 The bundle is every document the journey produces for the scripted French case (the formal
 demand and the evidence checklist), in every format its jobs ask for, drawn by
-``flows.documents.catalog.render_job`` exactly as the bot does after "Generate". The reference is
-WeasyPrint turning the same HTML into PDF and nothing else: what our templates, fonts and
-atomic writes add shows as the difference.
+``flows.documents.drawing.draw`` and written exactly as the bot does after "Generate". The
+reference is WeasyPrint turning the same HTML into PDF and nothing else: what our templates,
+fonts and atomic writes add shows as the difference.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pathlib import Path
 from benchmarks import datagen
 from benchmarks.measure import percentile
 from benchmarks.report import Report, ms
+from bot.files import write_all
 from flows.conversation import DocumentJob
-from flows.documents import catalog as documents
+from flows.documents import catalog, drawing
 from flows.i18n import templates_dir
 
 
@@ -27,7 +28,7 @@ def bundle_jobs() -> list[DocumentJob]:
     account = datagen.journey_until("review")
     case = account.current
     assert case is not None
-    return documents.jobs_for(case, account.lang, datagen.NOW.date())
+    return catalog.jobs_for(case, account.lang, datagen.NOW.date())
 
 
 def _timed(actions: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[float]]:
@@ -55,9 +56,9 @@ def render(report: Report, quick: bool) -> None:
 
         def bundle() -> None:
             for job in jobs:
-                documents.render_job(job, out)
+                write_all(out, drawing.draw(job))
 
-        htmls = [documents.render_html(job) for job in jobs]
+        htmls = [drawing.render_html(job) for job in jobs]
         base = str(templates_dir())
 
         def weasyprint_alone() -> None:
@@ -70,7 +71,7 @@ def render(report: Report, quick: bool) -> None:
 
             def draw() -> None:
                 for job in selected:
-                    documents.render_job(job, out)
+                    write_all(out, drawing.draw(job))
 
             return draw
 

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.cli_rights import today
-from flows.documents.catalog import CASE_FILE, jobs_for, missing_answers, render_job
+from bot.files import write_all
+from flows.documents.catalog import CASE_FILE, jobs_for, missing_answers
+from flows.documents.drawing import draw as draw_files
 from flows.documents.figures import FiguresError
 from flows.i18n import LANGUAGES
 from flows.model import Account, Case
@@ -119,7 +121,7 @@ def draw(case: Case, remedy: str, lang: str, on: date, out: Path) -> list[Path]:
         raise CaseFileError(f"none of the {remedy} documents apply to case {case.id}")
     paths: list[Path] = []
     for job in jobs:
-        paths += render_job(job, out)
+        paths += write_all(out, draw_files(job))
     return paths
 
 

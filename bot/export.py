@@ -22,9 +22,9 @@ from typing import Any
 
 from telegram import Bot
 
+from bot.files import atomic_file
 from bot.storage import ChatStore
 from flows import casefile_export as words
-from flows.files import atomic_file
 from flows.i18n import t
 from flows.model import Account
 

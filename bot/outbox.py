@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flows.files import write_atomic
+from bot.files import write_atomic
 
 log = logging.getLogger("impayes.outbox")
 

@@ -16,7 +16,7 @@ never shows a question the user's redelivered answer is about to move past. A ch
 reply meanwhile is owed nothing more. A chat whose answer was started ``MAX_ATTEMPTS`` times
 already (each start killed) is given up: the bot must not die on it at every start.
 
-**Sweeping.** Interrupted atomic writes leave ``.tmp-*`` files (``flows.files``), interrupted
+**Sweeping.** Interrupted atomic writes leave ``.tmp-*`` files (``bot.files``), interrupted
 evidence downloads ``.incoming-*`` files, an export interrupted before it was sent its zips;
 older than this process, nothing will ever use them, so a background thread removes them at
 startup.
@@ -40,9 +40,9 @@ from telegram.ext import SimpleUpdateProcessor
 
 from bot import export, redact
 from bot.evidence import INCOMING_PREFIX
+from bot.files import TEMP_PREFIX, sweep_temporary
 from bot.outbox import Outbox
 from flows.conversation import INTERRUPTED, Command
-from flows.files import TEMP_PREFIX, sweep_temporary
 
 log = logging.getLogger("impayes.recovery")
 

@@ -57,10 +57,10 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, CallbackContext, Job, JobQueue
 
+from bot.files import write_atomic
 from bot.storage import ChatStore, Write
 from flows import followup
 from flows.conversation import Reply
-from flows.files import write_atomic
 from flows.model import Account
 
 log = logging.getLogger("impayes.reminders")

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.files import write_all
 from bot.storage import ChatStore
 from flows import pending
 from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
-from flows.documents import catalog as documents
+from flows.documents import drawing
 from flows.i18n import normalize_language
 from flows.model import Account
 from flows.turn import turn
@@ -31,8 +32,11 @@ _TURN_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Rendered:
+    """A file drawn for ``job`` and written at ``path`` (``content``: its bytes)."""
+
     job: DocumentJob
     path: Path
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ class Assistant:
         try:
             for job in jobs:
                 folder = self.store.case_dir(chat_id, job.case_id) / "documents"
-                rendered += [Rendered(job, path) for path in documents.render_job(job, folder)]
+                files = drawing.draw(job)
+                rendered += [Rendered(job, path, files[path.name])
+                             for path in write_all(folder, files)]
         except Exception:
             self._record(chat_id, jobs, rendered, forget=True)
             raise
@@ -143,7 +149,8 @@ class Assistant:
             if case is not None:
                 # Drawn again after an interruption: the file at that name is the new one.
                 case.documents = [d for d in case.documents if d.get("name") != item.path.name]
-                case.documents.append(documents.file_record(item.path, item.job, stamp))
+                case.documents.append(drawing.file_record(item.path.name, item.content,
+                                                          item.job, stamp))
                 changed = True
         if changed:
             self.store.save(account)

@@ -19,7 +19,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from flows.files import write_atomic
+from bot.files import write_atomic
 from flows.model import Account
 
 _SAFE_ID = re.compile(r"^-?[0-9A-Za-z_]{1,64}$")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.documents.catalog import DOCUMENTS_FOR, jobs_for, render_html
+from flows.documents.catalog import DOCUMENTS_FOR, jobs_for
+from flows.documents.drawing import render_html
 from flows.documents.to_text import html_to_text
 from flows.vocabulary import Remedy
 from testing.driver import plain

@@ -16,8 +16,10 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from bot.files import write_all
 from flows.conversation import DocumentJob
-from flows.documents.catalog import jobs_for, render_job
+from flows.documents.catalog import jobs_for
+from flows.documents.drawing import draw
 from flows.vocabulary import Remedy
 from testing.driver import plain
 from tests.documents_samples import SAMPLES, TODAY, with_remedy
@@ -114,7 +116,7 @@ CASES = [(s, r, k, lang, facts[lang]) for s, r, k, facts in FACTS for lang in ("
 def drawn(sample: str, remedy: Remedy, kind: str, lang: str, folder: str) -> tuple[Path, ...]:
     case = with_remedy(SAMPLES[sample](), remedy)
     job = next(j for j in jobs_for(case, lang, TODAY) if j.kind == kind)
-    return tuple(render_job(job, Path(folder) / f"{sample}-{remedy.value}-{lang}"))
+    return tuple(write_all(Path(folder) / f"{sample}-{remedy.value}-{lang}", draw(job)))
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +193,7 @@ def test_user_text_is_printed_as_text_never_as_markup(tmp_path: Path) -> None:
     case = with_remedy(SAMPLES["fr_business"](), R.FORMAL_DEMAND)
     case.answers["debtor_name"] = "<b>Evil</b> & {{ 7*7 }}"
     job: DocumentJob = next(j for j in jobs_for(case, "fr", TODAY) if j.kind == "demand_letter")
-    paths = {p.suffix: p for p in render_job(job, tmp_path)}
+    paths = {p.suffix: p for p in write_all(tmp_path, draw(job))}
     text = pdf_text(paths[".pdf"])
     assert "<b>Evil</b> & {{ 7*7 }}" in text
     assert "<b>Evil</b> & {{ 7*7 }}" in paths[".txt"].read_text(encoding="utf-8")

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from bot.files import write_all
 from flows import followup
 from flows.conversation import Command, Press
-from flows.documents import catalog as documents
+from flows.documents.drawing import draw
 from flows.followup.timeline import StepKind
 from flows.model import Asking
 from flows.turn import turn
@@ -249,7 +250,7 @@ def test_the_timeline_as_a_calendar_file(tmp_path: Path) -> None:
     d.command("reminders")
     reply = d._record(turn(d.account, Press("", "rm", "ics"), d.now))
     assert [j.kind for j in reply.documents] == ["calendar"]
-    paths = documents.render_job(reply.documents[0], tmp_path)
+    paths = write_all(tmp_path, draw(reply.documents[0]))
     assert [p.suffix for p in paths] == [".ics"]
     calendar = Calendar.from_ical(paths[0].read_bytes())
     events = [e for e in calendar.walk("VEVENT")]

@@ -11,7 +11,7 @@ import pytest
 from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.conversation import Command, DocumentJob, Event, Press, Reply, Text
-from flows.documents import catalog as documents
+from flows.documents import drawing
 from flows.i18n import t
 from flows.model import Account
 from testing.driver import FRENCH_BUSINESS_CASE
@@ -110,10 +110,10 @@ def test_a_document_that_fails_to_draw_is_forgotten_so_later_turns_still_work(
         assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     reply = generate(assistant)
 
-    def broken(job: DocumentJob, out_dir: Path) -> list[Path]:
+    def broken(job: DocumentJob) -> dict[str, bytes]:
         raise RuntimeError("template error")
 
-    monkeypatch.setattr(documents, "render_job", broken)
+    monkeypatch.setattr(drawing, "draw", broken)
     with pytest.raises(RuntimeError):
         assistant.render(CHAT, reply.documents, until_sent=True)
     assert stored(assistant).pending_documents == []

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.conversation import DocumentJob
-from flows.documents import catalog as documents
+from flows.documents import drawing
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
 from testing.telegram_harness import TelegramUser, question_key, running_bot
@@ -28,24 +28,24 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 class SlowRendering:
-    """Replaces ``render_job``: each render waits for ``release`` before drawing for real."""
+    """Replaces ``draw``: each drawing waits for ``release`` before drawing for real."""
 
     def __init__(self) -> None:
         self.started = threading.Event()
         self.release = threading.Event()
-        self.real = documents.render_job
+        self.real = drawing.draw
 
-    def __call__(self, job: DocumentJob, out_dir: Path) -> list[Path]:
+    def __call__(self, job: DocumentJob) -> dict[str, bytes]:
         self.started.set()
         if not self.release.wait(60):
             raise AssertionError("the test never released the rendering")
-        return self.real(job, out_dir)
+        return self.real(job)
 
 
 @pytest.fixture
 def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowRendering]:
     hook = SlowRendering()
-    monkeypatch.setattr(documents, "render_job", hook)
+    monkeypatch.setattr(drawing, "draw", hook)
     yield hook
     hook.release.set()
 

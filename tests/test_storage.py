@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot import files
 from bot.storage import ChatStore
-from flows import files
 from flows.model import Account
 
 

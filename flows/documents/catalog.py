@@ -1,18 +1,16 @@
-"""The documents of a case: which ones each remedy needs, and drafting them in three forms.
+"""The documents of a case: which ones each remedy needs, in which forms, and what to say
+when they are sent.
 
 ``jobs_for`` decides on the conversation path (pure, a few milliseconds): the documents of the
 chosen remedy for this case (the court documents depend on the country and the amount), then
-the evidence checklist and the chronology that come with every remedy. ``render_job`` does the
-slow part off the conversation path: one HTML per document, drawn as a PDF by WeasyPrint,
-turned into an editable DOCX, and into plain text for the documents meant to be e-mailed.
+the evidence checklist and the chronology that come with every remedy. Drawing them is the
+slow part, done off the conversation path (``flows.documents.drawing``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from flows import formatting
@@ -20,14 +18,10 @@ from flows.answers import Kind
 from flows.conversation import DocumentJob
 from flows.documents.context import case_context, checklist
 from flows.documents.figures import record_demand as record_demand
-from flows.documents.to_docx import html_to_docx
-from flows.documents.to_text import html_to_text
-from flows.files import write_atomic
-from flows.i18n import t, templates_dir
+from flows.i18n import t
 from flows.model import Case
 from flows.questions import QUESTIONS
 from flows.stages import stage_index
-from flows.templating import render
 from flows.vocabulary import Remedy
 
 # The documents each remedy may produce, in the order they are sent.
@@ -162,45 +156,3 @@ def sending_advice(case: Case, lang: str, today: date) -> str:
         lines.append(t(lang, "documents.advice.plan_interrupts"))
     lines.append(t(lang, "documents.advice.forms"))
     return "\n\n".join(lines)
-
-
-# Drawing ----------------------------------------------------------------------------------
-def render_html(job: DocumentJob) -> str:
-    template = TEMPLATE_FOR.get(job.kind, job.kind)
-    return render(f"documents/{template}.html", job.lang, kind=job.kind, **job.context)
-
-
-def render_job(job: DocumentJob, out_dir: Path) -> list[Path]:
-    """Write the job's files (PDF, DOCX, TXT, ICS as asked) into ``out_dir`` atomically."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    if "ics" in job.formats:  # a calendar drawn by flows.followup, already text
-        paths.append(write_atomic(out_dir / f"{job.filename}.ics",
-                                   str(job.context["ics"]).encode("utf-8")))
-    if not {"pdf", "docx", "txt"} & set(job.formats):
-        return paths
-    html = render_html(job)
-    if "pdf" in job.formats:
-        paths.append(write_atomic(out_dir / f"{job.filename}.pdf", html_to_pdf(html)))
-    if "docx" in job.formats:
-        author = str(job.context.get("creditor", {}).get("name", ""))
-        paths.append(write_atomic(out_dir / f"{job.filename}.docx", html_to_docx(html, author)))
-    if "txt" in job.formats:
-        text = html_to_text(html)
-        paths.append(write_atomic(out_dir / f"{job.filename}.txt", text.encode("utf-8")))
-    return paths
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # deferred: ~0.5 s to import, needed only to draw a PDF
-
-    pdf: bytes = HTML(string=html, base_url=str(templates_dir())).write_pdf()
-    return pdf
-
-
-
-
-def file_record(path: Path, job: DocumentJob, created_at: str) -> dict[str, Any]:
-    """What the case remembers of a generated file."""
-    return {"kind": job.kind, "name": path.name, "created_at": created_at,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "size": path.stat().st_size}

@@ -47,7 +47,7 @@ def calendar_text(account: Account, case: Case, now: datetime) -> str:
 
 
 def calendar_job(account: Account, case: Case, now: datetime) -> DocumentJob:
-    """The .ics file as a document to send, like the letters (see ``documents.render_job``)."""
+    """The .ics file as a document to send, like the letters (see ``flows.documents.drawing``)."""
     name = f"{t(account.lang, 'fu.ics.filename')}_{_slug(debtor(case, account.lang))}"
     return DocumentJob(kind="calendar", lang=account.lang, case_id=case.id, filename=name,
                        context={"ics": calendar_text(account, case, now)}, formats=("ics",))

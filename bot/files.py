@@ -77,6 +77,12 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
+def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Each named file into ``folder``, atomically and durably, in the order given."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_atomic(folder / name, content) for name, content in files.items()]
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` itself durable."""
     try:

@@ -1,0 +1,55 @@
+"""Drawing a document: one HTML per document, drawn as a PDF by WeasyPrint, turned into an
+editable DOCX, and into plain text for the documents meant to be e-mailed.
+
+Drawing returns the files' bytes by name; writing them into the case folder is the service's
+part (``bot/``), so that nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flows.conversation import DocumentJob
+from flows.documents.catalog import TEMPLATE_FOR
+from flows.documents.to_docx import html_to_docx
+from flows.documents.to_text import html_to_text
+from flows.i18n import templates_dir
+from flows.templating import render
+
+
+def render_html(job: DocumentJob) -> str:
+    template = TEMPLATE_FOR.get(job.kind, job.kind)
+    return render(f"documents/{template}.html", job.lang, kind=job.kind, **job.context)
+
+
+def draw(job: DocumentJob) -> dict[str, bytes]:
+    """The job's files (PDF, DOCX, TXT, ICS as asked), each file name with its bytes, in the
+    order they are sent."""
+    files: dict[str, bytes] = {}
+    if "ics" in job.formats:  # a calendar drawn by flows.followup, already text
+        files[f"{job.filename}.ics"] = str(job.context["ics"]).encode("utf-8")
+    if not {"pdf", "docx", "txt"} & set(job.formats):
+        return files
+    html = render_html(job)
+    if "pdf" in job.formats:
+        files[f"{job.filename}.pdf"] = html_to_pdf(html)
+    if "docx" in job.formats:
+        author = str(job.context.get("creditor", {}).get("name", ""))
+        files[f"{job.filename}.docx"] = html_to_docx(html, author)
+    if "txt" in job.formats:
+        files[f"{job.filename}.txt"] = html_to_text(html).encode("utf-8")
+    return files
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # deferred: ~0.5 s to import, needed only to draw a PDF
+
+    pdf: bytes = HTML(string=html, base_url=str(templates_dir())).write_pdf()
+    return pdf
+
+
+def file_record(name: str, content: bytes, job: DocumentJob, created_at: str) -> dict[str, Any]:
+    """What the case remembers of a drawn file."""
+    return {"kind": job.kind, "name": name, "created_at": created_at,
+            "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
