@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 ## diagram: regenerate the journey diagram in docs/journey.md from the state machine
 diagram: $(STAMP)
-	$(BIN)/python -m flows.diagram --write docs/journey.md
+	$(BIN)/python scripts/journey_diagram.py --write docs/journey.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -75,7 +75,7 @@ def test_the_journey_diagram_in_docs_is_drawn_from_the_current_machine() -> None
 
 def test_make_diagram_writes_the_copy_the_test_reads() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "python -m flows.diagram --write docs/journey.md" in makefile
+    assert "python scripts/journey_diagram.py --write docs/journey.md" in makefile
 
 
 def test_readme_shows_the_two_commands_and_every_subcommand() -> None:
