@@ -39,9 +39,11 @@ def show_prompt(prompt: Prompt, lang: str, out: TextIO) -> None:
     for number, button in enumerate(choices, start=1):
         # Some labels already carry their number (the list of cases): don't print it twice.
         label = button.label.removeprefix(f"{number}. ")
-        print(f"   {number}. {label}", file=out)
+        print(f"   • {label}" if prompt.numbers_are_answers else f"   {number}. {label}", file=out)
     hints = []
-    if choices:
+    if choices and prompt.numbers_are_answers:
+        hints.append(t(lang, "console.type_value"))
+    elif choices:
         hints.append(t(lang, "console.pick_or_type" if prompt.free_text else "console.pick_hint"))
     if len(choices) < len(prompt.buttons):
         hints.append(t(lang, "console.back_hint"))
@@ -54,7 +56,8 @@ def event_for(line: str, prompt: Prompt | None) -> Event:
     if text.startswith("/"):
         name, _, arg = text[1:].partition(" ")
         return Command(name.split("@")[0], arg)
-    if prompt and text.isdigit() and 1 <= int(text) <= len(numbered(prompt)):
+    if (prompt and not prompt.numbers_are_answers and text.isdigit()
+            and 1 <= int(text) <= len(numbered(prompt))):
         return Press(prompt.case_id, prompt.key, numbered(prompt)[int(text) - 1].value)
     return Text(line.rstrip("\n"))
 

@@ -36,6 +36,11 @@ class Kind(StrEnum):
     NOTE = "note"  # free text over several lines, kept as typed (a note for the case file)
     HOUR = "hour"  # an hour of the day reminders may come at: "9", "9h30", "09:30"
     ZONE = "zone"  # an IANA time zone name: "Europe/Paris"
+    COUNT = "count"  # a whole number within ``Question.count_range``; buttons offer the usual ones
+
+
+# Kinds whose typed digits are the answer itself, never the position of a button.
+NUMERIC_KINDS = frozenset({Kind.AMOUNT, Kind.RATE, Kind.DAYS, Kind.COUNT})
 
 
 Predicate = Callable[[Case], bool]
@@ -61,6 +66,8 @@ class Question:
     errors: tuple[tuple[str, str], ...] = ()
     # Asked only when something asks for it (``Account.asking``): a follow-up's date, say.
     asked_only: bool = False
+    # The smallest and largest whole number a COUNT question takes.
+    count_range: tuple[int, int] = (0, 99)
 
     def applies(self, case: Case) -> bool:
         return self.when(case)
@@ -119,6 +126,8 @@ def parse_answer(question: Question, case: Case | None, raw: str, today: date) -
         if not 1 <= days <= 90:
             raise ParseError("error.days")
         return str(days)
+    if kind is Kind.COUNT:
+        return str(_parse_count(text, question.count_range))
     raise ParseError("error.use_buttons")
 
 
@@ -131,6 +140,15 @@ def _parse_text(raw: str, limit: int, multiline: bool) -> str:
     if len(text) > limit:
         raise ParseError("error.too_long", {"limit": limit})
     return text
+
+
+def _parse_count(text: str, count_range: tuple[int, int]) -> int:
+    """``5`` or ``5 échéances`` → 5, when within ``count_range``."""
+    least, most = count_range
+    first_word = text.split(" ")[0]
+    if not re.fullmatch(r"\d{1,3}", first_word) or not least <= int(first_word) <= most:
+        raise ParseError("error.count", {"least": least, "most": most})
+    return int(first_word)
 
 
 def _parse_hour(raw: str) -> str:

@@ -84,6 +84,8 @@ class Prompt:
     text: str
     buttons: tuple[Button, ...] = ()
     free_text: bool = True
+    # The answer is a number, so a typed number is that answer, never a choice's position.
+    numbers_are_answers: bool = False
 
 
 @dataclass(frozen=True)

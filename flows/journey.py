@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flows import casefile, followup, formatting
-from flows.answers import Kind, Question, choice_value, parse_answer
+from flows.answers import NO_WORDS, NUMERIC_KINDS, Kind, Question, choice_value, parse_answer
 from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Text
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
@@ -36,6 +36,8 @@ from flows.stages import STAGES, fire, stage_index
 BACK = "__back"
 COMPARE = "compare"
 KEEP = "__keep"
+NOTHING_WORDS = NO_WORDS | {"rien", "nothing", "none"}
+OTHER = "__other"  # "Other number": the count is typed rather than picked
 MAX_MESSAGE = 4096
 
 
@@ -72,6 +74,10 @@ def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
         return reply
     if question is EDIT_PICK:
         return _pick_to_edit(account, case, event.value, now)
+    if question.kind is Kind.COUNT and event.value == OTHER:
+        least, most = question.count_range
+        return Reply(messages=[t(lang, "hint.type_count", least=least, most=most)],
+                     prompt=_prompt(account, case, question), changed=False)
     if question.key == "remedy" and event.value == COMPARE:
         return Reply(messages=[comparison_message(case, lang, now.date())],
                      prompt=_prompt(account, case, question), changed=False)
@@ -127,9 +133,21 @@ def _match_choice(question: Question, case: Case, text: str, lang: str) -> str |
     """A typed answer to a question with buttons: its number, its label or its code."""
     options = _options_with_labels(question, case, lang)
     typed = text.strip().lower().rstrip(".")
+    codes = [code for code, _label in options]
+    if typed.isdecimal() and typed in codes:
+        return typed
+    if typed in NOTHING_WORDS:
+        # "0", "aucun", "rien" to a question offering "none" / "nothing" (no rate, nothing paid)
+        nothing = [code for code, _label in options if code in {"none", "nothing"}]
+        if nothing:
+            return nothing[0]
     # isdecimal, not isdigit: "²" is a digit to Python, yet int() refuses it.
-    if typed.isdecimal() and 1 <= int(typed) <= len(options):
-        return options[int(typed) - 1][0]
+    if typed.isdecimal():
+        # A number that could be the answer itself is never a button's position.
+        if question.kind in NUMERIC_KINDS or any(code.isdecimal() for code in codes):
+            return None
+        if 1 <= int(typed) <= len(options):
+            return options[int(typed) - 1][0]
     for code, label in options:
         if typed in {code.lower(), label.lower(), _strip_marks(label).lower()}:
             return code
@@ -286,6 +304,8 @@ def _options_with_labels(question: Question, case: Case, lang: str) -> list[tupl
     if question.key == "remedy" and labels:
         labels[0] = (labels[0][0], "⭐ " + labels[0][1])
         labels.append((COMPARE, t(lang, "choice.remedy_compare")))
+    if question.kind is Kind.COUNT:
+        labels.append((OTHER, t(lang, "choice.other_number")))
     return labels
 
 
@@ -299,7 +319,8 @@ def _prompt(account: Account, case: Case, question: Question) -> Prompt:
     if question is EDIT_PICK or (case.history and question.stage != "followup"):
         buttons.append(Button(BACK, t(lang, "choice.back")))
     free = question.kind not in {Kind.CHOICE, Kind.YESNO, Kind.ACK} or question.typed_too
-    return Prompt(case.id, question.key, text, tuple(buttons), free_text=free)
+    return Prompt(case.id, question.key, text, tuple(buttons), free_text=free,
+                  numbers_are_answers=question.kind in NUMERIC_KINDS)
 
 
 def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
@@ -318,6 +339,8 @@ def display(case: Case, key: str, lang: str) -> str:
     value = case.answers.get(key)
     if value is None:
         return "—"
+    if question.kind is Kind.COUNT:
+        return str(value)  # "2", whichever button or typed number gave it
     if isinstance(value, str) and value in question.options(case):
         return _label(question, value, lang)  # a button's answer: "none", "unknown"…
     if question.kind is Kind.AMOUNT:

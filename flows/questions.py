@@ -152,7 +152,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("another_invoice", "facts", Kind.YESNO),
     Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
     Question("contract_rate", "facts", Kind.RATE, ("none",), typed_too=True, when=business_debtor),
-    Question("reminders_sent", "facts", Kind.CHOICE, ("0", "1", "2", "3")),
+    Question("reminders_sent", "facts", Kind.COUNT, ("0", "1", "2", "3")),
     # Quebec small claims are open to enterprises of at most 10 employees (C.p.c. 536).
     Question("employees", "facts", Kind.CHOICE, ("up_to_10", "over_10"),
              when=lambda c: c.jurisdiction == "qc"),
@@ -181,8 +181,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("deadline_days", "details", Kind.DAYS, ("8", "15"), typed_too=True,
              when=lambda c: c.text("remedy") == Remedy.FORMAL_DEMAND),
     # details of a payment plan: the instalment table and its reminders follow from them
-    Question("plan_count", "details", Kind.CHOICE, ("2", "3", "4", "6", "10", "12"),
-             when=payment_plan),
+    Question("plan_count", "details", Kind.COUNT, ("2", "3", "4", "6", "10", "12"),
+             when=payment_plan, count_range=(2, 36)),
     Question("plan_first_date", "details", Kind.DATE, when=payment_plan, check=_not_in_past),
     Question("plan_interval", "details", Kind.CHOICE, ("monthly", "biweekly", "weekly"),
              when=payment_plan),

@@ -11,12 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-CHOICE_NUMBERS = {  # the console numbers each question's choices in order
+# The console numbers each question's choices in order; where the answer is itself a number
+# (an amount, a rate, a count of days or reminders), the number or word is typed instead.
+CHOICE_NUMBERS = {
     "jurisdiction": {"fr": "1"}, "debtor_kind": {"business": "1"},
-    "paid_amount": {"nothing": "1"}, "another_invoice": {"no": "2"},
-    "supply": {"services": "1"}, "contract_rate": {"none": "1"},
-    "reminders_sent": {"1": "2"}, "rights_ack": {"continue": "1"}, "remedy": {},
-    "deadline_days": {"8": "1"}, "signatory": {"self": "1"}, "review": {"generate": "1"},
+    "paid_amount": {"nothing": "rien"}, "another_invoice": {"no": "2"},
+    "supply": {"services": "1"}, "contract_rate": {"none": "aucun"},
+    "reminders_sent": {"1": "1"}, "rights_ack": {"continue": "1"}, "remedy": {},
+    "deadline_days": {"8": "8"}, "signatory": {"self": "1"}, "review": {"generate": "1"},
 }
 
 

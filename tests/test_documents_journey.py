@@ -181,3 +181,37 @@ def test_a_note_taken_in_the_chat_is_dated_in_the_chronology(driver: Make) -> No
     chronology = documents(d)[0].context["chronology"]
     assert {"date": "2026-11-23",
             "text": "Note : appelé le 12/10, il promet de payer vendredi"} in chronology
+
+
+def test_typed_numbers_are_values_not_button_positions(driver: Make) -> None:
+    # "2" to "how many reminders?" was read as the 2nd button ("Une"); "5" instalments was
+    # read as the 5th button ("10"). A typed number that can be the value is that value.
+    d = driver()
+    d.command("start")
+    typed = [("reminders_sent", "2") if step == ("reminders_sent", "press:1") else step
+             for step in BEFORE_REMEDY]
+    d.play(typed)
+    d.press(Remedy.PAYMENT_PLAN.value)
+    answer_until(d, {**DETAILS, "plan_count": "5"}, "review")
+    recap = d.text_of_last()
+    assert "Relances envoyées : 2" in recap
+    assert "Échéances : 5" in recap
+    d.press("generate")
+    plan: dict[str, Any] = documents(d)[0].context["plan"]
+    assert len(plan["instalments"]) == 5
+    assert d.case.answers["reminders_sent"] == "2"
+
+
+def test_other_number_button_asks_for_the_count_to_be_typed(driver: Make) -> None:
+    d = driver()
+    to_remedy(d, Remedy.PAYMENT_PLAN)
+    answer_until(d, DETAILS, "plan_count")
+    assert d.prompt.buttons[-2].label == "Autre nombre"  # the last is ↩️ back
+    d.press(d.prompt.buttons[-2].value)
+    assert "Écrivez le nombre" in d.last.messages[0]
+    assert d.prompt.key == "plan_count"
+    d.say("40")
+    assert "entre 2 et 36" in d.last.messages[0]
+    d.say("7")
+    assert d.case.answers["plan_count"] == "7"
+    assert d.prompt.key == "plan_first_date"
