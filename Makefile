@@ -27,9 +27,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# One pytest worker per core (pytest-xdist): most end-to-end tests wait on a bot or a socket.
+# One pytest worker per core (pytest-xdist); tests marked xdist_group share one worker (and
+# the bot process or wheel they set up once). The suite starts some forty Python processes:
+# they share compiled bytecode even where PYTHONDONTWRITEBYTECODE is set (as in many
+# container images), rather than each compiling every module of the project again.
 unit: $(STAMP)
-	$(BIN)/pytest -q -n auto
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto --dist loadgroup
 
 ## bench: the performance figures (docs/performance.md); `make bench ARGS=--quick` for a rough run
 bench: $(STAMP)

@@ -33,3 +33,10 @@ def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     return folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests (marked ``slow``) go first: each parallel worker (pytest-xdist) then
+    starts on one of them and the short tests fill in around them, instead of one of them
+    starting last and running alone while the other worker has finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -29,10 +29,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from testing.fakebot import FakeBotApi
 from testing.storm import Storm
 
 
+@pytest.mark.slow
 def test_answers_acknowledged_before_a_sigkill_are_all_on_disk_and_everyone_finishes(
         data_dir: Path, tmp_path: Path) -> None:
     with FakeBotApi() as api:

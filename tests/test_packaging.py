@@ -7,13 +7,21 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_contains_templates_and_catalogs(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `pip install .` would install, built once for the tests below."""
+    dist = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, timeout=300)
-    wheel = next(tmp_path.glob("impayes-*.whl"))
+                    "-q", "-w", str(dist), str(ROOT)], check=True, timeout=300)
+    return next(dist.glob("impayes-*.whl"))
+
+
+def test_wheel_contains_templates_and_catalogs(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for lang in ("fr", "en"):
         assert f"flows/templates/{lang}/messages.toml" in names
@@ -22,11 +30,9 @@ def test_wheel_contains_templates_and_catalogs(tmp_path: Path) -> None:
     assert "bot/__main__.py" in names
 
 
-def test_installed_wheel_runs_the_chat_outside_the_source_tree(tmp_path: Path) -> None:
+def test_installed_wheel_runs_the_chat_outside_the_source_tree(wheel: Path,
+                                                              tmp_path: Path) -> None:
     """What the Docker image does: a non-editable install, run from another folder."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path / "dist"), str(ROOT)], check=True, timeout=300)
-    wheel = next((tmp_path / "dist").glob("impayes-*.whl"))
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere = tmp_path / "elsewhere"

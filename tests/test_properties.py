@@ -22,6 +22,7 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -269,6 +270,7 @@ FOLLOWUP_KEYS = {q.key for q in QUESTIONS if q.stage == "followup"}
 ACK_KEYS = {q.key for q in QUESTIONS if q.kind is Kind.ACK}
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.sampled_from(LANGS), st.sampled_from(POINTS), st.data())

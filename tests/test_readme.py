@@ -32,6 +32,8 @@ def _transcript_script() -> ModuleType:
 
 
 SCRIPT = _transcript_script()
+# On one pytest-xdist worker: the console run below is made once for the whole module.
+pytestmark = pytest.mark.xdist_group("readme")
 REGENERATE = "run `python scripts/readme_transcript.py --write` and read the diff"
 
 

@@ -116,6 +116,7 @@ def killed_when_held(api: FakeBotApi, process: subprocess.Popen[bytes], method: 
     kill(process)
 
 
+@pytest.mark.slow
 def test_an_answer_whose_reply_a_sigkill_swallowed_is_answered_at_restart_unasked(
         api: FakeBotApi, data_dir: Path, tmp_path: Path, now: datetime) -> None:
     user = ProcessUser(api, 6101)
@@ -149,6 +150,7 @@ def test_an_answer_whose_reply_a_sigkill_swallowed_is_answered_at_restart_unaske
     assert owed_after(data_dir) == {}
 
 
+@pytest.mark.slow
 def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
         api: FakeBotApi, data_dir: Path, tmp_path: Path, now: datetime) -> None:
     user = ProcessUser(api, 6102)

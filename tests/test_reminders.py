@@ -227,6 +227,7 @@ async def test_a_user_who_blocked_the_bot_is_not_retried(api: FakeBotApi,
 
 
 # Many at once -----------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_two_thousand_reminders_due_at_once_are_all_delivered_once(
         api: FakeBotApi, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IMPAYES_SEND_RATE", "0")  # the fake has no limits; see the test below

@@ -100,24 +100,39 @@ def test_webhook_bot_registers_its_url_with_the_secret_and_answers_pushed_update
     assert SECRET not in text
 
 
-@pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET.lower(), SECRET + "x"])
-def test_update_without_the_right_secret_is_refused_and_changes_nothing(
-        data_dir: Path, tmp_path: Path, secret: str | None) -> None:
-    # Telegram itself does not push here: only what the test posts reaches the bot.
+@pytest.fixture(scope="module")
+def guarded_bot(tmp_path_factory: pytest.TempPathFactory,
+                ) -> Iterator[tuple[FakeBotApi, str, Path]]:
+    """One webhook bot for every forged secret below: starting a bot process for each would
+    be most of their time. Telegram itself does not push to it: only what a test posts
+    reaches the bot."""
+    folder = tmp_path_factory.mktemp("webhook")
+    data_dir = folder / "data"
+    data_dir.mkdir()
     with FakeBotApi() as api:
-        process, url = start_webhook_bot(api, data_dir, tmp_path / "bot.log")
+        process, url = start_webhook_bot(api, data_dir, folder / "bot.log")
         try:
-            forged = api.send_text(CHAT, "/start")
-            assert api.post_webhook(url, forged, secret_token=secret) == 403
-            # A genuine update afterwards is answered, and it is the first thing answered.
-            genuine = api.send_text(CHAT + 1, "/start")
-            mark = api.mark()
-            assert api.post_webhook(url, genuine, secret_token=SECRET) == 200
-            api.wait_for(question_to(CHAT + 1), timeout=20, since=mark)
+            yield api, url, data_dir
         finally:
             kill(process)
-        assert api.texts_to(CHAT) == []
-    assert stored(data_dir, CHAT) == ""
+
+
+@pytest.mark.xdist_group("guarded_bot")
+@pytest.mark.parametrize(("forger", "secret"), [
+    (6201, None), (6202, ""), (6203, "wrong-secret"), (6204, SECRET.lower()),
+    (6205, SECRET + "x")])
+def test_update_without_the_right_secret_is_refused_and_changes_nothing(
+        guarded_bot: tuple[FakeBotApi, str, Path], forger: int, secret: str | None) -> None:
+    api, url, data_dir = guarded_bot
+    forged = api.send_text(forger, "/start")
+    assert api.post_webhook(url, forged, secret_token=secret) == 403
+    # A genuine update afterwards is answered, and it is the first thing answered.
+    genuine = api.send_text(forger + 100, "/start")
+    mark = api.mark()
+    assert api.post_webhook(url, genuine, secret_token=SECRET) == 200
+    api.wait_for(question_to(forger + 100), timeout=20, since=mark)
+    assert api.texts_to(forger) == []
+    assert stored(data_dir, forger) == ""
 
 
 def test_webhook_served_at_the_site_root_when_the_url_has_no_path(
