@@ -2,6 +2,7 @@
 
     python -m bot rights --country fr --debtor business --amount 2400 \\
         --issued 2025-04-15 --due 2025-05-15 --on 2025-09-30 [--contract-rate 12] [--json]
+        [--payment 2025-06-30:1000 ...]
 
 A user mistake (bad date, bad amount, contradictory facts) gets one line on stderr and a
 non-zero exit code, never a traceback.
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from flows.i18n import t
 from flows.law import InvalidFacts, InvoiceFacts, pack_for
-from flows.law.facts import DemandChannel, Supply, TermKind
+from flows.law.facts import DemandChannel, Payment, Supply, TermKind
 from flows.law.render import render_rights
 from flows.law.serialize import rights_to_json
 from flows.parsing import ParseError, parse_amount
@@ -51,6 +52,16 @@ def _amount(text: str) -> Decimal:
 
 def _paid(text: str) -> Decimal:
     return Decimal(0) if text.strip() in {"0", "0.00", "0,00"} else _amount(text)
+
+
+def _payment(text: str) -> Payment:
+    """``2025-06-30:1000`` (or ``2025-06-30:1 000,50``): a sum received on that day."""
+    day, sep, sum_text = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(
+            f"expected DATE:AMOUNT, e.g. 2025-06-30:1000, got {text!r}"
+        )
+    return Payment(_date(day.strip()), _amount(sum_text))
 
 
 def _rate(text: str) -> Decimal:
@@ -98,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("--supply", choices=[s.value for s in Supply], default=Supply.SERVICES.value)
     add("--delivered", type=_date, help="delivery / performance date (default term: 30 days)")
     add("--contract-rate", type=_rate, help="agreed yearly late rate in percent, e.g. 12")
-    add("--paid", type=_paid, default=Decimal(0), help="amount already paid")
+    add("--payment", type=_payment, action="append", default=[], metavar="DATE:AMOUNT",
+        help="a sum received on that day, e.g. 2025-06-30:1000 (repeat for each payment): "
+        "interest on it runs until that day")
+    add("--paid", type=_paid, default=Decimal(0),
+        help="amount received on a day not given (its interest cannot be counted)")
     add("--demand", type=_date, help="formal demand sent on (BE consumer: first reminder)")
     add("--demand-channel", choices=[c.value for c in DemandChannel], default="post")
     add("--demand-delay", type=_count, help="QC: days given in the formal demand")
@@ -128,6 +143,7 @@ def facts_from(args: argparse.Namespace, currency: str) -> InvoiceFacts:
         demand_date=args.demand,
         demand_channel=DemandChannel(args.demand_channel),
         paid=args.paid,
+        payments=tuple(args.payment),
         number=args.number,
         demand_delay_days=args.demand_delay,
         creditor_employees=args.employees,

@@ -19,7 +19,7 @@ from typing import Any
 
 from flows.model import Case
 from flows.money import Money
-from flows.parsing import ParseError, clean_text, parse_amount, parse_date
+from flows.parsing import ParseError, clean_text, parse_amount, parse_date, parse_payments
 from flows.zones import zone_named
 
 
@@ -32,6 +32,7 @@ class Kind(StrEnum):
     YESNO = "yesno"
     RATE = "rate"
     DAYS = "days"
+    PAYMENTS = "payments"  # sums received, each with its date, one a line
     ACK = "ack"  # an acknowledgement after something shown: asked again whenever facts change
     NOTE = "note"  # free text over several lines, kept as typed (a note for the case file)
     HOUR = "hour"  # an hour of the day reminders may come at: "9", "9h30", "09:30"
@@ -103,6 +104,8 @@ def parse_answer(question: Question, case: Case | None, raw: str, today: date) -
         return _parse_hour(raw)
     if kind is Kind.ZONE:
         return _parse_zone(raw)
+    if kind is Kind.PAYMENTS:
+        return _parse_payments(question, case, raw, today)
     text = clean_text(raw)
     if len(text) > 200:
         raise ParseError("error.too_long", {"limit": 200})
@@ -129,6 +132,18 @@ def parse_answer(question: Question, case: Case | None, raw: str, today: date) -
     if kind is Kind.COUNT:
         return str(_parse_count(text, question.count_range))
     raise ParseError("error.use_buttons")
+
+
+def _parse_payments(question: Question, case: Case | None, raw: str,
+                    today: date) -> list[dict[str, str]]:
+    """One payment a line, with its day. In the follow-up "300" alone means received today; in
+    the facts the day is asked, since interest on each sum runs until the day it was paid."""
+    if len(raw) > question.max_length:
+        raise ParseError("error.too_long", {"limit": question.max_length})
+    undated_on = today if question.stage == "followup" else None
+    currency = case.currency if case is not None else "EUR"
+    return [{"on": day.isoformat(), "amount": str(money.amount), "currency": money.currency}
+            for day, money in parse_payments(raw, today, currency, undated_on)]
 
 
 def _parse_text(raw: str, limit: int, multiline: bool) -> str:
@@ -186,6 +201,8 @@ def choice_value(question: Question, case: Case, code: str) -> Any:
     """The stored value for a button code (``nothing`` paid is a zero amount, and so on)."""
     if question.kind is Kind.YESNO:
         return code == "yes"
+    if question.key == "payments" and code == "nothing":
+        return []
     if question.key == "paid_amount" and code == "nothing":
         return Money.zero(case.currency).to_json()
     return code

@@ -356,6 +356,11 @@ def display(case: Case, key: str, lang: str) -> str:
             Decimal(value), lang)
     if question.kind is Kind.DAYS:
         return t(lang, "word.days", days=value)
+    if question.kind is Kind.PAYMENTS:
+        return "; ".join(t(lang, "review.payment", day=formatting.day(
+            date.fromisoformat(p["on"]), lang, case.jurisdiction), amount=formatting.money(
+            Money(Decimal(p["amount"]), case.currency), lang, case.jurisdiction))
+            for p in value) or _label(question, "nothing", lang)
     return str(value)
 
 
@@ -496,10 +501,11 @@ def reminder_press(account: Account, event: Press, now: datetime) -> Reply:
 def _partial_payment(account: Account, case: Case, value: Any, now: datetime,
                      reply: Reply) -> None:
     lang = account.lang
-    received = Money.from_json(value)
     case.answers.pop("partial_payment", None)
-    record_payment(case, received)
-    case.log(now, "payment", amount=str(received.amount))
+    for payment in value:  # each sum with its day (flows.questions, Kind.PAYMENTS)
+        received = Money(Decimal(payment["amount"]), case.currency)
+        record_payment(case, received, date.fromisoformat(payment["on"]))
+        case.log(now, "payment", amount=str(received.amount), on=payment["on"])
     if case.total_balance().amount <= 0:
         _outcome(account, case, "paid", now, reply)
         return

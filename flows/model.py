@@ -19,8 +19,27 @@ from flows.money import Money
 # The state a new case starts in; the journey machine owns the full list.
 INITIAL_STATE = "start"
 
-# The answers that describe one invoice; the others describe the whole case.
-INVOICE_KEYS = ("invoice_number", "invoice_amount", "issue_date", "due_date", "paid_amount")
+# The answers that describe one invoice; the others describe the whole case. ``paid_amount``
+# is a sum received on a day not given (cases stored before payments had dates); ``payments``
+# are the sums received with their dates, ``[{"on": "2025-06-30", "amount": "1000.00"}]`` in the
+# case's currency.
+INVOICE_KEYS = ("invoice_number", "invoice_amount", "issue_date", "due_date", "paid_amount",
+                "payments")
+
+
+@dataclass(frozen=True)
+class Received:
+    """A sum the debtor paid, on a known day."""
+
+    day: date
+    amount: Money
+
+    def to_json(self) -> dict[str, str]:
+        return {"on": self.day.isoformat(), "amount": str(self.amount.amount)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], currency: str) -> Received:
+        return cls(date.fromisoformat(data["on"]), Money(Decimal(data["amount"]), currency))
 
 
 @dataclass(frozen=True)
@@ -29,7 +48,16 @@ class Invoice:
     amount: Money
     issue_date: date
     due_date: date | None  # None: no due date was agreed
-    paid: Money
+    undated: Money  # received on a day not given
+    payments: tuple[Received, ...] = ()  # received on known days, oldest first
+
+    @property
+    def paid(self) -> Money:
+        """Everything received, dated or not."""
+        total = self.undated
+        for payment in self.payments:
+            total = total + payment.amount
+        return total
 
     @property
     def balance(self) -> Money:
@@ -42,12 +70,18 @@ class Invoice:
             return None
         due = answers.get("due_date")
         paid = answers.get("paid_amount")
+        amount = Money.from_json(answers["invoice_amount"])
+        payments = answers.get("payments")
         return cls(
             number=str(answers["invoice_number"]),
-            amount=Money.from_json(answers["invoice_amount"]),
+            amount=amount,
             issue_date=date.fromisoformat(answers["issue_date"]),
             due_date=date.fromisoformat(due) if isinstance(due, str) and due != "none" else None,
-            paid=Money.from_json(paid) if isinstance(paid, dict) else Money.zero(currency),
+            undated=Money.from_json(paid) if isinstance(paid, dict) else Money.zero(currency),
+            payments=tuple(sorted(
+                (Received.from_json(p, amount.currency)
+                 for p in (payments if isinstance(payments, list) else [])),
+                key=lambda p: p.day)),
         )
 
 

@@ -174,3 +174,32 @@ def parse_date(text: str, today: date | None = None) -> date:
     if len(month_words) == 1 and numbers and month_words[0] not in months:
         raise ParseError("error.date_month_name", {"word": month_words[0]})
     raise ParseError("error.date_format")
+
+
+def parse_payments(text: str, today: date, currency: str = "EUR",
+                   undated_on: date | None = None) -> list[tuple[date, Money]]:
+    """Sums received, one per line (or separated by ``;``): ``30/06/2025 : 1 000 €``,
+    ``2025-06-30 400``, ``30 juin 2025 : 400``. A line without a date is dated ``undated_on``
+    when given (``today`` in the follow-up, where "I received 300" means just now), else it is
+    refused: interest on a sum runs until the day it was paid, so the day matters."""
+    found: list[tuple[date, Money]] = []
+    for raw_line in re.split(r"[\n;]", text):
+        line = clean_text(raw_line)
+        if not line:
+            continue
+        day_text, sep, amount_text = line.partition(":")
+        if not sep:
+            first, _, rest = line.partition(" ")
+            day_text, amount_text = (first, rest) if re.search(r"\d[-/.]\d", first) else ("", line)
+        if not day_text.strip():
+            if undated_on is None:
+                raise ParseError("error.payment_format")
+            day = undated_on
+        else:
+            day = parse_date(day_text, today)
+        if not amount_text.strip():
+            raise ParseError("error.payment_format")
+        found.append((day, parse_amount(amount_text, currency)))
+    if not found:
+        raise ParseError("error.payment_format")
+    return sorted(found, key=lambda payment: payment[0])

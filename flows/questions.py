@@ -87,6 +87,28 @@ def _paid_below_total(case: Case, value: Any, today: date) -> None:
         raise ParseError("error.paid_too_much")
 
 
+def _payments_fit(case: Case, value: Any, today: date) -> None:
+    """Dated sums, none before the invoice nor in the future, together at most its amount (an
+    invoice paid in full but late still owes its late interest)."""
+    issued = case.day("issue_date")
+    total = case.money("invoice_amount")
+    received = sum((Decimal(p["amount"]) for p in value), Decimal(0))
+    for payment in value:
+        _in_case_currency(case, payment, today)
+        day = date.fromisoformat(payment["on"])
+        if day > today:
+            raise ParseError("error.date_future")
+        if issued and day < issued:
+            raise ParseError("error.payment_before_issue", {"issued": issued.isoformat()})
+    if total and received > total.amount:
+        raise ParseError("error.payments_too_much")
+
+
+def had_undated_payment(case: Case) -> bool:
+    """Cases stored before payments had dates keep their undated sum, shown and editable."""
+    return case.answered("paid_amount")
+
+
 def remedy_in(*remedies: Remedy) -> Predicate:
     """The question applies when the chosen remedy is one of these (its documents need it)."""
     wanted = {r.value for r in remedies}
@@ -148,7 +170,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("issue_date", "facts", Kind.DATE, check=_invoice_date),
     Question("due_date", "facts", Kind.DATE, ("none",), typed_too=True, check=_due_after_issue),
     Question("paid_amount", "facts", Kind.AMOUNT, ("nothing",), typed_too=True,
-             check=_paid_below_total),
+             when=had_undated_payment, check=_paid_below_total),
+    Question("payments", "facts", Kind.PAYMENTS, ("nothing",), typed_too=True, max_length=600,
+             when=lambda c: not had_undated_payment(c), check=_payments_fit),
     Question("another_invoice", "facts", Kind.YESNO),
     Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
     Question("contract_rate", "facts", Kind.RATE, ("none",), typed_too=True, when=business_debtor),
@@ -235,7 +259,7 @@ QUESTIONS: tuple[Question, ...] = (
     # review: everything at a glance, any answer can be changed
     Question("review", "review", Kind.ACK, ("generate", "edit")),
     # follow-up: what happened since
-    Question("partial_payment", "followup", Kind.AMOUNT, asked_only=True),
+    Question("partial_payment", "followup", Kind.PAYMENTS, asked_only=True, max_length=600),
     # follow-up: a date or a confirmation some answers need (see flows.followup.actions)
     Question("promise_date", "followup", Kind.DATE, asked_only=True, check=_not_in_past),
     Question("granted_date", "followup", Kind.DATE, ("today",), typed_too=True,

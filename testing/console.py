@@ -15,7 +15,7 @@ from pathlib import Path
 # (an amount, a rate, a count of days or reminders), the number or word is typed instead.
 CHOICE_NUMBERS = {
     "jurisdiction": {"fr": "1"}, "debtor_kind": {"business": "1"},
-    "paid_amount": {"nothing": "rien"}, "another_invoice": {"no": "2"},
+    "payments": {"nothing": "rien"}, "another_invoice": {"no": "2"},
     "supply": {"services": "1"}, "contract_rate": {"none": "aucun"},
     "reminders_sent": {"1": "1"}, "rights_ack": {"continue": "1"}, "remedy": {},
     "deadline_days": {"8": "8"}, "signatory": {"self": "1"}, "review": {"generate": "1"},

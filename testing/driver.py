@@ -18,7 +18,7 @@ FRENCH_BUSINESS_CASE: list[tuple[str, str]] = [
     ("invoice_amount", "1 200,50 €"),
     ("issue_date", "15/09/2026"),
     ("due_date", "15/10/2026"),
-    ("paid_amount", "press:nothing"),
+    ("payments", "press:nothing"),
     ("another_invoice", "press:no"),
     ("supply", "press:services"),
     ("contract_rate", "press:none"),

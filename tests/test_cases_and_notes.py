@@ -19,13 +19,13 @@ SECOND_CLIENT = [
     ("invoice_amount", "300"),
     ("issue_date", "01/10/2026"),
     ("due_date", "31/10/2026"),
-    ("paid_amount", "press:nothing"),
+    ("payments", "press:nothing"),
     ("another_invoice", "press:yes"),
     ("invoice_number", "F-9"),
     ("invoice_amount", "450,20"),
     ("issue_date", "02/11/2026"),
     ("due_date", "press:none"),
-    ("paid_amount", "50"),
+    ("payments", "02/11/2026 : 50"),
     ("another_invoice", "press:no"),
 ]
 

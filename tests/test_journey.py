@@ -150,7 +150,7 @@ def test_two_invoices_are_both_claimed(driver: Make) -> None:
     assert d.prompt.key == "invoice_number"
     d.play([("invoice_number", "F-2026-050"), ("invoice_amount", "800"),
             ("issue_date", "01/10/2026"), ("due_date", "31/10/2026"),
-            ("paid_amount", "press:nothing"), ("another_invoice", "press:no")])
+            ("payments", "press:nothing"), ("another_invoice", "press:no")])
     assert [i.number for i in d.case.invoices()] == ["F-2026-042", "F-2026-050"]
     assert str(d.case.total_balance().amount) == "2000.50"
 

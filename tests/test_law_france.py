@@ -132,7 +132,7 @@ def test_partial_payment_reduces_the_principal_interest_runs_on() -> None:
     r = rights(FR, "10000", "2025-02-13", "2025-03-15", "2025-09-15", paid="4000")
     assert r.principal.amount == Decimal("6000")
     assert r.interest.amount == Decimal("385.09")
-    assert "law.note.partial_payment" in [n.key for n in r.notes]
+    assert "law.warning.undated_payment" in warning_keys(r)
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_chat_offers_a_courtesy_reminder_and_checks_the_day_after_the_due_date()
         "jurisdiction": "press:fr", "debtor_kind": "press:business",
         "debtor_name": "ACME Rénovation SARL", "invoice_number": "F-2026-050",
         "invoice_amount": "2 400 €", "issue_date": "15/11/2026", "due_date": "15/12/2026",
-        "paid_amount": "press:nothing", "another_invoice": "press:no",
+        "payments": "press:nothing", "another_invoice": "press:no",
         "supply": "press:services", "contract_rate": "press:none", "reminders_sent": "press:0",
         "rights_ack": "press:continue", "ev_contract": "press:yes", "ev_delivery": "press:yes",
         "ev_invoice_sent": "press:yes", "disputed": "press:no", "insolvency": "press:no",

@@ -174,7 +174,7 @@ TYPED = [q for q in QUESTIONS if q.kind not in {Kind.CHOICE, Kind.ACK}]
 @given(st.sampled_from(TYPED), TEXTS)
 def test_every_typed_question_stores_a_sane_value_or_explains_the_error(question: Any,
                                                                       text: str) -> None:
-    case = snapshot_account("fr", "paid_amount").current
+    case = snapshot_account("fr", "payments").current
     assert case is not None
     try:
         value = parse_answer(question, case, text, TODAY)
@@ -314,7 +314,7 @@ def test_any_event_at_any_point_gets_a_reply_in_the_users_language_and_keeps_ear
     if asked is not None and asked.key == "another_invoice":
         allowed |= set(INVOICE_KEYS)
     if asked is not None and asked.stage == "followup":
-        allowed.add("paid_amount")  # "paid" or a partial payment reported: the invoice says so
+        allowed.add("payments")  # "paid" or a partial payment reported: the invoice says so
         allowed.add("remedy")  # "still unpaid → next step" opens the next remedy of the ladder
     if isinstance(event, Press) and event.value == "__back":
         allowed = set()

@@ -81,7 +81,7 @@ def test_two_invoices_show_rights_for_each_and_a_total(driver: Make) -> None:
     d.press("yes")
     d.play([("invoice_number", "F-2026-050"), ("invoice_amount", "800"),
             ("issue_date", "01/10/2026"), ("due_date", "31/10/2026"),
-            ("paid_amount", "press:nothing"), ("another_invoice", "press:no")])
+            ("payments", "press:nothing"), ("another_invoice", "press:no")])
     d.play(FRENCH_BUSINESS_CASE[9:], until="rights_ack")
     messages = d.last.messages
     assert len(messages) == 3

@@ -251,9 +251,11 @@ def chronology(case: Case, lang: str, today: date) -> list[dict[str, str]]:
     for invoice in case.invoices():
         # A payment made before the case was opened has no known date: it is told with the
         # invoice rather than given a date it did not have.
-        key = "chrono.invoice_issued_paid" if invoice.paid.amount else "chrono.invoice_issued"
+        key = "chrono.invoice_issued_paid" if invoice.undated.amount else "chrono.invoice_issued"
         add(invoice.issue_date, t(lang, key, number=invoice.number, amount=money(invoice.amount),
-                                  paid=money(invoice.paid)), 1)
+                                  paid=money(invoice.undated)), 1)
+        for payment in invoice.payments:
+            add(payment.day, t(lang, "chrono.payment", amount=money(payment.amount)), 3)
         if invoice.due_date:
             add(invoice.due_date, t(lang, "chrono.invoice_due", number=invoice.number), 2)
     last = answered_day(case, "last_reminder_date")
@@ -282,7 +284,8 @@ def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> 
         return t(lang, "chrono.documents", remedy=t(lang, f"remedy.{params['remedy']}"))
     if kind == "outcome" and params.get("outcome") in {"unpaid", "partly", "paid"}:
         return t(lang, f"chrono.outcome_{params['outcome']}")
-    if kind == "payment" and params.get("amount"):
+    # A payment reported with its day is among the invoice's payments, told on that day.
+    if kind == "payment" and params.get("amount") and not params.get("on"):
         return t(lang, "chrono.payment", amount=money(Money(Decimal(params["amount"]), currency)))
     if kind == "note" and params.get("text"):  # the user's own notes (/note): calls, promises
         return t(lang, "chrono.note", text=params["text"])

@@ -173,6 +173,8 @@ def _invoice(invoice: Invoice, rights: Rights, say: Renderer) -> dict[str, Any]:
         "due_date": invoice.due_date.isoformat() if invoice.due_date else "",
         "effective_due": rights.payment_term.effective_due.isoformat(),
         "paid": invoice.paid.to_json(),
+        "payments": [{"on": p.day.isoformat(), "amount": p.amount.to_json()}
+                     for p in invoice.payments],
         "partly_paid": invoice.paid.amount > 0,
         "balance": invoice.balance.to_json(),
         "principal": rights.principal.to_json(),

@@ -153,7 +153,7 @@ def apply(account: Account, case: Case, action: str, reminder_id: str | None,
 def _paid(case: Case, lang: str, step: Any, now: datetime, today: date, out: Outcome) -> None:
     if step is not None and step.kind is StepKind.INSTALMENT:
         left: Money = step.params["amount"]
-        record_payment(case, left)
+        record_payment(case, left, today)
         case.log(now, "payment", amount=str(left.amount), instalment=step.params["number"])
         if case.total_balance().amount > 0:
             out.messages.append(t(lang, "fu.done.instalment_paid", number=step.params["number"],
@@ -162,7 +162,7 @@ def _paid(case: Case, lang: str, step: Any, now: datetime, today: date, out: Out
             out.messages += after_payment(case, lang, today)
             return
     else:
-        record_payment(case, case.total_balance())
+        record_payment(case, case.total_balance(), today)
     out.close = "paid"
 
 

@@ -59,16 +59,21 @@ def _invoice_answers(case: Case) -> list[dict[str, Any]]:
     return sorted(found, key=lambda a: str(a.get("issue_date", "")))
 
 
-def record_payment(case: Case, received: Money) -> Money:
-    """Spread a payment over the invoices, oldest first; return what exceeds the balance."""
+def record_payment(case: Case, received: Money, day: date) -> Money:
+    """Spread a payment received on ``day`` over the invoices, oldest first, each slice kept
+    with its date (interest on it runs until that day); return what exceeds the balance."""
     left = received.amount
     for answers in _invoice_answers(case):
         amount = Money.from_json(answers["invoice_amount"])
         paid = answers.get("paid_amount")
         already = Money.from_json(paid).amount if isinstance(paid, dict) else Decimal("0")
+        dated = answers.get("payments")
+        payments = list(dated) if isinstance(dated, list) else []
+        already += sum((Decimal(p["amount"]) for p in payments), Decimal("0"))
         take = min(left, amount.amount - already)
         if take > 0:
-            answers["paid_amount"] = Money(already + take, amount.currency).to_json()
+            payments.append({"on": day.isoformat(), "amount": str(take)})
+            answers["payments"] = payments
             left -= take
     return Money(left, received.currency)
 

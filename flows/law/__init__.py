@@ -13,6 +13,7 @@ from flows.law.facts import (
     InsolvencyFacts,
     InvalidFacts,
     InvoiceFacts,
+    Payment,
     Supply,
     TermKind,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "JurisdictionPack",
     "Limitation",
     "Message",
+    "Payment",
     "PaymentTerm",
     "Percent",
     "Rights",

@@ -18,7 +18,7 @@ from flows.law.common import (
 )
 from flows.law.dates import add_months, add_years
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, Supply
-from flows.law.interest import RateChoice, accrue
+from flows.law.interest import RateChoice, accrue_until_paid
 from flows.law.letters import (
     InsolvencyLetterFacts,
     InsolvencyWording,
@@ -60,7 +60,7 @@ class BelgiumPack:
         if invoice.debtor_kind is DebtorKind.BUSINESS:
             term = _b2b_term(invoice, on, found)
             periods, explanation = _b2b_interest(invoice, principal, term.effective_due, on, found)
-            indemnity, indemnity_why = _b2b_indemnity(term.effective_due, on, found)
+            indemnity, indemnity_why = _b2b_indemnity(invoice, term.effective_due, on, found)
         else:
             term = _consumer_term(invoice)
             charges = consumer_charges(invoice, principal, term.effective_due, on, found)
@@ -71,8 +71,6 @@ class BelgiumPack:
         routes = _routes(invoice.debtor_kind, principal + interest + indemnity, on)
         for route in routes:
             found.cite(*route.sources)
-        if invoice.paid > 0:
-            found.note("law.note.partial_payment", principal=principal)
         return build_rights(
             self.jurisdiction, invoice, on, found,
             principal=principal, interest=interest, periods=periods, explanation=explanation,
@@ -223,13 +221,17 @@ def _b2b_interest(
         return RateChoice(at.rate, Message.of("law.basis.be.b2b_rate"), at.provisional)
 
     periods = (
-        accrue(principal, due + ONE_DAY, on, Granularity.HALF_YEAR, choose) if on > due else ()
+        accrue_until_paid(invoice, due + ONE_DAY, on, Granularity.HALF_YEAR, choose)
+        if on > due
+        else ()
     )
     return periods, Message.of("law.interest.be.business", start=due + ONE_DAY, on=on)
 
 
-def _b2b_indemnity(due: date, on: date, found: Findings) -> tuple[Money, Message]:
-    return fixed_indemnity(BE, due, on, found)
+def _b2b_indemnity(
+    invoice: InvoiceFacts, due: date, on: date, found: Findings
+) -> tuple[Money, Message]:
+    return fixed_indemnity(BE, invoice, due, on, found)
 
 
 def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from flows.law import tables
 from flows.law.common import Findings, period_message
 from flows.law.facts import DemandChannel, InvoiceFacts
-from flows.law.interest import RateChoice, accrue
+from flows.law.interest import RateChoice, accrue_until_paid
 from flows.law.messages import Message, Percent, Source
 from flows.law.rights import InterestPeriod
 from flows.law.tables import Granularity
@@ -91,7 +91,8 @@ def consumer_charges(
         return ConsumerCharges(
             (), why, nothing, Message.of("law.indemnity.be.consumer_waiting", cap=cap)
         )
-    periods = accrue(principal, first, on, Granularity.HALF_YEAR, _rate_chooser(invoice, found))
+    choose = _rate_chooser(invoice, found)
+    periods = accrue_until_paid(invoice, first, on, Granularity.HALF_YEAR, choose)
     why = Message.of("law.interest.be.consumer", reminder=reminder, start=first, on=on)
     indemnity, indemnity_why = _damages(invoice, cap, found)
     return ConsumerCharges(periods, why, indemnity, indemnity_why)

@@ -85,6 +85,10 @@ def check_facts(invoice: InvoiceFacts, currency: str, on: date) -> None:
     """What no pack can compute with: a date before the invoice, amounts in another currency."""
     if on < invoice.issue_date:
         raise InvalidFacts("the computation date is before the invoice date")
+    if invoice.payments and invoice.payments[-1].day > on:
+        raise InvalidFacts(
+            f"a payment of {invoice.payments[-1].day} is dated after the computation date"
+        )
     if invoice.currency != currency:
         raise InvalidFacts(
             f"this jurisdiction's thresholds are in {currency}; "
@@ -157,6 +161,8 @@ def build_rights(
 ) -> Rights:
     """The figures of one invoice, with everything the computation found along the way."""
     zero = Money.zero(principal.currency)
+    if invoice.paid > 0:
+        found.warn("law.warning.undated_payment", paid=Money(invoice.paid, principal.currency))
     if on <= due and principal.amount > 0:
         routes = not_yet_due(found, due, routes)
     return Rights(
@@ -169,6 +175,8 @@ def build_rights(
         interest_per_day=per_day(principal, periods[-1].annual_rate) if periods else zero,
         interest_periods=periods,
         interest_explanation=explanation,
+        payments=invoice.payments,
+        paid_undated=Money(invoice.paid, principal.currency),
         indemnity=indemnity,
         indemnity_explanation=indemnity_explanation,
         total=principal + interest + indemnity,
@@ -199,13 +207,18 @@ def not_yet_due(
     )
 
 
-def fixed_indemnity(prefix: str, due: date, on: date, found: Findings) -> tuple[Money, Message]:
+def fixed_indemnity(
+    prefix: str, invoice: InvoiceFacts, due: date, on: date, found: Findings
+) -> tuple[Money, Message]:
     """The fixed recovery indemnity between businesses (FR D441-5, BE law of 2 Aug 2002): due
-    from the first day late, whatever the length of the delay."""
+    from the first day late, whatever the length of the delay, and still due when the invoice
+    was paid in full but late; not due when it was paid in time."""
     fixed = tables.require(prefix, "recovery_indemnity", due)
     found.cite(fixed.citation)
     amount = Money(fixed.value, fixed.unit)
     code = prefix.lower()
+    if invoice.settled_by(due):
+        return Money.zero(), Message.of(f"law.indemnity.{code}.paid_in_time", due=due)
     if on <= due:
         return Money.zero(), Message.of(f"law.indemnity.{code}.not_yet", amount=amount, due=due)
     return amount, Message.of(f"law.indemnity.{code}.business", amount=amount)

@@ -33,12 +33,23 @@ class DemandChannel(StrEnum):
 
 
 @dataclass(frozen=True)
+class Payment:
+    """A sum received on a known day: the slice it settles bore interest until that day,
+    included (interest runs "jusqu'au jour du paiement", C. com. L441-10 II)."""
+
+    day: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class InvoiceFacts:
     """One unpaid invoice.
 
     ``amount`` is the invoice total including tax, the base of late interest. ``contract_rate``
     is an annual percentage (``Decimal("12")`` = 12 % a year). ``demand_date`` is the day the
-    formal demand was sent (Belgium, consumer: the first, free reminder). The last three fields
+    formal demand was sent (Belgium, consumer: the first, free reminder). ``payments`` are the
+    sums received with their dates; ``paid`` is what was received on a day we do not know (its
+    interest cannot be counted, so it is deducted from the start). The last three fields
     matter in one jurisdiction each: ``demand_delay_days`` (Quebec: interest runs when the delay
     in the demand expires), ``creditor_employees`` (Quebec small claims: at most 10), and
     ``contract_damages`` (Belgium, consumer: the fixed damages the terms provide, capped by law).
@@ -61,6 +72,7 @@ class InvoiceFacts:
     demand_delay_days: int | None = None
     creditor_employees: int | None = None
     contract_damages: Decimal | None = None
+    payments: tuple[Payment, ...] = ()
 
     def __post_init__(self) -> None:
         # Accept the enum values as plain strings (from a form or stored JSON), keep enums.
@@ -81,6 +93,14 @@ class InvoiceFacts:
             raise InvalidFacts("the invoice amount must be positive")
         if self.paid < 0 or self.paid > self.amount:
             raise InvalidFacts("the amount already paid must be between 0 and the invoice amount")
+        object.__setattr__(self, "payments", tuple(sorted(self.payments, key=lambda p: p.day)))
+        for payment in self.payments:
+            if not isinstance(payment.amount, Decimal) or payment.amount <= 0:
+                raise InvalidFacts("each payment must be a positive Decimal amount")
+            if payment.day < self.issue_date:
+                raise InvalidFacts(f"a payment of {payment.day} is dated before the invoice")
+        if self.paid + sum(p.amount for p in self.payments) > self.amount:
+            raise InvalidFacts("the payments add up to more than the invoice amount")
         if self.due_date is not None and self.due_date < self.issue_date:
             raise InvalidFacts("the due date is before the invoice date")
         if self.payment_term_days is not None and self.payment_term_days < 0:
@@ -101,7 +121,17 @@ class InvoiceFacts:
     @property
     def principal(self) -> Decimal:
         """What is still owed on the invoice itself."""
+        return self.amount - self.paid - sum((p.amount for p in self.payments), Decimal(0))
+
+    @property
+    def owed_before_payments(self) -> Decimal:
+        """What interest first runs on: the invoice less the sums received on an unknown day."""
         return self.amount - self.paid
+
+    def settled_by(self, day: date) -> bool:
+        """Fully paid, every dated payment made on or before ``day`` (undated ones count as
+        made in time: we cannot say otherwise)."""
+        return self.principal == 0 and all(p.day <= day for p in self.payments)
 
 
 @dataclass(frozen=True)

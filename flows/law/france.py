@@ -18,7 +18,7 @@ from flows.law.common import (
 from flows.law.dates import add_months, end_of_month
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, TermKind
 from flows.law.france_routes import court_routes
-from flows.law.interest import RateChoice, accrue
+from flows.law.interest import RateChoice, accrue_until_paid
 from flows.law.letters import (
     InsolvencyLetterFacts,
     InsolvencyWording,
@@ -66,8 +66,6 @@ class FrancePack:
         routes = court_routes(invoice.debtor_kind, principal, interest, indemnity, on)
         for route in routes:
             found.cite(*route.sources)
-        if invoice.paid > 0:
-            found.note("law.note.partial_payment", principal=principal)
         return build_rights(
             self.jurisdiction, invoice, on, found,
             principal=principal, interest=interest, periods=periods, explanation=explanation,
@@ -181,7 +179,9 @@ def _business_interest(
         return RateChoice(default.rate, default.basis, default.provisional or legal_at.provisional)
 
     periods = (
-        accrue(principal, due + ONE_DAY, on, Granularity.HALF_YEAR, choose) if on > due else ()
+        accrue_until_paid(invoice, due + ONE_DAY, on, Granularity.HALF_YEAR, choose)
+        if on > due
+        else ()
     )
     return periods, Message.of("law.interest.fr.business", start=due + ONE_DAY, on=on)
 
@@ -210,7 +210,7 @@ def _consumer_interest(
         return RateChoice(legal_at.rate, basis, legal_at.provisional)
 
     periods = (
-        accrue(principal, anchor + ONE_DAY, on, Granularity.HALF_YEAR, choose)
+        accrue_until_paid(invoice, anchor + ONE_DAY, on, Granularity.HALF_YEAR, choose)
         if on > anchor
         else ()
     )
@@ -232,7 +232,7 @@ def _indemnity(
             )
         )
         return Money.zero(), Message.of("law.indemnity.fr.consumer")
-    return fixed_indemnity(FR, due, on, found)
+    return fixed_indemnity(FR, invoice, due, on, found)
 
 
 def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:

@@ -12,6 +12,7 @@ from flows.law import (
     InsolvencyFacts,
     InvalidFacts,
     InvoiceFacts,
+    Payment,
     Rights,
     Supply,
     TermKind,
@@ -50,7 +51,8 @@ def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
         supply=Supply(case.text("supply", "services")),
         contract_rate=Decimal(rate) if isinstance(rate, str) and rate != "none" else None,
         demand_date=demand_date(case) if with_demand else None,
-        paid=invoice.paid.amount,
+        paid=invoice.undated.amount,
+        payments=tuple(Payment(p.day, p.amount.amount) for p in invoice.payments),
         number=invoice.number,
         demand_delay_days=int(deadline) if isinstance(deadline, str) and deadline else None,
         creditor_employees={"up_to_10": 10, "over_10": 11}.get(str(employees)),
@@ -86,7 +88,8 @@ def case_facts(case: Case) -> CaseFacts | None:
         amount=sum((i.amount for i in invoices[1:]), invoices[0].amount),
         issue_date=first.issue_date,
         due_date=min((i.due_date for i in invoices if i.due_date), default=None),
-        paid=sum((i.paid for i in invoices[1:]), invoices[0].paid),
+        undated=sum((i.undated for i in invoices[1:]), invoices[0].undated),
+        payments=tuple(sorted((p for i in invoices for p in i.payments), key=lambda p: p.day)),
     )
     published = case.day("insolvency_date")
     return CaseFacts(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flows.law.facts import InvoiceFacts
 from flows.law.messages import Message
 from flows.law.rights import InterestPeriod
 from flows.law.tables import Granularity, Period
@@ -76,6 +77,33 @@ def accrue(
                 provisional=choice.provisional,
             )
         )
+    return tuple(periods)
+
+
+def accrue_until_paid(
+    invoice: InvoiceFacts,
+    first: date,
+    last: date,
+    granularity: Granularity,
+    choose: Callable[[date], RateChoice],
+) -> tuple[InterestPeriod, ...]:
+    """Interest from ``first`` to ``last`` on what stays unpaid: each payment's slice bears
+    interest up to the day it was paid, included, then the smaller balance goes on. Periods are
+    split at every payment and every rate change; a payment made before ``first`` (on time)
+    simply lowers the balance from the start."""
+    currency = invoice.currency
+    balance = invoice.owed_before_payments
+    start = first
+    periods: list[InterestPeriod] = []
+    for payment in invoice.payments:
+        if payment.day >= start:
+            end = min(payment.day, last)
+            if balance > 0 and end >= start:
+                periods += accrue(Money(balance, currency), start, end, granularity, choose)
+            start = payment.day + ONE_DAY
+        balance -= payment.amount
+    if balance > 0 and start <= last:
+        periods += accrue(Money(balance, currency), start, last, granularity, choose)
     return tuple(periods)
 
 

@@ -20,7 +20,7 @@ from flows.law.common import (
     limitation_from_invoice,
 )
 from flows.law.facts import InsolvencyFacts, InvoiceFacts
-from flows.law.interest import RateChoice, accrue
+from flows.law.interest import RateChoice, accrue_until_paid
 from flows.law.letters import (
     InsolvencyLetterFacts,
     InsolvencyWording,
@@ -77,8 +77,6 @@ class QuebecPack:
         routes = _routes(invoice, principal, on, found)
         for route in routes:
             found.cite(*route.sources)
-        if invoice.paid > 0:
-            found.note("law.note.partial_payment", principal=principal)
         zero = Money.zero(self.currency)
         return build_rights(
             self.jurisdiction, invoice, on, found,
@@ -162,7 +160,7 @@ def _interest(
         return RateChoice(at.rate, Message.of("law.basis.qc.legal_rate"), at.provisional)
 
     periods = (
-        accrue(principal, default_day + ONE_DAY, on, Granularity.OPEN, choose)
+        accrue_until_paid(invoice, default_day + ONE_DAY, on, Granularity.OPEN, choose)
         if on > default_day
         else ()
     )

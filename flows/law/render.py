@@ -83,6 +83,7 @@ def render_rights(rights: Rights, lang: str) -> str:
     lines = [
         t(say.lang, title, number=rights.number, on=v(rights.computed_on)),
         t(say.lang, "law.render.principal", amount=v(rights.principal)),
+        *_payment_lines(say, rights),
         t(
             say.lang,
             "law.render.interest",
@@ -147,6 +148,20 @@ def render_rights(rights: Rights, lang: str) -> str:
     lines += ["", t(say.lang, "law.render.sources", items="; ".join(_citations(say, rights)))]
     lines.append(t(say.lang, "law.render.disclaimer"))
     return "\n".join(lines)
+
+
+def _payment_lines(say: Renderer, rights: Rights) -> list[str]:
+    received = [
+        t(say.lang, "law.render.payment", amount=say.value(Money(p.amount, rights.currency)),
+          day=say.value(p.day))
+        for p in rights.payments
+    ]
+    if rights.paid_undated.amount > 0:
+        received.append(t(say.lang, "law.render.paid_undated",
+                          amount=say.value(rights.paid_undated)))
+    if not received:
+        return []
+    return ["  " + t(say.lang, "law.render.payments", items="; ".join(received))]
 
 
 def _route_lines(say: Renderer, route: CourtRoute) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from flows.law.facts import Payment
 from flows.law.messages import Condition, Message, Source
 from flows.money import Money
 from flows.vocabulary import DebtorKind, Jurisdiction
@@ -83,6 +84,8 @@ class Rights:
     interest_per_day: Money
     interest_periods: tuple[InterestPeriod, ...]
     interest_explanation: Message
+    payments: tuple[Payment, ...]  # received on known days, oldest first
+    paid_undated: Money  # received on a day we do not know: its interest cannot be counted
     indemnity: Money
     indemnity_explanation: Message
     total: Money

@@ -90,6 +90,11 @@ def rights_to_json(rights: Rights, lang: str = "fr") -> dict[str, Any]:
         "computed_on": rights.computed_on.isoformat(),
         "currency": rights.currency,
         "principal": amount(rights.principal),
+        "payments": [
+            {"date": p.day.isoformat(), "amount": amount(Money(p.amount, rights.currency))}
+            for p in rights.payments
+        ],
+        "paid_undated": amount(rights.paid_undated),
         "interest": amount(rights.interest),
         "interest_per_day": amount(rights.interest_per_day),
         "interest_periods": [_period(period, say) for period in rights.interest_periods],
