@@ -107,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("--term-days", type=_count, help="agreed term in days from the invoice date")
     add("--term-kind", choices=[k.value for k in TermKind], help="default: days if --term-days")
     add("--supply", choices=[s.value for s in Supply], default=Supply.SERVICES.value)
-    add("--delivered", type=_date, help="delivery / performance date (default term: 30 days)")
+    add("--delivered", type=_date, help="delivery, performance of the services or completion "
+        "of the works (FR: the default term and a consumer's limitation run from it)")
+    add("--periodic", action="store_true",
+        help="BE: the invoice belongs to periodic billing (5-year limitation)")
     add("--contract-rate", type=_rate, help="agreed yearly late rate in percent, e.g. 12")
     add("--payment", type=_payment, action="append", default=[], metavar="DATE:AMOUNT",
         help="a sum received on that day, e.g. 2025-06-30:1000 (repeat for each payment): "
@@ -144,6 +147,7 @@ def facts_from(args: argparse.Namespace, currency: str) -> InvoiceFacts:
         demand_channel=DemandChannel(args.demand_channel),
         paid=args.paid,
         payments=tuple(args.payment),
+        periodic=args.periodic,
         number=args.number,
         demand_delay_days=args.demand_delay,
         creditor_employees=args.employees,

@@ -24,7 +24,7 @@ INITIAL_STATE = "start"
 # are the sums received with their dates, ``[{"on": "2025-06-30", "amount": "1000.00"}]`` in the
 # case's currency.
 INVOICE_KEYS = ("invoice_number", "invoice_amount", "issue_date", "due_date", "paid_amount",
-                "payments")
+                "payments", "completion_date")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Invoice:
     due_date: date | None  # None: no due date was agreed
     undated: Money  # received on a day not given
     payments: tuple[Received, ...] = ()  # received on known days, oldest first
+    completed: date | None = None  # works completed, services performed or goods delivered
 
     @property
     def paid(self) -> Money:
@@ -72,6 +73,7 @@ class Invoice:
         paid = answers.get("paid_amount")
         amount = Money.from_json(answers["invoice_amount"])
         payments = answers.get("payments")
+        completed = answers.get("completion_date")
         return cls(
             number=str(answers["invoice_number"]),
             amount=amount,
@@ -82,6 +84,7 @@ class Invoice:
                 (Received.from_json(p, amount.currency)
                  for p in (payments if isinstance(payments, list) else [])),
                 key=lambda p: p.day)),
+            completed=date.fromisoformat(completed) if isinstance(completed, str) else None,
         )
 
 

@@ -109,6 +109,17 @@ def had_undated_payment(case: Case) -> bool:
     return case.answered("paid_amount")
 
 
+def _new_or_answered(case: Case, key: str) -> bool:
+    """A fact added after cases were stored is asked only before the figures are shown, so a
+    case further along is not sent back to its facts (it keeps the prudent default)."""
+    return case.answered(key) or not case.answered("rights_ack")
+
+
+def _asks_completion(case: Case) -> bool:
+    return (case.jurisdiction == "fr" and case.text("debtor_kind") == "consumer"
+            and _new_or_answered(case, "completion_date"))
+
+
 def remedy_in(*remedies: Remedy) -> Predicate:
     """The question applies when the chosen remedy is one of these (its documents need it)."""
     wanted = {r.value for r in remedies}
@@ -173,8 +184,14 @@ QUESTIONS: tuple[Question, ...] = (
              when=had_undated_payment, check=_paid_below_total),
     Question("payments", "facts", Kind.PAYMENTS, ("nothing",), typed_too=True, max_length=600,
              when=lambda c: not had_undated_payment(c), check=_payments_fit),
+    # France, consumer debtor: the 2 years of C. conso. L218-2 run from the completion of the
+    # works, the performance of the services or the delivery (Cass. 3e civ., 1 March 2023).
+    Question("completion_date", "facts", Kind.DATE, when=_asks_completion, check=_not_in_future),
     Question("another_invoice", "facts", Kind.YESNO),
     Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
+    # Belgium: what is billed periodically prescribes in 5 years (old C. civ. 2277), not 10.
+    Question("periodic_billing", "facts", Kind.YESNO,
+             when=lambda c: c.jurisdiction == "be" and _new_or_answered(c, "periodic_billing")),
     Question("contract_rate", "facts", Kind.RATE, ("none",), typed_too=True, when=business_debtor),
     Question("reminders_sent", "facts", Kind.COUNT, ("0", "1", "2", "3")),
     # Quebec small claims are open to enterprises of at most 10 employees (C.p.c. 536).

@@ -65,7 +65,10 @@ def test_chat_and_calculator_agree(driver: Make, capsys: pytest.CaptureFixture[s
 def test_consumer_debtor_gets_no_indemnity_and_no_interest_before_a_demand(driver: Make) -> None:
     d = driver(when=datetime(2026, 11, 23, 10, 0, tzinfo=PARIS))
     d.command("start")
-    d.play(script_with([("debtor_kind", "press:consumer")]), until="contract_rate")
+    script = script_with([("debtor_kind", "press:consumer")])
+    d.play(script, until="another_invoice")
+    d.play([("completion_date", "30/09/2026")])  # asked of a consumer case (C. conso. L218-2)
+    d.play(script[script.index(("another_invoice", "press:no")):], until="contract_rate")
     assert d.prompt.key == "reminders_sent"  # no contract-rate question for a consumer
     d.press("1")
     shown = d.text_of_last()

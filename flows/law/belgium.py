@@ -235,12 +235,16 @@ def _b2b_indemnity(
 
 
 def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
-    """10 years for contractual claims (old C. civ. 2262bis); 1 year for a merchant's goods sold
-    to a private buyer (old 2272). Counted from the invoice date, the earliest plausible start."""
-    short = invoice.debtor_kind is DebtorKind.CONSUMER and invoice.supply is Supply.GOODS
-    years = tables.require(
-        BE, "limitation_consumer_goods_years" if short else "limitation_years", on
-    )
+    """10 years for contractual claims (old C. civ. 2262bis); 5 years for what is payable
+    yearly or at shorter periodic terms, such as subscriptions and monthly or yearly billing
+    (old C. civ. 2277); 1 year for a merchant's goods sold to a private buyer (old 2272). The
+    shortest that applies, counted from the invoice date, the earliest plausible start."""
+    names = ["limitation_years"]
+    if invoice.periodic:
+        names.append("limitation_periodic_years")
+    if invoice.debtor_kind is DebtorKind.CONSUMER and invoice.supply is Supply.GOODS:
+        names.append("limitation_consumer_goods_years")
+    years = min((tables.require(BE, name, on) for name in names), key=lambda f: f.as_int)
     warn_months = tables.require(BE, "limitation_warning_months", on).as_int
     return limitation_from_invoice(
         invoice, on, found, years, warn_months,

@@ -119,26 +119,32 @@ def limitation_from_invoice(
     warn_months: int,
     interrupted_by: tuple[Message, ...],
     not_interrupted_by: tuple[Message, ...],
+    start: date | None = None,
+    explanation_key: str = "law.limitation.explained",
+    details: tuple[Message, ...] = (),
 ) -> Limitation:
-    """The last day to act, counted from the invoice date (the earliest plausible start, so
-    the bot warns early rather than late), with what does and does not interrupt it."""
-    last_day = add_years(invoice.issue_date, years.as_int)
+    """The last day to act, counted from ``start`` (by default the invoice date, the earliest
+    plausible start, so the bot warns early rather than late), with what does and does not
+    interrupt it."""
+    start = start or invoice.issue_date
+    last_day = add_years(start, years.as_int)
     found.cite(years.citation)
     limitation_warnings(found, last_day, on, warn_months, years.citation)
     return Limitation(
         last_day=last_day,
-        starts=invoice.issue_date,
+        starts=start,
         years=years.as_int,
         explanation=Message.of(
-            "law.limitation.explained",
+            explanation_key,
             years=years.as_int,
-            start=invoice.issue_date,
+            start=start,
             last_day=last_day,
             article=years.article,
         ),
         interrupted_by=interrupted_by,
         not_interrupted_by=not_interrupted_by,
         source=years.citation,
+        details=details,
     )
 
 

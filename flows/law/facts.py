@@ -47,7 +47,10 @@ class InvoiceFacts:
 
     ``amount`` is the invoice total including tax, the base of late interest. ``contract_rate``
     is an annual percentage (``Decimal("12")`` = 12 % a year). ``demand_date`` is the day the
-    formal demand was sent (Belgium, consumer: the first, free reminder). ``payments`` are the
+    formal demand was sent (Belgium, consumer: the first, free reminder). ``delivery_date``:
+    the delivery, the performance of the services or the completion of the works (France: the
+    default term and a consumer's limitation run from it). ``periodic``: the invoice belongs to
+    periodic billing (Belgium: 5-year limitation). ``payments`` are the
     sums received with their dates; ``paid`` is what was received on a day we do not know (its
     interest cannot be counted, so it is deducted from the start). The last three fields
     matter in one jurisdiction each: ``demand_delay_days`` (Quebec: interest runs when the delay
@@ -73,6 +76,7 @@ class InvoiceFacts:
     creditor_employees: int | None = None
     contract_damages: Decimal | None = None
     payments: tuple[Payment, ...] = ()
+    periodic: bool = False  # Belgium: part of periodic billing (subscription, monthly...)
 
     def __post_init__(self) -> None:
         # Accept the enum values as plain strings (from a form or stored JSON), keep enums.

@@ -15,7 +15,7 @@ from flows.law.common import (
     limitation_from_invoice,
     period_message,
 )
-from flows.law.dates import add_months, end_of_month
+from flows.law.dates import add_months, add_years, end_of_month
 from flows.law.facts import InsolvencyFacts, InvoiceFacts, TermKind
 from flows.law.france_routes import court_routes
 from flows.law.interest import RateChoice, accrue_until_paid
@@ -44,6 +44,14 @@ L441_10 = Source(
     "C. com. L441-10", "https://lexbase.fr/texte-de-loi/code-de-commercel44110/L0502LQN.html"
 )
 CIV_1231_6 = Source("C. civ. 1231-6, 1344-1", verified=False)
+# "La prescription ne court pas [...] à l'égard d'une créance à terme, jusqu'à ce que ce terme
+# soit arrivé" (LEGAL_FACTS A5).
+CIV_2233 = Source("C. civ. 2233 3°")
+# Start of the consumer's 2 years (LEGAL_FACTS A5, verified on bignonlebray.com 30/03/2023 and
+# village-justice.com 46026); Civ. 1re, 3 June 2015, n° 14-10.908 (invoice date) is abandoned.
+CONSUMER_START = Source(
+    "Cass. 3e civ., 1 March 2023, n° 21-23.176; Civ. 1re, 19 May 2021, n° 20-12.520"
+)
 
 
 class FrancePack:
@@ -62,7 +70,7 @@ class FrancePack:
             periods, explanation = _consumer_interest(invoice, principal, due, on, found)
         interest = Money(sum((p.amount.amount for p in periods), Decimal(0)), self.currency)
         indemnity, indemnity_why = _indemnity(invoice, due, on, found)
-        limitation = _limitation(invoice, on, found)
+        limitation = _limitation(invoice, due, on, found)
         routes = court_routes(invoice.debtor_kind, principal, interest, indemnity, on)
         for route in routes:
             found.cite(*route.sources)
@@ -235,25 +243,49 @@ def _indemnity(
     return fixed_indemnity(FR, invoice, due, on, found)
 
 
-def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
+def _limitation(invoice: InvoiceFacts, due: date, on: date, found: Findings) -> Limitation:
     """5 years between professionals (C. com. L110-4), 2 years against a consumer (C. conso.
-    L218-2). The start is debated for consumers, so we count from the invoice date, the earliest
-    plausible start, and warn well before (A5)."""
-    name = (
-        "limitation_business_years"
-        if invoice.debtor_kind is DebtorKind.BUSINESS
-        else "limitation_consumer_years"
+    L218-2), with the interruptions of C. civ. 2240-2244 (A5).
+
+    Between professionals the period legally starts on the due date (C. civ. 2233: a claim with
+    a term does not run before it); we count from the invoice date, earlier, so as to warn early,
+    and show the legal start in the details. Against a consumer it starts on the completion of
+    the works, the performance of the services or the delivery (Cass. 3e civ., 1 March 2023,
+    n° 21-23.176; Civ. 1re, 19 May 2021, n° 20-12.520): the prudent start is the earlier of that
+    date and the invoice date; without that date we say the last day may be earlier."""
+    interrupted_by = (
+        Message.of("law.limitation.fr.acknowledgment"),
+        Message.of("law.limitation.fr.court_claim"),
+        Message.of("law.limitation.fr.enforcement"),
     )
-    years = tables.require(FR, name, on)
+    not_interrupted_by = (Message.of("law.limitation.fr.demand_letter"),)
     warn_months = tables.require(FR, "limitation_warning_months", on).as_int
+    if invoice.debtor_kind is DebtorKind.BUSINESS:
+        years = tables.require(FR, "limitation_business_years", on)
+        found.cite(CIV_2233)
+        legal = Message.of(
+            "law.limitation.fr.legal_start_due", due=due, last_day=add_years(due, years.as_int)
+        )
+        return limitation_from_invoice(
+            invoice, on, found, years, warn_months, interrupted_by, not_interrupted_by,
+            details=(legal,),
+        )
+    years = tables.require(FR, "limitation_consumer_years", on)
+    found.cite(CONSUMER_START)
+    completed = invoice.delivery_date
+    if completed is None:
+        found.warn("law.warning.fr.completion_date_unknown", issued=invoice.issue_date)
+        return limitation_from_invoice(
+            invoice, on, found, years, warn_months, interrupted_by, not_interrupted_by
+        )
+    start = min(completed, invoice.issue_date)
     return limitation_from_invoice(
-        invoice, on, found, years, warn_months,
-        interrupted_by=(
-            Message.of("law.limitation.fr.acknowledgment"),
-            Message.of("law.limitation.fr.court_claim"),
-            Message.of("law.limitation.fr.enforcement"),
-        ),
-        not_interrupted_by=(Message.of("law.limitation.fr.demand_letter"),),
+        invoice, on, found, years, warn_months, interrupted_by, not_interrupted_by,
+        start=start,
+        explanation_key="law.limitation.fr.consumer_explained",
+        details=(Message.of(
+            "law.limitation.fr.consumer_start", completed=completed, issued=invoice.issue_date
+        ),),
     )
 
 

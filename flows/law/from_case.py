@@ -49,6 +49,8 @@ def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
         due_date=invoice.due_date,
         term_kind=TermKind.DAYS if invoice.due_date else TermKind.NONE,
         supply=Supply(case.text("supply", "services")),
+        delivery_date=invoice.completed,
+        periodic=case.flag("periodic_billing") is True,
         contract_rate=Decimal(rate) if isinstance(rate, str) and rate != "none" else None,
         demand_date=demand_date(case) if with_demand else None,
         paid=invoice.undated.amount,
@@ -90,6 +92,7 @@ def case_facts(case: Case) -> CaseFacts | None:
         due_date=min((i.due_date for i in invoices if i.due_date), default=None),
         undated=sum((i.undated for i in invoices[1:]), invoices[0].undated),
         payments=tuple(sorted((p for i in invoices for p in i.payments), key=lambda p: p.day)),
+        completed=min((i.completed for i in invoices if i.completed), default=None),
     )
     published = case.day("insolvency_date")
     return CaseFacts(

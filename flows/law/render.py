@@ -122,6 +122,7 @@ def render_rights(rights: Rights, lang: str) -> str:
         "",
         t(say.lang, "law.render.limitation", last_day=v(rights.limitation_date)),
         "  " + say(rights.limitation.explanation),
+        *("  " + say(detail) for detail in rights.limitation.details),
         "  "
         + t(
             say.lang,

@@ -60,6 +60,7 @@ class Limitation:
     interrupted_by: tuple[Message, ...]
     not_interrupted_by: tuple[Message, ...]
     source: Source
+    details: tuple[Message, ...] = ()  # how the start was chosen, the legal start if later
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Rights:
             self.payment_term.rule,
             self.payment_term.meaning,
             self.limitation.explanation,
+            *self.limitation.details,
             *self.limitation.interrupted_by,
             *self.limitation.not_interrupted_by,
             *self.warnings,

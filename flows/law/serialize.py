@@ -110,6 +110,7 @@ def rights_to_json(rights: Rights, lang: str = "fr") -> dict[str, Any]:
             "starts": limitation.starts.isoformat(),
             "years": limitation.years,
             "explanation": message_json(limitation.explanation, say),
+            "details": [message_json(m, say) for m in limitation.details],
             "interrupted_by": [message_json(m, say) for m in limitation.interrupted_by],
             "not_interrupted_by": [message_json(m, say) for m in limitation.not_interrupted_by],
             "source": _source(limitation.source),
