@@ -10,7 +10,7 @@ from typing import TextIO
 from bot import export
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
-from bot.service import Assistant
+from bot.service import Assistant, DrawingFailed
 from bot.storage import ChatStore
 from flows.conversation import EXPORT, Button, Command, Event, Press, Prompt, Reply, Text
 from flows.evidence.screening import Policy
@@ -74,7 +74,12 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
             if reply is not None:
                 show(reply, out)
                 # Documents drawn now, then documents drawn before and asked for again.
-                paths = [r.path for r in assistant.render(chat_id, reply.documents)]
+                try:
+                    paths = [r.path for r in assistant.render(chat_id, reply.documents)]
+                except DrawingFailed:  # kept pending: /documents draws them again
+                    print(t(assistant.account(chat_id).lang, "documents_retry.failed"),
+                          file=out)
+                    paths = []
                 paths += assistant.drawn(chat_id, reply.files)
                 for path in paths:
                     print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} {path}",

@@ -30,6 +30,10 @@ SEEN_UPDATES_KEPT = 64
 _TURN_LOCK = threading.Lock()
 
 
+class DrawingFailed(Exception):
+    """The documents could not be drawn; they stay pending until the user asks again."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A file drawn for ``job`` and written at ``path`` (``content``: its bytes)."""
@@ -103,9 +107,10 @@ class Assistant:
                until_sent: bool = False) -> list[Rendered]:
         """Draw the documents into the case folder, remember them in their case and forget
         them as pending, in one save; ``until_sent`` keeps them pending until ``sent`` says
-        they reached the user (Telegram: uploading them takes a while too). If drawing fails,
-        they are forgotten all the same (and the error raised): a broken template must not
-        fail every later turn of the chat."""
+        they reached the user (Telegram: uploading them takes a while too). If a drawing
+        raises, the jobs stay pending, marked failed with the reason (``flows.pending``): not
+        redrawn at every later turn, but drawn again when the user asks (/documents), and
+        ``DrawingFailed`` tells the adapter to say so."""
         if not jobs:
             return []
         rendered: list[Rendered] = []
@@ -115,9 +120,10 @@ class Assistant:
                 files = drawing.draw(job)
                 rendered += [Rendered(job, path, files[path.name])
                              for path in write_all(folder, files)]
-        except Exception:
-            self._record(chat_id, jobs, rendered, forget=True)
-            raise
+        except Exception as error:
+            reason = type(error).__name__
+            self._record(chat_id, jobs, rendered, forget=False, failed=reason)
+            raise DrawingFailed(reason) from error
         self._record(chat_id, jobs, rendered, forget=not until_sent)
         return rendered
 
@@ -138,11 +144,13 @@ class Assistant:
             self._record(chat_id, jobs, [], forget=True)
 
     def _record(self, chat_id: str, jobs: list[DocumentJob], rendered: list[Rendered],
-                forget: bool) -> None:
+                forget: bool, failed: str = "") -> None:
         account = self.store.load(chat_id)
         if account is None:  # erased meanwhile
             return
         changed = forget and pending.clear(account, jobs)
+        if failed:
+            changed = pending.mark_failed(account, jobs, failed) or changed
         stamp = self.clock().isoformat()
         for item in rendered:
             case = account.case(item.job.case_id)

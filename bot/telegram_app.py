@@ -48,7 +48,7 @@ from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
 from bot.outbox import Outbox
-from bot.service import Assistant
+from bot.service import Assistant, DrawingFailed
 from bot.storage import ChatStore
 from flows import casefile
 from flows.conversation import ERASE, EXPORT, Command, Event, Press, Prompt, Reply, Text, Upload
@@ -210,10 +210,15 @@ class TelegramAdapter:
             await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
             # Pending (flows.pending) until every file is sent: a crash while drawing or
             # uploading them leaves them to be sent with the chat's next reply.
-            rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
-                                               reply.documents, True)
-            await send_files(bot, chat_id, [item.path for item in rendered])
-            await asyncio.to_thread(self.assistant.sent, str(chat_id), reply.documents)
+            try:
+                rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
+                                                   reply.documents, True)
+            except DrawingFailed:  # kept pending: /documents draws them again
+                lang = self.assistant.account(str(chat_id)).lang
+                await bot.send_message(chat_id, t(lang, "documents_retry.failed"))
+            else:
+                await send_files(bot, chat_id, [item.path for item in rendered])
+                await asyncio.to_thread(self.assistant.sent, str(chat_id), reply.documents)
         if reply.files:
             await send_files(bot, chat_id, self.assistant.drawn(str(chat_id), reply.files))
         if reply.action == EXPORT:

@@ -19,7 +19,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from flows import formatting
+from flows import formatting, pending
 from flows.answers import Kind, Question, read_answer
 from flows.conversation import (
     ERASE,
@@ -89,7 +89,7 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply:
     if name == "evidence":
         return _evidence_overview(account, case)
     if name == "documents":
-        return documents_again(case, lang)
+        return documents_again(account, case)
     if arg.strip():
         return _add_note(account, case, arg, now)
     account.asking = Asking(NOTE.key, case_id=case.id)
@@ -110,9 +110,15 @@ def press(account: Account, event: Press, now: datetime) -> Detour:
 
 
 # Documents ----------------------------------------------------------------------------------
-def documents_again(case: Case, lang: str) -> Reply:
+def documents_again(account: Account, case: Case) -> Reply:
     """/documents: the files of the case's last drawing, sent again as they were (a letter
-    already sent must stay the letter that was sent: nothing is redrawn with today's figures)."""
+    already sent must stay the letter that was sent: nothing is redrawn with today's figures);
+    documents whose drawing failed are drawn now."""
+    lang = account.lang
+    retry = pending.failed(account, case.id)
+    if retry:
+        return Reply(messages=[t(lang, "documents_retry.drawing", case=title(case, lang))],
+                     documents=retry)
     drawn = [r for r in case.documents if r.get("name") and r.get("created_at")]
     if not drawn:
         return Reply(messages=[t(lang, "casefile.documents.none", case=title(case, lang))],

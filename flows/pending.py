@@ -8,6 +8,10 @@ and the save that records the drawn files clears them. Whatever is still pending
 reply to that chat (the bot's restart, or the user's next message) is drawn again and sent,
 with a word of explanation. After ``MAX_ATTEMPTS`` starts the documents are given up and the
 user told: a document whose drawing kills the process must not do so at every restart.
+
+A drawing that raises is different: the job stays pending, marked ``failed`` with the reason,
+and is not redrawn by itself (it would fail again at every reply); ``/documents`` or the review
+screen's "generate" asks for it again, and the new job takes its place.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ MAX_ATTEMPTS = 2
 def carry(account: Account, reply: Reply) -> bool:
     """Add to ``reply`` the documents an interruption left, and record all the documents it
     asks for as pending; True when the account changed (it must be saved with the turn)."""
-    left = account.pending_documents
+    failed = [r for r in account.pending_documents if r.get("failed")]
+    left = [r for r in account.pending_documents if not r.get("failed")]
     if not left and not reply.documents:
         return False
     again: list[dict[str, Any]] = []
@@ -42,8 +47,27 @@ def carry(account: Account, reply: Reply) -> bool:
         reply.messages.append(t(account.lang, "recovery.documents_lost"))
     new = [{"job": job.to_json(), "attempts": 1} for job in reply.documents]
     reply.documents[:0] = [DocumentJob.from_json(record["job"]) for record in again]
-    account.pending_documents = again + new
+    asked = {_identity(job.to_json()) for job in reply.documents}
+    account.pending_documents = [r for r in failed if not isinstance(r.get("job"), dict)
+                                 or _identity(r["job"]) not in asked] + again + new
     return True
+
+
+def failed(account: Account, case_id: str) -> list[DocumentJob]:
+    """The case's documents whose drawing failed, still to be drawn again."""
+    jobs = [_job(r) for r in account.pending_documents if r.get("failed")]
+    return [job for job in jobs if job is not None and job.case_id == case_id]
+
+
+def mark_failed(account: Account, jobs: Iterable[DocumentJob], reason: str) -> bool:
+    """These jobs' drawing raised: kept pending with the reason, not redrawn by themselves."""
+    names = {_identity(job.to_json()) for job in jobs}
+    changed = False
+    for record in account.pending_documents:
+        if isinstance(record.get("job"), dict) and _identity(record["job"]) in names:
+            record["failed"] = reason
+            changed = True
+    return changed
 
 
 def clear(account: Account, jobs: Iterable[DocumentJob]) -> bool:

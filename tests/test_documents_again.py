@@ -50,7 +50,7 @@ def test_only_the_last_drawing_is_sent_again_and_the_older_files_are_pointed_to(
     drawn(account, "2026-11-23T10:00:00+01:00", "mise_en_demeure_20261123.pdf",
           "mise_en_demeure_20261123.docx")
     assert account.current is not None
-    reply = documents_again(account.current, "fr")
+    reply = documents_again(account, account.current)
     assert reply.files == [DocumentFile(account.current.id, "mise_en_demeure_20261123.pdf"),
                            DocumentFile(account.current.id, "mise_en_demeure_20261123.docx")]
     assert "préparés le 23 novembre 2026" in reply.messages[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.service import Assistant
+from bot.service import Assistant, DrawingFailed
 from bot.storage import ChatStore
 from flows.conversation import Command, DocumentJob, Event, Press, Reply, Text
 from flows.documents import drawing
@@ -106,7 +106,7 @@ def test_drawn_again_the_files_are_filed_once_in_the_case(assistant: Assistant) 
     assert len(names) == len(set(names)) == 6
 
 
-def test_a_document_that_fails_to_draw_is_forgotten_so_later_turns_still_work(
+def test_a_document_that_fails_to_draw_stays_pending_without_failing_later_turns(
         assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     reply = generate(assistant)
 
@@ -114,10 +114,12 @@ def test_a_document_that_fails_to_draw_is_forgotten_so_later_turns_still_work(
         raise RuntimeError("template error")
 
     monkeypatch.setattr(drawing, "draw", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(DrawingFailed):
         assistant.render(CHAT, reply.documents, until_sent=True)
-    assert stored(assistant).pending_documents == []
+    # Kept, with the reason, for /documents; not redrawn (and failing) at every later turn.
+    assert [r["failed"] for r in stored(assistant).pending_documents] == ["RuntimeError"] * 3
     assert say(assistant, "bonjour").documents == []
+    assert len(stored(assistant).pending_documents) == 3
 
 
 def test_a_chat_file_saved_before_pending_documents_existed_still_loads() -> None:

@@ -8,6 +8,7 @@ part (``bot/``), so that nothing here touches the disk.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from flows.conversation import DocumentJob
@@ -31,15 +32,25 @@ def draw(job: DocumentJob) -> dict[str, bytes]:
         files[f"{job.filename}.ics"] = str(job.context["ics"]).encode("utf-8")
     if not {"pdf", "docx", "txt"} & set(job.formats):
         return files
-    html = render_html(job)
+    # What the user typed reaches the documents; a character XML cannot hold (U+FFFE, a
+    # control character) made python-docx raise and the whole drawing fail.
+    html = xml_safe(render_html(job))
     if "pdf" in job.formats:
         files[f"{job.filename}.pdf"] = html_to_pdf(html)
     if "docx" in job.formats:
-        author = str(job.context.get("creditor", {}).get("name", ""))
+        author = xml_safe(str(job.context.get("creditor", {}).get("name", "")))
         files[f"{job.filename}.docx"] = html_to_docx(html, author)
     if "txt" in job.formats:
         files[f"{job.filename}.txt"] = html_to_text(html).encode("utf-8")
     return files
+
+
+# Characters XML 1.0 allows (its "Char" production): everything else is dropped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def html_to_pdf(html: str) -> bytes:
