@@ -26,6 +26,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.http import ResponseTooLarge
 from bot.screening_pool import Checked, ScreeningPool, check_file
 from bot.storage import ChatStore
+from flows import limits
 from flows.conversation import Upload
 from flows.evidence import locker, screening
 
@@ -98,6 +99,9 @@ class EvidenceDesk:
         caption = message.caption or ""
         if case is None:
             return _refused(attached, "no_case", caption=caption)
+        if limits.evidence_full(case, attached.size):
+            return _refused(attached, "case_full", str(limits.MAX_BYTES_PER_CASE), case.id,
+                            caption)
         held = locker.bytes_held(account) if account is not None else 0
         refusal = screening.screen(attached.name, attached.mime_type, attached.size,
                                   self.policy, held)
@@ -118,6 +122,9 @@ class EvidenceDesk:
         except BaseException:
             incoming.unlink(missing_ok=True)
             raise
+        if checked.refusal is None and limits.evidence_full(case, checked.size):
+            checked = Checked(checked.size, checked.sha256,
+                              screening.Refusal("case_full", str(limits.MAX_BYTES_PER_CASE)))
         return await asyncio.to_thread(self._take, chat_id, case.id, attached, incoming,
                                        checked, caption)
 

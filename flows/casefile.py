@@ -19,7 +19,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from flows import formatting, pending
+from flows import formatting, limits, pending
 from flows.answers import Kind, Question, read_answer
 from flows.conversation import (
     ERASE,
@@ -284,6 +284,9 @@ def _add_note(account: Account, case: Case, raw: str, now: datetime) -> Reply:
         account.asking = Asking(NOTE.key, case_id=case.id)
         return Reply(messages=[t(lang, NOTE.error_key(error), case=title(case, lang),
                                  **error.params)])
+    if limits.notes_full(case):
+        return Reply(messages=[t(lang, "limits.notes", count=limits.MAX_NOTES_PER_CASE)],
+                     changed=False)
     case.log(now, "note", text=text)
     return Reply(messages=[t(lang, "casefile.note.added", case=title(case, lang),
                              date=formatting.day(now.date(), lang),
@@ -360,6 +363,9 @@ def next_step_text(case: Case, lang: str, today: date, asking: Asking | None) ->
 def _switch(account: Account, value: str, now: datetime) -> Detour:
     lang = account.lang
     if value == "new":
+        if limits.cases_full(account):
+            return Detour(Reply(messages=[t(lang, "limits.cases", count=len(account.cases))],
+                                changed=False))
         account.open_new_case(now)
         return Detour(Reply(chosen=t(lang, "casefile.cases.new_button"),
                             messages=[t(lang, "new_case")]), Then.NEXT_QUESTION)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flows import casefile, followup, formatting
+from flows import casefile, followup, formatting, limits
 from flows.answers import NO_WORDS, NUMERIC_KINDS, Kind, Question, choice_value, parse_answer
 from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Text
 from flows.documents import catalog as documents
@@ -521,6 +521,10 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply | Non
     for any other."""
     lang = account.lang
     case = account.current
+    if name in ("start", "new") and (case is None or case.state == "closed" or name == "new") \
+            and limits.cases_full(account):
+        return Reply(messages=[t(lang, "limits.cases", count=len(account.cases))],
+                     changed=False)
     if name == "start":
         if case is None or case.state == "closed":
             case = account.open_new_case(now)
