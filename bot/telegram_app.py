@@ -138,6 +138,17 @@ class TelegramAdapter:
         """The user sent a photo or a document: it goes into the open case's file."""
         await self.dispatch(update, context, lambda: self.desk.receive(update, context.bot))
 
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user edited a message sent earlier: an answer already given, or a question already
+        moved past, so it is never read as the answer to the question now asked (nor run again,
+        if it was a command). Telegram cannot show the bot an edit as a new message: say how to
+        change an answer instead."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        lang = self.assistant.account(str(chat.id), _language_code(update)).lang
+        await _quietly(context.bot.send_message(chat.id, t(lang, "edit.not_an_answer")))
+
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The user pressed one of the choices under a question."""
         query = update.callback_query
@@ -308,6 +319,13 @@ async def set_commands(application: AnyApplication) -> None:
                                               language_code=None if lang == "fr" else lang)
 
 
+# The updates the bot handles, asked of Telegram (polling and webhook): new messages, edits (to
+# say they are not answers) and button presses. No handler uses chat member updates.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+# New messages in a private chat, the only ones read as commands, answers or files.
+NEW_PRIVATE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+
+
 def build_application(settings: Settings, assistant: Assistant | None = None) -> AnyApplication:
     if not settings.token:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
@@ -339,15 +357,18 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
     application.add_handler(TypeHandler(Update, adapter.private_only), group=-1)
     # Then group 0: commands first, then button presses, then typed text, then files for the
     # case file, then anything else.
-    application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command))
-    application.add_handler(MessageHandler(filters.COMMAND, adapter.on_command))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE
+                                           & filters.ChatType.PRIVATE, adapter.on_edit))
+    application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command,
+                                           filters=NEW_PRIVATE))
+    application.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, adapter.on_command))
     application.add_handler(CallbackQueryHandler(adapter.on_button))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, adapter.on_text))
+    application.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND,
+                                           adapter.on_text))
     application.add_handler(MessageHandler(
-        filters.Document.ALL | filters.PHOTO | filters.VIDEO | filters.AUDIO | filters.VOICE
-        | filters.VIDEO_NOTE, adapter.on_file))
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT,
-                                           adapter.on_other))
+        NEW_PRIVATE & (filters.Document.ALL | filters.PHOTO | filters.VIDEO | filters.AUDIO
+                       | filters.VOICE | filters.VIDEO_NOTE), adapter.on_file))
+    application.add_handler(MessageHandler(NEW_PRIVATE & ~filters.TEXT, adapter.on_other))
     application.add_error_handler(adapter.on_error)
     return application
 
@@ -388,7 +409,7 @@ def main(argv: list[str]) -> int:
             return 2
         # Our own server (bot/webhook.py): the secret checked before any body is read.
         webhook.run(application, args.listen, args.port, webhook_path(args.webhook_url),
-                    args.webhook_url, settings.webhook_secret)
+                    args.webhook_url, settings.webhook_secret, ALLOWED_UPDATES)
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0

@@ -63,13 +63,14 @@ def _refused(status: int) -> web.Response:
     return web.Response(status=status, headers={"Connection": "close"})
 
 
-def run(application: Any, listen: str, port: int, path: str, url: str, secret: str) -> None:
+def run(application: Any, listen: str, port: int, path: str, url: str, secret: str,
+        allowed_updates: list[str]) -> None:
     """Serve the webhook until SIGINT or SIGTERM, as ``Application.run_webhook`` would."""
-    asyncio.run(_serve(application, listen, port, path, url, secret))
+    asyncio.run(_serve(application, listen, port, path, url, secret, allowed_updates))
 
 
 async def _serve(application: Any, listen: str, port: int, path: str, url: str,
-                 secret: str) -> None:
+                 secret: str, allowed_updates: list[str]) -> None:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -82,7 +83,7 @@ async def _serve(application: Any, listen: str, port: int, path: str, url: str,
         await runner.setup()
         await web.TCPSite(runner, listen, port).start()
         await application.bot.set_webhook(url, secret_token=secret,
-                                          allowed_updates=Update.ALL_TYPES)
+                                          allowed_updates=allowed_updates)
         await application.start()
         try:
             await stopping.wait()

@@ -240,6 +240,8 @@ class FakeBotApi:
         self._injected: list[_InjectedError] = []
         self._custom_methods: dict[str, MethodHandler] = {}
         self._webhook: dict[str, Any] = {}
+        # The update kinds the bot asked getUpdates for; None until it names them (all kinds).
+        self._allowed_updates: list[str] | None = None
 
         # Owned by the server thread.
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -825,6 +827,10 @@ class FakeBotApi:
                     "use deleteWebhook to delete the webhook first",
                 )
             self._confirm(int(params.get("offset") or 0))
+            if params.get("allowed_updates") is not None:  # kept until named again, as Telegram
+                allowed = params["allowed_updates"]
+                self._allowed_updates = list(json.loads(allowed) if isinstance(allowed, str)
+                                             else allowed)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
         loop = asyncio.get_running_loop()
@@ -869,9 +875,15 @@ class FakeBotApi:
             if last_id is not None and pending.update_id <= last_id:
                 break
             pending.delivered = True
+            if not self._wanted(pending.update):
+                continue  # Telegram drops the kinds the bot did not ask for
             batch.append(pending.update)
             last_id = pending.update_id
         return batch
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        allowed = self._allowed_updates
+        return not allowed or any(kind in update for kind in allowed)
 
     def _wake_pollers(self) -> None:
         """Wake every waiting getUpdates (and the webhook sender); server loop only."""
@@ -1147,6 +1159,28 @@ class FakeBotApi:
                 "data": data,
             }
         return self.enqueue(_with_id({"callback_query": query}, update_id))
+
+    def edit_text(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """The user edits their earlier message ``message_id`` to read ``text``."""
+        with self._lock:
+            message = self._messages.get(chat_id, {}).get(message_id)
+            if message is None or message["from"].get("is_bot"):
+                raise LookupError(f"no message {message_id} of the user in chat {chat_id}")
+            edited = {key: value for key, value in message.items() if key != "entities"}
+            edited.update(text=text, edit_date=int(time.time()))
+            if text.startswith("/") and len(text) > 1:
+                command = text.split(maxsplit=1)[0]
+                edited["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": _utf16_len(command)}
+                ]
+            self._messages[chat_id][message_id] = edited
+        return self.enqueue({"edited_message": edited})
+
+    @property
+    def allowed_updates(self) -> list[str] | None:
+        """The update kinds the bot last asked getUpdates for (None: it never named any)."""
+        with self._lock:
+            return None if self._allowed_updates is None else list(self._allowed_updates)
 
     def last_keyboard(self, chat_id: int) -> list[tuple[str, str | None, int]]:
         """The buttons of the newest message in the chat that still shows an inline keyboard,

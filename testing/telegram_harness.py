@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.telegram_app import build_application
+from bot.telegram_app import ALLOWED_UPDATES, build_application
 from testing.fakebot import ApiCall, FakeBotApi
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -32,7 +32,8 @@ async def running_bot(api: FakeBotApi, data_dir: Path,
         await application.post_init(application)
     await application.start()
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.updater.start_polling(poll_interval=0, timeout=1,
+                                            allowed_updates=ALLOWED_UPDATES)
     try:
         yield application
     finally:
