@@ -14,12 +14,17 @@ from typing import Any
 from flows import question_checks as checks
 from flows.answers import Kind, Predicate, Question
 from flows.followup.actions import outcome_choices
+from flows.law.from_case import belgian_consumer
 from flows.law.tables import first_covered_day
 from flows.model import Asking, Case
 from flows.parsing import ParseError
 from flows.stage_messages import ranked_remedies
 from flows.stages import stage_index
 from flows.vocabulary import Remedy
+
+# The first reminder to a Belgian consumer: 14 days counted from the third working day after
+# posting (CDE XIX.2, figure in flows/law/data); 30 for a user who wants to give more.
+BELGIAN_CONSUMER_DAYS = ("14", "30")
 
 
 # Predicates -------------------------------------------------------------------------------
@@ -73,6 +78,17 @@ def _not_in_past(_case: Case, value: Any, today: date) -> None:
 def _past_or_today(case: Case, value: Any, today: date) -> None:
     if value != "today":
         _not_in_future(case, value, today)
+
+
+def _demand_days_choices(case: Case) -> tuple[str, ...]:
+    # A Belgian consumer's first reminder leaves at least 14 days (CDE XIX.2): never fewer.
+    return BELGIAN_CONSUMER_DAYS if belgian_consumer(case) else ("8", "15")
+
+
+def _demand_days_allowed(case: Case, value: Any, _today: date) -> None:
+    least = int(BELGIAN_CONSUMER_DAYS[0])
+    if belgian_consumer(case) and int(value) < least:
+        raise ParseError("error.be_consumer_days", {"least": least})
 
 
 def payment_plan(case: Case) -> bool:
@@ -220,7 +236,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("debtor_address", "details", Kind.ADDRESS, max_length=300),
     Question("city", "details", Kind.TEXT, max_length=60),
     Question("deadline_days", "details", Kind.DAYS, ("8", "15"), typed_too=True,
-             when=lambda c: c.text("remedy") == Remedy.FORMAL_DEMAND),
+             when=lambda c: c.text("remedy") == Remedy.FORMAL_DEMAND,
+             choices_for=_demand_days_choices, check=_demand_days_allowed),
     # details of a payment plan: the instalment table and its reminders follow from them
     Question("plan_count", "details", Kind.COUNT, ("2", "3", "4", "6", "10", "12"),
              when=payment_plan, count_range=(2, 36)),

@@ -47,7 +47,8 @@ def test_cases_lists_every_case_with_its_balance_and_next_step(driver: Make) -> 
     # ACME: 1 200,50 € + 15,59 € of interest + the 40 € indemnity.
     assert ("1. ACME Rénovation SARL (factures : 1) — reste dû : 1 200,50 € "
             "(1 256,09 € avec intérêts et indemnité à ce jour) — "
-            "prochaine étape le 2 décembre 2026 : Mise en demeure : fin du délai") in text
+            "prochaine étape le 2 décembre 2026 : Mise en demeure : délai de paiement terminé "
+            "le 1er décembre 2026") in text
     # Dupont, invoice by invoice: F-7 is late (300 € + 2,30 € + 40 €); F-9 (450,20 € less
     # 50 € paid) is not due yet, so it carries neither interest nor indemnity.
     assert ("👉 2. Boulangerie Dupont (factures : 2) — reste dû : 700,20 € "

@@ -208,7 +208,8 @@ def test_reminders_command_lists_upcoming_reminders_per_case() -> None:
     assert menu.prompt is not None
     text = plain(menu.prompt.text)
     assert "sent at 09:00, time zone Europe/Paris" in text
-    assert "2 December 2026 09:00 — Formal demand: deadline over (ACME Rénovation SARL)" in text
+    assert ("2 December 2026 09:00 — Formal demand: time to pay ended 1 December 2026 "
+            "(ACME Rénovation SARL)") in text
     assert "Time-barred on 15 September 2031" in text
 
 
@@ -256,7 +257,8 @@ def test_the_timeline_as_a_calendar_file(tmp_path: Path) -> None:
     events = [e for e in calendar.walk("VEVENT")]
     assert [e.decoded("dtstart") for e in events] == [
         date(2026, 12, 2), date(2031, 7, 17), date(2031, 9, 1)]
-    assert str(events[0]["summary"]) == "Formal demand: deadline over (ACME Rénovation SARL)"
+    assert str(events[0]["summary"]) == (
+        "Formal demand: time to pay ended 1 December 2026 (ACME Rénovation SARL)")
     assert str(events[0]["uid"]).startswith(d.case.id)
     alarm = events[0].walk("VALARM")[0]
     assert alarm.decoded("trigger") == timedelta(hours=9)

@@ -321,7 +321,8 @@ async def test_reminders_command_on_telegram_sends_the_calendar_file(api: FakeBo
         api.send_text(1101, "/reminders")
         menu = await api.await_for(lambda c: c.method == "sendMessage" and "Vos rappels" in str(
             c.params.get("text")), since=mark)
-        assert "Mise en demeure : fin du délai" in menu.params["text"]
+        assert ("Mise en demeure : délai de paiement terminé le 1er décembre 2026"
+                in menu.params["text"])
         data = next(b["callback_data"] for row in menu.params["reply_markup"]["inline_keyboard"]
                     for b in row if b["callback_data"] == ":rm:ics")
         api.press_button(1101, menu.result["message_id"], data)

@@ -15,13 +15,12 @@ from typing import Any
 from flows import formatting
 from flows.documents.figures import (
     answered_day,
-    demand_deadline,
     figures_for,
     insolvency_for,
 )
 from flows.followup.plan import Instalment, instalments
 from flows.i18n import t
-from flows.law import pack_for
+from flows.law import from_case, pack_for
 from flows.law.letters import InsolvencyLetterFacts
 from flows.model import Case
 from flows.money import Money
@@ -34,7 +33,6 @@ NO_VALUE = {"none", "unknown", "self", "invoice"}
 # payment plan gives before the whole balance falls due on a missed instalment.
 REMINDER_SPACING_DAYS = 7
 ACCELERATION_NOTICE_DAYS = 8
-DEFAULT_DEADLINE_DAYS = 8
 
 CHECKLIST_BASE = ("contract", "delivery", "invoice_sent", "written_reminders", "replies",
                   "bank_statement")
@@ -143,8 +141,7 @@ def _reminders(case: Case) -> dict[str, Any]:
 
 
 def _demand(case: Case, today: date, lang: str) -> dict[str, Any]:
-    days = int(case.text("deadline_days", str(DEFAULT_DEADLINE_DAYS)) or DEFAULT_DEADLINE_DAYS)
-    deadline = demand_deadline(case, today, days)
+    deadline = from_case.demand_deadline(case, today)
     # The demand letter is itself the demand: interest that waits for one starts with it.
     own = figures_for(case, today, lang, with_demand=False)
     return {"days": (deadline - today).days, "deadline": deadline.isoformat(), "figures": own}

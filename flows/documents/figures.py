@@ -10,14 +10,13 @@ worded by the pack and rendered when the document is drawn.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flows.law import (
     CourtRoute,
     Deadline,
-    DemandChannel,
     InsolvencyFacts,
     InvalidFacts,
     Message,
@@ -28,7 +27,7 @@ from flows.law import (
     pack_for,
     tables,
 )
-from flows.law.belgium_consumer import damages_cap, first_chargeable_day
+from flows.law.belgium_consumer import damages_cap
 from flows.law.letters import LetterFacts, rate_basis
 from flows.law.render import Renderer
 from flows.model import Case, Demand, Invoice
@@ -253,20 +252,6 @@ def _all_of(values: list[bool | None]) -> bool | None:
     if any(v is None for v in values):
         return None
     return True
-
-
-def demand_deadline(case: Case, sent_on: date, days: int) -> date:
-    """The last day to pay that a formal demand sent on ``sent_on`` gives.
-
-    The user's delay, except against a Belgian consumer, where the first reminder must leave 14
-    calendar days counted from the third working day after posting (CDE XIX.2): the later of
-    the two is given, so the letter never asks for payment sooner than the law allows.
-    """
-    chosen = sent_on + timedelta(days=days)
-    if case.jurisdiction == Jurisdiction.BELGIUM and case.text("debtor_kind") == "consumer":
-        legal = first_chargeable_day(sent_on, DemandChannel.POST, sent_on) - timedelta(days=1)
-        return max(chosen, legal)
-    return chosen
 
 
 def answered_day(case: Case, key: str) -> date | None:

@@ -16,6 +16,7 @@ from typing import Any
 from flows.followup import legal
 from flows.followup.plan import covered, instalments, total_paid
 from flows.followup.state import FollowUp, has_followup
+from flows.law import from_case
 from flows.law.dates import add_months
 from flows.model import Case
 from flows.money import Money
@@ -159,8 +160,7 @@ def _remedy_steps(case: Case, fu: FollowUp, started: date) -> list[Step]:
     if remedy == Remedy.FRIENDLY_REMINDER:
         return _friendly_steps(case, started)
     if remedy == Remedy.FORMAL_DEMAND:
-        days = int(case.text("deadline_days", "8") or "8")
-        end = started + timedelta(days=days)
+        end = from_case.demand_deadline(case, started)
         return [_step(StepKind.DEMAND_ENDED, end + timedelta(days=1), deadline=end)]
     if remedy == Remedy.PAYMENT_PLAN:
         return _plan_steps(case, fu)

@@ -5,7 +5,7 @@ so that an invoice is described to the law the same way everywhere."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flows.law import (
@@ -18,15 +18,43 @@ from flows.law import (
     TermKind,
     compute_rights,
 )
-from flows.law.facts import CaseFacts
+from flows.law.belgium_consumer import first_chargeable_day
+from flows.law.facts import CaseFacts, DemandChannel
 from flows.law.remedies import Advice, recommend
 from flows.model import Case, Invoice
 from flows.vocabulary import DebtorKind, Jurisdiction
+
+DEFAULT_DEMAND_DAYS = 8  # product default for a business debtor, not a legal figure
 
 
 def demand_date(case: Case) -> date | None:
     """When the formal demand was drawn up, if the journey produced one."""
     return case.demand.sent_on if case.demand is not None else None
+
+
+def belgian_consumer(case: Case) -> bool:
+    return case.jurisdiction == Jurisdiction.BELGIUM and case.text("debtor_kind") == "consumer"
+
+
+def demand_days(case: Case) -> int:
+    """The delay to pay the user chose for the formal demand (8 days when not asked)."""
+    return int(case.text("deadline_days", str(DEFAULT_DEMAND_DAYS)) or DEFAULT_DEMAND_DAYS)
+
+
+def demand_deadline(case: Case, sent_on: date) -> date:
+    """The last day to pay that a formal demand sent on ``sent_on`` gives: the one date the
+    letter, the chat, the follow-up and ``/reminders`` all name.
+
+    The user's delay, except against a Belgian consumer, where the first reminder must leave 14
+    calendar days counted from the third working day after posting (CDE XIX.2): the later of
+    the two is given, so no one ever asks for payment sooner than the law allows. The letter
+    goes by post (the chat says so), the later of the two starts the e-mail rule allows.
+    """
+    chosen = sent_on + timedelta(days=demand_days(case))
+    if belgian_consumer(case):
+        legal = first_chargeable_day(sent_on, DemandChannel.POST, sent_on) - timedelta(days=1)
+        return max(chosen, legal)
+    return chosen
 
 
 def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
