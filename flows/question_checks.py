@@ -9,7 +9,7 @@ nowhere).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from stdnum import iban
@@ -60,6 +60,19 @@ def payment_details(_case: Case, value: Any, _today: date) -> None:
 def not_in_past(_case: Case, value: Any, today: date) -> None:
     if isinstance(value, str) and value not in NO_VALUE and date.fromisoformat(value) < today:
         raise ParseError("error.date_past")
+
+
+# Suspending one's own performance (C. civ. 1219-1220) is notified first with a short deadline
+# (LEGAL_FACTS A7): the notice leaves the debtor the customary 8 days of a demand to pay.
+SUSPENSION_NOTICE_DAYS = 8
+
+
+def suspension_start(_case: Case, value: Any, today: date) -> None:
+    """Services are suspended no sooner than 8 days after the notice, sent today."""
+    first = today + timedelta(days=SUSPENSION_NOTICE_DAYS)
+    if isinstance(value, str) and value not in NO_VALUE and date.fromisoformat(value) < first:
+        raise ParseError("error.suspend_too_soon", {"first": first.isoformat(),
+                                                    "days": SUSPENSION_NOTICE_DAYS})
 
 
 def not_in_future(_case: Case, value: Any, today: date) -> None:

@@ -264,7 +264,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("suspend_what", "details", Kind.TEXT, max_length=300,
              when=remedy_in(Remedy.SUSPENSION)),
     Question("suspend_from", "details", Kind.DATE, when=remedy_in(Remedy.SUSPENSION),
-             check=checks.not_in_past),
+             check=checks.suspension_start),
     Question("suspend_keep", "details", Kind.TEXT, ("none",), typed_too=True, max_length=300,
              when=remedy_in(Remedy.SUSPENSION)),
     Question("restore_days", "details", Kind.DAYS, ("1", "2", "5"), typed_too=True,

@@ -138,7 +138,7 @@ def test_a_suspension_cannot_start_in_the_past(driver: Make) -> None:
     to_remedy(d, Remedy.SUSPENSION)
     answer_until(d, DETAILS, "suspend_from")
     d.say("01/11/2026")
-    assert "déjà passée" in d.text_of_last()
+    assert "au plus tôt le 1er décembre 2026" in d.text_of_last()
     assert d.prompt.key == "suspend_from"
 
 
@@ -215,3 +215,20 @@ def test_other_number_button_asks_for_the_count_to_be_typed(driver: Make) -> Non
     d.say("7")
     assert d.case.answers["plan_count"] == "7"
     assert d.prompt.key == "plan_first_date"
+
+
+def test_a_suspension_starts_at_least_8_days_after_the_notice(driver: Make) -> None:
+    # The notice goes out on 23/11/2026: 23 + 8 = 1 December is the first day allowed.
+    d = driver()
+    to_remedy(d, Remedy.SUSPENSION)
+    answer_until(d, DETAILS, "suspend_from")
+    d.say("23/11/2026")  # today: refused, with the reason and the first day allowed
+    said = d.text_of_last()
+    assert "au moins 8 jours après l'envoi de l'avis" in said
+    assert "au plus tôt le 1er décembre 2026" in said
+    assert d.prompt.key == "suspend_from"
+    d.say("30/11/2026")
+    assert d.prompt.key == "suspend_from"
+    d.say("01/12/2026")
+    assert d.prompt.key != "suspend_from"
+    assert d.case.answers["suspend_from"] == "2026-12-01"
