@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flows.evidence.screening import DEFAULT_MAX_BYTES, DEFAULT_QUOTA_BYTES, MB
 
 TELEGRAM_API = "https://api.telegram.org/bot"
+DEFAULT_SEND_RATE = 30.0  # Telegram: about 30 messages a second overall for one bot
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Settings:
     # one user's files together (IMPAYES_EVIDENCE_MAX_MB, IMPAYES_EVIDENCE_QUOTA_MB).
     evidence_max_bytes: int = DEFAULT_MAX_BYTES
     evidence_quota_bytes: int = DEFAULT_QUOTA_BYTES
+    # Bot API messages a second for the whole bot (IMPAYES_SEND_RATE); 0 turns limiting off.
+    send_rate: float = DEFAULT_SEND_RATE
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -47,6 +50,7 @@ class Settings:
             fixed_now=fixed_now,
             evidence_max_bytes=_megabytes("IMPAYES_EVIDENCE_MAX_MB", DEFAULT_MAX_BYTES),
             evidence_quota_bytes=_megabytes("IMPAYES_EVIDENCE_QUOTA_MB", DEFAULT_QUOTA_BYTES),
+            send_rate=_rate("IMPAYES_SEND_RATE", DEFAULT_SEND_RATE),
         )
 
     def now(self) -> datetime:
@@ -65,3 +69,17 @@ def _megabytes(name: str, default: int) -> int:
     if not value.is_finite() or value <= 0:
         raise SystemExit(f"{name} must be a positive number of megabytes")
     return int(value * MB)
+
+
+def _rate(name: str, default: float) -> float:
+    """A number of messages a second, 0 or more."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError as error:
+        raise SystemExit(f"{name} must be a number of messages a second, not {raw!r}") from error
+    if not value >= 0 or value == float("inf"):
+        raise SystemExit(f"{name} must be a number of messages a second, 0 or more")
+    return value

@@ -211,34 +211,3 @@ def sweep(root: Path, older_than: float) -> int:
         return 0
     log.info("temporary files swept: %d", removed)
     return removed
-
-
-def install(application: Any, adapter: Any, queue: ReceivedUpdates) -> Recovery:
-    """Wire the recovery into an application built by ``bot.telegram_app``: the outbox opens
-    before anything else in ``post_init``, the answers go out in the background, and what
-    is left is kept owed when the application stops."""
-    recovery = Recovery(adapter, queue)
-    application.bot_data["recovery"] = recovery
-    before_init = application.post_init
-    before_stop = application.post_stop
-    before_shutdown = application.post_shutdown
-
-    async def post_init(app: Any) -> None:
-        recovery.start(app.bot)
-        if before_init is not None:
-            await before_init(app)
-
-    async def post_stop(app: Any) -> None:
-        await recovery.stop()
-        if before_stop is not None:
-            await before_stop(app)
-
-    async def post_shutdown(app: Any) -> None:
-        if before_shutdown is not None:
-            await before_shutdown(app)
-        recovery.close()
-
-    application.post_init = post_init
-    application.post_stop = post_stop
-    application.post_shutdown = post_shutdown
-    return recovery

@@ -59,13 +59,13 @@ from telegram.ext import AIORateLimiter, CallbackContext, Job, JobQueue
 
 from bot.files import write_atomic
 from bot.storage import ChatStore, Write
+from bot.telegram_view import bubbles, keyboard
 from flows import followup
 from flows.conversation import Reply
 from flows.model import Account
 
 log = logging.getLogger("impayes.reminders")
 
-DEFAULT_SEND_RATE = 30.0  # Telegram: about 30 messages a second overall for one bot
 REMINDER_SHARE = 2 / 3  # of the send rate, for reminders; the rest for live answers
 MAX_SLEEP = timedelta(hours=1)
 RETRY_AFTER_ERROR = timedelta(minutes=5)
@@ -79,16 +79,8 @@ class Locks(Protocol):
     def __getitem__(self, chat_id: str) -> asyncio.Lock: ...
 
 
-def send_rate() -> float:
-    """Messages a second for the whole bot (``IMPAYES_SEND_RATE``; 0 turns limiting off)."""
-    try:
-        return max(0.0, float(os.environ.get("IMPAYES_SEND_RATE", DEFAULT_SEND_RATE)))
-    except ValueError:
-        return DEFAULT_SEND_RATE
-
-
-def rate_limiter() -> AIORateLimiter:
-    rate = send_rate()
+def rate_limiter(rate: float) -> AIORateLimiter:
+    """Every Bot API call within ``rate`` messages a second (0: no limit), 429s retried."""
     return AIORateLimiter(overall_max_rate=rate, overall_time_period=1 if rate else 0,
                           max_retries=3)
 
@@ -209,15 +201,13 @@ class ReminderStore(ChatStore):
 
 # The scheduler ---------------------------------------------------------------------------------
 class ReminderService:
-    def __init__(self, store: ReminderStore, locks: Locks,
-                 rate: float | None = None) -> None:
+    def __init__(self, store: ReminderStore, locks: Locks, rate: float) -> None:
         self.store = store
         self.index = store.index
         self.clock = store.clock
         self.locks = locks
         # Sent in this run but not yet durably recorded (the save after them failed).
         self._unsaved: set[tuple[str, str, str]] = set()
-        rate = send_rate() if rate is None else rate
         self.limiter = AsyncLimiter(rate * REMINDER_SHARE, 1) if rate else None
         self.bot: Bot | None = None
         self.job_queue: JobQueue[Any] | None = None
@@ -358,8 +348,6 @@ class ReminderService:
     async def _send(self, chat_id: int, reply: Reply) -> tuple[bool, datetime | None]:
         """Send one reminder: (True, None) when it went out, else (False, when to retry),
         None meaning never."""
-        from bot.telegram_app import bubbles, keyboard  # here: the adapter imports this module
-
         assert self.bot is not None
         chunks, question = bubbles(reply)  # as the adapter shows a reply: one bubble if it can
         try:
@@ -387,29 +375,3 @@ class ReminderService:
             return await call
         async with self.limiter:
             return await call
-
-
-def install(application: Any, adapter: Any) -> ReminderService:
-    """Wire the reminders into an application built by ``bot.telegram_app``: the store keeps
-    the index, the service starts after ``post_init`` and stops with the application."""
-    assistant = adapter.assistant
-    index = ReminderIndex(assistant.store.root)
-    store = ReminderStore(assistant.store.root, index, assistant.clock)
-    assistant.store = store
-    service = ReminderService(store, adapter.locks)
-    application.bot_data["reminders"] = service
-    before_init, before_stop = application.post_init, application.post_stop
-
-    async def post_init(app: Any) -> None:
-        if before_init is not None:
-            await before_init(app)
-        await service.start(app.bot, app.job_queue)
-
-    async def post_stop(app: Any) -> None:
-        service.stop()
-        if before_stop is not None:
-            await before_stop(app)
-
-    application.post_init = post_init
-    application.post_stop = post_stop
-    return service

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import errno
 import logging
 import sys
@@ -24,9 +23,6 @@ from telegram import (
     Bot,
     BotCommand,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputMediaDocument,
     Update,
 )
 from telegram.constants import ChatAction, ChatType
@@ -49,9 +45,9 @@ from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
 from bot.outbox import Outbox
 from bot.service import Assistant, DrawingFailed
-from bot.storage import ChatStore
+from bot.telegram_view import bubbles, keyboard, send_files
 from flows import casefile
-from flows.conversation import ERASE, EXPORT, Command, Event, Press, Prompt, Reply, Text, Upload
+from flows.conversation import ERASE, EXPORT, Command, Event, Press, Reply, Text, Upload
 from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, normalize_language, t
 
@@ -60,7 +56,6 @@ log = logging.getLogger("impayes.telegram")
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
             *casefile.COMMANDS, "reminders")
-ALBUM = 10  # documents Telegram groups in one message at most
 # Updates of different chats handled at once (one chat's stay in order, see ``locks``).
 CONCURRENT_UPDATES = 256
 # HTTP connections to the Bot API (through aiohttp, see bot/http.py). Telegram lets a bot send
@@ -240,52 +235,6 @@ class TelegramAdapter:
             await bot.send_message(chat_id, question, reply_markup=keyboard(reply.prompt))
 
 
-def bubbles(reply: Reply) -> tuple[list[str], str | None]:
-    """The reply's messages cut to Telegram's size, and the text of its question. The question
-    rides on the message before it when nothing comes between them (no files): one bubble
-    instead of two on the phone, and one request fewer."""
-    chunks = [chunk for message in reply.messages for chunk in message_size.chunks(message)]
-    question = message_size.clip(reply.prompt.text) if reply.prompt is not None else None
-    if (question is not None and chunks and not reply.documents and not reply.files
-            and reply.action != EXPORT
-            and message_size.units(chunks[-1]) + 2 + message_size.units(question)
-            <= message_size.MAX_TEXT):
-        question = f"{chunks.pop()}\n\n{question}"
-    return chunks, question
-
-
-async def send_files(bot: Bot, chat_id: int, paths: list[Path]) -> None:
-    """Documents as albums of up to ten (one message on the phone instead of one per file);
-    a file left alone goes as a plain document, since an album needs two."""
-    for start in range(0, len(paths), ALBUM):
-        batch = paths[start:start + ALBUM]
-        with contextlib.ExitStack() as files:
-            handles = [files.enter_context(path.open("rb")) for path in batch]
-            if len(batch) == 1:
-                await bot.send_document(chat_id, handles[0], filename=batch[0].name)
-            else:
-                await bot.send_media_group(chat_id, [
-                    InputMediaDocument(fh, filename=path.name)
-                    for fh, path in zip(handles, batch, strict=True)])
-
-
-def keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
-    """Choices as buttons: short ones two to a row, long ones alone, "back" last."""
-    if not prompt.buttons:
-        return None
-    rows: list[list[InlineKeyboardButton]] = []
-    for button in prompt.buttons:
-        data = f"{prompt.case_id}:{prompt.key}:{button.value}"
-        item = InlineKeyboardButton(button.label, callback_data=data)
-        if (len(button.label) <= 18 and rows and len(rows[-1]) == 1
-                and len(rows[-1][0].text) <= 18 and not button.value.startswith("__")
-                and not str(rows[-1][0].callback_data).rsplit(":", 1)[-1].startswith("__")):
-            rows[-1].append(item)
-        else:
-            rows.append([item])
-    return InlineKeyboardMarkup(rows)
-
-
 STORAGE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
 
 
@@ -326,15 +275,41 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 NEW_PRIVATE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 
 
-def build_application(settings: Settings, assistant: Assistant | None = None) -> AnyApplication:
+def build_application(settings: Settings,
+                      clock: reminders.Clock | None = None) -> AnyApplication:
+    """The bot as ``python -m bot telegram`` runs it; ``clock`` replaces the settings' time
+    (tests move it)."""
     if not settings.token:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
     redact.install([settings.token, settings.webhook_secret])
-    assistant = assistant or Assistant(ChatStore(settings.data_dir), settings.now)
-    adapter = TelegramAdapter(settings, assistant)
+    clock = clock or settings.now
+    # Every save keeps the reminders' index in step (bot/reminders.py).
+    store = reminders.ReminderStore(settings.data_dir,
+                                    reminders.ReminderIndex(settings.data_dir), clock)
+    adapter = TelegramAdapter(settings, Assistant(store, clock))
     # Every update of a private chat is noted in the outbox as it comes in and once handled:
     # what a crash leaves owed is answered at the next start (bot/recovery.py).
     queue = recovery.ReceivedUpdates(adapter.outbox)
+    owed = recovery.Recovery(adapter, queue)
+    pushed = reminders.ReminderService(store, adapter.locks, settings.send_rate)
+
+    async def post_init(application: AnyApplication) -> None:
+        # Before any update is handled: the outbox is read (the replies a crash swallowed go
+        # out in the background), the command menu published, then the reminders' timer armed
+        # (what fell due while the bot was down goes out at once).
+        owed.start(application.bot)
+        await set_commands(application)
+        await pushed.start(application.bot, application.job_queue)
+
+    async def post_stop(_application: AnyApplication) -> None:
+        # Updates have stopped coming: no more reminders, and what the recovery has not
+        # answered yet stays owed for the next start.
+        pushed.stop()
+        await owed.stop()
+
+    async def post_shutdown(_application: AnyApplication) -> None:
+        owed.close()  # the outbox, last: handled updates are noted in it until the end
+
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -344,15 +319,13 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
         .concurrent_updates(recovery.AnsweredUpdates(CONCURRENT_UPDATES, adapter.outbox))
         .request(AiohttpRequest(CONNECTIONS, pool_timeout=POOL_TIMEOUT))
         .get_updates_request(AiohttpRequest(1))
-        .rate_limiter(reminders.rate_limiter())  # every call within Telegram's limits
-        .post_init(set_commands)
+        .rate_limiter(reminders.rate_limiter(settings.send_rate))  # within Telegram's limits
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data["adapter"] = adapter
-    # Follow-up reminders: pushed by a JobQueue timer, started after post_init.
-    reminders.install(application, adapter)
-    # Replies a crash swallowed, sent at startup in the background (the outbox opens first).
-    recovery.install(application, adapter, queue)
+    application.bot_data.update(adapter=adapter, recovery=owed, reminders=pushed)
     # Group -1 first: only a private chat's own user gets further (see private_only).
     application.add_handler(TypeHandler(Update, adapter.private_only), group=-1)
     # Then group 0: commands first, then button presses, then typed text, then files for the

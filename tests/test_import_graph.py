@@ -147,11 +147,7 @@ def test_find_cycle_reports_a_cycle() -> None:
     assert find_cycle({"p.a": frozenset({"p.b"}), "p.b": frozenset()}, "p.") is None
 
 
-# bot/reminders.py and bot/telegram_app.py need each other until the way a reply becomes
-# Telegram messages has a module of its own (bot/telegram_view.py, issue 11 part 1).
-BOT_CYCLE = pytest.mark.xfail(strict=True, reason="bot.reminders <-> bot.telegram_app, "
-                              "dodged by an import inside bot.reminders until telegram_view")
-PACKAGES = ["flows", pytest.param("bot", marks=BOT_CYCLE)]
+PACKAGES = ["flows", "bot"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)

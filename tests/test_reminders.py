@@ -4,6 +4,7 @@ the test moves: the right local time, never at night, across restarts, many at o
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import time
 from collections import Counter
@@ -17,8 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiolimiter import AsyncLimiter
 
+from bot.config import DEFAULT_SEND_RATE
 from bot.reminders import ReminderIndex, ReminderService, ReminderStore
-from bot.service import Assistant
 from bot.storage import ChatStore
 from bot.telegram_app import build_application
 from flows import followup
@@ -49,11 +50,11 @@ def api() -> Iterator[FakeBotApi]:
 
 
 @asynccontextmanager
-async def running(api: FakeBotApi, data_dir: Path,
-                  clock: Clock) -> AsyncIterator[ReminderService]:
+async def running(api: FakeBotApi, data_dir: Path, clock: Clock,
+                  send_rate: float = DEFAULT_SEND_RATE) -> AsyncIterator[ReminderService]:
     """The application as ``python -m bot telegram`` builds it, on the test's clock."""
-    application = build_application(settings_for(api, data_dir, None),
-                                    Assistant(ChatStore(data_dir), clock))
+    settings = dataclasses.replace(settings_for(api, data_dir, None), send_rate=send_rate)
+    application = build_application(settings, clock)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)
@@ -229,15 +230,15 @@ async def test_a_user_who_blocked_the_bot_is_not_retried(api: FakeBotApi,
 # Many at once -----------------------------------------------------------------------------------
 @pytest.mark.slow
 async def test_two_thousand_reminders_due_at_once_are_all_delivered_once(
-        api: FakeBotApi, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IMPAYES_SEND_RATE", "0")  # the fake has no limits; see the test below
+        api: FakeBotApi, data_dir: Path) -> None:
     chats = range(20000, 22000)
     seed(data_dir, chats)
     api.rate_limit("sendMessage", times=3, retry_after=1)  # Telegram pushes back: retried
     clock = Clock(datetime(2026, 12, 2, 10, 0, tzinfo=PARIS))
-    async with running(api, data_dir, clock):
+    # IMPAYES_SEND_RATE=0: the fake has no limits (the pace: the test below).
+    async with running(api, data_dir, clock, send_rate=0):
         await api.await_for_count(len(chats), is_reminder, timeout=120)
-    async with running(api, data_dir, clock) as service:  # and none again after a restart
+    async with running(api, data_dir, clock, send_rate=0) as service:  # none again after a restart
         assert await service.run_due() == 0
     per_chat = Counter(str(c.params["chat_id"]) for c in api.calls("sendMessage")
                        if is_reminder(c) and c.ok)
@@ -247,7 +248,6 @@ async def test_two_thousand_reminders_due_at_once_are_all_delivered_once(
 
 async def test_reminders_are_paced_within_telegrams_rate(api: FakeBotApi, data_dir: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IMPAYES_SEND_RATE", "30")  # Telegram: about 30 messages a second
     # When each reminder is let through, read on the bot's own clock: arrival times at the
     # server bunch up whenever a busy machine stalls the bot, which says nothing of its pace.
     let_through: list[tuple[int, float]] = []
@@ -261,7 +261,7 @@ async def test_reminders_are_paced_within_telegrams_rate(api: FakeBotApi, data_d
     chats = range(30000, 30060)
     seed(data_dir, chats)
     clock = Clock(datetime(2026, 12, 2, 10, 0, tzinfo=PARIS))
-    async with running(api, data_dir, clock) as service:
+    async with running(api, data_dir, clock, send_rate=30) as service:  # Telegram's rate
         await api.await_for_count(len(chats), is_reminder, timeout=60)
         assert service.limiter is not None
         times = sorted(t for owner, t in let_through if owner == id(service.limiter))
