@@ -17,8 +17,9 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
+from bot import cli
 from bot.cli_rights import today
 from bot.files import write_all
 from flows.documents.catalog import CASE_FILE, jobs_for, missing_answers
@@ -28,17 +29,9 @@ from flows.i18n import LANGUAGES
 from flows.model import Account, Case
 from flows.vocabulary import Remedy
 
-EXIT_USAGE = 2
-EXIT_CASE = 1
 
-
-class CaseFileError(Exception):
+class CaseFileError(cli.InputError):
     """The file is not a case we can draw documents for; the message says why, in one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise CaseFileError(f"{message} (see --help)")
 
 
 def _date(text: str) -> date:
@@ -49,7 +42,7 @@ def _date(text: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m bot documents",
+    parser = cli.Parser(prog="python -m bot documents",
                      description="Render every document of a saved case (PDF, DOCX, TXT).")
     add = parser.add_argument
     add("--case", required=True, type=Path,
@@ -126,33 +119,25 @@ def draw(case: Case, remedy: str, lang: str, on: date, out: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    return cli.run("documents", build_parser(), argv, draw_documents)
+
+
+def draw_documents(args: argparse.Namespace) -> str:
+    """Draw the documents ``args`` ask for; their paths, one per line."""
+    case, account_lang = load_case(args.case, args.case_id)
+    lang = args.lang or account_lang or "fr"
+    on = args.on or today()
+    if args.remedy == "all":
+        remedies = [r.value for r in Remedy]
+    else:
+        remedies = [args.remedy or case.text("remedy")]
+        if not remedies[0]:
+            raise CaseFileError(f"case {case.id} has no remedy chosen yet: pass --remedy")
     try:
-        args = build_parser().parse_args(argv)
-    except CaseFileError as exc:
-        print(f"documents: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    try:
-        case, account_lang = load_case(args.case, args.case_id)
-        lang = args.lang or account_lang or "fr"
-        on = args.on or today()
-        if args.remedy == "all":
-            remedies = [r.value for r in Remedy]
-        else:
-            remedies = [args.remedy or case.text("remedy")]
-            if not remedies[0]:
-                raise CaseFileError(f"case {case.id} has no remedy chosen yet: pass --remedy")
         written = _draw_all(case, remedies, lang, on, args.out, every=args.remedy == "all")
-    except CaseFileError as exc:
-        print(f"documents: error: {exc}", file=sys.stderr)
-        return EXIT_CASE
     except OSError as exc:
-        print(f"documents: error: cannot write into {args.out}: {exc.strerror}", file=sys.stderr)
-        return EXIT_CASE
-    for path in written:
-        print(path)
-    return 0
+        raise cli.InputError(f"cannot write into {args.out}: {exc.strerror}") from exc
+    return "\n".join(str(path) for path in written)
 
 
 def _draw_all(case: Case, remedies: list[str], lang: str, on: date, out: Path,

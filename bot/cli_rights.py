@@ -14,12 +14,11 @@ import argparse
 import json
 import os
 import re
-import sys
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from bot import cli
 from flows.i18n import t
 from flows.law import InvalidFacts, InvoiceFacts, pack_for
 from flows.law.facts import DemandChannel, Payment, Supply, TermKind
@@ -28,18 +27,7 @@ from flows.law.serialize import rights_to_json
 from flows.parsing import ParseError, parse_amount
 from flows.vocabulary import DebtorKind, Jurisdiction
 
-EXIT_USAGE = 2  # argparse's convention for bad arguments
-EXIT_FACTS = 1  # arguments well-formed but the facts contradict each other
 SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-class UsageError(Exception):
-    """A bad command-line argument, reported as one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
 
 
 def _amount(text: str) -> Decimal:
@@ -93,7 +81,7 @@ def today() -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = cli.Parser(
         prog="python -m bot rights",
         description="Late interest, fixed indemnity, payment-term check, limitation date and "
         "court routes for one unpaid invoice.",
@@ -156,25 +144,15 @@ def facts_from(args: argparse.Namespace, currency: str) -> InvoiceFacts:
 
 
 def main(argv: list[str]) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-    except UsageError as exc:
-        print(f"rights: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
+    return cli.run("rights", build_parser(), argv, rights_of)
+
+
+def rights_of(args: argparse.Namespace) -> str:
     pack = pack_for(Jurisdiction(args.country))
     try:
         rights = pack.rights(facts_from(args, pack.currency), args.on or today())
-    except InvalidFacts as exc:
-        print(f"rights: error: {exc}", file=sys.stderr)
-        return EXIT_FACTS
+    except InvalidFacts as exc:  # the facts contradict each other
+        raise cli.InputError(str(exc)) from exc
     if args.json:
-        output = json.dumps(rights_to_json(rights, args.lang), ensure_ascii=False, indent=2)
-    else:
-        output = render_rights(rights, args.lang)
-    try:
-        print(output)
-    except BrokenPipeError:  # piped into `head`: not an error worth a traceback
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
-    return 0
+        return json.dumps(rights_to_json(rights, args.lang), ensure_ascii=False, indent=2)
+    return render_rights(rights, args.lang)
