@@ -1,9 +1,10 @@
 """Checks on the answers the documents need, so that what gets printed is right.
 
-A company number goes on a formal demand and a court request: a mistyped SIREN or Belgian
-enterprise number is caught here, with the reason, rather than on the judge's desk. An IBAN
-typed among the payment details is checked the same way (one wrong digit sends the money
-nowhere).
+A name needs letters, and an address a street, a postcode and a town of the country, or the
+letter does not arrive. A company number goes on a formal demand and a court request: a mistyped
+SIREN or Belgian enterprise number is caught here, with the reason, rather than on the judge's
+desk. An IBAN typed among the payment details is checked the same way (one wrong digit sends the
+money nowhere).
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ def company_id(case: Case, value: Any, _today: date) -> None:
     if not isinstance(value, str) or value in NO_VALUE:
         return
     digits = re.sub(r"[\s.\-]", "", value.upper()).removeprefix("BE")
-    if not digits.isdigit():
-        raise ParseError("error.company_id_digits")
     country = case.jurisdiction
+    if not digits.isdigit():
+        raise ParseError(f"error.company_id_{country if country in {'be', 'qc'} else 'fr'}")
     if country == "fr":
         if len(digits) == 9 and siren.is_valid(digits):
             return
@@ -45,6 +46,59 @@ def company_id(case: Case, value: Any, _today: date) -> None:
         raise ParseError("error.company_id_be")
     if len(digits) != 10:
         raise ParseError("error.company_id_qc")
+
+
+_LETTER = re.compile(r"[^\W\d_]")  # a letter of any alphabet
+_FR_POSTCODE = re.compile(r"\b(\d{2})\d{3}\b")
+_BE_POSTCODE = re.compile(r"\b(?:BE?-?\s?)?[1-9]\d{3}\b", re.IGNORECASE)
+# Canada Post's code, letter-digit-letter digit-letter-digit (no D, F, I, O, Q, U).
+_CA_POSTCODE = re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b",
+                          re.IGNORECASE)
+_POSTCODES = {"fr": _FR_POSTCODE, "be": _BE_POSTCODE, "qc": _CA_POSTCODE}
+
+
+def has_letters(_case: Case, value: Any, _today: date) -> None:
+    """A name (of a person, a company, a town) has at least one letter: "12345" is not one."""
+    if isinstance(value, str) and value not in NO_VALUE and not _LETTER.search(value):
+        raise ParseError("error.name_letters")
+
+
+def postal_address(case: Case, value: Any, _today: date) -> None:
+    """A street, then a postcode and town of the case's country: what a letter needs to arrive.
+    Lines or commas separate the parts; "12 rue des Lilas 75011 Paris" on one line is fine."""
+    if not isinstance(value, str) or value in NO_VALUE:
+        return
+    country = case.jurisdiction if case.jurisdiction in _POSTCODES else "fr"
+    if not _is_postal_address(value, _POSTCODES[country], country):
+        raise ParseError(f"error.address_{country}")
+
+
+def _is_postal_address(value: str, postcode: re.Pattern[str], country: str) -> bool:
+    parts = [part.strip() for part in re.split(r"[\n,]", value) if part.strip()]
+    for index, part in enumerate(parts):
+        lettered = [i for i, other in enumerate(parts) if i != index and _LETTER.search(other)]
+        for found in postcode.finditer(part):
+            if country == "fr" and not _french_department(found.group(1)):
+                continue
+            before, after = part[:found.start()], part[found.end():]
+            if country == "qc":
+                # The town comes before the code: on its line, or on the line before.
+                if _LETTER.search(before + after):
+                    town_parts = []
+                elif index - 1 in lettered:
+                    town_parts = [index - 1]
+                else:
+                    continue
+                if any(i not in town_parts for i in lettered):
+                    return True
+            elif _LETTER.search(after) and (lettered or _LETTER.search(before)):
+                return True  # a town after the code, a street on another line or before it
+    return False
+
+
+def _french_department(first_two: str) -> bool:
+    """01 to 95 in mainland France and Corsica (20), 97 and 98 overseas."""
+    return 1 <= int(first_two) <= 95 or first_two in {"97", "98"}
 
 
 def payment_details(_case: Case, value: Any, _today: date) -> None:
