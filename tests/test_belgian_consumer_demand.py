@@ -37,6 +37,9 @@ BELGIAN_CONSUMER = {
     "contract_damages": "press:none", "periodic_billing": "press:no",
     "review": "press:generate", "deadline_days": "press:14",
     **dict(DETAILS),
+    # Addresses of the country: a letter needs a Belgian postcode and town.
+    "creditor_address": "Rue Royale 45\n1000 Bruxelles",
+    "debtor_address": "Rue Neuve 3\n4000 Liège",
 }
 LAST_DAY = "9 décembre 2026"
 
