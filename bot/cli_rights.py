@@ -97,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("--supply", choices=[s.value for s in Supply], default=Supply.SERVICES.value)
     add("--delivered", type=_date, help="delivery, performance of the services or completion "
         "of the works (FR: the default term and a consumer's limitation run from it)")
+    trade = parser.add_mutually_exclusive_group()
+    trade.add_argument("--trader", dest="trader", action="store_const", const=True,
+                       help="FR business debtor: a trader or commercial company (commercial court)")
+    trade.add_argument("--non-trader", dest="trader", action="store_const", const=False,
+                       help="FR business debtor: SCI, association, liberal profession... "
+                       "(tribunal judiciaire)")
+    add("--debtor-postcode", default="", help="FR: the debtor's postcode, to name its court")
+    add("--debtor-town", default="", help="FR: the debtor's town, to name its court")
     add("--periodic", action="store_true",
         help="BE: the invoice belongs to periodic billing (5-year limitation)")
     add("--contract-rate", type=_rate, help="agreed yearly late rate in percent, e.g. 12")
@@ -136,6 +144,9 @@ def facts_from(args: argparse.Namespace, currency: str) -> InvoiceFacts:
         paid=args.paid,
         payments=tuple(args.payment),
         periodic=args.periodic,
+        debtor_trader=args.trader,
+        debtor_postcode=args.debtor_postcode,
+        debtor_town=args.debtor_town,
         number=args.number,
         demand_delay_days=args.demand_delay,
         creditor_employees=args.employees,

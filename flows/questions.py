@@ -131,6 +131,14 @@ def _new_or_answered(case: Case, key: str) -> bool:
     return case.answered(key) or not case.answered("rights_ack")
 
 
+def _french_court(case: Case) -> bool:
+    return case.jurisdiction == "fr" and case.text("remedy") == Remedy.COURT
+
+
+def _person_before_court(case: Case) -> bool:
+    return _french_court(case) and case.flag("creditor_is_person") is True
+
+
 def _asks_completion(case: Case) -> bool:
     return (case.jurisdiction == "fr" and case.text("debtor_kind") == "consumer"
             and _new_or_answered(case, "completion_date"))
@@ -205,6 +213,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question("completion_date", "facts", Kind.DATE, when=_asks_completion, check=_not_in_future),
     Question("another_invoice", "facts", Kind.YESNO),
     Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
+    # France: a trader goes before the commercial court, a non-trader (SCI, association,
+    # liberal profession) before the tribunal judiciaire (LEGAL_FACTS A10.1, F0).
+    Question("debtor_trader", "facts", Kind.CHOICE, ("trader", "non_trader", "unknown"),
+             when=lambda c: c.jurisdiction == "fr" and business_debtor(c)
+             and _new_or_answered(c, "debtor_trader")),
     # Belgium: what is billed periodically prescribes in 5 years (old C. civ. 2277), not 10.
     Question("periodic_billing", "facts", Kind.YESNO,
              when=lambda c: c.jurisdiction == "be" and _new_or_answered(c, "periodic_billing")),
@@ -251,6 +264,15 @@ QUESTIONS: tuple[Question, ...] = (
     Question("creditor_id", "details", Kind.TEXT, ("none",), typed_too=True, max_length=40,
              when=_creditor_id_needed, check=checks.company_id),
     Question("signatory", "details", Kind.TEXT, ("self",), typed_too=True, max_length=120),
+    # A request to a French court names a natural-person claimant by profession, nationality,
+    # date and place of birth (CPC 57, 1407): asked only of such a creditor.
+    Question("creditor_is_person", "details", Kind.YESNO, when=_french_court),
+    Question("creditor_profession", "details", Kind.TEXT, max_length=120,
+             when=_person_before_court),
+    Question("creditor_nationality", "details", Kind.TEXT, max_length=60,
+             when=_person_before_court),
+    Question("creditor_birth", "details", Kind.TEXT, max_length=120,
+             when=_person_before_court),
     Question("payment_details", "details", Kind.TEXT, ("invoice",), typed_too=True,
              max_length=200, when=remedy_in(*_PAYERS), check=checks.payment_details),
     Question("last_reminder_date", "details", Kind.DATE,

@@ -16,7 +16,8 @@ from pathlib import Path
 CHOICE_NUMBERS = {
     "jurisdiction": {"fr": "1"}, "debtor_kind": {"business": "1"},
     "payments": {"nothing": "rien"}, "another_invoice": {"no": "2"},
-    "supply": {"services": "1"}, "contract_rate": {"none": "aucun"},
+    "supply": {"services": "1"}, "debtor_trader": {"trader": "1"},
+    "contract_rate": {"none": "aucun"},
     "reminders_sent": {"1": "1"}, "rights_ack": {"continue": "1"}, "remedy": {},
     "deadline_days": {"8": "8"}, "signatory": {"self": "1"}, "review": {"generate": "1"},
 }

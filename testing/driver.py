@@ -21,6 +21,7 @@ FRENCH_BUSINESS_CASE: list[tuple[str, str]] = [
     ("payments", "press:nothing"),
     ("another_invoice", "press:no"),
     ("supply", "press:services"),
+    ("debtor_trader", "press:trader"),
     ("contract_rate", "press:none"),
     ("reminders_sent", "press:1"),
     ("rights_ack", "press:continue"),

@@ -33,7 +33,7 @@ DOCUMENT_ANSWERS = {
     "insolvency_court": "Tribunal de commerce de Lyon", "judgment_date": "28/10/2026",
     "mj_name": "Me Claire Roux", "mj_address": "5 place Bellecour\n69002 Lyon",
     "rot_goods_list": "1 scie à format", "rot_clause": "Article 9 de nos CGV",
-    "admin_name": "press:none",
+    "admin_name": "press:none", "creditor_is_person": "press:no",
 }
 
 

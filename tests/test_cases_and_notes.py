@@ -133,6 +133,7 @@ def test_pressing_a_button_instead_of_typing_the_note_drops_it(driver: Make) -> 
     d.press("services")
     assert d.case.answers["supply"] == "services"
     assert d.last.changed is True
+    d.press("trader")
     d.say("12")  # the contract rate, not a note
     assert d.case.answers["contract_rate"] == "12"
     assert all(e["kind"] != "note" for e in d.case.events)

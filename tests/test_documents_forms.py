@@ -88,7 +88,8 @@ FACTS: list[tuple[str, Remedy, str, dict[str, list[str]]]] = [
         "fr": ["Dossier de recouvrement", "3 352,01 €", "2 novembre 2026", "R124-3"],
         "en": ["Collection file", "€3,352.01", "2 November 2026", "R124-3"]}),
     ("fr_business", R.COURT, "injonction_request", {
-        "fr": ["Requête en injonction de payer", "12946", "tribunal de commerce", "3 352,01 €",
+        "fr": ["Requête en injonction de payer", "12946",
+               "tribunal des activités économiques de Lyon", "3 352,01 €",
                "F-2026-042"],
         "en": ["order for payment", "12946", "3,352.01", "F-2026-042"]}),
     ("fr_business", R.COURT, "small_claims_request", {

@@ -28,7 +28,7 @@ DETAILS: dict[str, str] = {
     "plan_count": "press:4", "plan_interval": "press:monthly",
     "plan_first_date": "15/12/2026",
     "rot_goods_list": "1 scie à format, n° 700-118", "rot_clause": "Article 9 de nos CGV",
-    "mandate_plan": "press:yes", "review": "press:generate",
+    "mandate_plan": "press:yes", "creditor_is_person": "press:no", "review": "press:generate",
 }
 BEFORE_REMEDY = [step for step in FRENCH_BUSINESS_CASE[:FRENCH_BUSINESS_CASE.index(
     ("remedy", "press:formal_demand"))]]

@@ -124,7 +124,7 @@ def test_a_promise_to_pay_pauses_reminders_but_not_legal_deadlines() -> None:
 
 def test_limitation_for_a_consumer_counts_two_years_from_the_invoice() -> None:
     script = [(k, "press:consumer" if k == "debtor_kind" else v) for k, v in FORMAL_DEMAND
-              if k not in {"contract_rate", "insolvency"}]
+              if k not in {"contract_rate", "insolvency", "debtor_trader"}]
     # Works completed after the invoice date: the invoice date is the earlier start.
     script.insert(script.index(("payments", "press:nothing")) + 1,
                   ("completion_date", "20/09/2026"))

@@ -200,6 +200,8 @@ def test_still_unpaid_opens_the_next_remedy_for_review(driver: Make) -> None:
     d.play(FRENCH_BUSINESS_CASE)
     d.press("unpaid")
     assert d.case.answers["remedy"] == "court"  # after the formal demand, the court
+    assert d.prompt.key == "creditor_is_person"  # CPC 57: a natural person gives more details
+    d.press("no")
     assert d.prompt.key == "debtor_id"  # what the court request adds, then the review
     d.press("unknown")
     d.press("none")  # no contact details for the court

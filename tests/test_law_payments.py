@@ -173,7 +173,8 @@ def test_chat_asks_each_payment_with_its_date_and_counts_interest_until_it() -> 
     assert d.answers()["payments"] == [{"on": "2025-06-30", "amount": "1000.00",
                                         "currency": "EUR"}]
     d.play([("another_invoice", "press:no"), ("supply", "press:services"),
-            ("contract_rate", "press:none"), ("reminders_sent", "press:1")])
+            ("debtor_trader", "press:trader"), ("contract_rate", "press:none"),
+            ("reminders_sent", "press:1")])
     shown = d.text_of_last()
     # Same figures as the calculator: 150 days at 13.15 % = 54.04, + 40 = 94.04 still owed.
     assert "Paiements reçus : 1 000,00 € le 30 juin 2025" in shown
@@ -196,6 +197,7 @@ def test_chat_explains_a_payment_without_a_date_and_asks_again() -> None:
 def test_the_demand_letter_lists_the_payments_received() -> None:
     d = _paid_late_case("02/03/2025 : 400")
     answers = {**DOCUMENT_ANSWERS, "another_invoice": "press:no", "supply": "press:services",
+               "debtor_trader": "press:trader",
                "contract_rate": "press:none", "reminders_sent": "press:0",
                "rights_ack": "press:continue", "ev_contract": "press:yes",
                "ev_delivery": "press:yes", "ev_invoice_sent": "press:yes",

@@ -122,9 +122,9 @@ async def test_restart_mid_journey_continues_at_the_same_question(api: FakeBotAp
     # A new process on the same data folder: the user simply carries on.
     async with running_bot(api, data_dir, NOW):
         current = await user.press("supply", "services")
-        assert question_key(current) == "contract_rate"
+        assert question_key(current) == "debtor_trader"
         current = await user.say("/start")
-        assert question_key(current) == "contract_rate"
+        assert question_key(current) == "debtor_trader"
         assert user.saw(t("fr", "welcome_back"))
     stored = (data_dir / "chats" / str(user.chat_id) / "chat.json").read_text("utf-8")
     for earlier in ('"debtor_name":"ACME Rénovation SARL"', '"invoice_number":"F-2026-042"',

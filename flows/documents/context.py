@@ -116,6 +116,10 @@ def _creditor(case: Case, lang: str) -> dict[str, Any]:
     party["signatory"] = signatory or party["name"]
     party["signs_for"] = bool(signatory) and signatory != party["name"]
     party["contact"] = value_or_empty(case, "creditor_contact")
+    # CPC 57: a natural person's request gives occupation, nationality, birth date and place.
+    person = BY_KEY["creditor_birth"].applies(case)
+    party["person"] = {key: value_or_empty(case, f"creditor_{key}")
+                       for key in ("profession", "nationality", "birth")} if person else None
     return party
 
 

@@ -139,6 +139,7 @@ def _letter_facts(case: Case, on: date, all_rights: list[Rights], legal: tables.
         services_running=case.flag("services_running") is True,
         consumer_damages=_consumer_damages(case, principal),
         small_claims_open=routes.get("small_claims_court", {}).get("available"),
+        order_for_payment_form=routes.get("order_for_payment", {}).get("form", ""),
     )
 
 
@@ -217,6 +218,7 @@ def _routes(all_rights: list[Rights], small_claim: Money, principal: Money,
         routes[route.kind.value] = {
             "available": available,
             "court": say(route.court),
+            "form": route.form,
             "lawyer_required": route.lawyer_required,
             "ceiling": ceiling.to_json() if ceiling else None,
             "max_employees": _int_param(route, "max"),

@@ -77,6 +77,11 @@ class InvoiceFacts:
     contract_damages: Decimal | None = None
     payments: tuple[Payment, ...] = ()
     periodic: bool = False  # Belgium: part of periodic billing (subscription, monthly...)
+    # France, business debtor: a trader (commercial court) or not (tribunal judiciaire); None:
+    # not said. The debtor's postcode and town name the court of its seat.
+    debtor_trader: bool | None = None
+    debtor_postcode: str = ""
+    debtor_town: str = ""
 
     def __post_init__(self) -> None:
         # Accept the enum values as plain strings (from a form or stored JSON), keep enums.

@@ -71,7 +71,7 @@ class FrancePack:
         interest = Money(sum((p.amount.amount for p in periods), Decimal(0)), self.currency)
         indemnity, indemnity_why = _indemnity(invoice, due, on, found)
         limitation = _limitation(invoice, due, on, found)
-        routes = court_routes(invoice.debtor_kind, principal, interest, indemnity, on)
+        routes = court_routes(invoice, principal, interest, indemnity, on)
         for route in routes:
             found.cite(*route.sources)
         return build_rights(

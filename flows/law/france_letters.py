@@ -50,8 +50,8 @@ def wording(facts: LetterFacts) -> LetterWording:
         plan_signature=Message.of(L + "plan_signature.fr"),  # C. civ. 1376
         rot_ownership=Message.of(L + "rot_ownership.fr"),  # C. civ. 2367
         rot_court_action=Message.of(L + "rot_court_action.other"),
-        order_for_payment_form=Message.of(L + ("form.order_for_payment_business" if business
-                                               else "form.order_for_payment_consumer")),
+        order_for_payment_form=Message.of(L + "form.order_for_payment",
+                                          form=facts.order_for_payment_form),
         small_claims_form=Message.of(L + "form.small_claims"),  # CPCE L125-1
         uncontested_debt_form=None,
         small_claims_court_form=None,

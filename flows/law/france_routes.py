@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 from flows.law import tables
+from flows.law.facts import InvoiceFacts
+from flows.law.france_courts import NamedCourt, commercial_court, judicial_court
 from flows.law.messages import Condition, Message, Source
 from flows.law.rights import CourtRoute, RouteKind
 from flows.money import Money
@@ -25,11 +27,13 @@ REFERE = Source("CPC 835 al. 2, 873 al. 2", verified=False)
 
 
 def court_routes(
-    debtor: DebtorKind, principal: Money, interest: Money, indemnity: Money, on: date
+    invoice: InvoiceFacts, principal: Money, interest: Money, indemnity: Money, on: date
 ) -> tuple[CourtRoute, ...]:
     small_claim = principal + interest
     claimed = small_claim + indemnity
-    court = _court(debtor, on)
+    named = court_for(invoice, on)
+    court = named.name
+    where = (named.assumed,) if named.assumed else ()
     lawyer = tables.require(FR, "lawyer_threshold", on)
     lawyer_needed = claimed.amount > lawyer.value
     lawyer_condition = Condition(
@@ -57,13 +61,16 @@ def court_routes(
                         FR, "order_for_payment_opposition_months", on
                     ).as_int,
                 ),
+                Message.of("law.route.fr.order_for_payment.form", form=named.form),
+                *where,
                 Message.of("law.route.fr.order_for_payment.no_amicable"),
                 Message.of(
                     "law.route.fr.order_for_payment.opposition_lawyer",
                     threshold=Money(lawyer.value, lawyer.unit),
                 ),
             ),
-            sources=(IP, Source("CPC 1411, 1416", IP.url)),
+            sources=(IP, Source("CPC 1411, 1416", IP.url), named.source),
+            form=named.form,
         ),
         CourtRoute(
             kind=RouteKind.INTERIM_PAYMENT,
@@ -77,19 +84,17 @@ def court_routes(
             notes=(Message.of("law.route.fr.interim.enforceable"),),
             sources=(REFERE, lawyer.citation),
         ),
-        _summons(debtor, court, claimed, lawyer_condition, lawyer_needed, on, lawyer.citation),
+        _summons(invoice, court, claimed, lawyer_condition, lawyer_needed, on, lawyer.citation),
     )
 
 
-def _court(debtor: DebtorKind, on: date) -> Message:
-    """Commercial claims go to the commercial court (a TAE in the 12 pilot cities); claims
-    against a consumer or a non-trader go to the tribunal judiciaire; always the debtor's seat."""
-    if debtor is DebtorKind.CONSUMER:
-        return Message.of("law.court.fr.judicial")
-    pilot = tables.table(FR, "economic_courts")
-    if pilot["valid_from"] <= on <= pilot["valid_to"]:
-        return Message.of("law.court.fr.commercial_or_tae", cities=", ".join(pilot["cities"]))
-    return Message.of("law.court.fr.commercial")
+def court_for(invoice: InvoiceFacts, on: date) -> NamedCourt:
+    """Claims against a consumer or a non-trader (SCI, association, liberal profession) go to
+    the tribunal judiciaire; commercial claims to the commercial court, a TAE in the pilot
+    cities; always the debtor's domicile or seat (CPC 1406, any contrary clause is void)."""
+    if invoice.debtor_kind is DebtorKind.CONSUMER or invoice.debtor_trader is False:
+        return judicial_court(invoice.debtor_town)
+    return commercial_court(invoice.debtor_postcode, invoice.debtor_town, on)
 
 
 def _small_claims(small_claim: Money, on: date) -> CourtRoute:
@@ -124,7 +129,7 @@ def _small_claims(small_claim: Money, on: date) -> CourtRoute:
 
 
 def _summons(
-    debtor: DebtorKind,
+    invoice: InvoiceFacts,
     court: Message,
     claimed: Money,
     lawyer_condition: Condition,
@@ -137,7 +142,8 @@ def _summons(
     sources = [lawyer_source]
     amicable = tables.figure(FR, "amicable_attempt_ceiling", on)
     # CPC 750-1 is a tribunal-judiciaire rule: nothing equivalent before the commercial court.
-    if debtor is DebtorKind.CONSUMER and amicable is not None and claimed.amount <= amicable.value:
+    judicial = invoice.debtor_kind is DebtorKind.CONSUMER or invoice.debtor_trader is False
+    if judicial and amicable is not None and claimed.amount <= amicable.value:
         unavailable = tables.require(FR, "conciliator_unavailable_months", on).as_int
         conditions.append(
             Condition(
@@ -151,7 +157,7 @@ def _summons(
         )
         notes.append(Message.of("law.route.fr.summons.amicable_exemptions", months=unavailable))
         sources.append(amicable.citation)
-    if debtor is DebtorKind.BUSINESS:
+    if invoice.debtor_kind is DebtorKind.BUSINESS and invoice.debtor_trader is None:
         notes.append(Message.of("law.route.fr.summons.non_trader"))
     return CourtRoute(
         kind=RouteKind.SUMMONS,

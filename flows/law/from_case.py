@@ -5,6 +5,7 @@ so that an invoice is described to the law the same way everywhere."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -57,6 +58,19 @@ def demand_deadline(case: Case, sent_on: date) -> date:
     return chosen
 
 
+# "69006 Lyon", "75011 PARIS CEDEX 11": a French postcode then the town, on one address line.
+POSTCODE_LINE = re.compile(r"^(\d{5})\s+(.+)$")
+
+
+def postcode_and_town(address: str) -> tuple[str, str]:
+    """The postcode and town of a French address (its last line that has them), else blanks."""
+    for line in reversed(address.split("\n")):
+        found = POSTCODE_LINE.match(line.strip())
+        if found:
+            return found[1], found[2].strip()
+    return "", ""
+
+
 def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
                   with_damages_clause: bool = False) -> InvoiceFacts:
     """The engine's facts for one invoice of the case.
@@ -69,6 +83,7 @@ def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
     deadline = case.answers.get("deadline_days")
     employees = case.answers.get("employees")
     damages = case.money("contract_damages") if with_damages_clause else None
+    postcode, town = postcode_and_town(case.text("debtor_address"))
     return InvoiceFacts(
         amount=invoice.amount.amount,
         issue_date=invoice.issue_date,
@@ -79,6 +94,9 @@ def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
         supply=Supply(case.text("supply", "services")),
         delivery_date=invoice.completed,
         periodic=case.flag("periodic_billing") is True,
+        debtor_trader={"trader": True, "non_trader": False}.get(case.text("debtor_trader")),
+        debtor_postcode=postcode,
+        debtor_town=town,
         contract_rate=Decimal(rate) if isinstance(rate, str) and rate != "none" else None,
         demand_date=demand_date(case) if with_demand else None,
         paid=invoice.undated.amount,

@@ -34,6 +34,9 @@ class LetterFacts:
     services_running: bool
     consumer_damages: Money | None  # a Belgian consumer's damages clause, capped
     small_claims_open: bool | None  # Quebec's Small Claims Division (None: depends on facts)
+    # France: the Cerfa of the order for payment before the court the route names (12946
+    # commercial court, 12948 tribunal judiciaire).
+    order_for_payment_form: str = ""
 
     @property
     def business(self) -> bool:

@@ -72,6 +72,7 @@ class CourtRoute:
     lawyer_required: bool | None
     notes: tuple[Message, ...]
     sources: tuple[Source, ...]
+    form: str = ""  # the official form to file, when there is one (FR: a Cerfa number)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def _route(route: CourtRoute, say: Renderer) -> dict[str, Any]:
         "kind": str(route.kind),
         "court": message_json(route.court, say),
         "available": route.available,
+        "form": route.form,
         "lawyer_required": route.lawyer_required,
         "conditions": [{**message_json(c.text, say), "met": c.met} for c in route.conditions],
         "notes": [message_json(note, say) for note in route.notes],

@@ -230,6 +230,12 @@ def require(prefix: str, name: str, on: date) -> Figure:
     return latest
 
 
+@cache
+def data_file(name: str) -> Any:
+    """A data file of its own shape (the map of courts), read once."""
+    return _load(name)
+
+
 def table(prefix: str, name: str) -> Any:
     """A raw section of a figures file (bracket tables, city lists)."""
     try:
