@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 from bot import cli
 from flows.i18n import t
-from flows.law import InvalidFacts, InvoiceFacts, pack_for
+from flows.law import InsolvencyFacts, InvalidFacts, InvoiceFacts, pack_for
 from flows.law.facts import DemandChannel, Payment, Supply, TermKind
-from flows.law.render import render_rights
-from flows.law.serialize import rights_to_json
+from flows.law.render import render_insolvency, render_rights
+from flows.law.serialize import insolvency_to_json, rights_to_json
 from flows.parsing import ParseError, parse_amount
 from flows.vocabulary import DebtorKind, Jurisdiction
 
@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("--number", default="", help="invoice number")
     add("--currency", help="default: EUR (fr, be), CAD (qc)")
     add("--on", type=_date, help="computation date (default: today)")
+    add("--insolvency-published", type=_date,
+        help="insolvency: FR BODACC publication, BE bankruptcy judgment, QC bankruptcy date")
+    add("--insolvency-opened", type=_date, help="FR: date of the opening judgment")
+    add("--outside-metropole", action=argparse.BooleanOptionalAction, default=None,
+        help="FR insolvency: your business is outside metropolitan France (4 months to file)")
     add("--lang", choices=["fr", "en"], default="fr")
     add("--json", action="store_true", help="print JSON instead of text")
     return parser
@@ -160,10 +165,27 @@ def main(argv: list[str]) -> int:
 
 def rights_of(args: argparse.Namespace) -> str:
     pack = pack_for(Jurisdiction(args.country))
+    on = args.on or today()
     try:
-        rights = pack.rights(facts_from(args, pack.currency), args.on or today())
+        guide = None
+        if args.insolvency_published is not None:
+            guide = pack.insolvency(InsolvencyFacts(
+                published_on=args.insolvency_published,
+                creditor_outside_metropole=args.outside_metropole,
+                opened_on=args.insolvency_opened,
+            ))
+            # The claim counts interest only up to the day before the judgment (L622-28).
+            if guide.interest_until is not None:
+                on = min(on, guide.interest_until)
+        rights = pack.rights(facts_from(args, pack.currency), on)
     except InvalidFacts as exc:  # the facts contradict each other
         raise cli.InputError(str(exc)) from exc
     if args.json:
-        return json.dumps(rights_to_json(rights, args.lang), ensure_ascii=False, indent=2)
-    return render_rights(rights, args.lang)
+        answer = rights_to_json(rights, args.lang)
+        if guide is not None:
+            answer["insolvency"] = insolvency_to_json(guide, args.lang)
+        return json.dumps(answer, ensure_ascii=False, indent=2)
+    output = render_rights(rights, args.lang)
+    if guide is not None:
+        output += "\n\n" + render_insolvency(guide, args.lang)
+    return output

@@ -238,6 +238,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("disputed", "remedy", Kind.YESNO),
     Question("insolvency", "remedy", Kind.YESNO, when=business_debtor),
     Question("insolvency_date", "remedy", Kind.DATE, when=in_insolvency, check=_not_in_future),
+    # R622-24: the period to file is doubled for a creditor outside metropolitan France.
+    Question("creditor_abroad", "remedy", Kind.YESNO,
+             when=lambda c: c.jurisdiction == "fr" and in_insolvency(c)),
     Question("debtor_responsive", "remedy", Kind.YESNO, when=lambda c: not in_insolvency(c)),
     Question("rot_goods", "remedy", Kind.YESNO, when=goods_supplied),
     Question("services_running", "remedy", Kind.YESNO, when=services_supplied),

@@ -89,7 +89,7 @@ def answering(answers: dict[str, str], now: datetime = NOW) -> Driver:
 def insolvent(published: str, goods: bool = False) -> Driver:
     """A business in collective proceedings, BODACC publication on ``published``."""
     answers = dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | {
-        "insolvency": "press:yes", "insolvency_date": published,
+        "insolvency": "press:yes", "insolvency_date": published, "creditor_abroad": "press:no",
         "remedy": "press:insolvency_claim", "rot_goods": "press:yes",
         "supply": "press:goods" if goods else "press:services",
         "services_running": "press:no"}

@@ -275,3 +275,25 @@ def test_a_2023_belgian_consumer_debt_shows_5_25_percent_in_text_and_json(
     assert out["provisional"] is False
     assert main(args) == 0
     assert "5,25" in capsys.readouterr().out
+
+
+def test_insolvency_stops_interest_the_day_before_the_opening_judgment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Judgment 8 Jan 2025, published 10 Jan: interest up to 7 Jan = 204.81 (see
+    # test_law_insolvency: 46 days at 14.25 % + 7 days at 13.15 % on 10 000).
+    args = ["--country", "fr", "--debtor", "business", "--amount", "10000",
+            "--issued", "2024-10-16", "--due", "2024-11-15", "--on", "2025-03-01",
+            "--insolvency-published", "2025-01-10", "--insolvency-opened", "2025-01-08",
+            "--outside-metropole"]
+    out = run_json(capsys, *args)
+    assert out["computed_on"] == "2025-01-07"
+    assert out["interest"] == "204.81"
+    assert out["insolvency"]["interest_until"] == "2025-01-07"
+    # R622-24: 4 months from 10 Jan = Sat 10 May 2025, rolled to Mon 12 May.
+    assert out["insolvency"]["proof_of_claim"]["last_day"] == "2025-05-10"
+    assert out["insolvency"]["proof_of_claim"]["extended_to"] == "2025-05-12"
+    assert main([*args, "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "up to 7 January 2025, the day before the opening judgment" in text
+    assert "L622-28" in text

@@ -79,11 +79,15 @@ FACTS: list[tuple[str, Remedy, str, dict[str, list[str]]]] = [
                "5 février 2027", "Dell R750"],
         "en": ["Me Louis Bernard", "Copy:", "L624-9", "R624-13", "5 February 2027",
                "Dell R750"]}),
+    # Judgment of 28 Oct 2026: interest stops the day before (L622-28), 10 Aug -> 27 Oct =
+    # 79 days at 15 %: 18450 x 0.15 x 79/365 = 598.99, + 40 + 18450 = 19 088.99.
     ("fr_insolvency", R.INSOLVENCY_CLAIM, "proof_of_claim", {
         "fr": ["DÉCLARATION DE CRÉANCE", "SELARL Mandataires Associés", "28 octobre 2026",
-               "19 096,58 €", "R622-23", "L622-28", "5 janvier 2027", "sincère et véritable"],
+               "19 088,99 €", "27 octobre 2026", "veille du jugement", "R622-23", "L622-28",
+               "5 janvier 2027", "sincère et véritable"],
         "en": ["PROOF OF CLAIM", "SELARL Mandataires Associés", "28 October 2026",
-               "€19,096.58", "R622-23", "L622-28", "5 January 2027", "true and accurate"]}),
+               "€19,088.99", "27 October 2026", "the day before the opening judgment",
+               "R622-23", "L622-28", "5 January 2027", "true and accurate"]}),
     ("fr_business", R.COLLECTION_AGENCY, "agency_brief", {
         "fr": ["Dossier de recouvrement", "3 352,01 €", "2 novembre 2026", "R124-3"],
         "en": ["Collection file", "€3,352.01", "2 November 2026", "R124-3"]}),

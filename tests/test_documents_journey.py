@@ -150,10 +150,16 @@ def test_the_formal_demand_is_remembered_for_the_interest_that_waits_for_it(
     assert d.case.demand == Demand(date(2026, 11, 23), "formal_demand")
 
 
-def test_insolvency_claim_asks_for_the_proceedings_and_dates_the_deadline(driver: Make) -> None:
+@pytest.mark.parametrize(("abroad", "last_day", "shown"), [
+    ("press:no", "2027-01-05", "5 janvier 2027"),  # two months after the BODACC (R622-24)
+    ("press:yes", "2027-03-05", "5 mars 2027"),  # outside metropolitan France: four months
+])
+def test_insolvency_claim_asks_for_the_proceedings_and_dates_the_deadline(
+        driver: Make, abroad: str, last_day: str, shown: str) -> None:
     d = driver()
     d.command("start")
-    facts = {**dict(BEFORE_REMEDY), "insolvency": "press:yes", "insolvency_date": "05/11/2026"}
+    facts = {**dict(BEFORE_REMEDY), "insolvency": "press:yes", "insolvency_date": "05/11/2026",
+             "creditor_abroad": abroad}
     answer_until(d, facts, "remedy")
     d.press(Remedy.INSOLVENCY_CLAIM.value)
     insolvency = {"proceedings": "press:fr_reorganisation",
@@ -168,8 +174,10 @@ def test_insolvency_claim_asks_for_the_proceedings_and_dates_the_deadline(driver
     jobs = documents(d)
     assert [j.kind for j in jobs] == ["proof_of_claim", "evidence_checklist", "chronology"]
     deadline = jobs[0].context["insolvency"]["deadlines"]["proof_of_claim"]["last_day"]
-    assert deadline == "2027-01-05"  # two months after the BODACC publication (R622-24)
-    assert "5 janvier 2027" in " ".join(d.last.messages)
+    assert deadline == last_day
+    assert shown in " ".join(d.last.messages)
+    # The judgment of 28 Oct takes effect from its first hour: interest up to 27 Oct (L622-28).
+    assert jobs[0].context["insolvency"]["at_opening"]["on"] == "2026-10-27"
 
 
 def test_a_note_taken_in_the_chat_is_dated_in_the_chronology(driver: Make) -> None:

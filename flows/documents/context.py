@@ -199,7 +199,11 @@ def _insolvency(case: Case, lang: str, today: date) -> dict[str, Any]:
     admin = value_or_empty(case, "admin_name")
     claims_deadline = answered_day(case, "claims_deadline")
     opening = judgment or today
-    at_opening = figures_for(case, opening, lang)
+    # What was owed when the proceedings opened: the judgment takes effect from its first hour,
+    # so the claim counts interest up to the day before (L622-28).
+    interest_until = (date.fromisoformat(deadlines["interest_until"])
+                      if deadlines and deadlines["interest_until"] else opening)
+    at_opening = figures_for(case, interest_until, lang)
     facts = InsolvencyLetterFacts(
         proceedings=case.text("proceedings"), judgment_date=judgment, published_on=published,
         court=case.text("insolvency_court"), administrator_named=bool(admin),
@@ -214,7 +218,6 @@ def _insolvency(case: Case, lang: str, today: date) -> dict[str, Any]:
         "admin": ({"name": admin, "address": lines(case.text("admin_address"))}
                   if admin else None),
         "deadlines": deadlines,
-        # What was owed on the day of the opening judgment: interest stops there (L622-28).
         "at_opening": at_opening,
         "not_yet_due": [i.number for i in case.invoices()
                         if i.due_date is not None and i.due_date > opening],

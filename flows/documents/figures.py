@@ -17,7 +17,6 @@ from typing import Any
 from flows.law import (
     CourtRoute,
     Deadline,
-    InsolvencyFacts,
     InvalidFacts,
     Message,
     Percent,
@@ -267,15 +266,15 @@ def answered_day(case: Case, key: str) -> date | None:
 
 def insolvency_for(case: Case, lang: str) -> dict[str, Any] | None:
     """The proof-of-claim and revendication deadlines, from the publication the user gave."""
-    published = answered_day(case, "insolvency_date")
-    if published is None:
+    facts = from_case.insolvency_facts(case)
+    if facts is None:
         return None
-    facts = InsolvencyFacts(published_on=published,
-                            claims_deadline=answered_day(case, "claims_deadline"))
     guide = pack_for(Jurisdiction(case.jurisdiction)).insolvency(facts)
     say = Renderer(lang, Jurisdiction(case.jurisdiction))
     return {
-        "published_on": published.isoformat(),
+        "published_on": facts.published_on.isoformat(),
+        # The last day of interest the claim counts (L622-28: the day before the judgment).
+        "interest_until": guide.interest_until.isoformat() if guide.interest_until else "",
         "proof_of_claim": _deadline(guide.proof_of_claim, say),
         "revendication": _deadline(guide.revendication, say) if guide.revendication else None,
         "notes": [say(n) for n in guide.notes],

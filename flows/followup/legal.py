@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from flows.law import InsolvencyFacts, InvalidFacts, InvoiceFacts, Rights, pack_for, tables
+from flows.law import InvalidFacts, InvoiceFacts, Rights, pack_for, tables
 from flows.law.dates import add_months
-from flows.law.from_case import invoice_facts
+from flows.law.from_case import insolvency_facts, invoice_facts
 from flows.model import Case, Invoice
 from flows.money import Money
 from flows.vocabulary import Jurisdiction
@@ -69,10 +69,10 @@ def opposition_deadline(case: Case, served_on: date) -> LegalDeadline | None:
 
 # Insolvency ----------------------------------------------------------------------------------
 def _guide_deadlines(case: Case) -> dict[str, LegalDeadline]:
-    published = case.day("insolvency_date")
-    if published is None:
+    facts = insolvency_facts(case)
+    if facts is None:
         return {}
-    guide = pack_for(Jurisdiction(case.jurisdiction)).insolvency(InsolvencyFacts(published))
+    guide = pack_for(Jurisdiction(case.jurisdiction)).insolvency(facts)
     found = {"proof_of_claim": guide.proof_of_claim}
     if guide.revendication is not None:
         found["revendication"] = guide.revendication

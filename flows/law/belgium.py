@@ -81,8 +81,10 @@ class BelgiumPack:
     def insolvency(self, facts: InsolvencyFacts) -> InsolvencyGuide:
         """Book XX: declare on RegSol by the date the judgment sets, late ones up to 1 year
         after it; guarantee holders within 3 months; revendication before the first PV de
-        vérification des créances."""
+        vérification des créances. The bankruptcy judgment stops interest on unsecured claims
+        from the first hour of its day, so the claim counts interest up to the day before."""
         published = facts.published_on
+        interest_until = published - ONE_DAY
         late = tables.require(BE, "late_claim_years", published)
         guarantee = tables.require(BE, "guarantee_claim_months", published)
         fee = tables.require(BE, "regsol_fee", published)
@@ -121,7 +123,12 @@ class BelgiumPack:
                     "prj",
                 )
             ),
-            notes=(Message.of("law.insolvency.be.curator_may_pay"),),
+            notes=(
+                Message.of("law.insolvency.be.interest_until", day=interest_until,
+                           opened=published),
+                Message.of("law.insolvency.be.curator_may_pay"),
+            ),
+            interest_until=interest_until,
         )
 
     def letters(self, facts: LetterFacts) -> LetterWording:

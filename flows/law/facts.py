@@ -151,11 +151,17 @@ class InsolvencyFacts:
     bankruptcy judgment; Quebec, the date of bankruptcy. ``creditor_outside_metropole``: France
     doubles the proof-of-claim period for creditors outside metropolitan France (R622-24).
     ``claims_deadline``: Belgium, the date the judgment sets for declarations, when known.
+    ``opened_on``: France, the day of the opening judgment (before its BODACC publication).
     """
 
     published_on: date
-    creditor_outside_metropole: bool = False
+    creditor_outside_metropole: bool | None = None  # None: not asked, the 4 months are offered
     claims_deadline: date | None = None
+    opened_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.opened_on is not None and self.opened_on > self.published_on:
+            raise InvalidFacts("the opening judgment is dated after its publication")
 
 
 @dataclass(frozen=True)

@@ -293,8 +293,24 @@ def insolvency_guide(facts: InsolvencyFacts) -> InsolvencyGuide:
     """Proof of claim within 2 months of the BODACC publication (4 outside metropolitan France,
     R622-24); revendication of goods under retention of title within 3 months (L624-9);
     relief from foreclosure within 6 months (L622-26). Weekend/holiday ends roll over (CPC 642),
-    but the last day we show is the unrolled one: acting by it is always safe."""
+    but the last day we show is the unrolled one: acting by it is always safe.
+
+    Interest in the claim stops the day BEFORE the opening judgment: the judgment takes effect
+    from the first hour of its day (L622-28; Cass. com. on the "zéro heure" rule)."""
     published = facts.published_on
+    opened = facts.opened_on or published
+    interest_until = opened - ONE_DAY
+    interest_note = Message.of("law.insolvency.fr.interest_until", day=interest_until,
+                               opened=opened)
+    opening_notes = (
+        (interest_note,) if facts.opened_on else
+        (interest_note, Message.of("law.insolvency.fr.opening_assumed", published=published))
+    )
+    abroad: tuple[Message, ...] = {
+        True: (Message.of("law.insolvency.fr.outside_metropole_applied"),),
+        None: (Message.of("law.insolvency.fr.outside_metropole_offer"),),
+        False: (),
+    }[facts.creditor_outside_metropole]
     holidays = tables.holidays(FR)
     claim_name = (
         "proof_of_claim_months_outside_metropole"
@@ -327,9 +343,12 @@ def insolvency_guide(facts: InsolvencyFacts) -> InsolvencyGuide:
             for word in ("mandataire", "bodacc", "declaration", "revendication", "juge_commissaire")
         ),
         notes=(
+            *opening_notes,
+            *abroad,
             Message.of("law.insolvency.fr.stay_of_actions"),
             Message.of("law.insolvency.fr.no_indemnity"),
             Message.of("law.insolvency.fr.interest_method"),
             Message.of("law.insolvency.fr.vat_certificate"),
         ),
+        interest_until=interest_until,
     )

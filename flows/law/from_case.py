@@ -125,6 +125,29 @@ def rights_for(case: Case, today: date, *, with_demand: bool = True,
     return rights
 
 
+def _dated(case: Case, key: str) -> date | None:
+    """A date answer, or None when a button stood for "unknown"."""
+    value = case.answers.get(key)
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def insolvency_facts(case: Case) -> InsolvencyFacts | None:
+    """The proceedings as the user described them (None before the publication date is known)."""
+    published = case.day("insolvency_date")
+    if published is None:
+        return None
+    opened = case.day("judgment_date")
+    return InsolvencyFacts(
+        published_on=published,
+        creditor_outside_metropole=case.flag("creditor_abroad"),
+        claims_deadline=_dated(case, "claims_deadline"),
+        opened_on=opened if opened is not None and opened <= published else None,
+    )
+
+
 def case_facts(case: Case) -> CaseFacts | None:
     """The situation as the remedy step sees it: all invoices taken together."""
     invoices = case.invoices()
@@ -140,14 +163,13 @@ def case_facts(case: Case) -> CaseFacts | None:
         payments=tuple(sorted((p for i in invoices for p in i.payments), key=lambda p: p.day)),
         completed=min((i.completed for i in invoices if i.completed), default=None),
     )
-    published = case.day("insolvency_date")
     return CaseFacts(
         jurisdiction=Jurisdiction(case.jurisdiction),
         invoice=invoice_facts(case, combined),
         disputed=case.flag("disputed") is True,
         debtor_responsive=case.flag("debtor_responsive") is not False,
         financial_difficulty=case.flag("insolvency") is True,
-        insolvency=InsolvencyFacts(published_on=published) if published else None,
+        insolvency=insolvency_facts(case),
         goods_held_under_retention=case.flag("rot_goods") is True,
         services_ongoing=case.flag("services_running") is True,
         reminders_sent=int(case.text("reminders_sent", "0") or "0"),

@@ -150,7 +150,11 @@ class Deadline:
 
 @dataclass(frozen=True)
 class InsolvencyGuide:
-    """Deadlines and words for collective proceedings; the first deadline is the proof of claim."""
+    """Deadlines and words for collective proceedings; the first deadline is the proof of claim.
+
+    ``interest_until``: the last day of interest the proof of claim may count (None: the day of
+    the bankruptcy itself, Quebec); its rule is the first of ``notes``.
+    """
 
     jurisdiction: Jurisdiction
     proof_of_claim: Deadline
@@ -158,6 +162,7 @@ class InsolvencyGuide:
     other_deadlines: tuple[Deadline, ...]
     vocabulary: tuple[Message, ...]
     notes: tuple[Message, ...]
+    interest_until: date | None = None
 
     def messages(self) -> tuple[Message, ...]:
         deadlines = [self.proof_of_claim, *self.other_deadlines]

@@ -12,7 +12,7 @@ from typing import Any
 
 from flows.law.messages import Message, ParamValue, Percent, Source
 from flows.law.render import Renderer
-from flows.law.rights import CourtRoute, InterestPeriod, Rights
+from flows.law.rights import CourtRoute, Deadline, InsolvencyGuide, InterestPeriod, Rights
 from flows.money import CENT, Money, to_cents
 
 
@@ -129,4 +129,26 @@ def rights_to_json(rights: Rights, lang: str = "fr") -> dict[str, Any]:
         "notes": [message_json(m, say) for m in rights.notes],
         "sources": [_source(source) for source in rights.sources],
         "provisional": rights.provisional,
+    }
+
+
+def insolvency_to_json(guide: InsolvencyGuide, lang: str = "fr") -> dict[str, Any]:
+    say = Renderer(lang, guide.jurisdiction)
+
+    def deadline(d: Deadline) -> dict[str, Any]:
+        return {
+            "what": message_json(d.what, say),
+            "last_day": _iso(d.last_day),
+            "extended_to": _iso(d.extended_to),
+            "source": _source(d.source),
+        }
+
+    return {
+        "jurisdiction": str(guide.jurisdiction),
+        "interest_until": _iso(guide.interest_until),
+        "proof_of_claim": deadline(guide.proof_of_claim),
+        "revendication": deadline(guide.revendication) if guide.revendication else None,
+        "other_deadlines": [deadline(d) for d in guide.other_deadlines],
+        "vocabulary": [message_json(m, say) for m in guide.vocabulary],
+        "notes": [message_json(m, say) for m in guide.notes],
     }
