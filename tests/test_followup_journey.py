@@ -13,7 +13,8 @@ from bot.files import write_all
 from flows import followup
 from flows.conversation import Command, Press
 from flows.documents.drawing import draw
-from flows.followup.timeline import StepKind
+from flows.followup.messages import describe
+from flows.followup.timeline import StepKind, timeline
 from flows.model import Asking
 from flows.turn import turn
 from testing.driver import plain
@@ -314,3 +315,14 @@ def test_a_deadline_reminder_moved_earlier_still_comes_on_its_own_day() -> None:
     again = next(r for r in reminders(d) if r["day"] == "2031-09-01")
     assert again["status"] == "pending"
     assert datetime.fromisoformat(again["at"]) == datetime(2031, 9, 1, 7, 0, tzinfo=UTC)
+
+
+def test_the_limitation_reminder_names_the_acts_that_interrupt_it() -> None:
+    # The same acts as the rights' details (C. civ. 2240, 2241, 2244), not "only a court claim".
+    d = followed(FORMAL_DEMAND, lang="fr")
+    step = next(s for s in timeline(d.case) if s.kind is StepKind.LIMITATION)
+    text = describe(step, d.case, "fr")
+    for part in ("paiement partiel", "demande de délai", "signification de l'ordonnance",
+                 "acte d'exécution forcée", "C. civ. 2240"):
+        assert part in text
+    assert "{acts}" not in describe(step, d.case, "en")

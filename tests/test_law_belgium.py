@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from flows.law import DemandChannel, RouteKind, TermKind
+from flows.law import DemandChannel, RouteKind, Supply, TermKind
 from flows.law.belgium_consumer import damages_cap, first_chargeable_day
+from flows.law.render import Renderer
 from flows.law.tables import RateNotCovered
 from flows.vocabulary import DebtorKind, Jurisdiction
 from tests.law_cases import d, period_table, rights, warning_keys
@@ -181,3 +182,18 @@ def test_a_2015_b2b_debt_gets_the_2015_half_year_rates() -> None:
 def test_a_debt_older_than_the_tables_is_refused_with_a_clear_message() -> None:
     with pytest.raises(RateNotCovered, match="before 2013-01-01"):
         rights(BE, "1000", "2012-03-01", "2012-03-31", "2012-12-31")
+
+
+def test_belgian_near_limitation_warning_adds_the_lawyers_formal_notice() -> None:
+    # Consumer goods: 1 year from 1 Mar 2025 -> 1 Mar 2026 (former C. civ. 2272); on 1 Jan 2026
+    # it is near. Belgium lists the lawyer's or huissier's formal notice (2244 §2) too.
+    r = rights(BE, "300", "2025-03-01", None, "2026-01-01", debtor_kind=CONSUMER,
+               supply=Supply.GOODS)
+    near = next(w for w in r.warnings if w.key == "law.warning.limitation_near")
+    text = Renderer("fr", BE)(near)
+    assert "avocat ou un huissier" in text
+    assert "paiement partiel" in text
+    assert "commandement ou une saisie" in text
+    assert [m.key for m in r.limitation.interrupted_by] == [
+        "law.limitation.be.acknowledgment", "law.limitation.be.court_claim",
+        "law.limitation.be.enforcement", "law.limitation.be.lawyer_demand"]

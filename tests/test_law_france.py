@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from flows.law import InvalidFacts, RouteKind, TermKind
-from flows.law.messages import Percent
+from flows.law.messages import Listing, Percent
+from flows.law.render import Renderer
+from flows.law.serialize import rights_to_json
 from flows.vocabulary import DebtorKind, Jurisdiction
 from tests.law_cases import d, invoice, period_table, rights, warning_keys
 
@@ -277,3 +279,26 @@ def test_a_2014_debt_gets_the_2014_half_year_rates() -> None:
 def test_a_debt_older_than_the_tables_is_refused_not_given_a_later_rate() -> None:
     with pytest.raises(InvalidFacts, match="no ecb_mro rate before 2013-01-01"):
         rights(FR, "1000", "2012-05-01", "2012-05-31", "2013-12-31")
+
+
+def test_near_limitation_warning_names_the_same_acts_as_the_details() -> None:
+    # Consumer, invoice 29 Feb 2024: 2 years -> 28 Feb 2026 (L218-2), 119 days left on 1 Nov 2025.
+    r = rights(FR, "1000", "2024-02-29", None, "2025-11-01", debtor_kind=CONSUMER)
+    near = next(w for w in r.warnings if w.key == "law.warning.limitation_near")
+    acts = near.param("acts")
+    assert isinstance(acts, Listing)
+    assert acts.items == r.limitation.interrupted_by
+    say = Renderer("fr")
+    text = say(near)
+    for part in ("paiement partiel", "demande de délai", "signification de l'ordonnance",
+                 "acte d'exécution forcée"):
+        assert part in text
+    assert "seule une action en justice" not in text
+    assert "only a court claim or" not in Renderer("en")(near)
+    out = rights_to_json(r, "en")
+    (warning,) = [w for w in out["warnings"] if w["key"] == "law.warning.limitation_near"]
+    assert [a["key"] for a in warning["params"]["acts"]] == [
+        "law.limitation.fr.acknowledgment",
+        "law.limitation.fr.court_claim",
+        "law.limitation.fr.enforcement",
+    ]

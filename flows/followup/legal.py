@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from flows.law import InvalidFacts, InvoiceFacts, Rights, pack_for, tables
+from flows.law import InvalidFacts, InvoiceFacts, Message, Rights, pack_for, tables
 from flows.law.dates import add_months
 from flows.law.from_case import insolvency_facts, invoice_facts
 from flows.model import Case, Invoice
@@ -122,6 +122,16 @@ def limitation_deadline(case: Case) -> LegalDeadline | None:
             found.append(LegalDeadline(rights.limitation.last_day,
                                        rights.limitation.source.article))
     return min(found, key=lambda d: d.last_day) if found else None
+
+
+def limitation_acts(case: Case) -> tuple[Message, ...]:
+    """What interrupts limitation in the case's jurisdiction, as the rights' details list it."""
+    for invoice in case.invoices():
+        facts = _facts(case, invoice)
+        rights = None if facts is None else _rights(case.jurisdiction, facts, invoice.issue_date)
+        if rights is not None:
+            return rights.limitation.interrupted_by
+    return ()
 
 
 def interest_today(case: Case, today: date) -> Money | None:

@@ -12,8 +12,11 @@ from flows.followup import legal
 from flows.followup.schedule import user_zone
 from flows.followup.timeline import Step, StepKind, next_step, timeline
 from flows.i18n import t
+from flows.law.messages import Listing
+from flows.law.render import Renderer
 from flows.model import Account, Case, Invoice
 from flows.money import Money
+from flows.vocabulary import Jurisdiction
 
 REMINDER_KEY = "fu"  # the question key of a reminder's buttons: ``case_id:fu:action.reminder``
 
@@ -34,6 +37,10 @@ def describe(step: Step, case: Case, lang: str) -> str:
     """What the step is and what to do, with its figures and the article it rests on."""
     params = {name: _shown(value, case, lang) for name, value in step.params.items()}
     params.update(debtor=debtor(case, lang), article=step.article)
+    if step.kind is StepKind.LIMITATION:
+        # The same acts as the rights' details, in the case's jurisdiction.
+        say = Renderer(lang, Jurisdiction(case.jurisdiction))
+        params["acts"] = say.value(Listing(legal.limitation_acts(case)))
     return t(lang, f"fu.step.{step.kind.value}", **params)
 
 

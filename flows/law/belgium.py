@@ -258,6 +258,7 @@ def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
         interrupted_by=(
             Message.of("law.limitation.be.acknowledgment"),
             Message.of("law.limitation.be.court_claim"),
+            Message.of("law.limitation.be.enforcement"),
             Message.of("law.limitation.be.lawyer_demand"),
         ),
         not_interrupted_by=(Message.of("law.limitation.be.demand_letter"),),

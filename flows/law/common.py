@@ -9,7 +9,7 @@ from flows.law import tables
 from flows.law.dates import add_months, add_years, end_of_month
 from flows.law.facts import InvalidFacts, InvoiceFacts, TermKind
 from flows.law.interest import per_day
-from flows.law.messages import Condition, Message, ParamValue, Percent, Source
+from flows.law.messages import Condition, Listing, Message, ParamValue, Percent, Source
 from flows.law.rights import CourtRoute, InterestPeriod, Limitation, PaymentTerm, Rights
 from flows.law.tables import Figure, Granularity, Period, RateLookup
 from flows.money import Money
@@ -97,9 +97,15 @@ def check_facts(invoice: InvoiceFacts, currency: str, on: date) -> None:
 
 
 def limitation_warnings(
-    findings: Findings, last_day: date, on: date, warn_months: int, source: Source
+    findings: Findings,
+    last_day: date,
+    on: date,
+    warn_months: int,
+    source: Source,
+    interrupted_by: tuple[Message, ...],
 ) -> None:
-    """Expired, or expiring within ``warn_months``: say what still interrupts it."""
+    """Expired, or expiring within ``warn_months``: say what still interrupts it, the same acts
+    the details list for this jurisdiction."""
     if on > last_day:
         findings.warn("law.warning.limitation_expired", last_day=last_day, article=source.article)
     elif on >= add_months(last_day, -warn_months):
@@ -108,6 +114,7 @@ def limitation_warnings(
             last_day=last_day,
             days=(last_day - on).days,
             article=source.article,
+            acts=Listing(interrupted_by),
         )
 
 
@@ -129,7 +136,7 @@ def limitation_from_invoice(
     start = start or invoice.issue_date
     last_day = add_years(start, years.as_int)
     found.cite(years.citation)
-    limitation_warnings(found, last_day, on, warn_months, years.citation)
+    limitation_warnings(found, last_day, on, warn_months, years.citation, interrupted_by)
     return Limitation(
         last_day=last_day,
         starts=start,

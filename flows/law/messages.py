@@ -30,6 +30,14 @@ class Ordinal:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """Several messages said as one list, e.g. the acts that interrupt a limitation period: the
+    warning and the details then name the same acts from the same values."""
+
+    items: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
 class Message:
     """A catalog key (``law.…``) and its parameters; parameters may themselves be messages."""
 
@@ -52,10 +60,12 @@ class Message:
         for _, value in self.params:
             if isinstance(value, Message):
                 found.extend(value.walk())
+            elif isinstance(value, Listing):
+                found.extend(nested for item in value.items for nested in item.walk())
         return tuple(found)
 
 
-ParamValue = str | int | Decimal | date | Money | Percent | Ordinal | Message
+ParamValue = str | int | Decimal | date | Money | Percent | Ordinal | Message | Listing
 
 
 def message_to_json(message: Message) -> dict[str, Any]:
@@ -79,6 +89,8 @@ def _param_to_json(value: ParamValue) -> Any:
         return {"percent": str(value.value)}
     if isinstance(value, Ordinal):
         return {"ordinal": value.value}
+    if isinstance(value, Listing):
+        return {"listing": [message_to_json(item) for item in value.items]}
     if isinstance(value, date):
         return {"date": value.isoformat()}
     if isinstance(value, Decimal):
@@ -94,6 +106,7 @@ def _param_from_json(value: Any) -> ParamValue:
         "message": message_from_json, "money": Money.from_json,
         "percent": lambda v: Percent(Decimal(v)), "ordinal": Ordinal,
         "date": date.fromisoformat, "decimal": Decimal,
+        "listing": lambda items: Listing(tuple(message_from_json(i) for i in items)),
     }
     return readers[tag](inner)  # type: ignore[no-any-return]
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from flows.law.dates import add_months
 from flows.law.facts import CaseFacts, Supply
-from flows.law.messages import Message, ParamValue
+from flows.law.messages import Listing, Message, ParamValue
 from flows.law.pack import pack_for
 from flows.law.remedy_compare import RemedyProfile, compare, court_route
 from flows.law.rights import InsolvencyGuide, Rights, RouteKind
@@ -202,6 +202,7 @@ def _solvent(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
             route,
             last_day=rights.limitation_date,
             route_name=Message.of(f"law.route.{route}.name"),
+            acts=Listing(rights.limitation.interrupted_by),
         )
     _leverage(case, plan)
     if case.disputed:

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from flows import formatting
 from flows.i18n import normalize_language, t
-from flows.law.messages import Condition, Message, Ordinal, ParamValue, Percent
+from flows.law.messages import Condition, Listing, Message, Ordinal, ParamValue, Percent
 from flows.law.rights import CourtRoute, InsolvencyGuide, Rights
 from flows.money import Money
 from flows.vocabulary import Jurisdiction
@@ -41,6 +41,8 @@ class Renderer:
     def value(self, value: ParamValue) -> str:
         if isinstance(value, Message):
             return self(value)
+        if isinstance(value, Listing):
+            return t(self.lang, "law.format.list_separator").join(map(self, value.items))
         if isinstance(value, Money):
             return formatting.money(value, self.lang, self.jurisdiction)
         if isinstance(value, Percent):

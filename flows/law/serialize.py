@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flows.law.messages import Message, ParamValue, Percent, Source
+from flows.law.messages import Listing, Message, ParamValue, Percent, Source
 from flows.law.render import Renderer
 from flows.law.rights import CourtRoute, Deadline, InsolvencyGuide, InterestPeriod, Rights
 from flows.money import CENT, Money, to_cents
@@ -28,6 +28,8 @@ def rate(value: Decimal) -> str:
 def _param(value: ParamValue, say: Renderer) -> Any:
     if isinstance(value, Message):
         return message_json(value, say)
+    if isinstance(value, Listing):
+        return [message_json(item, say) for item in value.items]
     if isinstance(value, Money):
         return {"amount": amount(value), "currency": value.currency}
     if isinstance(value, Percent):
