@@ -197,3 +197,14 @@ def test_belgian_near_limitation_warning_adds_the_lawyers_formal_notice() -> Non
     assert [m.key for m in r.limitation.interrupted_by] == [
         "law.limitation.be.acknowledgment", "law.limitation.be.court_claim",
         "law.limitation.be.enforcement", "law.limitation.be.lawyer_demand"]
+
+
+def test_a_consumer_contract_rate_under_the_cap_is_not_provisional() -> None:
+    # 8 % agreed, reminder e-mailed 2 Jul 2026, charges from 17 Jul (the 14 days run 3..16 Jul);
+    # the 2026 H2 B2B rate (the cap) is not published, the check uses 10.5 % of 2026 H1, but 8 %
+    # is owed whatever is published: 17 Jul -> 31 Aug = 46 days, 1000 x 0.08 x 46/365 = 10.08.
+    r = rights(BE, "1000", "2026-05-01", "2026-05-31", "2026-08-31", debtor_kind=CONSUMER,
+               contract_rate="8", demand_date="2026-07-02", demand_channel=DemandChannel.EMAIL)
+    assert period_table(r) == [("2026-07-17", "2026-08-31", 46, "8", "10.08")]
+    assert not r.provisional
+    assert "law.note.limit_checked_with_carried_rate" in [n.key for n in r.notes]

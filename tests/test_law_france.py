@@ -8,7 +8,7 @@ import pytest
 
 from flows.law import InvalidFacts, RouteKind, TermKind
 from flows.law.messages import Listing, Percent
-from flows.law.render import Renderer
+from flows.law.render import Renderer, render_rights
 from flows.law.serialize import rights_to_json
 from flows.vocabulary import DebtorKind, Jurisdiction
 from tests.law_cases import d, invoice, period_table, rights, warning_keys
@@ -302,3 +302,34 @@ def test_near_limitation_warning_names_the_same_acts_as_the_details() -> None:
         "law.limitation.fr.court_claim",
         "law.limitation.fr.enforcement",
     ]
+
+
+def test_a_contract_rate_is_never_provisional_even_when_the_legal_rate_is_not_published() -> None:
+    # 15 % agreed, due 15 Jun 2026, on 23 Nov 2026. The 2026 H2 legal rate (the floor is 3 x it)
+    # is not published yet: the floor is checked with 2026 H1's 2.62 % (3 x = 7.86 % < 15 %), but
+    # the figure is the contract rate, owed whatever is published: 16 Jun -> 23 Nov = 161 days,
+    # 10000 x 0.15 x 161/365 = 661.643 -> 661.64, not marked PROVISOIRE.
+    r = rights(FR, "10000", "2026-05-16", "2026-06-15", "2026-11-23", contract_rate="15")
+    assert period_table(r) == [("2026-06-16", "2026-11-23", 161, "15", "661.64")]
+    assert not r.provisional
+    assert not any(p.provisional for p in r.interest_periods)
+    assert "law.warning.rate_provisional" not in warning_keys(r)
+    assert "law.note.limit_checked_with_carried_rate" in [n.key for n in r.notes]
+    assert "PROVISOIRE" not in render_rights(r, "fr")
+
+
+def test_the_default_rate_of_an_unpublished_half_year_is_still_provisional() -> None:
+    r = rights(FR, "10000", "2026-05-16", "2026-06-15", "2026-11-23")
+    assert r.provisional
+    assert "PROVISOIRE" in render_rights(r, "fr")
+
+
+def test_a_consumer_contract_rate_is_set_aside_as_our_prudent_choice_not_as_the_law() -> None:
+    r = rights(FR, "1000", "2025-01-10", "2025-02-09", "2025-06-30", debtor_kind=CONSUMER,
+               contract_rate="12", demand_date="2025-03-01")
+    warning = next(w for w in r.warnings if w.key == "law.warning.fr.consumer_contract_rate")
+    fr_text, en_text = Renderer("fr")(warning), Renderer("en")(warning)
+    assert "choix de prudence" in fr_text
+    assert "pas une règle de droit" in fr_text
+    assert "prudent choice, not a rule of law" in en_text
+    assert "12,00" in fr_text

@@ -106,10 +106,11 @@ def _rate_chooser(invoice: InvoiceFacts, found: Findings) -> Callable[[date], Ra
     def choose(day: date) -> RateChoice:
         if invoice.contract_rate is not None:
             cap_at = b2b.at(day)
-            found.rate_used(cap_at, "be_b2b_rate")
             if invoice.contract_rate <= cap_at.rate:
+                found.cap_checked(cap_at, "be_b2b_rate", Percent(invoice.contract_rate))
                 basis = Message.of("law.basis.contract", rate=Percent(invoice.contract_rate))
-                return RateChoice(invoice.contract_rate, basis, cap_at.provisional)
+                return RateChoice(invoice.contract_rate, basis)
+            found.rate_used(cap_at, "be_b2b_rate")
             found.warn(
                 "law.warning.be.consumer_rate_above_cap",
                 rate=Percent(invoice.contract_rate),

@@ -23,7 +23,6 @@ class Findings:
         self.warnings: list[Message] = []
         self.notes: list[Message] = []
         self.sources: list[Source] = []
-        self.provisional = False
 
     def warn(self, key: str, **params: ParamValue) -> None:
         message = Message.of(key, **params)
@@ -41,17 +40,28 @@ class Findings:
                 self.sources.append(source)
 
     def rate_used(self, lookup: RateLookup, table: str) -> None:
-        """Say so, visibly, when a rate was carried over to a period our tables do not cover."""
+        """Say so, visibly, when a figure rests on a rate carried over to a period whose rate is
+        not published yet: that figure is provisional."""
         if lookup.provisional:
-            self.provisional = True
-            carried = Period.containing(lookup.period.granularity, lookup.row.valid_from)
-            self.warn(
-                "law.warning.rate_provisional",
-                table=Message.of(f"law.table.{table}"),
-                period=period_message(lookup.period),
-                rate=Percent(lookup.rate),
-                carried_from=period_message(carried),
-            )
+            self.warn("law.warning.rate_provisional", **_carried(lookup, table))
+
+    def cap_checked(self, lookup: RateLookup, table: str, rate: Percent) -> None:
+        """A contract rate checked against a limit (a floor, a cap) whose rate is not published
+        yet: the contract rate itself is known, so no figure is provisional; we say which
+        published rate the check used."""
+        if lookup.provisional:
+            self.note("law.note.limit_checked_with_carried_rate", rate_checked=rate,
+                      **_carried(lookup, table))
+
+
+def _carried(lookup: RateLookup, table: str) -> dict[str, ParamValue]:
+    carried = Period.containing(lookup.period.granularity, lookup.row.valid_from)
+    return {
+        "table": Message.of(f"law.table.{table}"),
+        "period": period_message(lookup.period),
+        "rate": Percent(lookup.rate),
+        "carried_from": period_message(carried),
+    }
 
 
 def period_message(period: Period) -> Message:
@@ -200,7 +210,8 @@ def build_rights(
         warnings=tuple(found.warnings),
         notes=tuple(found.notes),
         sources=tuple(found.sources),
-        provisional=found.provisional,
+        # PROVISOIRE only where a figure rests on a rate not yet published, never a contract rate.
+        provisional=any(period.provisional for period in periods),
     )
 
 

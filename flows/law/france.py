@@ -167,12 +167,14 @@ def _business_interest(
         if invoice.contract_rate is None:
             return default_rate(day)
         legal_at = legal.at(day)
-        found.rate_used(legal_at, "fr_legal_rate")
         found.cite(legal.source("C. monét. fin. L313-2 (3 x, L441-10 II)"))
         floor = legal_at.rate * multiple.value
         if invoice.contract_rate >= floor:
+            # The contract rate is what is owed: it does not wait for any publication.
+            found.cap_checked(legal_at, "fr_legal_rate", Percent(invoice.contract_rate))
             basis = Message.of("law.basis.contract", rate=Percent(invoice.contract_rate))
-            return RateChoice(invoice.contract_rate, basis, legal_at.provisional)
+            return RateChoice(invoice.contract_rate, basis)
+        found.rate_used(legal_at, "fr_legal_rate")
         # Below the floor the clause does not bind and the statutory default applies: our
         # reading of L441-10 II, flagged [?] in the reference (A1.1 pitfall).
         default = default_rate(day)
