@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--demand", type=_date, help="formal demand sent on (BE consumer: first reminder)")
     add("--demand-channel", choices=[c.value for c in DemandChannel], default="post")
     add("--demand-delay", type=_count, help="QC: days given in the formal demand")
+    add("--default-by-term", action="store_true",
+        help="QC: the contract puts the debtor in default once the due date passes (C.c.Q. 1594)")
     add("--employees", type=_count, help="QC small claims: your employees in the last 12 months")
     add("--contract-damages", type=_amount, help="BE consumer: damages your terms provide")
     add("--number", default="", help="invoice number")
@@ -156,6 +158,7 @@ def facts_from(args: argparse.Namespace, currency: str) -> InvoiceFacts:
         demand_delay_days=args.demand_delay,
         creditor_employees=args.employees,
         contract_damages=args.contract_damages,
+        default_by_term=args.default_by_term,
     )
 
 

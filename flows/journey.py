@@ -330,6 +330,7 @@ def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
         "amount": formatting.money(amount, lang, case.jurisdiction) if amount else "",
         "currency": case.currency,
         "next_check": _next_check_text(case, lang),
+        "incl_tax": t(lang, "word.incl_tax_qc" if case.jurisdiction == "qc" else "word.incl_tax"),
     }
 
 

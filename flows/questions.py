@@ -223,6 +223,9 @@ QUESTIONS: tuple[Question, ...] = (
              when=lambda c: c.jurisdiction == "be" and _new_or_answered(c, "periodic_billing")),
     Question("contract_rate", "facts", Kind.RATE, ("none",), typed_too=True, when=business_debtor),
     Question("reminders_sent", "facts", Kind.COUNT, ("0", "1", "2", "3")),
+    # Quebec: interest runs from the due date when the contract makes its lapse a default (1594).
+    Question("qc_default_by_term", "facts", Kind.YESNO,
+             when=lambda c: c.jurisdiction == "qc" and c.text("due_date", "none") != "none"),
     # Quebec small claims are open to enterprises of at most 10 employees (C.p.c. 536).
     Question("employees", "facts", Kind.CHOICE, ("up_to_10", "over_10"),
              when=lambda c: c.jurisdiction == "qc"),

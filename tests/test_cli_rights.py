@@ -297,3 +297,14 @@ def test_insolvency_stops_interest_the_day_before_the_opening_judgment(
     text = capsys.readouterr().out
     assert "up to 7 January 2025, the day before the opening judgment" in text
     assert "L622-28" in text
+
+
+def test_quebec_default_by_the_contract_term(capsys: pytest.CaptureFixture[str]) -> None:
+    # 141 days at 5 % on 8 000 CAD = 154.52 (see test_law_quebec, C.c.Q. 1594).
+    args = ["--country", "qc", "--debtor", "business", "--amount", "8000",
+            "--issued", "2025-01-10", "--due", "2025-02-09", "--on", "2025-06-30",
+            "--default-by-term"]
+    out = run_json(capsys, *args)
+    assert (out["interest"], out["total"]) == ("154.52", "8154.52")
+    assert "1594" in out["interest_explanation"]["text"]
+    assert "article 28" in out["indemnity_explanation"]["text"]

@@ -45,7 +45,8 @@ FACTS: list[tuple[str, Remedy, str, dict[str, list[str]]]] = [
         "en": ["Sophie Lambert", "Book XIX", "14 calendar days", "3rd working day", "€100.00",
                "0403.170.701"]}),
     ("qc_business", R.FORMAL_DEMAND, "demand_letter", {
-        "fr": ["Érablière Tremblay inc.", "3 599,00 $", "1594", "1619", "petites créances"],
+        "fr": ["Érablière Tremblay inc.", "3 599,00 $", "1594", "1619", "petites créances",
+               "taxes incluses"],
         "en": ["Érablière Tremblay inc.", "$3,599.00", "1594", "1619", "Small Claims"]}),
     ("fr_business", R.FRIENDLY_REMINDER, "reminder_1", {
         "fr": ["Objet : Rappel", "F-2026-031", "3 200,50 €", "IBAN FR76"],
@@ -106,8 +107,12 @@ FACTS: list[tuple[str, Remedy, str, dict[str, list[str]]]] = [
         "fr": ["Dossier pour l'avocat", "justice de paix"],
         "en": ["File for the lawyer", "1,200.00"]}),
     ("qc_business", R.COURT, "qc_small_claims", {
-        "fr": ["Division des petites créances", "3 599,00 $", "P-1", "15 000,00 $"],
-        "en": ["Small Claims Division", "$3,599.00", "P-1", "$15,000.00"]}),
+        "fr": ["Division des petites créances", "3 599,00 $", "P-1", "15 000,00 $",
+               "s'en remet au tribunal pour le calcul de l'indemnité additionnelle",
+               "article 28 de la Loi sur l'administration fiscale"],
+        "en": ["Small Claims Division", "$3,599.00", "P-1", "$15,000.00",
+               "leaves the computation of the additional indemnity to the court",
+               "section 28 of the Tax Administration Act"]}),
     ("fr_business", R.FORMAL_DEMAND, "chronology", {
         "fr": ["1er août 2026", "31 août 2026", "2 novembre 2026", "1er décembre 2026"],
         "en": ["1 August 2026", "31 August 2026", "2 November 2026", "1 December 2026"]}),
@@ -211,3 +216,13 @@ def test_the_agency_brief_fits_on_one_page(folder: str, lang: str) -> None:
     pdf = next(p for p in drawn("fr_business", R.COLLECTION_AGENCY, "agency_brief", lang, folder)
                if p.suffix == ".pdf")
     assert len(PdfReader(str(pdf)).pages) == 1
+
+
+@pytest.mark.parametrize(("remedy", "kind"), [(R.FORMAL_DEMAND, "demand_letter"),
+                                              (R.FORMAL_DEMAND, "evidence_checklist")])
+def test_quebec_documents_say_taxes_incluses_never_ttc(folder: str, remedy: Remedy,
+                                                         kind: str) -> None:
+    paths = {p.suffix: p for p in drawn("qc_business", remedy, kind, "fr", folder)}
+    pdf = plain(pdf_text(paths[".pdf"]))
+    assert "TTC" not in pdf
+    assert "taxes incluses" in pdf

@@ -326,3 +326,21 @@ def test_the_limitation_reminder_names_the_acts_that_interrupt_it() -> None:
                  "acte d'exécution forcée", "C. civ. 2240"):
         assert part in text
     assert "{acts}" not in describe(step, d.case, "en")
+
+
+def test_the_end_of_the_opposition_period_announces_the_five_point_increase() -> None:
+    # Served 23 Nov 2026; opposition until 23 Dec (CPC 1416); enforceable from 24 Dec; two
+    # months later, 24 Feb 2027, the legal rate rises by 5 points (CMF L313-3).
+    from tests.followup_cases import COURT
+
+    d = followed(COURT, lang="en")
+    press_reminder(d, "granted", reminder(d, "court_check"))
+    d.press("today")
+    press_reminder(d, "served", reminder(d, "serve"))
+    d.say(date(2026, 11, 23).strftime("%d/%m/%Y"))
+    step = next(s for s in timeline(d.case) if s.kind is StepKind.OPPOSITION_ENDED)
+    assert step.day == date(2026, 12, 24)
+    text = describe(step, d.case, "en")
+    assert "by 24 February 2027" in text
+    assert "rises by 5 points (C. monét. fin. L313-3)" in text
+    assert "majoré de 5 points" in describe(step, d.case, "fr")

@@ -230,3 +230,31 @@ def test_changing_the_country_asks_the_amount_again_in_its_currency(driver: Make
     assert d.prompt.key == "invoice_amount"
     d.say("1 500")
     assert d.case.money("invoice_amount").currency == "CAD"
+
+
+QUEBEC_CASE = [
+    ("jurisdiction", "press:qc"), ("debtor_kind", "press:business"),
+    ("debtor_name", "Rénovations Tremblay inc."), ("invoice_number", "Q-2026-9"),
+    ("invoice_amount", "1 500 $"), ("issue_date", "15/09/2026"), ("due_date", "15/10/2026"),
+    ("paid_amount", "press:nothing"), ("another_invoice", "press:no"),
+    ("supply", "press:services"), ("contract_rate", "press:none"), ("reminders_sent", "press:1"),
+    ("qc_default_by_term", "press:yes"), ("employees", "press:up_to_10"),
+]
+
+
+def test_quebec_says_taxes_incluses_and_counts_interest_from_a_contractual_due_date(
+    driver: Make,
+) -> None:
+    # The contract puts the debtor in default by the lapse of the term (C.c.Q. 1594): interest
+    # from 16 Oct to 23 Nov 2026 = 39 days at 5 %: 1500 x 0.05 x 39/365 = 8.014 -> 8.01.
+    d = driver()
+    d.command("start")
+    d.play(QUEBEC_CASE, until="invoice_amount")
+    assert "taxes incluses" in d.prompt.text
+    assert "TTC" not in d.prompt.text
+    d.play(QUEBEC_CASE[4:], until=None)
+    assert d.prompt.key == "rights_ack"
+    shown = d.text_of_last()
+    assert "8,01" in shown
+    assert "1594" in shown
+    assert "article 28 de la Loi sur l'administration fiscale" in shown

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from flows.law import InvalidFacts, RouteKind
+from flows.law.render import Renderer
 from flows.vocabulary import Jurisdiction
 from tests.law_cases import d, period_table, rights, warning_keys
 
@@ -69,3 +70,26 @@ def test_a_claim_over_the_ceiling_asks_to_check_this_years_indexation() -> None:
 def test_quebec_amounts_must_be_in_canadian_dollars() -> None:
     with pytest.raises(InvalidFacts):
         rights(QC, "100", "2025-01-10", None, "2025-06-30")
+
+
+def test_a_contract_that_makes_the_due_date_a_default_runs_interest_from_it() -> None:
+    # C.c.Q. 1594: in default by the terms of the contract. Due 9 Feb 2025, no demand needed:
+    # 10 Feb -> 30 Jun 2025 = 19+31+30+31+30 = 141 days at 5 %: 8000 x 0.05 x 141/365 = 154.52.
+    r = rights(QC, "8000", "2025-01-10", "2025-02-09", "2025-06-30", currency="CAD",
+               default_by_term=True)
+    assert period_table(r) == [("2025-02-10", "2025-06-30", 141, "5", "154.52")]
+    assert r.interest_explanation.key == "law.interest.qc.from_term"
+    assert "law.warning.qc.demand_needed" not in warning_keys(r)
+
+
+def test_without_that_clause_interest_still_waits_for_the_demand() -> None:
+    r = rights(QC, "8000", "2025-01-10", "2025-02-09", "2025-06-30", currency="CAD")
+    assert r.interest_periods == ()
+    assert "law.warning.qc.demand_needed" in warning_keys(r)
+
+
+def test_the_additional_indemnity_is_left_to_the_court_and_says_why() -> None:
+    r = rights(QC, "8000", "2025-01-10", "2025-02-09", "2025-06-30", currency="CAD")
+    text = Renderer("en", QC)(r.indemnity_explanation)
+    assert "s. 28 of the Tax Administration Act" in text
+    assert "the court computes it" in text

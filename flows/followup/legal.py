@@ -62,6 +62,16 @@ def order_service_deadline(case: Case, granted_on: date) -> LegalDeadline | None
     return _months_after(case, "order_for_payment_service_months", granted_on)
 
 
+def legal_rate_increase(case: Case, enforceable_on: date) -> tuple[LegalDeadline, int] | None:
+    """CMF L313-3: the legal rate rises by 5 points once 2 months have run from the day the
+    decision became enforceable; the day it does, and the points."""
+    start = _months_after(case, "judgment_rate_increase_months", enforceable_on)
+    if start is None:
+        return None
+    points = tables.require("fr", "judgment_rate_increase_points", enforceable_on).as_int
+    return start, points
+
+
 def opposition_deadline(case: Case, served_on: date) -> LegalDeadline | None:
     """The debtor may oppose within 1 month of service (CPC 1416)."""
     return _months_after(case, "order_for_payment_opposition_months", served_on)

@@ -231,8 +231,14 @@ def _order_for_payment_steps(case: Case, fu: FollowUp, started: date) -> list[St
     opposition = legal.opposition_deadline(case, served)
     if opposition is None:
         return []
-    return [_step(StepKind.OPPOSITION_ENDED, opposition.last_day + timedelta(days=1),
-                  article=opposition.article, last_day=opposition.last_day)]
+    enforceable = opposition.last_day + timedelta(days=1)
+    increase = legal.legal_rate_increase(case, enforceable)
+    if increase is None:
+        return []
+    rise, points = increase
+    return [_step(StepKind.OPPOSITION_ENDED, enforceable, article=opposition.article,
+                  last_day=opposition.last_day, rise_on=rise.last_day, points=points,
+                  rise_article=rise.article)]
 
 
 def _insolvency_steps(case: Case, fu: FollowUp) -> list[Step]:

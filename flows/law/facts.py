@@ -56,6 +56,8 @@ class InvoiceFacts:
     matter in one jurisdiction each: ``demand_delay_days`` (Quebec: interest runs when the delay
     in the demand expires), ``creditor_employees`` (Quebec small claims: at most 10), and
     ``contract_damages`` (Belgium, consumer: the fixed damages the terms provide, capped by law).
+    ``default_by_term`` (Quebec): the contract stipulates that the mere lapse of the term puts the
+    debtor in default (C.c.Q. 1594), so interest runs from the due date without a demand.
     """
 
     amount: Decimal
@@ -82,6 +84,7 @@ class InvoiceFacts:
     debtor_trader: bool | None = None
     debtor_postcode: str = ""
     debtor_town: str = ""
+    default_by_term: bool = False
 
     def __post_init__(self) -> None:
         # Accept the enum values as plain strings (from a form or stored JSON), keep enums.

@@ -105,6 +105,7 @@ def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
         demand_delay_days=int(deadline) if isinstance(deadline, str) and deadline else None,
         creditor_employees={"up_to_10": 10, "over_10": 11}.get(str(employees)),
         contract_damages=damages.amount if damages else None,
+        default_by_term=case.flag("qc_default_by_term") is True,
     )
 
 
