@@ -138,7 +138,8 @@ PROCEEDINGS = {Jurisdiction.FRANCE: ("fr_safeguard", "fr_reorganisation", "fr_li
 INSOLVENCY_CASES = [(jurisdiction, proceedings, known)
                     for jurisdiction, names in PROCEEDINGS.items() for proceedings in names
                     for known in (True, False)]
-INSOLVENCY_LAYOUT = {"debtor", "debtor_dot", "principal", "rates", "last_day", "article"}
+# Filled by the letter layout: "until" is the last day of interest the figures were computed to.
+INSOLVENCY_LAYOUT = {"debtor", "debtor_dot", "principal", "rates", "last_day", "article", "until"}
 
 
 def insolvency(jurisdiction: Jurisdiction, proceedings: str, known: bool) -> InsolvencyWording:
