@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flows import followup
+from flows.followup import legal, schedule
 from flows.followup.plan import instalments
-from flows.followup.timeline import StepKind
+from flows.followup.timeline import Step, StepKind
 from flows.money import Money
 from tests.followup_cases import (
     COURT,
@@ -170,3 +171,33 @@ def test_next_step_for_the_cases_list() -> None:
     assert step is not None
     assert (step.day, step.kind) == (date(2026, 12, 2), StepKind.DEMAND_ENDED)
     assert followup.next_step(d.case, date(2026, 12, 3)).kind is StepKind.LIMITATION
+
+
+def test_an_opposition_period_ending_on_a_holiday_runs_to_the_next_working_day() -> None:
+    # Served 11 Oct 2026: one month -> Wed 11 Nov 2026, Armistice Day; the period runs to Thu
+    # 12 Nov (CPC 642), so the order is enforceable from Fri 13 Nov, and the legal rate rises
+    # two months after that, 13 Jan 2027 (CMF L313-3).
+    d = followed(COURT)
+    opposition = legal.opposition_deadline(d.case, date(2026, 10, 11))
+    assert opposition is not None
+    assert (opposition.last_day, opposition.ends) == (date(2026, 11, 11), date(2026, 11, 12))
+    increase = legal.legal_rate_increase(d.case, opposition.ends + timedelta(days=1))
+    assert increase is not None
+    assert increase[0].last_day == date(2027, 1, 13)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "planned"),
+    [
+        # A check on Christmas Day waits for the next day...
+        (StepKind.CHECK, {}, date(2026, 12, 26)),
+        # ...a countdown to a deadline comes the day before instead, never later.
+        (StepKind.LIMITATION, {"days": 14, "last_day": date(2027, 1, 8)}, date(2026, 12, 24)),
+    ],
+)
+def test_reminders_are_never_planned_on_a_public_holiday(
+    kind: StepKind, params: dict[str, object], planned: date
+) -> None:
+    d = followed(FORMAL_DEMAND)
+    step = Step("x-20261225", date(2026, 12, 25), kind, params)
+    assert schedule.planned_day(d.case, step) == planned

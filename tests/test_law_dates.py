@@ -56,3 +56,23 @@ def test_half_year_bounds() -> None:
     assert HalfYear.of(date(2024, 7, 1)) == HalfYear(2024, 2)
     assert HalfYear(2024, 1).last_day == date(2024, 6, 30)
     assert str(HalfYear(2026, 2)) == "2026 H2"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "day", "rolled"),
+    [
+        ("be", "2026-07-21", "2026-07-22"),  # Belgian national day, a Tuesday
+        ("be", "2026-07-14", "2026-07-14"),  # 14 July is French, not Belgian
+        ("qc", "2026-06-24", "2026-06-25"),  # Saint-Jean-Baptiste
+        ("qc", "2026-04-06", "2026-04-07"),  # Easter Monday, a holiday for C.p.c. deadlines
+        ("qc", "2027-01-02", "2027-01-04"),  # Saturday 2 January -> Monday
+        ("qc", "2026-12-26", "2026-12-28"),  # Boxing Day, a Saturday -> Monday
+        ("fr", "2026-12-25", "2026-12-28"),  # Christmas Friday -> Monday (CPC 642)
+    ],
+)
+def test_each_jurisdictions_deadlines_roll_past_its_own_holidays(
+    prefix: str, day: str, rolled: str
+) -> None:
+    assert tables.holidays(prefix).roll_forward(date.fromisoformat(day)) == date.fromisoformat(
+        rolled
+    )

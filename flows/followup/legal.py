@@ -22,8 +22,17 @@ from flows.vocabulary import Jurisdiction
 
 @dataclass(frozen=True)
 class LegalDeadline:
+    """A legal deadline: reminders warn before ``last_day`` (acting by it is always safe); what
+    may only happen once it has run out waits for ``ends``, the day it really ends when the law
+    moves a deadline off a weekend or holiday (CPC 642)."""
+
     last_day: date
     article: str
+    extended_to: date | None = None
+
+    @property
+    def ends(self) -> date:
+        return self.extended_to or self.last_day
 
 
 def _facts(case: Case, invoice: Invoice) -> InvoiceFacts | None:
@@ -53,8 +62,14 @@ def _figure_months(case: Case, name: str, on: date) -> tuple[int, str] | None:
 
 # Order for payment (France: injonction de payer) -------------------------------------------
 def _months_after(case: Case, name: str, start: date) -> LegalDeadline | None:
+    """A French procedural period in months (CPC 641), extended past a weekend or holiday
+    (CPC 642)."""
     figure = _figure_months(case, name, start)
-    return LegalDeadline(add_months(start, figure[0]), figure[1]) if figure else None
+    if figure is None:
+        return None
+    last_day = add_months(start, figure[0])
+    rolled = tables.holidays("fr").roll_forward(last_day)
+    return LegalDeadline(last_day, figure[1], rolled if rolled != last_day else None)
 
 
 def order_service_deadline(case: Case, granted_on: date) -> LegalDeadline | None:
@@ -89,7 +104,7 @@ def _guide_deadlines(case: Case) -> dict[str, LegalDeadline]:
     for other in guide.other_deadlines:  # FR relief from foreclosure, BE late claims
         if other.what.key.endswith((".relief", ".late_claims")):
             found["relief"] = other
-    return {name: LegalDeadline(d.last_day, d.source.article)
+    return {name: LegalDeadline(d.last_day, d.source.article, d.extended_to)
             for name, d in found.items() if d.last_day is not None}
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from flows.followup.state import FollowUp
 from flows.followup.timeline import Step, timeline
+from flows.law import tables
 from flows.model import Account, Case
 from flows.zones import zone_named
 
@@ -60,6 +61,18 @@ def user_hour(account: Account) -> time:
         if DAY_STARTS <= chosen <= LAST_HOUR:
             return chosen
     return DEFAULT_HOUR
+
+
+def planned_day(case: Case, step: Step) -> date:
+    """The step's day, off the public holidays of the case's jurisdiction: a warning counting
+    down to a deadline comes the working day before (never after the deadline draws nearer),
+    anything else the day after."""
+    calendar = tables.holidays(case.jurisdiction)
+    day = step.day
+    earlier = "days" in step.params  # "N days left before ...": a countdown to a deadline
+    while calendar.is_holiday(day):
+        day += timedelta(days=-1 if earlier else 1)
+    return day
 
 
 def fire_time(day: date, account: Account, now: datetime) -> datetime:
@@ -112,13 +125,13 @@ def reconcile(account: Account, case: Case, steps: list[Step], now: datetime) ->
             continue  # paid, stopped, closed, or the date it hung on changed
         elif status == PENDING:
             if not record.get("moved"):
-                record["at"] = _utc(fire_time(step.day, account, now))
+                record["at"] = _utc(fire_time(planned_day(case, step), account, now))
             record["day"] = step.day.isoformat()
             kept.append(record)
         else:
             kept.append(record)  # sent or failed: remembered so it is never pushed again
     for step in wanted.values():
-        at = fire_time(step.day, account, now)
+        at = fire_time(planned_day(case, step), account, now)
         if at >= now:
             kept.append({"id": step.id, "kind": step.kind.value, "day": step.day.isoformat(),
                          "at": _utc(at), "status": PENDING})

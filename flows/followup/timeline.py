@@ -231,13 +231,14 @@ def _order_for_payment_steps(case: Case, fu: FollowUp, started: date) -> list[St
     opposition = legal.opposition_deadline(case, served)
     if opposition is None:
         return []
-    enforceable = opposition.last_day + timedelta(days=1)
+    # An opposition period ending on a weekend or holiday runs to the next working day (642).
+    enforceable = opposition.ends + timedelta(days=1)
     increase = legal.legal_rate_increase(case, enforceable)
     if increase is None:
         return []
     rise, points = increase
     return [_step(StepKind.OPPOSITION_ENDED, enforceable, article=opposition.article,
-                  last_day=opposition.last_day, rise_on=rise.last_day, points=points,
+                  last_day=opposition.ends, rise_on=rise.last_day, points=points,
                   rise_article=rise.article)]
 
 
@@ -252,7 +253,7 @@ def _insolvency_steps(case: Case, fu: FollowUp) -> list[Step]:
                   for n in DEADLINE_WARNINGS]
         relief = legal.relief_deadline(case)
         if relief is not None:
-            steps.append(_step(StepKind.RELIEF, claim.last_day + timedelta(days=1),
+            steps.append(_step(StepKind.RELIEF, claim.ends + timedelta(days=1),
                                article=relief.article, last_day=relief.last_day))
     if case.flag("rot_goods") is True:
         sent = fu.day("revendicated")

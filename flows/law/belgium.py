@@ -85,8 +85,18 @@ class BelgiumPack:
         from the first hour of its day, so the claim counts interest up to the day before."""
         published = facts.published_on
         interest_until = published - ONE_DAY
+        holidays = tables.holidays(BE)
+
+        def extended(last_day: date) -> date | None:
+            # A period ending on a Saturday, Sunday or holiday runs to the next working day
+            # (C. jud. 53).
+            rolled = holidays.roll_forward(last_day)
+            return rolled if rolled != last_day else None
+
         late = tables.require(BE, "late_claim_years", published)
         guarantee = tables.require(BE, "guarantee_claim_months", published)
+        late_day = add_years(published, late.as_int)
+        guarantee_day = add_months(published, guarantee.as_int)
         fee = tables.require(BE, "regsol_fee", published)
         return InsolvencyGuide(
             jurisdiction=self.jurisdiction,
@@ -103,13 +113,15 @@ class BelgiumPack:
             other_deadlines=(
                 Deadline(
                     Message.of("law.insolvency.be.late_claims", years=late.as_int),
-                    add_years(published, late.as_int),
+                    late_day,
                     late.citation,
+                    extended(late_day),
                 ),
                 Deadline(
                     Message.of("law.insolvency.be.guarantee", months=guarantee.as_int),
-                    add_months(published, guarantee.as_int),
+                    guarantee_day,
                     guarantee.citation,
+                    extended(guarantee_day),
                 ),
             ),
             vocabulary=tuple(

@@ -1,5 +1,7 @@
 """Calendar arithmetic used by the law: months and years, half-years, working days.
 
+Public holidays come from the ``holidays`` package (France, Belgium, Quebec).
+
 Month and year arithmetic follows CPC 641: a period in months or years ends on the day with the
 same number; when that month has no such day (31st, 29 February) it ends on the month's last day.
 """
@@ -9,6 +11,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+
+import holidays
 
 ONE_DAY = timedelta(days=1)
 
@@ -52,7 +57,7 @@ class HalfYear:
 
 
 def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous algorithm); Easter Monday, Ascension, Whit Monday follow it."""
+    """Gregorian Easter (anonymous algorithm): the base of the extra Easter-related days."""
     a = year % 19
     b, c = divmod(year, 100)
     d, e = divmod(b, 4)
@@ -68,22 +73,28 @@ def easter_sunday(year: int) -> date:
 
 @dataclass(frozen=True)
 class Holidays:
-    """Public holidays of one country: fixed dates (month, day) and offsets from Easter Sunday."""
+    """Public holidays of one jurisdiction: the ``holidays`` package's calendar (country, and
+    province for Quebec), plus the days the procedure rules add to it (fixed ``(month, day)``
+    dates and offsets from Easter Sunday, from the data files)."""
 
-    fixed: tuple[tuple[int, int], ...]
-    easter_offsets: tuple[int, ...]
+    country: str
+    subdivision: str | None = None
+    extra_fixed: tuple[tuple[int, int], ...] = ()
+    extra_easter_offsets: tuple[int, ...] = ()
 
     def is_holiday(self, day: date) -> bool:
-        if (day.month, day.day) in self.fixed:
+        if day in _calendar(self.country, self.subdivision, day.year):
             return True
-        easter = easter_sunday(day.year)
-        return (day - easter).days in self.easter_offsets
+        if (day.month, day.day) in self.extra_fixed:
+            return True
+        return (day - easter_sunday(day.year)).days in self.extra_easter_offsets
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and not self.is_holiday(day)
 
     def roll_forward(self, day: date) -> date:
-        """A deadline on a Saturday, Sunday or holiday moves to the next working day (CPC 642)."""
+        """A deadline on a Saturday, Sunday or holiday moves to the next working day (CPC 642,
+        C. jud. 53, C.p.c. 83)."""
         while not self.is_working_day(day):
             day += ONE_DAY
         return day
@@ -94,3 +105,8 @@ class Holidays:
             if self.is_working_day(day):
                 count -= 1
         return day
+
+
+@cache
+def _calendar(country: str, subdivision: str | None, year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdivision, years=year)

@@ -246,8 +246,15 @@ def table(prefix: str, name: str) -> Any:
 
 @cache
 def holidays(prefix: str) -> Holidays:
+    """The jurisdiction's public holidays: the ``holidays`` package's calendar named in the data
+    file, plus the extra days its procedure counts as holidays."""
     data = table(prefix, "holidays")
     fixed = tuple(
-        (int(month), int(day)) for month, day in (item.split("-") for item in data["fixed"])
+        (int(month), int(day)) for month, day in (item.split("-") for item in data["extra_fixed"])
     )
-    return Holidays(fixed, tuple(int(offset) for offset in data["easter_offsets"]))
+    return Holidays(
+        data["country"],
+        data.get("subdivision"),
+        fixed,
+        tuple(int(offset) for offset in data["extra_easter_offsets"]),
+    )
