@@ -16,9 +16,10 @@ import os
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import cli
+from bot import cli, rates
 from flows.i18n import t
 from flows.law import InsolvencyFacts, InvalidFacts, InvoiceFacts, pack_for
 from flows.law.facts import DemandChannel, Payment, Supply, TermKind
@@ -167,6 +168,8 @@ def main(argv: list[str]) -> int:
 
 
 def rights_of(args: argparse.Namespace) -> str:
+    # Rates fetched by `python -m bot rates update` extend the shipped tables.
+    rates.load_overrides(Path(os.environ.get("IMPAYES_DATA_DIR", "./data")))
     pack = pack_for(Jurisdiction(args.country))
     on = args.on or today()
     try:

@@ -13,6 +13,7 @@ from flows.evidence.screening import DEFAULT_MAX_BYTES, DEFAULT_QUOTA_BYTES, MB
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_SEND_RATE = 30.0  # Telegram: about 30 messages a second overall for one bot
+ECB_API = "https://data-api.ecb.europa.eu/service"  # the ECB Data Portal's SDMX REST API
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Settings:
     evidence_quota_bytes: int = DEFAULT_QUOTA_BYTES
     # Bot API messages a second for the whole bot (IMPAYES_SEND_RATE); 0 turns limiting off.
     send_rate: float = DEFAULT_SEND_RATE
+    # The ECB rate tables (bot/rates.py): where to fetch, and whether the running bot does it
+    # daily (IMPAYES_RATES_UPDATE=daily; off by default).
+    ecb_api_url: str = ECB_API
+    rates_daily: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,6 +56,8 @@ class Settings:
             evidence_max_bytes=_megabytes("IMPAYES_EVIDENCE_MAX_MB", DEFAULT_MAX_BYTES),
             evidence_quota_bytes=_megabytes("IMPAYES_EVIDENCE_QUOTA_MB", DEFAULT_QUOTA_BYTES),
             send_rate=_rate("IMPAYES_SEND_RATE", DEFAULT_SEND_RATE),
+            ecb_api_url=os.environ.get("IMPAYES_ECB_API_URL") or ECB_API,
+            rates_daily=os.environ.get("IMPAYES_RATES_UPDATE", "").strip().lower() == "daily",
         )
 
     def now(self) -> datetime:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot import export
+from bot import export, rates
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.service import Assistant, DrawingFailed
@@ -116,6 +116,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--user", default="console", help="which local user's cases to open")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    rates.load_overrides(Path(args.data_dir) if args.data_dir else settings.data_dir)
     store = ChatStore(args.data_dir or settings.data_dir)
     assistant = Assistant(store, settings.now)
     desk = EvidenceDesk(store, Policy(settings.evidence_max_bytes, settings.evidence_quota_bytes),

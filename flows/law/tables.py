@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
@@ -96,6 +96,11 @@ class RateSeries:
     def first_day(self) -> date:
         return self.rows[0].valid_from
 
+    @property
+    def last_day(self) -> date:
+        """The last day the newest row covers (``date.max`` for an open rate)."""
+        return self.rows[-1].valid_to or date.max
+
     def at(self, day: date) -> RateLookup:
         """The rate for ``day``; after the newest row, that row marked provisional."""
         if day < self.first_day:
@@ -162,11 +167,19 @@ def _load(name: str) -> dict[str, Any]:
         raise LawDataError(f"missing data file {name}.toml") from exc
 
 
-@cache
-def rate_series(name: str, column: str = "rate") -> RateSeries:
-    data = _load(name)
-    granularity = Granularity(data["meta"]["granularity"])
-    rows = tuple(
+# Rows fetched after the package was built (``bot.rates``: the ECB API), by table name.
+_OVERRIDES: dict[str, dict[str, Any]] = {}
+
+
+def install_override(name: str, data: dict[str, Any]) -> None:
+    """Extend table ``name`` with fetched rows (same format as the data files): only the rows
+    after the shipped table's newest one are used, so a shipped figure is never replaced."""
+    _OVERRIDES[name] = data
+    rate_series.cache_clear()
+
+
+def _rows(data: dict[str, Any], column: str) -> tuple[RateRow, ...]:
+    return tuple(
         RateRow(
             valid_from=row["valid_from"],
             valid_to=row.get("valid_to"),
@@ -177,11 +190,39 @@ def rate_series(name: str, column: str = "rate") -> RateSeries:
         )
         for row in data["rows"]
     )
+
+
+@cache
+def shipped_series(name: str, column: str = "rate") -> RateSeries:
+    """The table as the package ships it, without fetched rows."""
+    data = _load(name)
+    rows = _rows(data, column)
     if not rows:
         raise LawDataError(f"{name}.toml has no rows")
     return RateSeries(
-        f"{name}.{column}", granularity, tuple(sorted(rows, key=lambda r: r.valid_from))
+        f"{name}.{column}",
+        Granularity(data["meta"]["granularity"]),
+        tuple(sorted(rows, key=lambda r: r.valid_from)),
     )
+
+
+@cache
+def rate_series(name: str, column: str = "rate") -> RateSeries:
+    """The shipped table, extended by the fetched rows that come after its newest row."""
+    shipped = shipped_series(name, column)
+    override = _OVERRIDES.get(name)
+    if override is None:
+        return shipped
+    later = sorted(
+        (row for row in _rows(override, column) if row.valid_from > shipped.last_day),
+        key=lambda r: r.valid_from,
+    )
+    extended = list(shipped.rows)
+    for row in later:  # kept only while contiguous: a gap is never bridged by a later row
+        if row.valid_from != extended[-1].valid_to + timedelta(days=1):  # type: ignore[operator]
+            break
+        extended.append(row)
+    return RateSeries(shipped.name, shipped.granularity, tuple(extended))
 
 
 def first_covered_day(prefix: str) -> date:
