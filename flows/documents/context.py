@@ -71,6 +71,9 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
     figures = figures_for(case, today, lang)
     context: dict[str, Any] = {
         "jurisdiction": case.jurisdiction,
+        # How amounts with tax are said: "taxes incluses" in Quebec, never "TTC".
+        "incl_tax": t(lang, "documents.incl_tax_qc" if case.jurisdiction == "qc"
+                      else "documents.incl_tax"),
         "debtor_kind": case.text("debtor_kind", "business"),
         "business": case.text("debtor_kind", "business") == "business",
         "supply": case.text("supply", "services"),
