@@ -236,7 +236,7 @@ QUEBEC_CASE = [
     ("jurisdiction", "press:qc"), ("debtor_kind", "press:business"),
     ("debtor_name", "Rénovations Tremblay inc."), ("invoice_number", "Q-2026-9"),
     ("invoice_amount", "1 500 $"), ("issue_date", "15/09/2026"), ("due_date", "15/10/2026"),
-    ("paid_amount", "press:nothing"), ("another_invoice", "press:no"),
+    ("payments", "press:nothing"), ("another_invoice", "press:no"),
     ("supply", "press:services"), ("contract_rate", "press:none"), ("reminders_sent", "press:1"),
     ("qc_default_by_term", "press:yes"), ("employees", "press:up_to_10"),
 ]
