@@ -1,8 +1,8 @@
-"""Shared fixtures: a fixed clock, a scripted conversation driver, sample answers."""
+"""Shared fixtures: a fixed clock, a conversation driver, a fake Bot API, sample answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from testing.driver import Driver
+from testing.fakebot import FakeBotApi
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
@@ -26,6 +27,13 @@ def driver() -> Callable[..., Driver]:
         return Driver(lang=lang, now=when)
 
     return make
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    """A fake Bot API on 127.0.0.1 for one test, stopped after it."""
+    with FakeBotApi() as server:
+        yield server
 
 
 @pytest.fixture

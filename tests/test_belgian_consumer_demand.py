@@ -14,8 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from flows.documents.drawing import render_html
 from flows.documents.to_text import html_to_text
 from flows.followup.timeline import StepKind, timeline
@@ -121,8 +119,3 @@ async def test_restarted_10_days_after_silent_20_days_after_the_next_step_comes(
     assert len(pushed) == 1
     assert f"a pris fin le {LAST_DAY}" in plain(str(pushed[0].params["text"]))
 
-
-@pytest.fixture
-def api() -> Any:
-    with FakeBotApi() as server:
-        yield server

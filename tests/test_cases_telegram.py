@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from testing.driver import plain
 from testing.fakebot import FakeBotApi
@@ -28,11 +25,6 @@ DUPONT = [
     ("invoice_amount", "300"),
 ]
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 async def test_two_cases_are_kept_apart_with_their_own_files(api: FakeBotApi,

@@ -18,11 +18,6 @@ from testing.telegram_harness import question_key, running_bot
 CHAT = 7801
 
 
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:

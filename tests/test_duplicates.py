@@ -8,13 +8,10 @@ user is not shown the same question twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
@@ -22,11 +19,6 @@ from testing.telegram_harness import TelegramUser, question_key, running_bot, se
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def account(data_dir: Path, chat_id: int) -> dict[str, Any]:

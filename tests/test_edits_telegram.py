@@ -17,11 +17,6 @@ from testing.telegram_harness import TelegramUser, question_key, running_bot, se
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
-@pytest.fixture
-def api() -> FakeBotApi:
-    with FakeBotApi() as server:
-        yield server
-
 
 def stored_answers(data_dir: Path, chat_id: int) -> list[dict[str, object]]:
     """The answers of each case of the chat, as stored on disk."""

@@ -3,10 +3,7 @@ start) not the outbox's log nor the reminder index either."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.storage import ChatStore
 from testing.fakebot import ApiCall, FakeBotApi
@@ -16,11 +13,6 @@ from tests.followup_cases import FORMAL_DEMAND, followed
 
 CHAT, OTHER = 7701, 7702
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def to_chat(chat_id: int):  # type: ignore[no-untyped-def]

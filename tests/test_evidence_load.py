@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.storage import ChatStore
 from flows.i18n import t
@@ -20,11 +17,6 @@ from tests.test_evidence_screening_evasions import hostile_zip
 
 SENDERS = [7400 + n for n in range(6)]
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def question_to(chat_id: int):  # type: ignore[no-untyped-def]

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from testing.driver import plain
 from testing.fakebot import FakeBotApi
@@ -20,12 +17,6 @@ from tests.casefile_bot import (
     casefile_bot,
     question_key,
 )
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def evidence_folder(data_dir: Path, chat_id: int) -> Path:

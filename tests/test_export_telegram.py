@@ -6,10 +6,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import FakeBotApi
@@ -21,12 +18,6 @@ from tests.casefile_bot import (
     buttons,
     casefile_bot,
 )
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 async def complete_case_file(user: FileSendingUser) -> None:

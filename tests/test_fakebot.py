@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +107,6 @@ def build_demo_bot(api: FakeBotApi) -> Application[Any, Any, Any, Any, Any, Any]
 
 # ---------------------------------------------------------------------- fixtures and helpers
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ that cannot be stored. Each is answered with a clear message and nothing breaks 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -20,11 +19,6 @@ from tests.followup_cases import FORMAL_DEMAND, followed
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 CHAT = 7301
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def followed_chat(data_dir: Path, chat_id: int = CHAT, lang: str = "en") -> None:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from testing.fakebot import FakeBotApi
 from tests.casefile_bot import (
@@ -19,11 +16,6 @@ from tests.casefile_bot import (
 
 REFUSAL = "Ce bouton ne correspond à aucun de vos dossiers : rien n'a été modifié."
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def without_update_ids(account: dict[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,10 @@ Each chat's file stays small enough to load and save quickly, whatever one user 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.storage import ChatStore
 from flows import limits
@@ -22,11 +19,6 @@ from tests.followup_cases import FORMAL_DEMAND, followed
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 CHAT = 8101
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def seeded(data_dir: Path) -> Account:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,6 @@ WHAT_THE_USER_TYPED = "ACME Rénovation SARL, 4 avenue Foch"
 PERSONAL = ("ACME", "Rénovation", "Jeanne Martin", "rue des Lilas", "avenue Foch", "F-2026-042",
             "devis signé", "promet de payer")
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 async def whole_journey(api: FakeBotApi, data_dir: Path) -> None:

@@ -4,7 +4,6 @@ member exported another's case, and a third confirmed the second's /delete."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,6 @@ from tests.casefile_bot import FileSendingUser, account_json, casefile_bot
 GROUP = -4242
 ALICE, BOB = 9101, 9102
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def to_chat(chat_id: int):  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,11 +35,6 @@ from tests.pdf import pdf_text
 APOLOGY = t("fr", "recovery.interrupted")
 HELD = {"retry_after": 60}  # the bot waits a minute before retrying: it is killed before
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def owed_after(data_dir: Path) -> dict[str, int]:

@@ -50,11 +50,6 @@ def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowRendering]:
     hook.release.set()
 
 
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
 
 def position(api: FakeBotApi, call: ApiCall) -> int:
     return next(i for i, c in enumerate(api.calls()) if c is call)

@@ -6,8 +6,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from flows.i18n import t
 from testing.driver import FRENCH_BUSINESS_CASE, plain
 from testing.fakebot import FakeBotApi
@@ -16,11 +14,6 @@ from tests.pdf import pdf_text
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    with FakeBotApi() as server:
-        yield server
 
 
 async def test_whole_journey_on_telegram_ends_with_the_demand_letter_pdf(
