@@ -1,4 +1,6 @@
-"""Checks on the answers the documents need, so that what gets printed is right.
+"""Checks on answers beyond their kind (``flows.questions`` names one per question): dates in
+the right order and time, sums in the case's currency and within the invoice, and the answers
+the documents need, so that what gets printed is right.
 
 A name needs letters, and an address a street, a postcode and a town of the country, or the
 letter does not arrive. A company number goes on a formal demand and a court request: a mistyped
@@ -11,12 +13,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from stdnum import iban
 from stdnum.be import vat as be_enterprise
 from stdnum.fr import siren, siret
 
+from flows.law.tables import first_covered_day
 from flows.model import Case
 from flows.parsing import ParseError
 
@@ -146,6 +150,57 @@ def judgment_before_publication(case: Case, value: Any, today: date) -> None:
     published = case.day("insolvency_date")
     if published is not None and date.fromisoformat(value) > published:
         raise ParseError("error.judgment_after_publication")
+
+
+# Dates in the right order, sums in the right currency ----------------------------------------
+def invoice_date(case: Case, value: Any, today: date) -> None:
+    not_in_future(case, value, today)
+    # Interest before our rate tables start would have to borrow a later rate: refused.
+    first = first_covered_day(case.jurisdiction)
+    if date.fromisoformat(value) < first:
+        raise ParseError("error.before_rate_tables", {"first": first.isoformat()})
+
+
+def due_after_issue(case: Case, value: Any, _today: date) -> None:
+    issued = case.day("issue_date")
+    if value != "none" and issued and date.fromisoformat(value) < issued:
+        raise ParseError("error.due_before_issue", {"issued": issued.isoformat()})
+
+
+def in_case_currency(case: Case, value: Any, _today: date) -> None:
+    # The law of each jurisdiction is computed in its own currency (EUR, or CAD in Quebec).
+    if isinstance(value, dict) and value.get("currency") != case.currency:
+        raise ParseError("error.currency", {"currency": case.currency})
+
+
+def past_or_today(case: Case, value: Any, today: date) -> None:
+    if value != "today":
+        not_in_future(case, value, today)
+
+
+def paid_below_total(case: Case, value: Any, today: date) -> None:
+    in_case_currency(case, value, today)
+    # Checked against the invoice being entered, the one whose answers are in ``answers``.
+    total = case.money("invoice_amount")
+    if isinstance(value, dict) and total and Decimal(value["amount"]) >= total.amount:
+        raise ParseError("error.paid_too_much")
+
+
+def payments_fit(case: Case, value: Any, today: date) -> None:
+    """Dated sums, none before the invoice nor in the future, together at most its amount (an
+    invoice paid in full but late still owes its late interest)."""
+    issued = case.day("issue_date")
+    total = case.money("invoice_amount")
+    received = sum((Decimal(p["amount"]) for p in value), Decimal(0))
+    for payment in value:
+        in_case_currency(case, payment, today)
+        day = date.fromisoformat(payment["on"])
+        if day > today:
+            raise ParseError("error.date_future")
+        if issued and day < issued:
+            raise ParseError("error.payment_before_issue", {"issued": issued.isoformat()})
+    if total and received > total.amount:
+        raise ParseError("error.payments_too_much")
 
 
 def format_company_id(jurisdiction: str, value: str) -> str:

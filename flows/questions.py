@@ -8,14 +8,12 @@ entry here and its wording in the catalogs (``q.<key>``, choice labels ``choice.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flows import question_checks as checks
 from flows.answers import Kind, Predicate, Question
 from flows.followup.actions import outcome_choices
 from flows.law.from_case import belgian_consumer
-from flows.law.tables import first_covered_day
 from flows.model import Asking, Case
 from flows.parsing import ParseError
 from flows.stage_messages import ranked_remedies
@@ -44,42 +42,7 @@ def in_insolvency(case: Case) -> bool:
     return case.flag("insolvency") is True
 
 
-# Cross-field checks -------------------------------------------------------------------------
-def _not_in_future(_case: Case, value: Any, today: date) -> None:
-    if date.fromisoformat(value) > today:
-        raise ParseError("error.date_future")
-
-
-def _invoice_date(case: Case, value: Any, today: date) -> None:
-    _not_in_future(case, value, today)
-    # Interest before our rate tables start would have to borrow a later rate: refused.
-    first = first_covered_day(case.jurisdiction)
-    if date.fromisoformat(value) < first:
-        raise ParseError("error.before_rate_tables", {"first": first.isoformat()})
-
-
-def _due_after_issue(case: Case, value: Any, _today: date) -> None:
-    issued = case.day("issue_date")
-    if value != "none" and issued and date.fromisoformat(value) < issued:
-        raise ParseError("error.due_before_issue", {"issued": issued.isoformat()})
-
-
-def _in_case_currency(case: Case, value: Any, _today: date) -> None:
-    # The law of each jurisdiction is computed in its own currency (EUR, or CAD in Quebec).
-    if isinstance(value, dict) and value.get("currency") != case.currency:
-        raise ParseError("error.currency", {"currency": case.currency})
-
-
-def _not_in_past(_case: Case, value: Any, today: date) -> None:
-    if date.fromisoformat(value) < today:
-        raise ParseError("error.date_past")
-
-
-def _past_or_today(case: Case, value: Any, today: date) -> None:
-    if value != "today":
-        _not_in_future(case, value, today)
-
-
+# Choices that depend on the case --------------------------------------------------------
 def _demand_days_choices(case: Case) -> tuple[str, ...]:
     # A Belgian consumer's first reminder leaves at least 14 days (CDE XIX.2): never fewer.
     return BELGIAN_CONSUMER_DAYS if belgian_consumer(case) else ("8", "15")
@@ -93,31 +56,6 @@ def _demand_days_allowed(case: Case, value: Any, _today: date) -> None:
 
 def payment_plan(case: Case) -> bool:
     return case.text("remedy") == Remedy.PAYMENT_PLAN
-
-
-def _paid_below_total(case: Case, value: Any, today: date) -> None:
-    _in_case_currency(case, value, today)
-    # Checked against the invoice being entered, the one whose answers are in ``answers``.
-    total = case.money("invoice_amount")
-    if isinstance(value, dict) and total and Decimal(value["amount"]) >= total.amount:
-        raise ParseError("error.paid_too_much")
-
-
-def _payments_fit(case: Case, value: Any, today: date) -> None:
-    """Dated sums, none before the invoice nor in the future, together at most its amount (an
-    invoice paid in full but late still owes its late interest)."""
-    issued = case.day("issue_date")
-    total = case.money("invoice_amount")
-    received = sum((Decimal(p["amount"]) for p in value), Decimal(0))
-    for payment in value:
-        _in_case_currency(case, payment, today)
-        day = date.fromisoformat(payment["on"])
-        if day > today:
-            raise ParseError("error.date_future")
-        if issued and day < issued:
-            raise ParseError("error.payment_before_issue", {"issued": issued.isoformat()})
-    if total and received > total.amount:
-        raise ParseError("error.payments_too_much")
 
 
 def had_undated_payment(case: Case) -> bool:
@@ -201,16 +139,19 @@ QUESTIONS: tuple[Question, ...] = (
     # facts: the invoice
     Question("debtor_name", "facts", Kind.TEXT, max_length=120, check=checks.has_letters),
     Question("invoice_number", "facts", Kind.TEXT, max_length=40),
-    Question("invoice_amount", "facts", Kind.AMOUNT, check=_in_case_currency),
-    Question("issue_date", "facts", Kind.DATE, check=_invoice_date),
-    Question("due_date", "facts", Kind.DATE, ("none",), typed_too=True, check=_due_after_issue),
+    Question("invoice_amount", "facts", Kind.AMOUNT,
+             check=checks.in_case_currency),
+    Question("issue_date", "facts", Kind.DATE, check=checks.invoice_date),
+    Question("due_date", "facts", Kind.DATE, ("none",), typed_too=True,
+             check=checks.due_after_issue),
     Question("paid_amount", "facts", Kind.AMOUNT, ("nothing",), typed_too=True,
-             when=had_undated_payment, check=_paid_below_total),
+             when=had_undated_payment, check=checks.paid_below_total),
     Question("payments", "facts", Kind.PAYMENTS, ("nothing",), typed_too=True, max_length=600,
-             when=lambda c: not had_undated_payment(c), check=_payments_fit),
+             when=lambda c: not had_undated_payment(c), check=checks.payments_fit),
     # France, consumer debtor: the 2 years of C. conso. L218-2 run from the completion of the
     # works, the performance of the services or the delivery (Cass. 3e civ., 1 March 2023).
-    Question("completion_date", "facts", Kind.DATE, when=_asks_completion, check=_not_in_future),
+    Question("completion_date", "facts", Kind.DATE, when=_asks_completion,
+             check=checks.not_in_future),
     Question("another_invoice", "facts", Kind.YESNO),
     Question("supply", "facts", Kind.CHOICE, ("services", "goods")),
     # France: a trader goes before the commercial court, a non-trader (SCI, association,
@@ -240,7 +181,8 @@ QUESTIONS: tuple[Question, ...] = (
     # remedy: the situation, then the choice
     Question("disputed", "remedy", Kind.YESNO),
     Question("insolvency", "remedy", Kind.YESNO, when=business_debtor),
-    Question("insolvency_date", "remedy", Kind.DATE, when=in_insolvency, check=_not_in_future),
+    Question("insolvency_date", "remedy", Kind.DATE, when=in_insolvency,
+             check=checks.not_in_future),
     # R622-24: the period to file is doubled for a creditor outside metropolitan France.
     Question("creditor_abroad", "remedy", Kind.YESNO,
              when=lambda c: c.jurisdiction == "fr" and in_insolvency(c)),
@@ -262,7 +204,7 @@ QUESTIONS: tuple[Question, ...] = (
     # details of a payment plan: the instalment table and its reminders follow from them
     Question("plan_count", "details", Kind.COUNT, ("2", "3", "4", "6", "10", "12"),
              when=payment_plan, count_range=(2, 36)),
-    Question("plan_first_date", "details", Kind.DATE, when=payment_plan, check=_not_in_past),
+    Question("plan_first_date", "details", Kind.DATE, when=payment_plan, check=checks.not_in_past),
     Question("plan_interval", "details", Kind.CHOICE, ("monthly", "biweekly", "weekly"),
              when=payment_plan),
     # details the documents need (flows.documents.catalog): asked only for the remedies using them
@@ -325,11 +267,11 @@ QUESTIONS: tuple[Question, ...] = (
     # follow-up: what happened since
     Question("partial_payment", "followup", Kind.PAYMENTS, asked_only=True, max_length=600),
     # follow-up: a date or a confirmation some answers need (see flows.followup.actions)
-    Question("promise_date", "followup", Kind.DATE, asked_only=True, check=_not_in_past),
+    Question("promise_date", "followup", Kind.DATE, asked_only=True, check=checks.not_in_past),
     Question("granted_date", "followup", Kind.DATE, ("today",), typed_too=True,
-             asked_only=True, check=_past_or_today),
+             asked_only=True, check=checks.past_or_today),
     Question("served_date", "followup", Kind.DATE, ("today",), typed_too=True,
-             asked_only=True, check=_past_or_today),
+             asked_only=True, check=checks.past_or_today),
     Question("abandon_confirm", "followup", Kind.YESNO, asked_only=True),
     Question("outcome", "followup", Kind.CHOICE,
              ("paid", "partly", "unpaid", "promised", "later", "abandon", "granted", "rejected",
