@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import logging
 import sys
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeAllPrivateChats,
     CallbackQuery,
     Update,
 )
@@ -55,7 +57,7 @@ log = logging.getLogger("impayes.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
-            *casefile.COMMANDS, "reminders")
+            *casefile.COMMANDS, "reminders", "privacy")
 # Updates of different chats handled at once (one chat's stay in order, see ``locks``).
 CONCURRENT_UPDATES = 256
 # HTTP connections to the Bot API (through aiohttp, see bot/http.py). Telegram lets a bot send
@@ -213,24 +215,27 @@ class TelegramAdapter:
         for chunk in chunks:
             await bot.send_message(chat_id, chunk)
         if reply.documents:
-            await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
             # Pending (flows.pending) until every file is sent: a crash while drawing or
             # uploading them leaves them to be sent with the chat's next reply.
-            try:
-                rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
-                                                   reply.documents, True)
-            except DrawingFailed:  # kept pending: /documents draws them again
-                lang = self.assistant.account(str(chat_id)).lang
-                await bot.send_message(chat_id, t(lang, "documents_retry.failed"))
-            else:
-                await send_files(bot, chat_id, [item.path for item in rendered])
-                await asyncio.to_thread(self.assistant.sent, str(chat_id), reply.documents)
+            async with uploading(bot, chat_id):
+                try:
+                    rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
+                                                       reply.documents, True)
+                except DrawingFailed:  # kept pending: /documents draws them again
+                    lang = self.assistant.account(str(chat_id)).lang
+                    await bot.send_message(chat_id, t(lang, "documents_retry.failed"))
+                else:
+                    await send_files(bot, chat_id, [item.path for item in rendered])
+                    await asyncio.to_thread(self.assistant.sent, str(chat_id),
+                                            reply.documents)
         if reply.files:
-            await send_files(bot, chat_id, self.assistant.drawn(str(chat_id), reply.files))
+            async with uploading(bot, chat_id):
+                await send_files(bot, chat_id, self.assistant.drawn(str(chat_id), reply.files))
         if reply.action == EXPORT:
-            await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
             lang = self.assistant.account(str(chat_id)).lang  # loaded here only, not per update
-            await export.send(bot, self.assistant.store, chat_id, self.assistant.clock(), lang)
+            async with uploading(bot, chat_id):
+                await export.send(bot, self.assistant.store, chat_id, self.assistant.clock(),
+                                  lang)
         if reply.prompt is not None and question is not None:
             await bot.send_message(chat_id, question, reply_markup=keyboard(reply.prompt))
 
@@ -260,12 +265,42 @@ async def _quietly(awaitable: Any) -> None:
         log.info("best-effort call failed: %s", type(error).__name__)
 
 
+# Telegram shows "sending a file…" for five seconds at most: said again well before it fades.
+UPLOAD_ACTION_EVERY = 4.0
+
+
+@contextlib.asynccontextmanager
+async def uploading(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """"Sending a file…" on the user's screen for as long as the block runs (documents drawn,
+    then uploaded, which may take longer than the five seconds one chat action lasts)."""
+
+    async def repeat() -> None:
+        while True:
+            await _quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
+            await asyncio.sleep(UPLOAD_ACTION_EVERY)
+
+    task = asyncio.create_task(repeat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def set_commands(application: AnyApplication) -> None:
-    """Publish the command menu in French (default) and English."""
+    """Publish the command menu, the bot's description (shown before the first /start) and its
+    short description (its profile), in French (default) and English. The menu is offered in
+    private chats only: in a group the bot answers nothing but a pointer to a private chat."""
     for lang in LANGUAGES:
+        language_code = None if lang == "fr" else lang
         commands = [BotCommand(name, t(lang, f"commands.{name}")) for name in COMMANDS]
-        await application.bot.set_my_commands(commands,
-                                              language_code=None if lang == "fr" else lang)
+        await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(),
+                                              language_code=language_code)
+        await _quietly(application.bot.set_my_description(
+            t(lang, "bot_profile.description"), language_code=language_code))
+        await _quietly(application.bot.set_my_short_description(
+            t(lang, "bot_profile.short_description"), language_code=language_code))
 
 
 # The updates the bot handles, asked of Telegram (polling and webhook): new messages, edits (to

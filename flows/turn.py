@@ -74,6 +74,8 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
         return Reply(messages=["\n\n".join([t(lang, "help"), *extra])], changed=False)
     if name == "reminders":
         return followup.overview(account, now)
+    if name == "privacy":
+        return Reply(messages=[t(lang, "privacy.text")], changed=False)
     reply = journey.command(account, name, event.arg, now)
     if reply is None:
         return Reply(messages=[t(lang, "unknown_command")], changed=False)

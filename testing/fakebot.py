@@ -40,7 +40,7 @@ import urllib.request
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 from aiohttp import web
@@ -237,6 +237,8 @@ class FakeBotApi:
         self._callback_counter = itertools.count(1)
         self._open_callbacks: set[str] = set()
         self._commands: dict[str, list[dict[str, Any]]] = {}
+        # (kind, language_code or "") -> text; kind is "description" or "short_description".
+        self._descriptions: dict[tuple[str, str], str] = {}
         self._injected: list[_InjectedError] = []
         self._custom_methods: dict[str, MethodHandler] = {}
         self._webhook: dict[str, Any] = {}
@@ -258,6 +260,10 @@ class FakeBotApi:
             "setmycommands": self._set_my_commands,
             "deletemycommands": self._delete_my_commands,
             "getmycommands": self._get_my_commands,
+            "setmydescription": self._set_my_description,
+            "getmydescription": self._get_my_description,
+            "setmyshortdescription": self._set_my_short_description,
+            "getmyshortdescription": self._get_my_short_description,
             "sendmessage": self._send_message,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
@@ -581,6 +587,37 @@ class FakeBotApi:
         self, token: str, params: dict[str, Any], files: object
     ) -> list[dict[str, Any]]:
         return self._commands.get(self._commands_key(params), [])
+
+    # Telegram's limits on the bot's description (shown in an empty chat) and short description.
+    DESCRIPTION_LIMITS: ClassVar[dict[str, int]] = {"description": 512, "short_description": 120}
+
+    def _set_text(self, kind: str, params: dict[str, Any]) -> bool:
+        text = str(params.get(kind) or "")
+        if _utf16_len(text) > self.DESCRIPTION_LIMITS[kind]:
+            raise BotApiError(400, f"Bad Request: {kind} is too long")
+        key = (kind, str(params.get("language_code") or ""))
+        if text:
+            self._descriptions[key] = text
+        else:  # an empty text removes the one for that language
+            self._descriptions.pop(key, None)
+        return True
+
+    def _set_my_description(self, token: str, params: dict[str, Any], files: object) -> bool:
+        return self._set_text("description", params)
+
+    def _set_my_short_description(self, token: str, params: dict[str, Any],
+                                  files: object) -> bool:
+        return self._set_text("short_description", params)
+
+    def _get_my_description(self, token: str, params: dict[str, Any],
+                            files: object) -> dict[str, str]:
+        key = ("description", str(params.get("language_code") or ""))
+        return {"description": self._descriptions.get(key, "")}
+
+    def _get_my_short_description(self, token: str, params: dict[str, Any],
+                                  files: object) -> dict[str, str]:
+        key = ("short_description", str(params.get("language_code") or ""))
+        return {"short_description": self._descriptions.get(key, "")}
 
     def _chat(self, chat_id: int | str) -> dict[str, Any]:
         if isinstance(chat_id, int) and chat_id > 0:
