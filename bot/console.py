@@ -12,10 +12,9 @@ from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.service import Assistant, DrawingFailed
 from bot.storage import ChatStore
-from flows.conversation import EXPORT, Button, Command, Event, Press, Prompt, Reply, Text
+from flows.conversation import EXPORT, Button, Command, Event, Press, Prompt, Reply, Role, Text
 from flows.evidence.screening import Policy
 from flows.i18n import t
-from flows.journey import BACK
 
 SEND = "/send "  # the console's way to send evidence: /send <path of a file>
 
@@ -30,7 +29,7 @@ def show(reply: Reply, out: TextIO) -> None:
 
 def numbered(prompt: Prompt) -> list[Button]:
     """The choices a number can pick; going back is the /back command, never a number."""
-    return [b for b in prompt.buttons if b.value != BACK]
+    return [b for b in prompt.buttons if b.role is not Role.BACK]
 
 
 def show_prompt(prompt: Prompt, lang: str, out: TextIO) -> None:
@@ -58,7 +57,8 @@ def event_for(line: str, prompt: Prompt | None) -> Event:
         return Command(name.split("@")[0], arg)
     if (prompt and not prompt.numbers_are_answers and text.isdigit()
             and 1 <= int(text) <= len(numbered(prompt))):
-        return Press(prompt.case_id, prompt.key, numbered(prompt)[int(text) - 1].value)
+        chosen = numbered(prompt)[int(text) - 1]
+        return Press(prompt.case_id, prompt.key, chosen.value, chosen.role)
     return Text(line.rstrip("\n"))
 
 

@@ -47,9 +47,9 @@ from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
 from bot.outbox import Outbox
 from bot.service import Assistant, DrawingFailed
-from bot.telegram_view import bubbles, keyboard, send_files
+from bot.telegram_view import bubbles, keyboard, press_from, send_files
 from flows import casefile
-from flows.conversation import ERASE, EXPORT, Command, Event, Press, Reply, Text, Upload
+from flows.conversation import ERASE, EXPORT, Command, Event, Reply, Text, Upload
 from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, normalize_language, t
 
@@ -151,9 +151,7 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None:
             return
-        case_id, _, rest = (query.data or "").partition(":")
-        key, _, value = rest.partition(":")
-        await self.dispatch(update, context, Press(case_id, key, value))
+        await self.dispatch(update, context, press_from(query.data or ""))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (ids only) and tell the user something went wrong on our side."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument
 
 from bot import message_size
-from flows.conversation import EXPORT, Prompt, Reply
+from flows.conversation import EXPORT, Button, Press, Prompt, Reply, Role
 
 ALBUM = 10  # documents Telegram groups in one message at most
 
@@ -44,18 +44,40 @@ async def send_files(bot: Bot, chat_id: int, paths: list[Path]) -> None:
                     for fh, path in zip(handles, batch, strict=True)])
 
 
+# A button's callback data is "<case>:<question>:<value>"; a button with a role other than
+# giving its value carries the role's mark instead of a value (no answer code starts with "__").
+# Keyboards already in users' chats carry these same marks, so they keep working.
+_MARKS = {Role.BACK: "__back", Role.KEEP: "__keep", Role.OTHER_NUMBER: "__other",
+          Role.COMPARE: "__compare"}
+_ROLES = {mark: role for role, mark in _MARKS.items()}
+
+
+def callback_data(prompt: Prompt, button: Button) -> str:
+    value = _MARKS.get(button.role, button.value)
+    return f"{prompt.case_id}:{prompt.key}:{value}"
+
+
+def press_from(data: str) -> Press:
+    """The press a button's callback data stands for (the inverse of ``callback_data``)."""
+    case_id, _, rest = data.partition(":")
+    key, _, value = rest.partition(":")
+    role = _ROLES.get(value, Role.ANSWER)
+    return Press(case_id, key, "" if role is not Role.ANSWER else value, role)
+
+
 def keyboard(prompt: Prompt) -> InlineKeyboardMarkup | None:
-    """Choices as buttons: short ones two to a row, long ones alone, "back" last."""
+    """Choices as buttons: short answers two to a row, long ones alone, "back" last."""
     if not prompt.buttons:
         return None
     rows: list[list[InlineKeyboardButton]] = []
+    row_roles: list[Role] = []  # the role of each row's first button
     for button in prompt.buttons:
-        data = f"{prompt.case_id}:{prompt.key}:{button.value}"
-        item = InlineKeyboardButton(button.label, callback_data=data)
+        item = InlineKeyboardButton(button.label, callback_data=callback_data(prompt, button))
         if (len(button.label) <= 18 and rows and len(rows[-1]) == 1
-                and len(rows[-1][0].text) <= 18 and not button.value.startswith("__")
-                and not str(rows[-1][0].callback_data).rsplit(":", 1)[-1].startswith("__")):
+                and len(rows[-1][0].text) <= 18 and button.role is Role.ANSWER
+                and row_roles[-1] is Role.ANSWER):
             rows[-1].append(item)
         else:
             rows.append([item])
+            row_roles.append(button.role)
     return InlineKeyboardMarkup(rows)

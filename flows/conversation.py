@@ -8,7 +8,19 @@ choices, then documents once rendered. No conversation logic lives on the other 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class Role(StrEnum):
+    """What pressing a button does besides giving its value as the answer: go back, keep the
+    current answer, type a number not on the list, or compare the remedies."""
+
+    ANSWER = "answer"
+    BACK = "back"
+    KEEP = "keep"
+    OTHER_NUMBER = "other_number"
+    COMPARE = "compare"
 
 
 # Events -----------------------------------------------------------------------------------
@@ -26,6 +38,7 @@ class Press:
     case_id: str
     key: str
     value: str
+    role: Role = Role.ANSWER
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,7 @@ INTERRUPTED = "interrupted"
 class Button:
     value: str
     label: str
+    role: Role = Role.ANSWER
 
 
 @dataclass(frozen=True)

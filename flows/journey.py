@@ -15,7 +15,7 @@ from typing import Any
 
 from flows import casefile, followup, formatting, limits
 from flows.answers import NO_WORDS, NUMERIC_KINDS, Kind, Question, choice_value, parse_answer
-from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Text
+from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Role, Text
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, t
@@ -33,11 +33,7 @@ from flows.questions import (
 from flows.stage_messages import comparison_message, recommendation_messages, rights_messages
 from flows.stages import STAGES, fire, stage_index
 
-BACK = "__back"
-COMPARE = "compare"
-KEEP = "__keep"
 NOTHING_WORDS = NO_WORDS | {"rien", "nothing", "none"}
-OTHER = "__other"  # "Other number": the count is typed rather than picked
 MAX_MESSAGE = 4096
 
 
@@ -65,20 +61,20 @@ def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
     question = current_question(case, account.asking)
     if event.case_id != case.id or question is None or event.key != question.key:
         return Reply(notice=t(lang, "notice.stale"), changed=False)
-    if event.value == BACK:
+    if event.role is Role.BACK:
         return _go_back(account, case, question, now)
-    if event.value == KEEP:
+    if event.role is Role.KEEP:
         _stop_asking(account, case)
         reply = Reply(chosen=t(lang, "choice.keep"))
         _proceed(account, case, reply, now)
         return reply
     if question is EDIT_PICK:
-        return _pick_to_edit(account, case, event.value, now)
-    if question.kind is Kind.COUNT and event.value == OTHER:
+        return _pick_to_edit(account, case, event.value, event.role, now)
+    if question.kind is Kind.COUNT and event.role is Role.OTHER_NUMBER:
         least, most = question.count_range
         return Reply(messages=[t(lang, "hint.type_count", least=least, most=most)],
                      prompt=_prompt(account, case, question), changed=False)
-    if question.key == "remedy" and event.value == COMPARE:
+    if question.key == "remedy" and event.role is Role.COMPARE:
         return Reply(messages=[comparison_message(case, lang, now.date())],
                      prompt=_prompt(account, case, question), changed=False)
     options = question.options(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
@@ -99,15 +95,17 @@ def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
         return _again(account, case, question, t(lang, "error.too_long", limit=MAX_MESSAGE))
     buttons_only = question.kind in {Kind.CHOICE, Kind.ACK} and not question.typed_too
     if question is EDIT_PICK or buttons_only:
-        code = _match_choice(question, case, event.text, lang)
-        if code is None:
+        chosen = _match_choice(question, case, event.text, lang)
+        if chosen is None:
             return _again(account, case, question, t(lang, "error.use_buttons"))
-        return press(account, case, Press(case.id, question.key, code), now)
+        return press(account, case, Press(case.id, question.key, chosen.value, chosen.role), now)
     options = question.options(case)
-    code = _match_choice(question, case, event.text, lang) if options else None
+    chosen = _match_choice(question, case, event.text, lang) if options else None
+    if chosen is not None and chosen.role is not Role.ANSWER:
+        return press(account, case, Press(case.id, question.key, chosen.value, chosen.role), now)
     try:
-        if code is not None:
-            value = choice_value(question, case, code)
+        if chosen is not None:
+            value = choice_value(question, case, chosen.value)
         else:
             value = parse_answer(question, case, event.text, now.date())
         if question.check:
@@ -129,16 +127,16 @@ def _error_params(error: ParseError, lang: str) -> dict[str, Any]:
     return params
 
 
-def _match_choice(question: Question, case: Case, text: str, lang: str) -> str | None:
+def _match_choice(question: Question, case: Case, text: str, lang: str) -> Button | None:
     """A typed answer to a question with buttons: its number, its label or its code."""
-    options = _options_with_labels(question, case, lang)
+    options = _choices(question, case, lang)
     typed = text.strip().lower().rstrip(".")
-    codes = [code for code, _label in options]
+    codes = [b.value for b in options if b.role is Role.ANSWER]
     if typed.isdecimal() and typed in codes:
-        return typed
+        return Button(typed, typed)
     if typed in NOTHING_WORDS:
         # "0", "aucun", "rien" to a question offering "none" / "nothing" (no rate, nothing paid)
-        nothing = [code for code, _label in options if code in {"none", "nothing"}]
+        nothing = [b for b in options if b.role is Role.ANSWER and b.value in {"none", "nothing"}]
         if nothing:
             return nothing[0]
     # isdecimal, not isdigit: "²" is a digit to Python, yet int() refuses it.
@@ -147,15 +145,18 @@ def _match_choice(question: Question, case: Case, text: str, lang: str) -> str |
         if question.kind in NUMERIC_KINDS or any(code.isdecimal() for code in codes):
             return None
         if 1 <= int(typed) <= len(options):
-            return options[int(typed) - 1][0]
-    for code, label in options:
-        if typed in {code.lower(), label.lower(), _strip_marks(label).lower()}:
-            return code
+            return options[int(typed) - 1]
+    for button in options:
+        label = button.label.lower()
+        if typed in {label, _strip_marks(label)} or (
+                button.role is Role.ANSWER and typed == button.value.lower()):
+            return button
     if question.kind is Kind.YESNO:
         try:
-            return "yes" if parse_answer(question, case, text, date.today()) else "no"
+            yes = parse_answer(question, case, text, date.today())
         except ParseError:
             return None
+        return Button("yes" if yes else "no", "")
     return None
 
 
@@ -270,9 +271,9 @@ def _go_back(account: Account, case: Case, question: Question, now: datetime) ->
     return reply
 
 
-def _pick_to_edit(account: Account, case: Case, key: str, now: datetime) -> Reply:
+def _pick_to_edit(account: Account, case: Case, key: str, role: Role, now: datetime) -> Reply:
     lang = account.lang
-    if key == BACK or key not in BY_KEY or key not in editable_keys(case):
+    if role is Role.BACK or key not in BY_KEY or key not in editable_keys(case):
         _stop_asking(account, case)
         reply = Reply(chosen=t(lang, "choice.back"))
         _proceed(account, case, reply, now)
@@ -288,36 +289,37 @@ def _label(question: Question, code: str, lang: str) -> str:
     if question.kind is Kind.YESNO:
         return t(lang, f"choice.{code}")
     if question.key == "remedy":
-        return t(lang, "choice.remedy_compare") if code == COMPARE else t(lang, f"remedy.{code}")
+        return t(lang, f"remedy.{code}")
     if question is EDIT_PICK:
         return t(lang, f"label.{code}")
     return t(lang, f"choice.{question.key}.{code}")
 
 
-def _options_with_labels(question: Question, case: Case, lang: str) -> list[tuple[str, str]]:
+def _choices(question: Question, case: Case, lang: str) -> list[Button]:
+    """The buttons under a question, before "keep" and "back" (which depend on the moment)."""
     if question is EDIT_PICK:
-        return [(k, t(lang, "review.line", label=t(lang, f"label.{k}"),
-                      value=display(case, k, lang)))
+        return [Button(k, t(lang, "review.line", label=t(lang, f"label.{k}"),
+                            value=display(case, k, lang)))
                 for k in editable_keys(case)]
     codes = ("yes", "no") if question.kind is Kind.YESNO else question.options(case)
-    labels = [(c, _label(question, c, lang)) for c in codes]
-    if question.key == "remedy" and labels:
-        labels[0] = (labels[0][0], "⭐ " + labels[0][1])
-        labels.append((COMPARE, t(lang, "choice.remedy_compare")))
+    buttons = [Button(c, _label(question, c, lang)) for c in codes]
+    if question.key == "remedy" and buttons:
+        buttons[0] = Button(buttons[0].value, "⭐ " + buttons[0].label)
+        buttons.append(Button("", t(lang, "choice.remedy_compare"), Role.COMPARE))
     if question.kind is Kind.COUNT:
-        labels.append((OTHER, t(lang, "choice.other_number")))
-    return labels
+        buttons.append(Button("", t(lang, "choice.other_number"), Role.OTHER_NUMBER))
+    return buttons
 
 
 def _prompt(account: Account, case: Case, question: Question) -> Prompt:
     lang = account.lang
     text = t(lang, f"q.{question.key}", **_prompt_params(case, lang))
-    buttons = [Button(code, label) for code, label in _options_with_labels(question, case, lang)]
+    buttons = _choices(question, case, lang)
     if _asked(account, case) == question.key and question.key in case.answers:
         text += "\n\n" + t(lang, "hint.current_answer", value=display(case, question.key, lang))
-        buttons.append(Button(KEEP, t(lang, "choice.keep")))
+        buttons.append(Button("", t(lang, "choice.keep"), Role.KEEP))
     if question is EDIT_PICK or (case.history and question.stage != "followup"):
-        buttons.append(Button(BACK, t(lang, "choice.back")))
+        buttons.append(Button("", t(lang, "choice.back"), Role.BACK))
     free = question.kind not in {Kind.CHOICE, Kind.YESNO, Kind.ACK} or question.typed_too
     return Prompt(case.id, question.key, text, tuple(buttons), free_text=free,
                   numbers_are_answers=question.kind in NUMERIC_KINDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flows.conversation import Command, Press, Prompt, Reply, Text
+from flows.conversation import Command, Press, Prompt, Reply, Role, Text
 from flows.model import Account, Case
 from flows.turn import turn
 
@@ -91,15 +91,15 @@ class Driver:
     def say(self, text: str) -> Reply:
         return self._record(turn(self.account, Text(text), self.now))
 
-    def press(self, value: str, key: str | None = None) -> Reply:
+    def press(self, value: str, key: str | None = None, role: Role = Role.ANSWER) -> Reply:
         prompt = self.prompt
-        event = Press(self.case.id, key or prompt.key, value)
+        event = Press(self.case.id, key or prompt.key, value, role)
         return self._record(turn(self.account, event, self.now))
 
     def press_label(self, label_part: str) -> Reply:
         for button in self.prompt.buttons:
             if label_part.lower() in button.label.lower():
-                return self.press(button.value)
+                return self.press(button.value, role=button.role)
         raise AssertionError(f"no button like {label_part!r} in {self.prompt.buttons}")
 
     def answer(self, step: str) -> Reply:

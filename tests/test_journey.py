@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from flows.conversation import Role
 from flows.i18n import t
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
@@ -109,7 +110,7 @@ def test_back_button_re_asks_previous_question_and_keeps_answers(driver: Make) -
     d = driver()
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE, until="issue_date")
-    d.press("__back")
+    d.press("", role=Role.BACK)
     assert d.prompt.key == "invoice_amount"
     assert "1 200,50" in d.text_of_last()  # shows the current answer
     d.say("1 300")

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from flows import formatting, i18n
 from flows.answers import Kind, parse_answer
-from flows.conversation import Command, Event, Press, Reply, Text
+from flows.conversation import Command, Event, Press, Reply, Role, Text
 from flows.journey import _error_params  # the journey's own way of filling the blanks
 from flows.model import INVOICE_KEYS, Account
 from flows.money import Money
@@ -69,7 +69,7 @@ TEXTS = st.one_of(
     st.builds(lambda a, b: a + b, st.sampled_from(AWKWARD), st.text(ANY_CHAR, max_size=8)),
     LONG,
 )
-IDS = st.one_of(st.text(ANY_CHAR, max_size=12), st.sampled_from(["", ":", "__back", "__keep"]))
+IDS = st.one_of(st.text(ANY_CHAR, max_size=12), st.sampled_from(["", ":"]))
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help")
 
 
@@ -245,8 +245,9 @@ def events_for(account: Account) -> st.SearchStrategy[Event]:
         st.builds(Text, TEXTS),
         st.builds(Text, TEXTS),
         st.builds(Press, st.one_of(real_case, IDS), st.one_of(real_key, IDS),
-                  st.one_of(IDS, st.sampled_from(["yes", "no", "fr", "1", "none", "__back",
-                                                  "__keep", "generate", "edit", "later"]))),
+                  st.one_of(IDS, st.sampled_from(["yes", "no", "fr", "1", "none", "generate",
+                                                  "edit", "later"])),
+                  st.sampled_from(Role)),
         st.builds(Command, st.one_of(st.sampled_from(COMMANDS), st.text(ANY_CHAR, max_size=10)),
                   st.one_of(st.just(""), TEXTS)),
     )
@@ -316,7 +317,7 @@ def test_any_event_at_any_point_gets_a_reply_in_the_users_language_and_keeps_ear
     if asked is not None and asked.stage == "followup":
         allowed.add("payments")  # "paid" or a partial payment reported: the invoice says so
         allowed.add("remedy")  # "still unpaid → next step" opens the next remedy of the ladder
-    if isinstance(event, Press) and event.value == "__back":
+    if isinstance(event, Press) and event.role is Role.BACK:
         allowed = set()
     after = answers_of(account)
     for case_id, old in before.items():

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli_rights import main as rights_cli
+from flows.conversation import Role
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
 Make = Callable[..., Driver]
@@ -99,7 +100,7 @@ def test_compare_button_shows_costs_and_asks_again(driver: Make) -> None:
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE, until="remedy")
     assert "Mise en demeure" in d.prompt.buttons[0].label
-    d.press("compare")
+    d.press("", role=Role.COMPARE)
     assert "Coût" in d.text_of_last()
     assert d.prompt.key == "remedy"
     assert d.case.answers.get("remedy") is None
