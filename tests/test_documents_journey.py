@@ -215,7 +215,7 @@ def test_other_number_button_asks_for_the_count_to_be_typed(driver: Make) -> Non
     to_remedy(d, Remedy.PAYMENT_PLAN)
     answer_until(d, DETAILS, "plan_count")
     assert d.prompt.buttons[-2].label == "Autre nombre"  # the last is ↩️ back
-    d.press(d.prompt.buttons[-2].value)
+    d.press_label("Autre nombre")
     assert "Écrivez le nombre" in d.last.messages[0]
     assert d.prompt.key == "plan_count"
     d.say("40")
