@@ -46,6 +46,8 @@ NUMERIC_KINDS = frozenset({Kind.AMOUNT, Kind.RATE, Kind.DAYS, Kind.COUNT})
 
 Predicate = Callable[[Case], bool]
 Check = Callable[[Case, Any, date], None]
+# A side question about no case (the reminder hour, a reminder's new day) is checked alone.
+CheckAlone = Callable[[Any, date], None]
 
 
 def always(_case: Case) -> bool:
@@ -69,6 +71,7 @@ class Question:
     asked_only: bool = False
     # The smallest and largest whole number a COUNT question takes.
     count_range: tuple[int, int] = (0, 99)
+    check_alone: CheckAlone | None = None
 
     def applies(self, case: Case) -> bool:
         return self.when(case)
@@ -91,6 +94,8 @@ def read_answer(question: Question, case: Case | None, raw: str, today: date) ->
     value = parse_answer(question, case, raw, today)
     if question.check is not None and case is not None:
         question.check(case, value, today)
+    if question.check_alone is not None:
+        question.check_alone(value, today)
     return value
 
 

@@ -344,3 +344,17 @@ def test_the_end_of_the_opposition_period_announces_the_five_point_increase() ->
     assert "by 24 February 2027" in text
     assert "rises by 5 points (C. monét. fin. L313-3)" in text
     assert "majoré de 5 points" in describe(step, d.case, "fr")
+
+
+def test_a_reminder_moved_to_a_past_day_is_refused_and_stays_where_it_was() -> None:
+    d = followed(FORMAL_DEMAND, lang="en")
+    record = reminder(d, "demand_ended")
+    before = record["at"]
+    target = f"{d.case.id}.{record['id']}"
+    d._record(turn(d.account, Press("", "rm", f"date.{target}"), d.now))
+    d.say("01/11/2026")  # checked by the answer engine against the user's own today
+    assert d.last.messages == ["That moment has already passed. Type a date to come."]
+    assert reminder(d, "demand_ended")["at"] == before
+    assert d.account.asking == Asking("move_date", case_id=d.case.id, about=record["id"])
+    d.say("20/12/2026")  # the second chance
+    assert "20 December 2026 09:00" in d.last.messages[0]

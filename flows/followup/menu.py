@@ -36,11 +36,25 @@ HOURS = ("08:00", "09:00", "10:00", "12:00", "14:00", "17:00", "19:00")
 ZONES = {"paris": "Europe/Paris", "brussels": "Europe/Brussels", "quebec": "America/Toronto"}
 MAX_BUTTONS = 10
 # Side questions (waited for in ``Account.asking``) the menu asks when a button is not enough.
-REMIND_HOUR = Question("remind_hour", "reminders", Kind.HOUR,
+
+
+def _within_reminder_hours(value: Any, _today: date) -> None:
+    if not DAY_STARTS <= time.fromisoformat(value) <= LAST_HOUR:
+        raise ParseError("error.hour")
+
+
+def _today_or_later(value: Any, today: date) -> None:
+    if date.fromisoformat(value) < today:
+        raise ParseError("error.date_past")
+
+
+REMIND_HOUR = Question("remind_hour", "reminders", Kind.HOUR, check_alone=_within_reminder_hours,
                        errors=(("error.hour", "fu.menu.bad_hour"),))
 TIME_ZONE = Question("time_zone", "reminders", Kind.ZONE,
                      errors=(("error.zone", "fu.menu.bad_zone"),))
-MOVE_DATE = Question("move_date", "reminders", Kind.DATE)  # one reminder's new day
+# One reminder's new day, in the user's own calendar (the check gets the user's local today).
+MOVE_DATE = Question("move_date", "reminders", Kind.DATE, check_alone=_today_or_later,
+                     errors=(("error.date_past", "fu.menu.date_past"),))
 QUESTION_KEYS = (REMIND_HOUR.key, TIME_ZONE.key, MOVE_DATE.key)
 
 
@@ -180,9 +194,10 @@ def typed(account: Account, text: str, now: datetime) -> Reply:
     try:
         day = date.fromisoformat(read_answer(MOVE_DATE, None, text, local_today(account, now)))
     except ParseError as error:
-        return Reply(messages=[t(lang, error.key, **error.params)])
+        return Reply(messages=[t(lang, MOVE_DATE.error_key(error), **error.params)],
+                     changed=False)
     when = fire_time(day, account, now)
-    if when < now:
+    if when < now:  # today, but the reminder hour has gone by: the date is fine, the moment not
         return Reply(messages=[t(lang, "fu.menu.date_past")], changed=False)
     move(record, when)
     account.asking = None
@@ -193,8 +208,6 @@ def _set_hour(account: Account, text: str, now: datetime) -> Reply:
     lang = account.lang
     try:
         chosen = read_answer(REMIND_HOUR, None, text, now.date())
-        if not DAY_STARTS <= time.fromisoformat(chosen) <= LAST_HOUR:
-            raise ParseError("error.hour")
     except ParseError as error:
         return Reply(messages=[t(lang, REMIND_HOUR.error_key(error), first=f"{DAY_STARTS:%H:%M}",
                                  last=f"{LAST_HOUR:%H:%M}")], changed=False)
