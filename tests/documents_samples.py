@@ -216,10 +216,30 @@ def qc_business() -> Case:
     return _case("qcbiz001", answers, [])
 
 
+def fr_near_limitation() -> Case:
+    """An invoice of 10 December 2021 between traders: time-barred after 10 December 2026,
+    17 days after TODAY (C. com. L110-4)."""
+    answers = fr_business().answers | {
+        **_invoice("F-2021-118", "1800.00", "2021-12-10", "2022-01-10", "0"),
+        "services_running": False, "debtor_trader": "trader", "creditor_is_person": False,
+    }
+    return _case("frlim001", answers, [])
+
+
+def qc_near_limitation() -> Case:
+    """Quebec, 3 years (C.c.Q. 2925) from 10 December 2023: 17 days left on TODAY."""
+    answers = qc_business().answers | {
+        **_invoice("Q-0912", "2300.00", "2023-12-10", "2024-01-10", "0", "CAD"),
+        "qc_default_by_term": True,
+    }
+    return _case("qclim001", answers, [])
+
+
 SAMPLES = {"fr_business": fr_business, "fr_consumer": fr_consumer, "fr_goods": fr_goods,
            "fr_insolvency": fr_insolvency, "be_insolvency": be_insolvency,
            "qc_insolvency": qc_insolvency, "be_business": be_business,
-           "be_consumer": be_consumer, "qc_business": qc_business}
+           "be_consumer": be_consumer, "qc_business": qc_business,
+           "fr_near_limitation": fr_near_limitation, "qc_near_limitation": qc_near_limitation}
 
 # The remedies each sample is drawn for (insolvency only where proceedings are open).
 REMEDIES_FOR = {
@@ -237,6 +257,9 @@ REMEDIES_FOR = {
                     Remedy.COURT],
     "qc_business": [Remedy.FRIENDLY_REMINDER, Remedy.FORMAL_DEMAND, Remedy.PAYMENT_PLAN,
                     Remedy.COURT, Remedy.COLLECTION_AGENCY],
+    # Weeks from the end of the limitation period: the acknowledgement and the brief.
+    "fr_near_limitation": [Remedy.COURT],
+    "qc_near_limitation": [Remedy.COURT],
 }
 
 

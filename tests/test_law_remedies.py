@@ -112,6 +112,27 @@ def test_limitation_about_to_expire_makes_court_urgent() -> None:
     assert advice.first.deadline == d("2030-01-10")
 
 
+@pytest.mark.parametrize(
+    ("on", "close"),
+    [
+        # Last day 10 Jan 2030: from 12 Oct 2029 that is 19 + 30 + 31 + 10 = 90 days (not under
+        # the 90 of data/remedies.toml); from 13 Oct, 89 days.
+        ("2029-10-12", False),
+        ("2029-10-13", True),
+    ],
+)
+def test_under_90_days_only_a_served_summons_is_recommended(on: str, close: bool) -> None:
+    advice = advise(on, issued="2025-01-10", reminders_sent=1, debtor_responsive=True)
+    assert advice.first.remedy is Remedy.COURT
+    if close:
+        assert order(advice) == [Remedy.COURT]
+        assert advice.first.route is RouteKind.SUMMONS
+        assert advice.first.reason.key == "law.remedy.why.limitation_close.fr"
+        assert ruled_out(advice)[Remedy.FORMAL_DEMAND] == "law.remedy.out.does_not_stop_limitation"
+    else:
+        assert advice.first.reason.key == "law.remedy.why.limitation_urgent"
+
+
 def test_time_barred_claim_rules_court_out() -> None:
     advice = advise("2030-02-01", issued="2025-01-10")
     assert ruled_out(advice)[Remedy.COURT] == "law.remedy.out.time_barred"

@@ -32,14 +32,18 @@ DOCUMENTS_FOR: dict[str, tuple[str, ...]] = {
     Remedy.PAYMENT_PLAN: ("plan_letter", "plan_agreement"),
     Remedy.RETENTION_OF_TITLE: ("rot_claim", "revendication", "proof_of_claim"),
     Remedy.COLLECTION_AGENCY: ("agency_brief",),
-    Remedy.COURT: ("injonction_request", "small_claims_request", "uncontested_debt_request",
-                   "qc_small_claims", "lawyer_brief"),
+    Remedy.COURT: ("debt_acknowledgement", "injonction_request", "small_claims_request",
+                   "uncontested_debt_request", "qc_small_claims", "lawyer_brief"),
     Remedy.INSOLVENCY_CLAIM: ("proof_of_claim", "revendication"),
 }
 # Every remedy ends with these two.
 CASE_FILE = ("evidence_checklist", "chronology")
 
 Context = dict[str, Any]
+
+
+def _limitation_close(context: Context) -> bool:
+    return bool(context["figures"].get("limitation_close"))
 
 
 def _route_open(name: str) -> Callable[[Context], bool]:
@@ -56,13 +60,20 @@ APPLIES: dict[str, Callable[[Context], bool]] = {
     # Goods under retention of title are claimed back beside the proof of claim, never instead.
     "revendication": lambda c: c["insolvent"] and "rot" in c,
     "proof_of_claim": lambda c: c["insolvent"],
-    "injonction_request": lambda c: c["jurisdiction"] == "fr",
-    "small_claims_request": lambda c: c["jurisdiction"] == "fr"
+    # Weeks before the claim is time-barred, only a summons served in time or the debtor's
+    # signed acknowledgement stop the clock (flows.law.remedy_compare.limitation_close): the
+    # brief for whoever serves the summons and the acknowledgement, no request that would
+    # interrupt it too late.
+    "debt_acknowledgement": _limitation_close,
+    "injonction_request": lambda c: c["jurisdiction"] == "fr" and not _limitation_close(c),
+    "small_claims_request": lambda c: c["jurisdiction"] == "fr" and not _limitation_close(c)
     and c["figures"]["routes"].get("small_claims_procedure", {}).get("available") is True,
-    "uncontested_debt_request": lambda c: c["jurisdiction"] == "be" and c["business"],
-    "qc_small_claims": lambda c: c["jurisdiction"] == "qc"
+    "uncontested_debt_request": lambda c: c["jurisdiction"] == "be" and c["business"]
+    and not _limitation_close(c),
+    "qc_small_claims": lambda c: c["jurisdiction"] == "qc" and not _limitation_close(c)
     and _route_open("small_claims_court")(c),
-    "lawyer_brief": lambda c: (c["jurisdiction"] == "be" and not c["business"])
+    "lawyer_brief": lambda c: _limitation_close(c)
+    or (c["jurisdiction"] == "be" and not c["business"])
     or (c["jurisdiction"] == "qc" and not _route_open("small_claims_court")(c)),
 }
 # Which forms each document comes in: PDF to print, DOCX to edit, TXT to paste in an e-mail.
@@ -149,7 +160,10 @@ def sending_advice(case: Case, lang: str, today: date) -> str:
                    else "documents.advice.asap"),
             revendication=t(lang, "documents.advice.by_date", date=day(revendication))
             if revendication else t(lang, "documents.advice.asap"))
-    if remedy == Remedy.COURT:
+    if remedy == Remedy.COURT and _limitation_close(context):
+        key = f"documents.advice_court_close.{case.jurisdiction}"
+        params["last_day"] = day(context["figures"]["limitation"]["last_day"])
+    elif remedy == Remedy.COURT:
         key = f"documents.advice_court.{case.jurisdiction}"
     lines = [t(lang, key, **params)]
     if remedy == Remedy.PAYMENT_PLAN and case.jurisdiction == "fr":

@@ -28,6 +28,7 @@ from flows.law import (
 )
 from flows.law.belgium_consumer import damages_cap
 from flows.law.letters import LetterFacts, rate_basis
+from flows.law.remedy_compare import limitation_close
 from flows.law.render import Renderer
 from flows.model import Case, Demand, Invoice
 from flows.money import Money
@@ -106,6 +107,8 @@ def figures_for(case: Case, on: date, lang: str, with_demand: bool = True) -> di
         "warnings": warnings,
         "demand_on": demand.isoformat() if demand else "",
         "limitation": _limitation(earliest, say) if earliest else None,
+        # Weeks from the end: only a served summons or a signed acknowledgement stop the clock.
+        "limitation_close": earliest is not None and limitation_close(earliest, on),
         "routes": _routes(all_rights, principal + interest, principal, say),
         "sources": _unique(s.article for r in all_rights for s in r.sources),
         # The letters' legal sentences, worded by the country's pack.

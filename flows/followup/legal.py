@@ -15,6 +15,7 @@ from functools import lru_cache
 from flows.law import InvalidFacts, InvoiceFacts, Message, Rights, pack_for, tables
 from flows.law.dates import add_months
 from flows.law.from_case import insolvency_facts, invoice_facts
+from flows.law.remedy_compare import limitation_close as rights_close
 from flows.model import Case, Invoice
 from flows.money import Money
 from flows.vocabulary import Jurisdiction
@@ -147,6 +148,17 @@ def limitation_deadline(case: Case) -> LegalDeadline | None:
             found.append(LegalDeadline(rights.limitation.last_day,
                                        rights.limitation.source.article))
     return min(found, key=lambda d: d.last_day) if found else None
+
+
+def limitation_close(case: Case, on: date) -> bool:
+    """Whether some invoice of the case is weeks from being time-barred on ``on``: only a
+    served summons or a signed acknowledgement stop the clock in time."""
+    for invoice in case.invoices():
+        facts = _facts(case, invoice)
+        rights = _rights(case.jurisdiction, facts, max(on, invoice.issue_date)) if facts else None
+        if rights is not None and rights_close(rights, on):
+            return True
+    return False
 
 
 def limitation_acts(case: Case) -> tuple[Message, ...]:

@@ -26,6 +26,7 @@ from flows.vocabulary import Remedy
 FRIENDLY_EVERY = timedelta(days=7)  # one friendly reminder a week, three at most, then a demand
 CHECK_AFTER = timedelta(days=14)  # suspension, recovery of goods, agency: any news?
 COURT_CHECK_AFTER = timedelta(days=30)  # courts usually rule on an order for payment within weeks
+SUMMONS_CHECK_AFTER = timedelta(days=7)  # weeks from limitation: served or signed yet?
 SERVE_NUDGE_AFTER = timedelta(days=7)
 AFTER_ENFORCEMENT = timedelta(days=30)
 RESUME_AFTER = timedelta(days=3)  # the next step was started but not finished
@@ -164,6 +165,10 @@ def _remedy_steps(case: Case, fu: FollowUp, started: date) -> list[Step]:
         return [_step(StepKind.DEMAND_ENDED, end + timedelta(days=1), deadline=end)]
     if remedy == Remedy.PAYMENT_PLAN:
         return _plan_steps(case, fu)
+    if remedy == Remedy.COURT and legal.limitation_close(case, started):
+        # A summons to serve or an acknowledgement to sign before the limitation ends: no
+        # order for payment to wait for.
+        return [_step(StepKind.CHECK, started + SUMMONS_CHECK_AFTER)]
     if remedy == Remedy.COURT and case.jurisdiction == "fr":
         return _order_for_payment_steps(case, fu, started)
     if remedy == Remedy.COURT:

@@ -46,6 +46,8 @@ def wording(facts: LetterFacts) -> LetterWording:
         agency_rules=None,
         plan_title=Message.of(L + "plan_title.be"),
         plan_signature=Message.of(L + "plan_signature.other"),
+        # A signed acknowledgement interrupts the period (anc. C. civ. 2248).
+        acknowledgement_interrupts=Message.of(L + "acknowledgement_interrupts.be"),
         rot_ownership=Message.of(L + "rot_ownership.be"),
         rot_court_action=Message.of(L + "rot_court_action.other"),
         order_for_payment_form=None,

@@ -48,6 +48,8 @@ def wording(facts: LetterFacts) -> LetterWording:
                                      else "agency_rules.fr_consumer")),  # CPCE R124-3, L111-8
         plan_title=Message.of(L + "plan_title.fr"),
         plan_signature=Message.of(L + "plan_signature.fr"),  # C. civ. 1376
+        # A signed acknowledgement interrupts the period (C. civ. 2240, 2231).
+        acknowledgement_interrupts=Message.of(L + "acknowledgement_interrupts.fr"),
         rot_ownership=Message.of(L + "rot_ownership.fr"),  # C. civ. 2367
         rot_court_action=Message.of(L + "rot_court_action.other"),
         order_for_payment_form=Message.of(L + "form.order_for_payment",

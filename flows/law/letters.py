@@ -67,6 +67,8 @@ class LetterWording:
     agency_rules: Message | None  # what a collection agency mandate must respect
     plan_title: Message
     plan_signature: Message  # the words above the debtor's signature; fills ``{total}``
+    # What a signed acknowledgement of debt does to the limitation period, and by which article.
+    acknowledgement_interrupts: Message
     rot_ownership: Message  # what keeps the seller owner of goods under retention of title
     rot_court_action: Message  # going to court for the goods, and what must precede it
     order_for_payment_form: Message | None

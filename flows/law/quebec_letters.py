@@ -47,6 +47,8 @@ def wording(facts: LetterFacts) -> LetterWording:
         agency_rules=Message.of(L + "agency_rules.qc"),
         plan_title=Message.of(L + "plan_title.qc"),
         plan_signature=Message.of(L + "plan_signature.other"),
+        # A signed acknowledgement interrupts the period (C.c.Q. 2898, 2903).
+        acknowledgement_interrupts=Message.of(L + "acknowledgement_interrupts.qc"),
         rot_ownership=Message.of(L + "rot_ownership.qc"),  # C.c.Q. 1745
         rot_court_action=Message.of(L + "rot_court_action.qc"),  # prior notice, C.c.Q. 1749
         order_for_payment_form=None,

@@ -17,7 +17,12 @@ from flows.law.dates import add_months
 from flows.law.facts import CaseFacts, Supply
 from flows.law.messages import Listing, Message, ParamValue
 from flows.law.pack import pack_for
-from flows.law.remedy_compare import RemedyProfile, compare, court_route
+from flows.law.remedy_compare import (
+    RemedyProfile,
+    compare,
+    court_route,
+    limitation_close,
+)
 from flows.law.rights import InsolvencyGuide, Rights, RouteKind
 from flows.vocabulary import DebtorKind, Jurisdiction, Remedy
 
@@ -113,7 +118,7 @@ def recommend(case: CaseFacts, on: date) -> Advice:
     return Advice(
         recommended=tuple(plan.picked),
         ruled_out=tuple(plan.out),
-        comparison=compare(case, rights, guide, court_route(case, rights), on),
+        comparison=compare(case, rights, guide, court_route(case, rights, on), on),
         rights=rights,
         insolvency=guide,
     )
@@ -183,6 +188,9 @@ def _solvent(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
     expired = on > rights.limitation_date
     urgent = not expired and on >= add_months(rights.limitation_date, -URGENT_MONTHS)
     plan.rule_out(Remedy.INSOLVENCY_CLAIM, "law.remedy.out.no_proceedings")
+    if limitation_close(rights, on):
+        _limitation_close(case, rights, on, plan)
+        return
     if expired:
         plan.pick(
             Remedy.FRIENDLY_REMINDER,
@@ -194,7 +202,7 @@ def _solvent(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
             Remedy.COLLECTION_AGENCY, "law.remedy.out.time_barred", last_day=rights.limitation_date
         )
     if urgent:
-        route = court_route(case, rights)
+        route = court_route(case, rights, on)
         plan.pick(
             Remedy.COURT,
             "law.remedy.why.limitation_urgent",
@@ -206,11 +214,30 @@ def _solvent(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
         )
     _leverage(case, plan)
     if case.disputed:
-        _disputed(case, rights, plan)
+        _disputed(case, rights, on, plan)
         return
     if case.financial_difficulty and case.debtor_responsive:
         plan.pick(Remedy.PAYMENT_PLAN, "law.remedy.why.plan_difficulty")
-    _stage(case, rights, plan)
+    _stage(case, rights, on, plan)
+
+
+def _limitation_close(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
+    """Weeks before the claim is time-barred only two acts stop the clock in time: a summons
+    served before the last day (FR C. civ. 2241, BE anc. C. civ. 2244, QC C.c.Q. 2892) or an
+    acknowledgement signed by the debtor (2240, anc. 2248, 2898), drafted with the court
+    documents. Letters, agencies and suspensions leave the period running."""
+    last_day = rights.limitation_date
+    plan.pick(
+        Remedy.COURT,
+        f"law.remedy.why.limitation_close.{case.jurisdiction}",
+        last_day,
+        RouteKind.SUMMONS,
+        last_day=last_day,
+        days=(last_day - on).days,
+    )
+    plan.rule_out(Remedy.PAYMENT_PLAN, "law.remedy.out.plan_too_slow", last_day=last_day)
+    for remedy in Remedy:
+        plan.rule_out(remedy, "law.remedy.out.does_not_stop_limitation", last_day=last_day)
 
 
 def _not_yet_due(due: date, plan: _Plan) -> None:
@@ -246,13 +273,13 @@ def _leverage(case: CaseFacts, plan: _Plan) -> None:
         plan.rule_out(Remedy.SUSPENSION, "law.remedy.out.nothing_running")
 
 
-def _disputed(case: CaseFacts, rights: Rights, plan: _Plan) -> None:
+def _disputed(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
     """A disputed debt needs a judge or a mediator, not an order made without hearing the debtor."""
     if case.invoice.demand_date is None:
         plan.pick(Remedy.FORMAL_DEMAND, "law.remedy.why.demand_disputed")
     if case.debtor_responsive:
         plan.pick(Remedy.PAYMENT_PLAN, "law.remedy.why.settle_dispute")
-    route = court_route(case, rights)
+    route = court_route(case, rights, on)
     plan.pick(
         Remedy.COURT,
         "law.remedy.why.court_disputed",
@@ -263,7 +290,7 @@ def _disputed(case: CaseFacts, rights: Rights, plan: _Plan) -> None:
     plan.rule_out(Remedy.COLLECTION_AGENCY, "law.remedy.out.agency_disputed")
 
 
-def _stage(case: CaseFacts, rights: Rights, plan: _Plan) -> None:
+def _stage(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
     """Undisputed: reminder, then formal demand, then court or agency."""
     invoice = case.invoice
     demand = invoice.demand_date
@@ -302,7 +329,7 @@ def _stage(case: CaseFacts, rights: Rights, plan: _Plan) -> None:
         plan.pick(Remedy.PAYMENT_PLAN, "law.remedy.why.plan_responsive")
     else:
         plan.rule_out(Remedy.PAYMENT_PLAN, "law.remedy.out.plan_needs_answer")
-    route = court_route(case, rights)
+    route = court_route(case, rights, on)
     key = "law.remedy.why.court_after_demand" if demand else "law.remedy.why.court_next"
     plan.pick(Remedy.COURT, key, route=route, route_name=Message.of(f"law.route.{route}.name"))
     plan.pick(Remedy.COLLECTION_AGENCY, f"law.remedy.why.agency.{case.jurisdiction}")

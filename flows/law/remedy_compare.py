@@ -47,8 +47,21 @@ def _data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def court_route(case: CaseFacts, rights: Rights) -> RouteKind:
-    """The court route that fits: cheap and quick when undisputed, adversarial when disputed."""
+def limitation_close(rights: Rights, on: date) -> bool:
+    """Too little time is left for any act but one that stops the clock at once: a summons
+    served, or an acknowledgement signed by the debtor (``data/remedies.toml``)."""
+    if rights.not_yet_due or on > rights.limitation_date:
+        return False
+    return (rights.limitation_date - on).days < int(_data()["limitation_close"]["days"])
+
+
+def court_route(case: CaseFacts, rights: Rights, on: date) -> RouteKind:
+    """The court route that fits: cheap and quick when undisputed, adversarial when disputed,
+    and a served summons when the limitation is close (C. civ. 2241: a small-claims procedure
+    only suspends it once the debtor takes part, 2238; an order for payment interrupts it only
+    once served)."""
+    if limitation_close(rights, on):
+        return RouteKind.SUMMONS
     open_routes = {r.kind for r in rights.routes if r.available is not False}
     if case.jurisdiction is Jurisdiction.QUEBEC:
         # Small claims include free mediation, so they suit a disputed claim too.
