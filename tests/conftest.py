@@ -1,7 +1,9 @@
-"""Shared fixtures: a fixed clock, a conversation driver, a fake Bot API, sample answers."""
+"""Shared fixtures: a fixed clock, a conversation driver, a fake Bot API, sample answers, and a
+throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +13,10 @@ import pytest
 
 from testing.driver import Driver
 from testing.fakebot import FakeBotApi
+from testing.pgcluster import Cluster, find_binaries
 
+# Set by .ci/run: CI must run the PostgreSQL tests, never skip them.
+REQUIRE_POSTGRES = "IMPAYES_REQUIRE_POSTGRES"
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
 
@@ -48,3 +53,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     starts on one of them and the short tests fill in around them, instead of one of them
     starting last and running alone while the other worker has finished."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_report_header() -> str:
+    binaries = find_binaries()
+    if binaries is None:
+        return ("PostgreSQL: server binaries not found (install Debian's postgresql package): "
+                "the PostgreSQL tests are SKIPPED")
+    return f"PostgreSQL: tests run on throwaway clusters of {binaries}"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server for the session (one per pytest-xdist worker, started
+    by its first test that needs one), stopped and removed at the end."""
+    binaries = find_binaries()
+    if binaries is None:
+        if os.environ.get(REQUIRE_POSTGRES):
+            pytest.fail(f"{REQUIRE_POSTGRES} is set but no PostgreSQL server binaries were found")
+        pytest.skip("PostgreSQL server binaries not found: PostgreSQL test skipped")
+    with Cluster(binaries) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> str:
+    """The URL of a new empty database on the session's server (one per test)."""
+    return pg_cluster.new_database()
