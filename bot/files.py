@@ -99,12 +99,13 @@ def sweep_temporary(root: Path, older_than: float, prefixes: tuple[str, ...] = (
                     folders: tuple[str, ...] = ()) -> int:
     """Remove what interrupted work left under ``root``: files whose name starts with one of
     ``prefixes`` (temporary files, never read) and every file in a folder named in
-    ``folders`` (say, export zips a crash kept from being sent and discarded), if last touched
+    ``folders`` or below one (say, export zips a crash kept from being sent and discarded), if
+    last touched
     before ``older_than`` (epoch seconds: this process's start, so that work under way now is
     left alone); how many files were removed."""
     removed = 0
     for dirpath, _dirs, files in os.walk(root):
-        whole = os.path.basename(dirpath) in folders
+        whole = any(part in folders for part in Path(dirpath).relative_to(root).parts)
         for name in files:
             if not (whole or name.startswith(prefixes)):
                 continue

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.storage import Storage
+from testing.backends import BACKENDS
 from testing.driver import Driver
 from testing.fakebot import FakeBotApi
 from testing.pgcluster import Cluster, find_binaries
@@ -80,3 +82,10 @@ def pg_cluster() -> Iterator[Cluster]:
 def pg_url(pg_cluster: Cluster) -> str:
     """The URL of a new empty database on the session's server (one per test)."""
     return pg_cluster.new_database()
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
+    """A fresh storage on each backend in turn (``testing/backends.py``)."""
+    with BACKENDS[request.param](tmp_path, request.getfixturevalue) as opened:
+        yield opened

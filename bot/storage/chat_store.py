@@ -1,4 +1,4 @@
-"""Storage: one TinyDB file per chat, written atomically.
+"""The chat store the bot uses until it moves onto ``bot.storage``'s roles (one file a chat).
 
 Every write rewrites the whole file (TinyDB's way), so each chat has its own small file and the
 cost of saving grows with one user's data, not with all users'. A write goes to a temporary
@@ -9,48 +9,21 @@ a PostgreSQL store can replace this one module.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import Storage
 
 from bot.files import write_atomic
+from bot.storage.interface import Write
+from bot.storage.tinydb_backend import AtomicJSONStorage, encode
 from flows.model import Account
 
 _SAFE_ID = re.compile(r"^-?[0-9A-Za-z_]{1,64}$")
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB storage that never leaves a torn file behind."""
-
-    def __init__(self, path: str, **_: Any) -> None:
-        self.path = Path(path)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            text = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        return json.loads(text) if text.strip() else None
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        write_atomic(self.path, encode(data))
-
-    def close(self) -> None:
-        pass
-
-
-def encode(data: dict[str, dict[str, Any]]) -> bytes:
-    """The file's bytes: compact, and readable French (no ``\\u00e9``)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-Write = Callable[[], None]
 
 
 class ChatStore:

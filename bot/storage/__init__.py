@@ -1,0 +1,22 @@
+"""Where the bot keeps things: the roles in ``interface``, one module per backend.
+
+``open_storage`` picks the backend from the settings: the data folder (TinyDB) by default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.storage.chat_store import ChatStore
+from bot.storage.interface import Storage, StoredChat, Write
+from bot.storage.tinydb_backend import AtomicJSONStorage, TinyDBStorage
+
+__all__ = ["AtomicJSONStorage", "ChatStore", "Storage", "StoredChat", "TinyDBStorage", "Write",
+           "open_storage"]
+
+
+def open_storage(data_dir: Path | str, database_url: str | None = None) -> Storage:
+    """The storage for these settings: ``database_url`` when set, else the data folder."""
+    if database_url:
+        raise SystemExit("IMPAYES_DATABASE_URL: the PostgreSQL backend is not available yet")
+    return TinyDBStorage(data_dir)
