@@ -14,7 +14,6 @@ from typing import Any
 
 from bot.storage import Storage, TinyDBStorage
 
-
 Fixture = Callable[[str], Any]  # pytest's request.getfixturevalue
 
 

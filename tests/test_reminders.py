@@ -292,7 +292,8 @@ def test_a_save_that_brings_a_reminder_forward_writes_the_index_first(
     def crash(_path: Path, _data: bytes) -> Path:
         raise OSError("disk full")
 
-    monkeypatch.setattr("bot.storage.write_atomic", crash)  # the chat file, not the index
+    # The chat file, not the index.
+    monkeypatch.setattr("bot.storage.chat_store.write_atomic", crash)
     with pytest.raises(OSError, match="disk full"):
         store.save(account)
     reread = ReminderIndex(tmp_path)
