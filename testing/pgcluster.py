@@ -34,13 +34,15 @@ UNPRIVILEGED_USERS = ("postgres", "nobody")
 
 def find_binaries() -> Path | None:
     """The folder holding ``initdb``, ``pg_ctl`` and ``postgres`` (the newest version), if
-    this machine has them; ``IMPAYES_PG_BIN`` names another."""
+    this machine has them; ``IMPAYES_PG_BIN`` names the one to use instead."""
     named = os.environ.get("IMPAYES_PG_BIN")
-    candidates = [named] if named else []
-    candidates += sorted(glob.glob(DEBIAN_BINARIES), key=_major_version, reverse=True)
-    on_path = shutil.which("initdb")
-    if on_path:
-        candidates.append(str(Path(on_path).parent))
+    if named:
+        candidates = [named]
+    else:
+        candidates = sorted(glob.glob(DEBIAN_BINARIES), key=_major_version, reverse=True)
+        on_path = shutil.which("initdb")
+        if on_path:
+            candidates.append(str(Path(on_path).parent))
     for folder in candidates:
         if all((Path(folder) / name).is_file() for name in ("initdb", "pg_ctl", "postgres")):
             return Path(folder)

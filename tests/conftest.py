@@ -57,12 +57,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
-def pytest_report_header() -> str:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Said at the end of every run, ``-q`` or not: whether the PostgreSQL tests ran."""
     binaries = find_binaries()
     if binaries is None:
-        return ("PostgreSQL: server binaries not found (install Debian's postgresql package): "
-                "the PostgreSQL tests are SKIPPED")
-    return f"PostgreSQL: tests run on throwaway clusters of {binaries}"
+        terminalreporter.write_sep("!", "PostgreSQL server binaries not found (Debian's "
+                                   "postgresql package): the PostgreSQL tests were SKIPPED")
+    else:
+        terminalreporter.write_line(f"PostgreSQL tests ran on throwaway servers of {binaries}")
 
 
 @pytest.fixture(scope="session")
