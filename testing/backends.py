@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.storage import Storage, TinyDBStorage
+from bot.storage import PostgresStorage, Storage, TinyDBStorage
 
 Fixture = Callable[[str], Any]  # pytest's request.getfixturevalue
 
@@ -26,7 +26,19 @@ def tinydb(folder: Path, _fixture: Fixture) -> Iterator[Storage]:
         storage.close()
 
 
+@contextmanager
+def postgresql(folder: Path, fixture: Fixture) -> Iterator[Storage]:
+    """A new database on the session's throwaway server (``pg_url``: skipped, and said so,
+    where no server is installed); scratch files under the test's folder."""
+    storage = PostgresStorage(fixture("pg_url"), folder / "data", instance="tests")
+    try:
+        yield storage
+    finally:
+        storage.close()
+
+
 # name → opener; a test parametrised over these runs once per backend.
 BACKENDS: dict[str, Callable[[Path, Fixture], AbstractContextManager[Storage]]] = {
     "tinydb": tinydb,
+    "postgresql": postgresql,
 }

@@ -9,7 +9,7 @@ from threading import Thread
 import psycopg
 import pytest
 
-from bot.postgres import schema
+from bot.storage import postgres_schema as schema
 from testing.pgcluster import Cluster
 
 TABLES = {"accounts", "blobs", "reminders", "outbox", "schema_migrations"}

@@ -9,14 +9,16 @@ from pathlib import Path
 
 from bot.storage.chat_store import ChatStore
 from bot.storage.interface import Storage, StoredChat, Write
+from bot.storage.postgres_backend import PostgresStorage
 from bot.storage.tinydb_backend import AtomicJSONStorage, TinyDBStorage
 
-__all__ = ["AtomicJSONStorage", "ChatStore", "Storage", "StoredChat", "TinyDBStorage", "Write",
-           "open_storage"]
+__all__ = ["AtomicJSONStorage", "ChatStore", "PostgresStorage", "Storage", "StoredChat",
+           "TinyDBStorage", "Write", "open_storage"]
 
 
 def open_storage(data_dir: Path | str, database_url: str | None = None) -> Storage:
     """The storage for these settings: ``database_url`` when set, else the data folder."""
     if database_url:
-        raise SystemExit("IMPAYES_DATABASE_URL: the PostgreSQL backend is not available yet")
+        # The data folder keeps only this instance's scratch work (downloads, exports).
+        return PostgresStorage(database_url, data_dir)
     return TinyDBStorage(data_dir)
