@@ -10,6 +10,7 @@ COMMANDS = {
     "telegram": ("bot.telegram_app", "the Telegram bot (polling, or --webhook-url)"),
     "rights": ("bot.cli_rights", "the rights for one invoice: interest, indemnity, deadlines"),
     "documents": ("bot.cli_documents", "render every document of a saved case"),
+    "migrate": ("bot.migrate", "copy every chat to a PostgreSQL database or a data folder"),
     "rates": ("bot.rates", "fetch the ECB rate into the data folder (update), or show status"),
 }
 
