@@ -14,6 +14,14 @@ from flows.evidence.screening import DEFAULT_MAX_BYTES, DEFAULT_QUOTA_BYTES, MB
 TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_SEND_RATE = 30.0  # Telegram: about 30 messages a second overall for one bot
 ECB_API = "https://data-api.ecb.europa.eu/service"  # the ECB Data Portal's SDMX REST API
+# The French administration's company search (no key; https://recherche-entreprises.api.gouv.fr/docs/)
+COMPANY_API = "https://recherche-entreprises.api.gouv.fr"
+# The DILA's BODACC open data on Opendatasoft, Explore API v2.1 (no key; dataset
+# ``annonces-commerciales``, https://www.data.gouv.fr/en/datasets/bodacc/)
+BODACC_API = "https://bodacc-datadila.opendatasoft.com/api/explore/v2.1"
+
+
+OFF_WORDS = frozenset({"off", "0", "no", "false"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,13 @@ class Settings:
     # daily (IMPAYES_RATES_UPDATE=daily; off by default).
     ecb_api_url: str = ECB_API
     rates_daily: bool = False
+    # Outside look-ups (docs/lookups.md): the company register and the BODACC, each at a base
+    # address tests and private mirrors can change; IMPAYES_LOOKUPS=off calls neither. The
+    # insolvency watch runs daily in the bot only when IMPAYES_INSOLVENCY_WATCH=daily.
+    company_api_url: str = COMPANY_API
+    bodacc_api_url: str = BODACC_API
+    lookups: bool = False  # settings made in code ask no one; from_env turns them on
+    insolvency_watch: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,6 +73,11 @@ class Settings:
             send_rate=_rate("IMPAYES_SEND_RATE", DEFAULT_SEND_RATE),
             ecb_api_url=os.environ.get("IMPAYES_ECB_API_URL") or ECB_API,
             rates_daily=os.environ.get("IMPAYES_RATES_UPDATE", "").strip().lower() == "daily",
+            company_api_url=os.environ.get("IMPAYES_COMPANY_API_URL") or COMPANY_API,
+            bodacc_api_url=os.environ.get("IMPAYES_BODACC_API_URL") or BODACC_API,
+            lookups=os.environ.get("IMPAYES_LOOKUPS", "").strip().lower() not in OFF_WORDS,
+            insolvency_watch=os.environ.get("IMPAYES_INSOLVENCY_WATCH", "").strip().lower()
+            == "daily",
         )
 
     def now(self) -> datetime:

@@ -23,6 +23,13 @@ PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
 
 
+@pytest.fixture(autouse=True)
+def no_outside_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test asks the real company register or BODACC, in this process or in the bots and
+    consoles it starts: a test that wants look-ups points them at testing/fake_registries.py."""
+    monkeypatch.setenv("IMPAYES_LOOKUPS", "off")
+
+
 @pytest.fixture
 def now() -> datetime:
     return NOW
