@@ -10,9 +10,21 @@ from typing import TextIO
 from bot import export, rates
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
+from bot.insolvency import alerts_for
 from bot.service import Assistant, DrawingFailed
 from bot.storage import ChatStore
-from flows.conversation import EXPORT, Button, Command, Event, Press, Prompt, Reply, Role, Text
+from flows.conversation import (
+    EXPORT,
+    Button,
+    Command,
+    Event,
+    InsolvencyCheck,
+    Press,
+    Prompt,
+    Reply,
+    Role,
+    Text,
+)
 from flows.evidence.screening import Policy
 from flows.i18n import t
 
@@ -63,38 +75,58 @@ def event_for(line: str, prompt: Prompt | None) -> Event:
 
 
 def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
-        desk: EvidenceDesk | None = None) -> int:
+        desk: EvidenceDesk | None = None, settings: Settings | None = None) -> int:
+    """The chat in this terminal; ``settings`` names the outside sources to ask (none when
+    not given)."""
     prompt: Prompt | None = None
     desk = desk or EvidenceDesk(assistant.store, Policy(), assistant.clock)
-    first = Command("start")
-    event: Event | None = first
+
+    def present(reply: Reply) -> None:
+        nonlocal prompt
+        show(reply, out)
+        # Documents drawn now, then documents drawn before and asked for again.
+        try:
+            paths = [r.path for r in assistant.render(chat_id, reply.documents)]
+        except DrawingFailed:  # kept pending: /documents draws them again
+            print(t(assistant.account(chat_id).lang, "documents_retry.failed"), file=out)
+            paths = []
+        paths += assistant.drawn(chat_id, reply.files)
+        for path in paths:
+            print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} {path}",
+                  file=out)
+        if paths:
+            print(file=out)
+        if reply.action == EXPORT:  # the case file's /export: zips beside the data
+            for path in export.build(assistant.store, chat_id, assistant.clock()):
+                print(f"📦 {t(assistant.account(chat_id).lang, 'casefile.export.saved')} "
+                      f"{path}", file=out)
+            print(file=out)
+        if reply.prompt is not None or reply.chosen is not None:
+            prompt = reply.prompt
+        if reply.prompt is not None:
+            show_prompt(reply.prompt, assistant.account(chat_id).lang, out)
+        if settings is not None:
+            look_up(reply)
+
+    def look_up(reply: Reply) -> None:
+        """The BODACC once the reply is shown (the console has no background: its alert
+        comes before the next prompt)."""
+        assert settings is not None
+        for lookup in reply.lookups:
+            if isinstance(lookup, InsolvencyCheck):
+                account, alerts = alerts_for(settings, assistant.store, chat_id,
+                                             lookup.case_id, assistant.clock)
+                if account is not None:
+                    assistant.store.save(account)
+                for alert in alerts:
+                    present(alert)
+
+    event: Event | None = Command("start")
     while True:
         if event is not None:
             reply = assistant.handle(chat_id, event)
             if reply is not None:
-                show(reply, out)
-                # Documents drawn now, then documents drawn before and asked for again.
-                try:
-                    paths = [r.path for r in assistant.render(chat_id, reply.documents)]
-                except DrawingFailed:  # kept pending: /documents draws them again
-                    print(t(assistant.account(chat_id).lang, "documents_retry.failed"),
-                          file=out)
-                    paths = []
-                paths += assistant.drawn(chat_id, reply.files)
-                for path in paths:
-                    print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} {path}",
-                          file=out)
-                if paths:
-                    print(file=out)
-                if reply.action == EXPORT:  # the case file's /export: zips beside the data
-                    for path in export.build(assistant.store, chat_id, assistant.clock()):
-                        print(f"📦 {t(assistant.account(chat_id).lang, 'casefile.export.saved')} "
-                              f"{path}", file=out)
-                    print(file=out)
-                if reply.prompt is not None or reply.chosen is not None:
-                    prompt = reply.prompt
-                if reply.prompt is not None:
-                    show_prompt(reply.prompt, assistant.account(chat_id).lang, out)
+                present(reply)
         print("> ", end="", file=out, flush=True)
         line = stdin.readline()
         if not line:
@@ -122,7 +154,7 @@ def main(argv: list[str]) -> int:
     desk = EvidenceDesk(store, Policy(settings.evidence_max_bytes, settings.evidence_quota_bytes),
                         settings.now)
     try:
-        return run(assistant, args.user, sys.stdin, sys.stdout, desk)
+        return run(assistant, args.user, sys.stdin, sys.stdout, desk, settings)
     except KeyboardInterrupt:
         print()
         return 130

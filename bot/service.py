@@ -27,7 +27,7 @@ from flows.turn import turn
 SEEN_UPDATES_KEPT = 64
 
 # The journey machine is shared by every case: turns run one at a time, whatever the thread.
-_TURN_LOCK = threading.Lock()
+TURN_LOCK = threading.Lock()
 
 
 class DrawingFailed(Exception):
@@ -86,7 +86,7 @@ class Assistant:
             if update_id in account.seen_updates:
                 return None  # Telegram delivered the same update twice: answer it once
             account.seen_updates = [*account.seen_updates[-(SEEN_UPDATES_KEPT - 1):], update_id]
-        with _TURN_LOCK:
+        with TURN_LOCK:
             reply = turn(account, event, self.clock())
         if reply.action == ERASE:
             return Decided(reply, lambda: self._erase(chat_id))

@@ -45,11 +45,21 @@ from bot import export, message_size, recovery, redact, reminders, webhook
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
+from bot.insolvency import InsolvencyWatch
 from bot.outbox import Outbox
 from bot.service import Assistant, DrawingFailed
 from bot.telegram_view import bubbles, keyboard, press_from, send_files
 from flows import casefile
-from flows.conversation import ERASE, EXPORT, Command, Event, Reply, Text, Upload
+from flows.conversation import (
+    ERASE,
+    EXPORT,
+    Command,
+    Event,
+    InsolvencyCheck,
+    Reply,
+    Text,
+    Upload,
+)
 from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, normalize_language, t
 
@@ -95,6 +105,9 @@ class TelegramAdapter:
         self.desk = EvidenceDesk(assistant.store, Policy(settings.evidence_max_bytes,
                                                          settings.evidence_quota_bytes),
                                  assistant.clock)
+        self.bot: Bot | None = None  # set once the application is up (post_init)
+        self.watch = InsolvencyWatch(settings, assistant.store, self.locks, self.alert,
+                                     assistant.clock)
 
     # Handlers ---------------------------------------------------------------------------------
     async def private_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -194,7 +207,21 @@ class TelegramAdapter:
                 self.outbox.forget(chat_id)  # erased: not even its id stays behind
             log.info("update %s handled for chat %s", update.update_id, chat_id)
             await self.show(context.bot, chat.id, decided.reply, update.callback_query)
+            await self.look_up(context.bot, chat.id, decided.reply)
             self.outbox.replied(chat_id)
+
+    async def look_up(self, bot: Bot, chat_id: int, reply: Reply) -> None:
+        """Ask the outside sources the reply names: the BODACC, in the background."""
+        for lookup in reply.lookups:
+            if isinstance(lookup, InsolvencyCheck):
+                self.watch.check_soon(str(chat_id), lookup.case_id)  # after this chat's turn
+
+    async def alert(self, chat_id: str, reply: Reply) -> None:
+        """Push what the insolvency watch found (raises when Telegram refuses: not recorded,
+        so the next check tells it again)."""
+        if self.bot is None:
+            raise RuntimeError("the bot is not running")
+        await self.show(self.bot, int(chat_id), reply)
 
     async def show(self, bot: Bot, chat_id: int, reply: Reply,
                    query: CallbackQuery | None = None) -> None:
@@ -333,6 +360,8 @@ def build_application(settings: Settings,
         owed.start(application.bot)
         await set_commands(application)
         await pushed.start(application.bot, application.job_queue)
+        adapter.bot = application.bot
+        adapter.watch.install_daily(application.job_queue)
 
     async def post_stop(_application: AnyApplication) -> None:
         # Updates have stopped coming: no more reminders, and what the recovery has not

@@ -127,6 +127,18 @@ class DocumentJob:
 
 
 @dataclass(frozen=True)
+class InsolvencyCheck:
+    """Look for collective proceedings against this SIREN in the BODACC, in the background
+    (``flows.insolvency_watch``): the reply never waits for it."""
+
+    case_id: str
+    siren: str
+
+
+Lookup = InsolvencyCheck
+
+
+@dataclass(frozen=True)
 class DocumentFile:
     """A document already drawn, kept in its case's folder, to send again as it is."""
 
@@ -144,3 +156,4 @@ class Reply:
     chosen: str | None = None  # the label of the button just pressed, to mark the keyboard used
     changed: bool = True  # False when nothing stored changed (no need to save)
     action: str | None = None  # EXPORT or ERASE, see above
+    lookups: list[Lookup] = field(default_factory=list)  # outside sources to ask, see above

@@ -15,7 +15,17 @@ from typing import Any
 
 from flows import casefile, followup, formatting, limits
 from flows.answers import NO_WORDS, NUMERIC_KINDS, Kind, Question, choice_value, parse_answer
-from flows.conversation import INTERRUPTED, Button, Press, Prompt, Reply, Role, Text
+from flows.company import watched
+from flows.conversation import (
+    INTERRUPTED,
+    Button,
+    InsolvencyCheck,
+    Press,
+    Prompt,
+    Reply,
+    Role,
+    Text,
+)
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, t
@@ -181,6 +191,9 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
     case.history.append(question.key)
     if _asked(account, case) == question.key:
         account.asking = None
+    if question.key == "debtor_id" and watched(case):
+        # A SIREN just entered: the BODACC is asked about it at once, in the background.
+        reply.lookups.append(InsolvencyCheck(case.id, watched(case)))
     if was_answered and previous != value:
         _invalidate_after(case, question)
     if question.key == "jurisdiction":

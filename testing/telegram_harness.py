@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,11 @@ def settings_for(api: FakeBotApi, data_dir: Path, now: datetime | None) -> Setti
 
 
 @asynccontextmanager
-async def running_bot(api: FakeBotApi, data_dir: Path,
-                      now: datetime | None = None) -> AsyncIterator[Any]:
-    """The application as `python -m bot telegram` builds it, polling the fake server."""
-    application = build_application(settings_for(api, data_dir, now))
+async def running_bot(api: FakeBotApi, data_dir: Path, now: datetime | None = None,
+                      **settings: Any) -> AsyncIterator[Any]:
+    """The application as `python -m bot telegram` builds it, polling the fake server;
+    ``settings`` replace those of the same name (the outside sources' addresses…)."""
+    application = build_application(replace(settings_for(api, data_dir, now), **settings))
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
