@@ -19,6 +19,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
+from psycopg_pool import PoolTimeout
+
 from bot import cli
 from bot.config import Settings
 from bot.storage import Storage, open_storage
@@ -87,15 +90,20 @@ def _command(args: argparse.Namespace) -> str:
     source_name = args.source or str(settings.data_dir)
     if source_name.rstrip("/") == args.to.rstrip("/"):
         raise cli.InputError("--to names the storage it would copy from")
-    source = _open(source_name, settings)
     try:
-        target = _open(args.to, settings)
+        source = _open(source_name, settings)
         try:
-            copied = copy_storage(source, target, settings.now())
+            target = _open(args.to, settings)
+            try:
+                copied = copy_storage(source, target, settings.now())
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        source.close()
+            source.close()
+    except (psycopg.Error, PoolTimeout) as error:
+        # The driver's message may quote the URL: only the kind of failure is printed.
+        raise cli.InputError(f"the database refused or could not be reached "
+                             f"({type(error).__name__})") from error
     return f"from {shown(source_name)}\n{copied.summary(shown(args.to))}"
 
 

@@ -10,9 +10,10 @@ import pytest
 
 from bot import __main__ as commands
 from bot.migrate import shown
-from bot.storage import PostgresStorage, StoredChat, TinyDBStorage
+from bot.storage import PostgresStorage, StoredChat, TinyDBStorage, postgres_backend
 from flows.followup import next_wakeup
 from flows.model import Account
+from testing.pgcluster import Cluster
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed
 
 PDF = b"%PDF-1.7 mise en demeure"
@@ -118,3 +119,15 @@ def test_the_password_is_never_printed_and_a_copy_onto_itself_is_refused(
     assert commands.main(["migrate", "--to", str(tmp_path)]) == 1
     assert "--to names the storage it would copy from" in capsys.readouterr().err
     assert commands.main(["migrate"]) == 2
+
+
+def test_a_database_that_cannot_be_reached_is_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        pg_cluster: Cluster) -> None:
+    monkeypatch.setenv("IMPAYES_DATA_DIR", str(tmp_path))
+    missing = pg_cluster.url("no_such_database").replace("impayes@", "impayes:s3cr3t@")
+    monkeypatch.setattr(postgres_backend, "CONNECT_TIMEOUT", 2)
+    assert commands.main(["migrate", "--to", missing]) == 1
+    err = capsys.readouterr().err
+    assert "the database refused or could not be reached" in err
+    assert "s3cr3t" not in err

@@ -55,11 +55,14 @@ log = logging.getLogger("impayes.postgres")
 CLAIM_LEASE = timedelta(minutes=2)
 CLAIM_BATCH = 500  # chats claimed at once, at most
 NOTIFY_CHANNEL = "impayes_reminders"
-# Connections: the per-chat locks hold one each while a chat's update is handled, and the
-# writes, loads and blobs share the rest.
-POOL_SIZE = 20
-LOCK_THREADS = 8
+# Connections, per instance: the loads, writes and blobs share a pool (they run in the
+# adapter's few worker threads); the per-chat locks have their own, one connection held by
+# each chat being handled, so that chats holding locks never starve the writes they wait
+# for. Two instances stay well within PostgreSQL's default of 100 connections.
+POOL_SIZE = 10
+LOCKED_CHATS = 16  # chats of one instance inside their lock at once; the others wait
 SCRATCH = "scratch"
+CONNECT_TIMEOUT = 30  # seconds to reach the database at start before giving up
 Connection = psycopg.Connection[Any]
 
 
@@ -102,7 +105,9 @@ class AccountRows:
         account, envelope = _json(chat.account.to_json()), _json(chat.envelope_json())
 
         def write() -> None:
-            with self.pool.connection() as connection, connection.transaction():
+            # One round trip for the whole transaction (pipeline mode), not one a statement.
+            with (self.pool.connection() as connection, connection.pipeline(),
+                  connection.transaction()):
                 connection.execute(
                     "INSERT INTO accounts (chat_id, account, envelope) "
                     "VALUES (%s, %s::jsonb, %s::jsonb) "
@@ -294,56 +299,89 @@ class ClaimedReminders:
 
 # The outbox -------------------------------------------------------------------------------
 class OutboxRows:
-    """The outbox's lines: ``outbox`` rows of this instance, in order."""
+    """The outbox's lines: ``outbox`` rows of this instance, in order.
 
-    def __init__(self, pool: ConnectionPool[Connection], instance: str) -> None:
-        self.pool = pool
+    Appended on every update, from the event loop: one INSERT on a connection of its own
+    whose commits do not wait for the disk (``synchronous_commit = off``), a single round
+    trip. Any failure is an ``OSError`` for ``bot.outbox``, which carries on without the log
+    for a while, as when the disk is full."""
+
+    def __init__(self, url: str, instance: str) -> None:
+        self.url = url
         self.instance = instance
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    def _run(self, work: Callable[[Connection], Any]) -> Any:
+        with self._lock:
+            try:
+                if self._connection is None or self._connection.closed:
+                    self._connection = psycopg.connect(self.url, autocommit=True,
+                                                       connect_timeout=CONNECT_TIMEOUT)
+                    self._connection.execute("SET synchronous_commit = off")
+                return work(self._connection)
+            except psycopg.Error as error:
+                self._close()
+                raise OSError(f"outbox: {type(error).__name__}") from error
 
     def read(self) -> list[str]:
-        with self.pool.connection() as connection:
-            rows = connection.execute("SELECT line FROM outbox WHERE instance = %s ORDER BY seq",
-                                      (self.instance,)).fetchall()
+        rows = self._run(lambda connection: connection.execute(
+            "SELECT line FROM outbox WHERE instance = %s ORDER BY seq",
+            (self.instance,)).fetchall())
         return [row[0] for row in rows]
 
     def append(self, line: str) -> None:
-        try:
-            with self.pool.connection() as connection, connection.transaction():
-                connection.execute("SET LOCAL synchronous_commit = off")
-                connection.execute("INSERT INTO outbox (instance, line) VALUES (%s, %s)",
-                                   (self.instance, line))
-        except psycopg.OperationalError as error:
-            raise OSError(f"outbox not written: {type(error).__name__}") from error
+        self._run(lambda connection: connection.execute(
+            "INSERT INTO outbox (instance, line) VALUES (%s, %s)", (self.instance, line)))
 
     def rewrite(self, lines: Iterable[str]) -> None:
-        try:
-            with self.pool.connection() as connection, connection.transaction():
+        rows = [(self.instance, line) for line in lines]
+
+        def replace(connection: Connection) -> None:
+            with connection.transaction():
                 connection.execute("DELETE FROM outbox WHERE instance = %s", (self.instance,))
                 with connection.cursor() as cursor:
                     cursor.executemany("INSERT INTO outbox (instance, line) VALUES (%s, %s)",
-                                       [(self.instance, line) for line in lines])
-        except psycopg.OperationalError as error:
-            raise OSError(f"outbox not rewritten: {type(error).__name__}") from error
+                                       rows)
+        self._run(replace)
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 # The per-chat lock --------------------------------------------------------------------------
 class AdvisoryChatLocks:
-    """``async with locks[chat_id]``: this process's lock, then the database's, for the chat."""
+    """``async with locks[chat_id]``: this process's lock, then the database's, for the chat.
 
-    def __init__(self, pool: ConnectionPool[Connection]) -> None:
-        self.pool = pool
+    Waiting for a chat another instance holds blocks a thread (``pg_advisory_lock``), so the
+    waits run in threads of their own, as many as connections in the locks' pool; the
+    process's ``asyncio.Lock`` comes first, so one instance waits once per chat."""
+
+    def __init__(self, url: str) -> None:
+        self.pool: ConnectionPool[Connection] = ConnectionPool(
+            url, min_size=1, max_size=LOCKED_CHATS, kwargs={"autocommit": True},
+            name="impayes-locks", open=False)
         self.local = LocalChatLocks()
-        self.threads = concurrent.futures.ThreadPoolExecutor(LOCK_THREADS, "chat-lock")
+        self.threads = concurrent.futures.ThreadPoolExecutor(LOCKED_CHATS, "chat-lock")
+        self._slots: asyncio.Semaphore | None = None
+
+    def open(self) -> None:
+        self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
 
     def __getitem__(self, chat_id: str) -> contextlib.AbstractAsyncContextManager[None]:
         return self._held(chat_id)
 
     @contextlib.asynccontextmanager
     async def _held(self, chat_id: str) -> AsyncIterator[None]:
-        async with self.local[chat_id]:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(LOCKED_CHATS)
+        async with self.local[chat_id], self._slots:
             loop = asyncio.get_running_loop()
             taking = loop.run_in_executor(self.threads, self._take, chat_id)
             try:
@@ -379,6 +417,7 @@ class AdvisoryChatLocks:
 
     def close(self) -> None:
         self.threads.shutdown(wait=True)
+        self.pool.close()
 
 
 # The whole backend --------------------------------------------------------------------------
@@ -393,8 +432,8 @@ class PostgresStorage:
         self.pool: ConnectionPool[Connection] = ConnectionPool(
             url, min_size=1, max_size=pool_size, kwargs={"autocommit": True},
             name="impayes", open=False)
-        self.pool.open(wait=True, timeout=30)
         try:
+            self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             with self.pool.connection() as connection:
                 applied = schema.migrate(connection)
         except BaseException:
@@ -405,8 +444,13 @@ class PostgresStorage:
         self.reminders = ClaimedReminders(self.pool, url, self.instance)
         self.blobs = BlobRows(self.pool, self.scratch_dir)
         self.accounts = AccountRows(self.pool, self.reminders, self.blobs)
-        self.outbox = OutboxRows(self.pool, self.instance)
-        self.locks = AdvisoryChatLocks(self.pool)
+        self.outbox = OutboxRows(url, self.instance)
+        self.locks = AdvisoryChatLocks(url)
+        try:
+            self.locks.open()
+        except BaseException:
+            self.close()
+            raise
 
     def sweep(self, older_than: float) -> int:
         """Scratch files older than ``older_than``: everything there is work under way, so
@@ -421,5 +465,6 @@ class PostgresStorage:
 
     def close(self) -> None:
         self.reminders.close()
+        self.outbox.close()
         self.locks.close()
         self.pool.close()
