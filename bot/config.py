@@ -50,6 +50,9 @@ class Settings:
     bodacc_api_url: str = BODACC_API
     lookups: bool = False  # settings made in code ask no one; from_env turns them on
     insolvency_watch: bool = False
+    # The address debtors open their page at (IMPAYES_PUBLIC_URL; in webhook mode the webhook
+    # URL's scheme and host by default): "" prints only the Telegram link in letters.
+    public_url: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -78,6 +81,7 @@ class Settings:
             lookups=os.environ.get("IMPAYES_LOOKUPS", "").strip().lower() not in OFF_WORDS,
             insolvency_watch=os.environ.get("IMPAYES_INSOLVENCY_WATCH", "").strip().lower()
             == "daily",
+            public_url=os.environ.get("IMPAYES_PUBLIC_URL", "").strip().rstrip("/"),
         )
 
     def now(self) -> datetime:

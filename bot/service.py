@@ -20,6 +20,7 @@ from bot.storage import ChatStore
 from flows import pending
 from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
 from flows.documents import drawing
+from flows.documents.links import NO_LINKS, LinkBases
 from flows.i18n import normalize_language
 from flows.model import Account
 from flows.turn import turn
@@ -60,6 +61,9 @@ class Assistant:
     def __init__(self, store: ChatStore, clock: Callable[[], datetime]) -> None:
         self.store = store
         self.clock = clock
+        # Where the debtor's links in letters point: the Telegram adapter sets the bot's
+        # username (getMe) and public address at start; the console chat has neither.
+        self.link_bases: LinkBases = NO_LINKS
 
     def account(self, chat_id: str, language_code: str | None = None) -> Account:
         account = self.store.load(chat_id)
@@ -117,7 +121,7 @@ class Assistant:
         try:
             for job in jobs:
                 folder = self.store.case_dir(chat_id, job.case_id) / "documents"
-                files = drawing.draw(job)
+                files = drawing.draw(job, self.link_bases)
                 rendered += [Rendered(job, path, files[path.name])
                              for path in write_all(folder, files)]
         except Exception as error:

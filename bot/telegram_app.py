@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import errno
 import logging
 import sys
@@ -60,6 +61,7 @@ from flows.conversation import (
     Text,
     Upload,
 )
+from flows.documents.links import LinkBases
 from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, normalize_language, t
 
@@ -358,6 +360,9 @@ def build_application(settings: Settings,
         # out in the background), the command menu published, then the reminders' timer armed
         # (what fell due while the bot was down goes out at once).
         owed.start(application.bot)
+        # The debtor's links in letters: the bot's username is known once getMe has answered.
+        adapter.assistant.link_bases = LinkBases(application.bot.username or "",
+                                                 settings.public_url)
         await set_commands(application)
         await pushed.start(application.bot, application.job_queue)
         adapter.bot = application.bot
@@ -431,6 +436,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8443, help="port to listen on (webhook)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    if args.webhook_url and not settings.public_url:
+        # The debtors' page is served beside the webhook, at the same public host.
+        parts = urlsplit(args.webhook_url)
+        settings = dataclasses.replace(settings, public_url=f"{parts.scheme}://{parts.netloc}")
     if not settings.token:
         print("TELEGRAM_BOT_TOKEN is not set; `python -m bot chat` runs the console chat.",
               file=sys.stderr)

@@ -10,6 +10,7 @@ reconcile, in Quebec (no SEPA, dollars) the invoice numbers to write in the tran
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ SEPA_JURISDICTIONS = {"fr", "be"}
 _IBAN_START = re.compile(r"\b[A-Z]{2}\d{2}(?=[\s A-Z0-9]{11,})")
 _BIC_AFTER_WORD = re.compile(
     r"\b(?:BIC|SWIFT)\s*(?:CODE)?\s*[:=]?\s*([A-Z0-9]{8}(?:[A-Z0-9]{3})?)\b")
+_HEX_ID = re.compile(r"^[0-9a-f]{1,8}$")
 IBAN_MIN, IBAN_MAX = 15, 34  # Norway's 15 characters to Saint Lucia's 32, with room
 
 
@@ -97,15 +99,20 @@ def _bic_in(upper: str) -> str:
 
 # References -----------------------------------------------------------------------------------
 def case_number(case_id: str) -> int:
-    """The case id (eight hexadecimal digits, ``flows.model.new_id``) as a number: at most
-    4 294 967 295, ten decimal digits, which is what a Belgian structured communication holds."""
-    return int(case_id, 16)
+    """The case id as a number of at most ten digits, what a Belgian structured communication
+    holds: a case id of eight hexadecimal digits (``flows.model.new_id``) read as a number
+    (at most 4 294 967 295, and the creditor can read the case back from it); any other id
+    through a hash, ten digits of its SHA-256."""
+    if _HEX_ID.match(case_id):
+        return int(case_id, 16)
+    return int(hashlib.sha256(case_id.encode()).hexdigest(), 16) % 10**10
 
 
 def creditor_reference(case_id: str) -> str:
-    """The ISO 11649 creditor reference of the case: ``RF``, two check digits, then the case id.
-    The check digits are ISO 7064 MOD 97-10 over the reference followed by ``RF``."""
-    body = case_id.upper()
+    """The ISO 11649 creditor reference of the case: ``RF``, two check digits, then the case id
+    (its letters and digits, at most 21). The check digits are ISO 7064 MOD 97-10 over the
+    reference followed by ``RF``."""
+    body = "".join(ch for ch in case_id.upper() if ch.isascii() and ch.isalnum())[:21]
     reference = "RF" + mod_97_10.calc_check_digits(body + "RF") + body
     return str(iso11649.validate(reference))
 
@@ -229,6 +236,7 @@ class PaymentDetails:
     def to_json(self) -> dict[str, str]:
         return {"jurisdiction": self.jurisdiction, "creditor": self.creditor,
                 "iban": self.account.iban if self.account else "",
+                "iban_grouped": self.account.iban_grouped if self.account else "",
                 "bic": self.account.bic if self.account else "",
                 "reference": self.reference, "reference_kind": self.reference_kind}
 

@@ -6,6 +6,7 @@ company name stays exactly that.
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from functools import cache
 from typing import Any
@@ -18,6 +19,7 @@ from flows.i18n import t, templates_dir
 from flows.law.messages import message_from_json
 from flows.law.render import HtmlRenderer
 from flows.money import Money
+from flows.payment import PaymentDetails, qr_png
 from flows.vocabulary import Jurisdiction
 
 
@@ -67,4 +69,15 @@ def render(name: str, lang: str, **context: Any) -> str:
                  for name, value in layout.items()}
         return html(message_from_json(message), **extra)
 
-    return template.render(lang=lang, money=money, day=day, t=msg, say=say, **context)
+    return template.render(lang=lang, money=money, day=day, t=msg, say=say, epc=epc, qr=qr,
+                           **context)
+
+
+def epc(payment: dict[str, str], amount: dict[str, str]) -> str:
+    """The EPC QR code's payload to pay ``amount`` (flows.payment), "" where none applies."""
+    return PaymentDetails.from_json(payment).epc(Money.from_json(amount).rounded())
+
+
+def qr(text: str) -> str:
+    """A QR code of ``text`` as a PNG ``data:`` address, for an ``<img>`` in a document."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(text)).decode("ascii")

@@ -63,7 +63,7 @@ async def test_a_drawing_that_fails_stays_pending_and_documents_draws_it_again(
     user = TelegramUser(api, 7902)
     draw = drawing.draw
 
-    def broken(job: object) -> dict[str, bytes]:
+    def broken(job: object, *where: object) -> dict[str, bytes]:
         raise RuntimeError("the drawing broke")
 
     async with running_bot(api, data_dir, NOW):

@@ -110,7 +110,7 @@ def test_a_document_that_fails_to_draw_stays_pending_without_failing_later_turns
         assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     reply = generate(assistant)
 
-    def broken(job: DocumentJob) -> dict[str, bytes]:
+    def broken(job: DocumentJob, *where: object) -> dict[str, bytes]:
         raise RuntimeError("template error")
 
     monkeypatch.setattr(drawing, "draw", broken)

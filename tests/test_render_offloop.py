@@ -35,11 +35,11 @@ class SlowRendering:
         self.release = threading.Event()
         self.real = drawing.draw
 
-    def __call__(self, job: DocumentJob) -> dict[str, bytes]:
+    def __call__(self, job: DocumentJob, *where: object) -> dict[str, bytes]:
         self.started.set()
         if not self.release.wait(60):
             raise AssertionError("the test never released the rendering")
-        return self.real(job)
+        return self.real(job, *where)  # type: ignore[arg-type]
 
 
 @pytest.fixture

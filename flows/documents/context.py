@@ -24,6 +24,7 @@ from flows.law import from_case, pack_for
 from flows.law.letters import InsolvencyLetterFacts
 from flows.model import Case
 from flows.money import Money
+from flows.payment import payment_details_for
 from flows.question_checks import format_company_id
 from flows.questions import BY_KEY
 from flows.vocabulary import Jurisdiction, Remedy
@@ -89,6 +90,13 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         "any_paid": any(i.paid.amount for i in case.invoices()),
         "reminders": _reminders(case),
         "payment_details": phrase(value_or_empty(case, "payment_details")),
+        # The account, the case's reference and the EPC QR code's fields (flows.payment).
+        "payment": payment_details_for(
+            case.id, case.jurisdiction, case.text("creditor_name"),
+            value_or_empty(case, "payment_details"),
+            [invoice.number for invoice in case.invoices()]).to_json(),
+        # The debtor's personal links: known only when drawing (flows.documents.drawing).
+        "debtor_links": {},
         "disputed": case.flag("disputed") is True,
         "services_running": case.flag("services_running") is True,
         "rot_goods": case.flag("rot_goods") is True,

@@ -13,18 +13,23 @@ from typing import Any
 
 from flows.conversation import DocumentJob
 from flows.documents.catalog import TEMPLATE_FOR
+from flows.documents.links import NO_LINKS, LinkBases, links_for
 from flows.documents.to_docx import html_to_docx
 from flows.documents.to_text import html_to_text
 from flows.i18n import templates_dir
 from flows.templating import render
 
 
-def render_html(job: DocumentJob) -> str:
+def render_html(job: DocumentJob, bases: LinkBases = NO_LINKS) -> str:
+    """The document's HTML; ``bases``: where the debtor's links point, known to the adapter
+    only (the letters print the links of the case's token, ``debtor_token``)."""
     template = TEMPLATE_FOR.get(job.kind, job.kind)
-    return render(f"documents/{template}.html", job.lang, kind=job.kind, **job.context)
+    context = {**job.context,
+               "debtor_links": links_for(str(job.context.get("debtor_token", "")), bases)}
+    return render(f"documents/{template}.html", job.lang, kind=job.kind, **context)
 
 
-def draw(job: DocumentJob) -> dict[str, bytes]:
+def draw(job: DocumentJob, bases: LinkBases = NO_LINKS) -> dict[str, bytes]:
     """The job's files (PDF, DOCX, TXT, ICS as asked), each file name with its bytes, in the
     order they are sent."""
     files: dict[str, bytes] = {}
@@ -34,7 +39,7 @@ def draw(job: DocumentJob) -> dict[str, bytes]:
         return files
     # What the user typed reaches the documents; a character XML cannot hold (U+FFFE, a
     # control character) made python-docx raise and the whole drawing fail.
-    html = xml_safe(render_html(job))
+    html = xml_safe(render_html(job, bases))
     if "pdf" in job.formats:
         files[f"{job.filename}.pdf"] = html_to_pdf(html)
     if "docx" in job.formats:

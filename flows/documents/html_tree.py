@@ -10,8 +10,9 @@ i span br``) and a few classes that carry layout (``sender``, ``recipient``, ``p
 
 from __future__ import annotations
 
+import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 BLOCK_TAGS = {"div", "p", "h1", "h2", "h3", "ul", "ol", "li", "table", "tr", "th", "td",
@@ -71,11 +72,16 @@ def collapse(text: str) -> str:
 
 @dataclass(frozen=True)
 class Run:
-    """A stretch of inline text with its emphasis."""
+    """A stretch of inline text with its emphasis, or a picture (``image``: PNG bytes, from an
+    ``<img>`` whose source is a ``data:image/png;base64,`` address: the QR codes)."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    image: bytes = b""
+
+
+PNG_DATA = "data:image/png;base64,"
 
 
 def runs(node: Element) -> list[Run]:
@@ -91,6 +97,11 @@ def runs(node: Element) -> list[Run]:
         if item.tag == "br":
             out.append(Run("\n", bold, italic))
             return
+        if item.tag == "img":
+            source = item.attrs.get("src", "")
+            if source.startswith(PNG_DATA):
+                out.append(Run("", image=base64.b64decode(source[len(PNG_DATA):])))
+            return
         bold = bold or item.tag in {"strong", "b"}
         italic = italic or item.tag in {"em", "i"}
         for child in item.children:
@@ -105,10 +116,13 @@ def _tidy(parts: list[Run]) -> list[Run]:
     tidy: list[Run] = []
     at_line_start = True
     for part in parts:
+        if part.image:
+            tidy.append(part)
+            continue
         text = part.text
         if text == "\n":
             if tidy:
-                tidy[-1] = Run(tidy[-1].text.rstrip(" "), tidy[-1].bold, tidy[-1].italic)
+                tidy[-1] = replace(tidy[-1], text=tidy[-1].text.rstrip(" "))
             tidy.append(part)
             at_line_start = True
             continue
@@ -119,8 +133,8 @@ def _tidy(parts: list[Run]) -> list[Run]:
         tidy.append(Run(text, part.bold, part.italic))
         at_line_start = False
     if tidy:
-        tidy[-1] = Run(tidy[-1].text.rstrip(" "), tidy[-1].bold, tidy[-1].italic)
-    return [r for r in tidy if r.text]
+        tidy[-1] = replace(tidy[-1], text=tidy[-1].text.rstrip(" "))
+    return [r for r in tidy if r.text or r.image]
 
 
 class _Builder(HTMLParser):

@@ -25,6 +25,7 @@ FONT = "Cambria"  # present in Word, replaced by a metric-compatible font in Lib
 SIZE = Pt(10.5)
 RIGHT_BLOCK = Cm(9.5)  # the recipient and signature column, as in letter.css
 GREY = RGBColor(0x55, 0x55, 0x55)
+QR_SIZE = Cm(2.8)  # the QR codes, as img.qr in letter.css
 LINE_GROUPS = {"sender", "recipient", "signature", "signature-email", "refs", "lines",
                "email-head", "party"}
 
@@ -155,6 +156,9 @@ class _Writer:
             self._run(paragraph, part, style)
 
     def _run(self, paragraph: Any, part: Run, style: dict[str, Any]) -> None:
+        if part.image:
+            paragraph.add_run().add_picture(io.BytesIO(part.image), width=QR_SIZE)
+            return
         pieces = part.text.split("\n")
         for index, piece in enumerate(pieces):
             run = paragraph.add_run(piece)
