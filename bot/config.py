@@ -45,7 +45,7 @@ class Settings:
     rates_daily: bool = False
     # Outside look-ups (docs/lookups.md): the company register and the BODACC, each at a base
     # address tests and private mirrors can change; IMPAYES_LOOKUPS=off calls neither. The
-    # insolvency watch runs daily in the bot only when IMPAYES_INSOLVENCY_WATCH=daily.
+    # insolvency watch runs daily in the bot only when IMPAYES_LOOKUPS=daily.
     company_api_url: str = COMPANY_API
     bodacc_api_url: str = BODACC_API
     lookups: bool = False  # settings made in code ask no one; from_env turns them on
@@ -79,8 +79,7 @@ class Settings:
             company_api_url=os.environ.get("IMPAYES_COMPANY_API_URL") or COMPANY_API,
             bodacc_api_url=os.environ.get("IMPAYES_BODACC_API_URL") or BODACC_API,
             lookups=os.environ.get("IMPAYES_LOOKUPS", "").strip().lower() not in OFF_WORDS,
-            insolvency_watch=os.environ.get("IMPAYES_INSOLVENCY_WATCH", "").strip().lower()
-            == "daily",
+            insolvency_watch=os.environ.get("IMPAYES_LOOKUPS", "").strip().lower() == "daily",
             public_url=os.environ.get("IMPAYES_PUBLIC_URL", "").strip().rstrip("/"),
         )
 

@@ -7,7 +7,7 @@ open data: https://bodacc-datadila.opendatasoft.com/explore/dataset/annonces-com
 What an announcement means for the case is ``flows.insolvency_watch``'s to say.
 
 When: once as soon as a SIREN is entered (in the background: the reply that acknowledged it
-has already gone), then daily for every open case with one when ``IMPAYES_INSOLVENCY_WATCH=
+has already gone), then daily for every open case with one when ``IMPAYES_LOOKUPS=
 daily`` (off by default, as the ECB job). The daily pass reads every chat file once: fine for a
 daily job on one machine; a watch index like the reminders' would spare it past that.
 
@@ -126,7 +126,7 @@ class InsolvencyWatch:
         return sent
 
     def install_daily(self, job_queue: Any) -> None:
-        """When ``IMPAYES_INSOLVENCY_WATCH=daily``: the pass once a day."""
+        """When ``IMPAYES_LOOKUPS=daily``: the pass once a day."""
         if not self.settings.insolvency_watch or not self.settings.lookups or job_queue is None:
             return
 

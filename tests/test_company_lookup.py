@@ -122,8 +122,11 @@ def test_settings_name_the_sources_and_the_switch(monkeypatch: pytest.MonkeyPatc
     assert default.bodacc_api_url == "https://bodacc-datadila.opendatasoft.com/api/explore/v2.1"
     monkeypatch.setenv("IMPAYES_LOOKUPS", "off")
     monkeypatch.setenv("IMPAYES_COMPANY_API_URL", "http://mirror.example/companies")
-    monkeypatch.setenv("IMPAYES_INSOLVENCY_WATCH", "daily")
     changed = Settings.from_env()
     assert not changed.lookups
+    assert not changed.insolvency_watch
+    monkeypatch.setenv("IMPAYES_LOOKUPS", "daily")
+    changed = Settings.from_env()
+    assert changed.lookups
     assert changed.insolvency_watch
     assert changed.company_api_url == "http://mirror.example/companies"
