@@ -274,6 +274,9 @@ def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
             Message.of("law.limitation.be.lawyer_demand"),
         ),
         not_interrupted_by=(Message.of("law.limitation.be.demand_letter"),),
+        # The acknowledgement interrupts (former C. civ. 2248) and a new period of the same
+        # length runs from it.
+        acknowledgement=Source("former C. civ. 2248"),
     )
 
 

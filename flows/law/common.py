@@ -139,12 +139,29 @@ def limitation_from_invoice(
     start: date | None = None,
     explanation_key: str = "law.limitation.explained",
     details: tuple[Message, ...] = (),
+    acknowledgement: Source | None = None,
 ) -> Limitation:
     """The last day to act, counted from ``start`` (by default the invoice date, the earliest
     plausible start, so the bot warns early rather than late), with what does and does not
-    interrupt it."""
+    interrupt it.
+
+    A debtor's acknowledgement made while the period ran (``invoice.acknowledged_on``, the
+    pack's article in ``acknowledgement``) starts a new period of the same length that day; one
+    made after the last day revives nothing, and the bot says so."""
     start = start or invoice.issue_date
     last_day = add_years(start, years.as_int)
+    acknowledged = invoice.acknowledged_on
+    if acknowledged is not None and acknowledgement is not None and acknowledged <= on:
+        if start <= acknowledged <= last_day:
+            found.cite(acknowledgement)
+            # How the old period started no longer matters: the new one runs from the
+            # acknowledgement.
+            details = (Message.of("law.limitation.acknowledged", on=acknowledged,
+                                  old_last_day=last_day, article=acknowledgement.article),)
+            start, last_day = acknowledged, add_years(acknowledged, years.as_int)
+            explanation_key = "law.limitation.restarted"
+        elif acknowledged > last_day:
+            found.warn("law.warning.acknowledged_too_late", on=acknowledged, last_day=last_day)
     found.cite(years.citation)
     limitation_warnings(found, last_day, on, warn_months, years.citation, interrupted_by)
     return Limitation(

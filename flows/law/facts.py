@@ -56,6 +56,7 @@ class InvoiceFacts:
     matter in one jurisdiction each: ``demand_delay_days`` (Quebec: interest runs when the delay
     in the demand expires), ``creditor_employees`` (Quebec small claims: at most 10), and
     ``contract_damages`` (Belgium, consumer: the fixed damages the terms provide, capped by law).
+    ``acknowledged_on``: the debtor acknowledged the debt that day (limitation restarts).
     ``default_by_term`` (Quebec): the contract stipulates that the mere lapse of the term puts the
     debtor in default (C.c.Q. 1594), so interest runs from the due date without a demand.
     """
@@ -85,6 +86,10 @@ class InvoiceFacts:
     debtor_postcode: str = ""
     debtor_town: str = ""
     default_by_term: bool = False
+    # The day the debtor acknowledged the debt (through the debtor's link): a new limitation
+    # period of the same length starts that day (C. civ. 2240 and 2231; former Belgian C. civ.
+    # 2248; C.c.Q. 2898 and 2903).
+    acknowledged_on: date | None = None
 
     def __post_init__(self) -> None:
         # Accept the enum values as plain strings (from a form or stored JSON), keep enums.

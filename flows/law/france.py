@@ -47,6 +47,8 @@ CIV_1231_6 = Source("C. civ. 1231-6, 1344-1", verified=False)
 # "La prescription ne court pas [...] à l'égard d'une créance à terme, jusqu'à ce que ce terme
 # soit arrivé" (LEGAL_FACTS A5).
 CIV_2233 = Source("C. civ. 2233 3°")
+# An acknowledgement interrupts (2240) and starts a new period of the same length (2231).
+ACKNOWLEDGEMENT = Source("C. civ. 2240, 2231")
 # Start of the consumer's 2 years (LEGAL_FACTS A5, verified on bignonlebray.com 30/03/2023 and
 # village-justice.com 46026); Civ. 1re, 3 June 2015, n° 14-10.908 (invoice date) is abandoned.
 CONSUMER_START = Source(
@@ -270,7 +272,7 @@ def _limitation(invoice: InvoiceFacts, due: date, on: date, found: Findings) -> 
         )
         return limitation_from_invoice(
             invoice, on, found, years, warn_months, interrupted_by, not_interrupted_by,
-            details=(legal,),
+            details=(legal,), acknowledgement=ACKNOWLEDGEMENT,
         )
     years = tables.require(FR, "limitation_consumer_years", on)
     found.cite(CONSUMER_START)
@@ -278,12 +280,13 @@ def _limitation(invoice: InvoiceFacts, due: date, on: date, found: Findings) -> 
     if completed is None:
         found.warn("law.warning.fr.completion_date_unknown", issued=invoice.issue_date)
         return limitation_from_invoice(
-            invoice, on, found, years, warn_months, interrupted_by, not_interrupted_by
+            invoice, on, found, years, warn_months, interrupted_by, not_interrupted_by,
+            acknowledgement=ACKNOWLEDGEMENT,
         )
     start = min(completed, invoice.issue_date)
     return limitation_from_invoice(
         invoice, on, found, years, warn_months, interrupted_by, not_interrupted_by,
-        start=start,
+        start=start, acknowledgement=ACKNOWLEDGEMENT,
         explanation_key="law.limitation.fr.consumer_explained",
         details=(Message.of(
             "law.limitation.fr.consumer_start", completed=completed, issued=invoice.issue_date

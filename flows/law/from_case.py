@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flows.debtor.record import DebtorSide
 from flows.law import (
     InsolvencyFacts,
     InvalidFacts,
@@ -106,6 +107,7 @@ def invoice_facts(case: Case, invoice: Invoice, *, with_demand: bool = True,
         creditor_employees={"up_to_10": 10, "over_10": 11}.get(str(employees)),
         contract_damages=damages.amount if damages else None,
         default_by_term=case.flag("qc_default_by_term") is True,
+        acknowledged_on=DebtorSide.read(case).acknowledged_on,
     )
 
 

@@ -209,6 +209,8 @@ def _limitation(invoice: InvoiceFacts, on: date, found: Findings) -> Limitation:
             Message.of("law.limitation.qc.acknowledgment"),
         ),
         not_interrupted_by=(Message.of("law.limitation.qc.demand_letter"),),
+        # Acknowledgement interrupts (2898); the same period then runs again (2903).
+        acknowledgement=Source("C.c.Q. 2898, 2903"),
     )
 
 
