@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.debtor_links import DebtorLinks
 from bot.files import write_all
 from bot.storage import ChatStore
 from flows import pending
@@ -58,12 +59,23 @@ def _nothing() -> None:
 
 
 class Assistant:
-    def __init__(self, store: ChatStore, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: ChatStore, clock: Callable[[], datetime],
+                 links: DebtorLinks | None = None) -> None:
         self.store = store
         self.clock = clock
         # Where the debtor's links in letters point: the Telegram adapter sets the bot's
         # username (getMe) and public address at start; the console chat has neither.
         self.link_bases: LinkBases = NO_LINKS
+        # The debtors' links, kept in step with every save that may issue or revoke one.
+        self.links = links
+
+    def prepare(self, account: Account) -> Callable[[], None]:
+        """The account's durable write, the debtors' links index kept in step."""
+        write = self.store.prepare(account)
+        return self.links.saving(account, write) if self.links is not None else write
+
+    def save(self, account: Account) -> None:
+        self.prepare(account)()
 
     def account(self, chat_id: str, language_code: str | None = None) -> Account:
         account = self.store.load(chat_id)
@@ -98,12 +110,14 @@ class Assistant:
         # Someone we hold nothing about, whose message changed nothing (a stale button after
         # /delete, /help), is not written down.
         if carried or reply.changed or (update_id is not None and stored is not None):
-            return Decided(reply, self.store.prepare(account))
+            return Decided(reply, self.prepare(account))
         return Decided(reply, _nothing)
 
     def _erase(self, chat_id: str) -> None:
         """/delete confirmed: nothing of this chat stays on disk, files included."""
         self.store.delete(chat_id)
+        if self.links is not None:
+            self.links.forget_chat(chat_id)
         if self.store.chat_dir(chat_id).exists():  # never say "erased" when it is not
             raise OSError("the chat folder could not be erased")
 

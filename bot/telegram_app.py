@@ -44,6 +44,7 @@ from telegram.ext import (
 
 from bot import export, message_size, recovery, redact, reminders, webhook
 from bot.config import Settings
+from bot.debtor_links import DebtorLinks
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
 from bot.insolvency import InsolvencyWatch
@@ -69,7 +70,7 @@ log = logging.getLogger("impayes.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
-            *casefile.COMMANDS, "reminders", "privacy")
+            *casefile.COMMANDS, "reminders", "privacy", "revoke")
 # Updates of different chats handled at once (one chat's stay in order, see ``locks``).
 CONCURRENT_UPDATES = 256
 # HTTP connections to the Bot API (through aiohttp, see bot/http.py). Telegram lets a bot send
@@ -348,7 +349,10 @@ def build_application(settings: Settings,
     # Every save keeps the reminders' index in step (bot/reminders.py).
     store = reminders.ReminderStore(settings.data_dir,
                                     reminders.ReminderIndex(settings.data_dir), clock)
-    adapter = TelegramAdapter(settings, Assistant(store, clock))
+    # The debtors' links: which chat and case a token opens (read, or rebuilt once, now).
+    links = DebtorLinks(settings.data_dir)
+    links.load(store)
+    adapter = TelegramAdapter(settings, Assistant(store, clock, links))
     # Every update of a private chat is noted in the outbox as it comes in and once handled:
     # what a crash leaves owed is answered at the next start (bot/recovery.py).
     queue = recovery.ReceivedUpdates(adapter.outbox)

@@ -158,6 +158,9 @@ class Case:
     next_check: date | None = None  # the day of the next follow-up step, shown in messages
     checklist_shown: str = ""  # the evidence checklist as last shown: not repeated unchanged
     evidence_invited: bool = False  # the invitation to send files was shown
+    # The debtor's side: the link's token and what the debtor answered (``flows.debtor``),
+    # erased with the case.
+    debtor: dict[str, Any] | None = None
 
     @classmethod
     def new(cls, now: datetime) -> Case:
@@ -241,6 +244,7 @@ class Case:
             "next_check": self.next_check.isoformat() if self.next_check else None,
             "checklist_shown": self.checklist_shown,
             "evidence_invited": self.evidence_invited,
+            "debtor": self.debtor,
         }
 
     @classmethod
@@ -267,6 +271,7 @@ class Case:
             next_check=date.fromisoformat(next_check) if isinstance(next_check, str) else None,
             checklist_shown=str(data.get("checklist_shown") or ""),
             evidence_invited=bool(data.get("evidence_invited", False)),
+            debtor=dict(data["debtor"]) if isinstance(data.get("debtor"), dict) else None,
         )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from flows import casefile, followup, journey
 from flows.casefile import Detour, Then
 from flows.conversation import Command, Event, Press, Reply, Text, Upload
+from flows.debtor.chat import revoke_command
 from flows.i18n import catalog, t
 from flows.model import Account, Asking
 from flows.readable import unreadable
@@ -76,6 +77,8 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
         return followup.overview(account, now)
     if name == "privacy":
         return Reply(messages=[t(lang, "privacy.text")], changed=False)
+    if name == "revoke":
+        return revoke_command(account, now)
     reply = journey.command(account, name, event.arg, now)
     if reply is None:
         return Reply(messages=[t(lang, "unknown_command")], changed=False)

@@ -1,0 +1,260 @@
+"""The debtor's conversation in Telegram, and the creditor's buttons under a proposed plan.
+
+The debtor has no account: the link's token rides in every button (``d:<token>:<choice>``), and
+what the bot waits for them to type lives in the case (``DebtorSide.awaiting``). The creditor's
+buttons name the case (``c:<case id>:<choice>``). Each function returns an ``Exchange``: the reply
+for the debtor and the one for the creditor, in each one's language; the adapter delivers both.
+Answers that cannot be taken get the reason and the same question again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flows.conversation import Button, Prompt, Reply
+from flows.debtor import answers
+from flows.debtor.answers import Answered, DebtorInputError, Side
+from flows.debtor.claim import claim_text, claim_view
+from flows.debtor.link import revoke
+from flows.debtor.record import DebtorSide
+from flows.i18n import t
+from flows.law.messages import Message
+from flows.law.render import Renderer
+from flows.model import Account, Case
+from flows.vocabulary import Jurisdiction
+
+DEBTOR = "d"  # callback data prefix of the debtor's buttons
+CREDITOR = "c"  # … and of the creditor's buttons about the debtor's answers
+MENU = ("pay", "plan", "ack", "contest")
+COUNTS = (2, 3, 4, 6, 10, 12)
+FIRST_IN_DAYS = (7, 14, 30)
+
+
+@dataclass
+class Exchange:
+    """What to show each side; ``agreement``: the plan was just agreed (draw it for both)."""
+
+    debtor: Reply | None = None
+    creditor: Reply | None = None
+    agreement: bool = False
+
+
+def unknown_link(lang: str) -> Reply:
+    """A mistyped, unknown, revoked or dead link: one answer for all, telling nothing apart."""
+    return Reply(messages=[t(lang, "debtor.link_unknown")], changed=False)
+
+
+def _say(case: Case, lang: str, messages: list[Message]) -> list[str]:
+    say = Renderer(lang, Jurisdiction(case.jurisdiction))
+    return [say(message) for message in messages]
+
+
+def _debtor_prompt(token: str, text: str, buttons: list[tuple[str, str]]) -> Prompt:
+    return Prompt(DEBTOR, token, text, tuple(Button(v, label) for v, label in buttons),
+                  free_text=False)
+
+
+def _menu(token: str, lang: str) -> Prompt:
+    return _debtor_prompt(token, t(lang, "debtor.menu.question"),
+                          [(v, t(lang, f"debtor.menu.{v}")) for v in MENU])
+
+
+def _plan_choices(prefix: str, key: str, lang: str) -> Prompt:
+    buttons = tuple(Button(choice, t(lang, f"debtor.plan.choice.{choice}"))
+                    for choice in answers.PLAN_CHOICES)
+    return Prompt(prefix, key, t(lang, "debtor.plan.choice_question"), buttons, free_text=False)
+
+
+def _exchange(case: Case, done: Answered, debtor_lang: str, creditor_lang: str) -> Exchange:
+    """``done`` said to each side, with the plan buttons where a plan waits for that side."""
+    token = DebtorSide.read(case).token
+    out = Exchange(agreement=done.agreement)
+    if done.debtor:
+        prompt = _plan_choices(DEBTOR, token, debtor_lang) if done.debtor_choices else None
+        out.debtor = Reply(messages=_say(case, debtor_lang, done.debtor), prompt=prompt)
+    if done.creditor:
+        prompt = _plan_choices(CREDITOR, case.id, creditor_lang) if done.creditor_choices \
+            else None
+        out.creditor = Reply(messages=_say(case, creditor_lang, done.creditor), prompt=prompt)
+    return out
+
+
+def _refused(case: Case, error: DebtorInputError, lang: str, again: Prompt | None) -> Reply:
+    return Reply(messages=_say(case, lang, [error.message()]), prompt=again)
+
+
+# The debtor's side ---------------------------------------------------------------------------
+def open_link(case: Case, chat: str, lang: str, creditor_lang: str, today: date,
+              now: datetime) -> Exchange:
+    """``/start <token>`` in the debtor's chat: the claim and the four answers."""
+    side = DebtorSide(case)
+    side.awaiting = ""
+    done = answers.opened(case, chat, lang, now)
+    out = _exchange(case, done, lang, creditor_lang)
+    out.debtor = Reply(messages=[t(lang, "debtor.welcome", creditor=case.text("creditor_name")),
+                                 claim_text(claim_view(case, today), lang)],
+                       prompt=_menu(side.token, lang))
+    return out
+
+
+def debtor_press(case: Case, choice: str, lang: str, creditor_lang: str, today: date,
+                 now: datetime) -> Exchange:
+    """A button under one of the debtor's messages."""
+    side = DebtorSide(case)
+    token = side.token
+    side.awaiting = ""
+    name, _, rest = choice.partition(".")
+    try:
+        if name == "menu":
+            return Exchange(debtor=Reply(messages=[claim_text(claim_view(case, today), lang)],
+                                         prompt=_menu(token, lang)))
+        if name == "pay":
+            return Exchange(debtor=Reply(messages=[_how_to_pay(case, lang, today)],
+                                         prompt=_menu(token, lang)))
+        if name in {"plan", "counter"}:
+            return Exchange(debtor=Reply(prompt=_count_prompt(DEBTOR, token, lang)))
+        if name == "n":
+            return Exchange(debtor=Reply(prompt=_first_prompt(DEBTOR, token, int(rest), lang,
+                                                              today)))
+        if name == "f":
+            count, first = _count_and_first(rest)
+            done = answers.propose_plan(case, Side.DEBTOR, count, first, today, now)
+            return _exchange(case, done, lang, creditor_lang)
+        if name == "accept":
+            return _exchange(case, answers.accept_plan(case, Side.DEBTOR, now), lang,
+                             creditor_lang)
+        if name == "refuse":
+            return _exchange(case, answers.refuse_plan(case, Side.DEBTOR, now), lang,
+                             creditor_lang)
+        if name == "ack":
+            side.awaiting = "ack_name"
+            return Exchange(debtor=Reply(messages=[t(lang, "debtor.ack.ask_name")]))
+        if name == "ackyes":
+            pending = str(side.data.pop("ack_pending", ""))
+            done = answers.acknowledge(case, pending, True, today, now)
+            return _exchange(case, done, lang, creditor_lang)
+        if name == "ackno":
+            side.data.pop("ack_pending", None)
+            return Exchange(debtor=Reply(messages=[t(lang, "debtor.ack.cancelled")],
+                                         prompt=_menu(token, lang)))
+        if name == "contest":
+            return Exchange(debtor=Reply(prompt=_reason_prompt(token, lang)))
+        if name == "r" and rest in answers.DISPUTE_REASONS:
+            side.data["contest_reason"] = rest
+            side.awaiting = "contest_text"
+            return Exchange(debtor=Reply(messages=[t(lang, "debtor.contest.ask_text")]))
+    except DebtorInputError as error:
+        return Exchange(debtor=_refused(case, error, lang, _menu(token, lang)))
+    except ValueError:  # a forged or garbled button
+        pass
+    return Exchange(debtor=Reply(messages=[t(lang, "debtor.stale")], prompt=_menu(token, lang)))
+
+
+def debtor_typed(case: Case, text: str, lang: str, creditor_lang: str, today: date,
+                 now: datetime) -> Exchange:
+    """What the debtor typed, for the question the bot asked them (a name, their reasons)."""
+    side = DebtorSide(case)
+    token = side.token
+    if side.awaiting == "ack_name":
+        try:
+            name = answers.check_name(text)
+        except DebtorInputError as error:  # asked again: the same question waits
+            return Exchange(debtor=_refused(case, error, lang, None))
+        side.awaiting = ""
+        side.data["ack_pending"] = name
+        statement = t(lang, "debtor.ack.statement", name=name,
+                      creditor=case.text("creditor_name"),
+                      amount=Renderer(lang, Jurisdiction(case.jurisdiction)).value(
+                          case.total_balance()),
+                      invoices=", ".join(i.number for i in case.invoices()),
+                      count=len(case.invoices()))
+        return Exchange(debtor=Reply(prompt=_debtor_prompt(token, statement, [
+            ("ackyes", t(lang, "debtor.ack.confirm")), ("ackno", t(lang, "debtor.ack.cancel"))])))
+    if side.awaiting == "contest_text":
+        reason = str(side.data.get("contest_reason", "other"))
+        try:
+            done = answers.contest(case, reason, text, today, now)
+        except DebtorInputError as error:
+            return Exchange(debtor=_refused(case, error, lang, None))
+        side.awaiting = ""
+        side.data.pop("contest_reason", None)
+        return _exchange(case, done, lang, creditor_lang)
+    return Exchange(debtor=Reply(messages=[t(lang, "debtor.use_buttons")],
+                                 prompt=_menu(token, lang)))
+
+
+# The creditor's side -------------------------------------------------------------------------
+def creditor_press(case: Case, choice: str, lang: str, debtor_lang: str, today: date,
+                   now: datetime) -> Exchange:
+    """A button under a plan the debtor proposed: accept, counter-propose, refuse."""
+    name, _, rest = choice.partition(".")
+    try:
+        if name == "accept":
+            return _exchange(case, answers.accept_plan(case, Side.CREDITOR, now), debtor_lang,
+                             lang)
+        if name == "refuse":
+            return _exchange(case, answers.refuse_plan(case, Side.CREDITOR, now), debtor_lang,
+                             lang)
+        if name == "counter":
+            return Exchange(creditor=Reply(prompt=_count_prompt(CREDITOR, case.id, lang)))
+        if name == "n":
+            return Exchange(creditor=Reply(prompt=_first_prompt(CREDITOR, case.id, int(rest),
+                                                                lang, today)))
+        if name == "f":
+            count, first = _count_and_first(rest)
+            done = answers.propose_plan(case, Side.CREDITOR, count, first, today, now)
+            return _exchange(case, done, debtor_lang, lang)
+    except DebtorInputError as error:
+        return Exchange(creditor=_refused(case, error, lang, None))
+    except ValueError:
+        pass
+    return Exchange(creditor=Reply(messages=[t(lang, "debtor.stale")]))
+
+
+# Questions -----------------------------------------------------------------------------------
+def _count_prompt(prefix: str, key: str, lang: str) -> Prompt:
+    return Prompt(prefix, key, t(lang, "debtor.plan.ask_count"),
+                  tuple(Button(f"n.{n}", str(n)) for n in COUNTS), free_text=False)
+
+
+def _first_prompt(prefix: str, key: str, count: int, lang: str, today: date) -> Prompt:
+    if count not in COUNTS:
+        raise ValueError(count)
+    days = [today + timedelta(days=n) for n in FIRST_IN_DAYS]
+    return Prompt(prefix, key, t(lang, "debtor.plan.ask_first", count=count),
+                  tuple(Button(f"f.{count}.{day:%Y%m%d}", day.strftime("%d/%m/%Y"))
+                        for day in days), free_text=False)
+
+
+def _count_and_first(rest: str) -> tuple[int, date]:
+    count, _, day = rest.partition(".")
+    return int(count), datetime.strptime(day, "%Y%m%d").date()
+
+
+def _reason_prompt(token: str, lang: str) -> Prompt:
+    return _debtor_prompt(token, t(lang, "debtor.contest.ask_reason"),
+                          [(f"r.{r}", t(lang, f"debtor.reason.{r}"))
+                           for r in answers.DISPUTE_REASONS])
+
+
+def _how_to_pay(case: Case, lang: str, today: date) -> str:
+    view = claim_view(case, today)
+    say = Renderer(lang, Jurisdiction(case.jurisdiction))
+    details = case.text("payment_details").strip()
+    reference = ", ".join(item.number for item in view.invoices)
+    return t(lang, "debtor.pay.text", total=say.value(view.total),
+             principal=say.value(view.principal), creditor=view.creditor,
+             details=details or t(lang, "debtor.pay.no_details"), reference=reference)
+
+
+# The creditor's /revoke ------------------------------------------------------------------------
+def revoke_command(account: Account, now: datetime) -> Reply:
+    """``/revoke``: the open case's debtor link stops working at once."""
+    lang = account.lang
+    case = account.current
+    if case is None:
+        return Reply(messages=[t(lang, "debtor.revoke.no_case")], changed=False)
+    if not revoke(case, now):
+        return Reply(messages=[t(lang, "debtor.revoke.none")], changed=False)
+    return Reply(messages=[t(lang, "debtor.revoke.done", debtor=case.title)])
