@@ -44,6 +44,7 @@ from telegram.ext import (
 
 from bot import export, message_size, recovery, redact, reminders, webhook
 from bot.config import Settings
+from bot.debtor_desk import DebtorDesk
 from bot.debtor_links import DebtorLinks
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
@@ -62,6 +63,8 @@ from flows.conversation import (
     Text,
     Upload,
 )
+from flows.debtor.chat import CREDITOR as CREDITOR_BUTTON
+from flows.debtor.chat import DEBTOR as DEBTOR_BUTTON
 from flows.documents.links import LinkBases
 from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, normalize_language, t
@@ -105,6 +108,9 @@ class TelegramAdapter:
         self.locks = ChatLocks()
         # Chats owed a reply, should the process die before it is shown (``bot.recovery``).
         self.outbox = Outbox(Path(assistant.store.root) / "outbox.log")
+        # The debtors' answers (their links' deep links and buttons), across two chats.
+        self.debtors = (DebtorDesk(assistant, assistant.links, self.locks)
+                        if assistant.links is not None else None)
         self.desk = EvidenceDesk(assistant.store, Policy(settings.evidence_max_bytes,
                                                          settings.evidence_quota_bytes),
                                  assistant.clock)
@@ -134,13 +140,22 @@ class TelegramAdapter:
         if message is None or not message.text:
             return
         name, _, arg = message.text.lstrip("/").partition(" ")
-        await self.dispatch(update, context, Command(name.split("@")[0].lower(), arg.strip()))
+        name = name.split("@")[0].lower()
+        if name == "start" and arg.strip() and self.debtors is not None:
+            # A debtor's link from a letter (t.me/<bot>?start=<token>): the debtor's side.
+            await self.debtors.open(context.bot, message.chat_id, _language_code(update),
+                                    arg.strip())
+            return
+        await self.dispatch(update, context, Command(name, arg.strip()))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The user typed an answer."""
         message = update.effective_message
         if message is None or message.text is None:
             return
+        if self.debtors is not None and await self.debtors.debtor_typed(
+                context.bot, message.chat_id, message.text):
+            return  # a debtor answering what the bot asked about their link
         await self.dispatch(update, context, Text(message.text))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -168,6 +183,20 @@ class TelegramAdapter:
         if query is None:
             return
         await self.dispatch(update, context, press_from(query.data or ""))
+
+    async def on_debtor_button(self, update: Update,
+                               context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button about a debtor's link: the debtor's own (``d:<token>:…``) or the
+        creditor's answer to a proposed plan (``c:<case>:…``)."""
+        query = update.callback_query
+        if query is None or self.debtors is None:
+            return
+        side, _, rest = (query.data or "").partition(":")
+        key, _, choice = rest.partition(":")
+        if side == DEBTOR_BUTTON:
+            await self.debtors.debtor_press(context.bot, query, key, choice)
+        else:
+            await self.debtors.creditor_press(context.bot, query, key, choice)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (ids only) and tell the user something went wrong on our side."""
@@ -396,7 +425,8 @@ def build_application(settings: Settings,
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data.update(adapter=adapter, recovery=owed, reminders=pushed)
+    application.bot_data.update(adapter=adapter, recovery=owed, reminders=pushed,
+                                debtor_desk=adapter.debtors)
     # Group -1 first: only a private chat's own user gets further (see private_only).
     application.add_handler(TypeHandler(Update, adapter.private_only), group=-1)
     # Then group 0: commands first, then button presses, then typed text, then files for the
@@ -406,6 +436,9 @@ def build_application(settings: Settings,
     application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command,
                                            filters=NEW_PRIVATE))
     application.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, adapter.on_command))
+    # The debtors' buttons first (their own prefixes), then every other choice.
+    application.add_handler(CallbackQueryHandler(
+        adapter.on_debtor_button, pattern=f"^({DEBTOR_BUTTON}|{CREDITOR_BUTTON}):"))
     application.add_handler(CallbackQueryHandler(adapter.on_button))
     application.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND,
                                            adapter.on_text))

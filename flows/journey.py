@@ -26,6 +26,7 @@ from flows.conversation import (
     Role,
     Text,
 )
+from flows.debtor import link as debtor_link
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, t
@@ -403,6 +404,8 @@ def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list
         case.checklist_shown = message
         return [message]
     if case.state == "documents":
+        # Every letter to the debtor carries the case's link (issued once, kept until revoked).
+        debtor_link.issue(case, now)
         jobs = documents.jobs_for(case, lang, now.date())
         reply.documents.extend(jobs)
         case.log(now, "documents", remedy=case.text("remedy"), files=[j.filename for j in jobs])

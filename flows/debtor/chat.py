@@ -66,17 +66,20 @@ def _plan_choices(prefix: str, key: str, lang: str) -> Prompt:
     return Prompt(prefix, key, t(lang, "debtor.plan.choice_question"), buttons, free_text=False)
 
 
-def _exchange(case: Case, done: Answered, debtor_lang: str, creditor_lang: str) -> Exchange:
+def exchange(case: Case, done: Answered, debtor_lang: str, creditor_lang: str) -> Exchange:
     """``done`` said to each side, with the plan buttons where a plan waits for that side."""
     token = DebtorSide.read(case).token
     out = Exchange(agreement=done.agreement)
     if done.debtor:
-        prompt = _plan_choices(DEBTOR, token, debtor_lang) if done.debtor_choices else None
-        out.debtor = Reply(messages=_say(case, debtor_lang, done.debtor), prompt=prompt)
+        # A plan to answer, else the four answers again (they may pay, or do more).
+        to_debtor = (_plan_choices(DEBTOR, token, debtor_lang) if done.debtor_choices
+                     else _menu(token, debtor_lang))
+        out.debtor = Reply(messages=_say(case, debtor_lang, done.debtor), prompt=to_debtor)
     if done.creditor:
-        prompt = _plan_choices(CREDITOR, case.id, creditor_lang) if done.creditor_choices \
-            else None
-        out.creditor = Reply(messages=_say(case, creditor_lang, done.creditor), prompt=prompt)
+        to_creditor = (_plan_choices(CREDITOR, case.id, creditor_lang)
+                       if done.creditor_choices else None)
+        out.creditor = Reply(messages=_say(case, creditor_lang, done.creditor),
+                             prompt=to_creditor)
     return out
 
 
@@ -91,7 +94,7 @@ def open_link(case: Case, chat: str, lang: str, creditor_lang: str, today: date,
     side = DebtorSide(case)
     side.awaiting = ""
     done = answers.opened(case, chat, lang, now)
-    out = _exchange(case, done, lang, creditor_lang)
+    out = exchange(case, done, lang, creditor_lang)
     out.debtor = Reply(messages=[t(lang, "debtor.welcome", creditor=case.text("creditor_name")),
                                  claim_text(claim_view(case, today), lang)],
                        prompt=_menu(side.token, lang))
@@ -120,12 +123,12 @@ def debtor_press(case: Case, choice: str, lang: str, creditor_lang: str, today: 
         if name == "f":
             count, first = _count_and_first(rest)
             done = answers.propose_plan(case, Side.DEBTOR, count, first, today, now)
-            return _exchange(case, done, lang, creditor_lang)
+            return exchange(case, done, lang, creditor_lang)
         if name == "accept":
-            return _exchange(case, answers.accept_plan(case, Side.DEBTOR, now), lang,
+            return exchange(case, answers.accept_plan(case, Side.DEBTOR, now), lang,
                              creditor_lang)
         if name == "refuse":
-            return _exchange(case, answers.refuse_plan(case, Side.DEBTOR, now), lang,
+            return exchange(case, answers.refuse_plan(case, Side.DEBTOR, now), lang,
                              creditor_lang)
         if name == "ack":
             side.awaiting = "ack_name"
@@ -133,7 +136,7 @@ def debtor_press(case: Case, choice: str, lang: str, creditor_lang: str, today: 
         if name == "ackyes":
             pending = str(side.data.pop("ack_pending", ""))
             done = answers.acknowledge(case, pending, True, today, now)
-            return _exchange(case, done, lang, creditor_lang)
+            return exchange(case, done, lang, creditor_lang)
         if name == "ackno":
             side.data.pop("ack_pending", None)
             return Exchange(debtor=Reply(messages=[t(lang, "debtor.ack.cancelled")],
@@ -179,7 +182,7 @@ def debtor_typed(case: Case, text: str, lang: str, creditor_lang: str, today: da
             return Exchange(debtor=_refused(case, error, lang, None))
         side.awaiting = ""
         side.data.pop("contest_reason", None)
-        return _exchange(case, done, lang, creditor_lang)
+        return exchange(case, done, lang, creditor_lang)
     return Exchange(debtor=Reply(messages=[t(lang, "debtor.use_buttons")],
                                  prompt=_menu(token, lang)))
 
@@ -191,10 +194,10 @@ def creditor_press(case: Case, choice: str, lang: str, debtor_lang: str, today: 
     name, _, rest = choice.partition(".")
     try:
         if name == "accept":
-            return _exchange(case, answers.accept_plan(case, Side.CREDITOR, now), debtor_lang,
+            return exchange(case, answers.accept_plan(case, Side.CREDITOR, now), debtor_lang,
                              lang)
         if name == "refuse":
-            return _exchange(case, answers.refuse_plan(case, Side.CREDITOR, now), debtor_lang,
+            return exchange(case, answers.refuse_plan(case, Side.CREDITOR, now), debtor_lang,
                              lang)
         if name == "counter":
             return Exchange(creditor=Reply(prompt=_count_prompt(CREDITOR, case.id, lang)))
@@ -204,7 +207,7 @@ def creditor_press(case: Case, choice: str, lang: str, debtor_lang: str, today: 
         if name == "f":
             count, first = _count_and_first(rest)
             done = answers.propose_plan(case, Side.CREDITOR, count, first, today, now)
-            return _exchange(case, done, debtor_lang, lang)
+            return exchange(case, done, debtor_lang, lang)
     except DebtorInputError as error:
         return Exchange(creditor=_refused(case, error, lang, None))
     except ValueError:
