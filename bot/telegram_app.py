@@ -65,6 +65,7 @@ from flows.conversation import (
 )
 from flows.debtor.chat import CREDITOR as CREDITOR_BUTTON
 from flows.debtor.chat import DEBTOR as DEBTOR_BUTTON
+from flows.debtor.link import looks_like_token
 from flows.documents.links import LinkBases
 from flows.evidence.screening import Policy
 from flows.i18n import LANGUAGES, normalize_language, t
@@ -141,8 +142,12 @@ class TelegramAdapter:
             return
         name, _, arg = message.text.lstrip("/").partition(" ")
         name = name.split("@")[0].lower()
-        if name == "start" and arg.strip() and self.debtors is not None:
+        if name == "start" and arg.strip() and self.debtors is not None and (
+                looks_like_token(arg.strip())
+                or self.assistant.store.load(str(message.chat_id)) is None):
             # A debtor's link from a letter (t.me/<bot>?start=<token>): the debtor's side.
+            # Someone we know who types "/start something" just starts; a stranger's broken
+            # link gets the answer any link that does not work gets.
             await self.debtors.open(context.bot, message.chat_id, _language_code(update),
                                     arg.strip())
             return
