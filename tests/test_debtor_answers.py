@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from flows.casefile_export import chronology_text
 from flows.debtor import answers, link
 from flows.debtor.answers import DebtorInputError, Side
 from flows.debtor.claim import claim_text, claim_view
@@ -15,6 +16,7 @@ from flows.followup import timeline
 from flows.followup.state import FollowUp
 from flows.law import InvoiceFacts, compute_rights, from_case
 from flows.vocabulary import Jurisdiction, Remedy
+from testing.driver import plain
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed
 
 TODAY = NOW.date()  # 23 November 2026
@@ -187,3 +189,28 @@ def test_contesting_makes_the_claim_disputed_and_changes_the_recommendation() ->
     recommended = next(m for m in said.creditor if m.key == "debtor.contest.now_recommended")
     assert recommended.param("why") == after.first.reason
     assert [e["kind"] for e in case.events][-1] == "debtor_contested"
+
+
+def test_the_debtor_page_cites_the_claims_rules_not_the_creditors_court_routes() -> None:
+    sources = claim_view(demand_case(), TODAY).sources
+    assert "C. com. L441-10 II, D441-5" in sources  # the 40 € indemnity
+    assert not any(source.startswith("CPC") for source in sources)  # court routes
+    assert "C. com. L110-4" not in sources  # the limitation period
+
+
+# The creditor's record -------------------------------------------------------------------------
+def test_everything_the_debtor_did_is_in_the_exported_chronology() -> None:
+    case = demand_case()
+    link.issue(case, NOW)
+    answers.opened(case, "6001", "en", NOW)
+    answers.propose_plan(case, Side.DEBTOR, 3, TODAY + timedelta(days=14), TODAY, NOW)
+    answers.refuse_plan(case, Side.CREDITOR, NOW)
+    answers.acknowledge(case, "Paul Durand", True, TODAY, NOW)
+    answers.contest(case, "price", "Le devis disait 1 000 €.", TODAY, NOW)
+    text = plain(chronology_text(case, "fr"))
+    assert "Le débiteur a ouvert le lien du courrier" in text
+    assert ("Le débiteur a proposé un échéancier : 3 échéances à partir du 7 décembre 2026"
+            in text)
+    assert "Vous avez refusé l'échéancier proposé par le débiteur" in text
+    assert "Le débiteur a reconnu la dette en ligne (Paul Durand, 1 200,50 €)" in text
+    assert "Le débiteur a contesté la créance (le prix) : Le devis disait 1 000 €." in text

@@ -76,8 +76,12 @@ def claim_view(case: Case, today: date) -> ClaimView:
     indemnity = sum((r.indemnity for r in all_rights), zero)
     sources: list[str] = []
     for rights in all_rights:
+        # The claim's own rules (term, interest, indemnity): not the creditor's court routes
+        # nor the limitation period, which the debtor's page does not discuss.
+        elsewhere = {rights.limitation.source.article}
+        elsewhere |= {source.article for route in rights.routes for source in route.sources}
         for source in rights.sources:
-            if source.article not in sources:
+            if source.article not in sources and source.article not in elsewhere:
                 sources.append(source.article)
     side = DebtorSide.read(case)
     return ClaimView(
