@@ -4,7 +4,8 @@ A debtor has no account: their link's token (``/start <token>``, then in every b
 the creditor's chat and case (``bot.debtor_links``), confirmed against the chat file. Each
 answer is worked out in ``flows.debtor.chat`` under the *creditor's* chat lock (the case is
 theirs), saved, then shown: the debtor's reply in the debtor's chat, the creditor's in theirs
-with its buttons, and once a plan is agreed the agreement to both. Only the creditor's lock is
+with its buttons, and the documents an answer calls for to both (the plan agreement, the
+acknowledgement to sign). Only the creditor's lock is
 ever held, so two people who are each other's debtor never wait on each other.
 
 The web page calls ``act`` with the same effect.
@@ -28,7 +29,7 @@ from bot.telegram_view import bubbles, keyboard, send_files
 from flows import followup
 from flows.conversation import Reply
 from flows.debtor import chat, link
-from flows.debtor.agreement import agreement_job
+from flows.debtor.agreement import document_job
 from flows.debtor.answers import Answered
 from flows.debtor.chat import Exchange
 from flows.debtor.record import DebtorSide
@@ -141,35 +142,43 @@ class DebtorDesk:
             await asyncio.to_thread(self.assistant.save, account)
             side = DebtorSide.read(case)
             target = int(side.chat) if side.chat else debtor_chat
-            files = (await self._agreement(creditor_chat, case, account.lang, side.lang,
-                                           followup.local_today(account, now))
-                     if exchange.agreement else {})
+            files = await self._documents(creditor_chat, case, exchange.documents,
+                                          account.lang, side.lang,
+                                          followup.local_today(account, now))
             if exchange.creditor is not None:
                 await _show(bot, int(creditor_chat), exchange.creditor,
-                            files.get(account.lang))
+                            files.get(account.lang, []))
             if exchange.debtor is not None and target is not None:
-                await _show(bot, target, exchange.debtor, files.get(side.lang or account.lang))
+                await _show(bot, target, exchange.debtor,
+                            files.get(side.lang or account.lang, []))
         return True
 
-    async def _agreement(self, creditor_chat: str, case: Case, creditor_lang: str,
-                         debtor_lang: str, today: date) -> dict[str, Path]:
-        """The agreement drawn in each side's language (once when they share one)."""
+    async def _documents(self, creditor_chat: str, case: Case, kinds: tuple[str, ...],
+                         creditor_lang: str, debtor_lang: str,
+                         today: date) -> dict[str, list[Path]]:
+        """The documents an answer calls for, drawn in each side's language (once when they
+        share one), kept in the creditor's case folder."""
+        if not kinds:
+            return {}
         langs = list(dict.fromkeys([creditor_lang, debtor_lang or creditor_lang]))
-        jobs = [agreement_job(case, lang, today) for lang in langs]
+        jobs = [document_job(case, kind, lang, today) for kind in kinds for lang in langs]
         try:
             rendered = await asyncio.to_thread(self.assistant.render, creditor_chat, jobs)
         except DrawingFailed:
-            log.error("the plan agreement could not be drawn for chat %s", creditor_chat)
+            log.error("the debtor's documents could not be drawn for chat %s", creditor_chat)
             return {}
-        return {item.job.lang: item.path for item in rendered}
+        files: dict[str, list[Path]] = {}
+        for item in rendered:
+            files.setdefault(item.job.lang, []).append(item.path)
+        return files
 
 
-async def _show(bot: Bot, chat_id: int, reply: Reply, document: Path | None) -> None:
+async def _show(bot: Bot, chat_id: int, reply: Reply, documents: list[Path]) -> None:
     chunks, question = bubbles(reply)
     for chunk in chunks:
         await bot.send_message(chat_id, chunk)
-    if document is not None:
-        await send_files(bot, chat_id, [document])
+    if documents:
+        await send_files(bot, chat_id, documents)
     if reply.prompt is not None and question is not None:
         await bot.send_message(chat_id, question, reply_markup=keyboard(reply.prompt))
 

@@ -128,7 +128,7 @@ async def test_debtor_proposes_a_plan_the_creditor_accepts_and_both_get_the_agre
 
 
 async def test_acknowledging_restarts_limitation_and_contesting_changes_the_advice(
-        api: FakeBotApi, data_dir: Path) -> None:
+        api: FakeBotApi, data_dir: Path, tmp_path: Path) -> None:
     async with running_bot(api, data_dir, NOW):
         _case_id, token = await creditor_sends_a_demand(api, data_dir)
         advice_before = from_case.advice_for(stored(data_dir).cases[0], NOW.date())
@@ -143,6 +143,14 @@ async def test_acknowledging_restarts_limitation_and_contesting_changes_the_advi
         assert statement.startswith("I, Paul Durand, acknowledge owing Jeanne Martin EI the "
                                     "sum of €1,200.50 for invoice F-2026-042.")
         mark = tap(api, DEBTOR, f"d:{token}:ackyes")
+        # Both get the acknowledgement to sign by hand, stronger evidence than the online one.
+        to_sign = await api.await_documents(DEBTOR, 1, since=mark, timeout=60)
+        creditor_copy = await api.await_documents(CREDITOR, 1, since=mark, timeout=60)
+        assert to_sign[0].filename.startswith("acknowledgement_of_debt_")
+        assert creditor_copy[0].filename.startswith("reconnaissance_de_dette_")
+        assert to_sign[0].content is not None
+        (tmp_path / "ack.pdf").write_bytes(to_sign[0].content)
+        assert "ACME Rénovation SARL" in pdf_text(tmp_path / "ack.pdf")
         done = await hears(api, DEBTOR, "What would you like to do?", mark)
         assert "Recorded: you acknowledged owing €1,200.50, on 23 November 2026." in done
         assert "A signed acknowledgement is stronger evidence" in done

@@ -66,6 +66,9 @@ class DebtorInputError(ValueError):
         return Message.of(f"debtor.error.{self.key}", **self.params)
 
 
+# The documents both sides get: the agreed plan, and the acknowledgement to sign by hand.
+PLAN_AGREEMENT = "plan_agreement"
+DEBT_ACKNOWLEDGEMENT = "debt_acknowledgement"
 # What the side receiving a proposal can do with it.
 PLAN_CHOICES = ("accept", "counter", "refuse")
 
@@ -73,14 +76,19 @@ PLAN_CHOICES = ("accept", "counter", "refuse")
 @dataclass
 class Answered:
     """What changed, said to each side. ``*_choices``: the buttons under the last message
-    (``PLAN_CHOICES`` when a plan waits for that side's answer). ``agreement``: the plan is
-    agreed, both sides get the agreement."""
+    (``PLAN_CHOICES`` when a plan waits for that side's answer). ``documents``: the kinds of
+    document both sides now get (the plan agreement; the acknowledgement to sign)."""
 
     creditor: list[Message] = field(default_factory=list)
     debtor: list[Message] = field(default_factory=list)
     creditor_choices: tuple[str, ...] = ()
     debtor_choices: tuple[str, ...] = ()
-    agreement: bool = False
+    documents: tuple[str, ...] = ()
+
+    @property
+    def agreement(self) -> bool:
+        """The plan was just agreed."""
+        return PLAN_AGREEMENT in self.documents
 
 
 def _check_open(case: Case) -> None:
@@ -174,7 +182,7 @@ def accept_plan(case: Case, by: Side, now: datetime) -> Answered:
     said = [Message.of("debtor.plan.agreed", count=int(agreed["count"]),
                        first=date.fromisoformat(str(agreed["first"])))]
     return Answered(creditor=[*said, Message.of("debtor.plan.agreed_creditor")],
-                    debtor=said, agreement=True)
+                    debtor=said, documents=(PLAN_AGREEMENT,))
 
 
 def refuse_plan(case: Case, by: Side, now: datetime) -> Answered:
@@ -228,7 +236,8 @@ def acknowledge(case: Case, typed_name: str, confirmed: bool, today: date,
     to_creditor.append(Message.of("debtor.ack.signed_is_stronger"))
     return Answered(creditor=to_creditor,
                     debtor=[Message.of("debtor.ack.done", amount=balance, on=today),
-                            Message.of("debtor.ack.sign_offer")])
+                            Message.of("debtor.ack.sign_offer")],
+                    documents=(DEBT_ACKNOWLEDGEMENT,))
 
 
 # Where each jurisdiction's acknowledgement rule is (the law packs apply it).

@@ -33,11 +33,11 @@ FIRST_IN_DAYS = (7, 14, 30)
 
 @dataclass
 class Exchange:
-    """What to show each side; ``agreement``: the plan was just agreed (draw it for both)."""
+    """What to show each side; ``documents``: the kinds to draw for both (``Answered``)."""
 
     debtor: Reply | None = None
     creditor: Reply | None = None
-    agreement: bool = False
+    documents: tuple[str, ...] = ()
 
 
 def unknown_link(lang: str) -> Reply:
@@ -69,7 +69,7 @@ def _plan_choices(prefix: str, key: str, lang: str) -> Prompt:
 def exchange(case: Case, done: Answered, debtor_lang: str, creditor_lang: str) -> Exchange:
     """``done`` said to each side, with the plan buttons where a plan waits for that side."""
     token = DebtorSide.read(case).token
-    out = Exchange(agreement=done.agreement)
+    out = Exchange(documents=done.documents)
     if done.debtor:
         # A plan to answer, else the four answers again (they may pay, or do more).
         to_debtor = (_plan_choices(DEBTOR, token, debtor_lang) if done.debtor_choices
