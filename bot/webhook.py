@@ -22,6 +22,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 
+from bot import debtor_web
+
 log = logging.getLogger("impayes.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
@@ -55,6 +57,11 @@ def web_app(application: Any, path: str, secret: str) -> web.Application:
 
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     app.router.add_post("/" + path.strip("/"), receive)
+    # The debtors' page (/d/<token>) beside the webhook: the letters' web link leads here.
+    desk = application.bot_data.get("debtor_desk")
+    if desk is not None:
+        clock = application.bot_data["adapter"].assistant.clock
+        debtor_web.add_routes(app, debtor_web.debtor_web(desk, application.bot, clock))
     return app
 
 

@@ -19,8 +19,11 @@ from flows.documents.catalog import jobs_for
 from flows.documents.drawing import draw
 from flows.documents.links import LinkBases
 from flows.vocabulary import Remedy
+from testing.fakebot import FakeBotApi
+from testing.telegram_harness import running_bot
 from tests.documents_samples import SAMPLES, TODAY, with_remedy
 from tests.pdf import pdf_text
+from tests.test_debtor_telegram import CREDITOR, NOW, creditor_sends_a_demand
 
 TOKEN = "Zq3J1l0bWn2xV8cT5kR7aA"  # the shape of a case's token (22 URL-safe characters)
 BASES = LinkBases(bot_username="impayes_bot", public_url="https://impayes.example.org")
@@ -121,3 +124,21 @@ def test_without_a_public_address_only_the_telegram_link_is_printed(tmp_path: Pa
     text = pdf_text(tmp_path / "l.pdf")
     assert TELEGRAM in text
     assert "/d/" not in text
+
+
+async def test_the_demand_drawn_in_the_creditors_chat_carries_the_debtors_links(
+        api: FakeBotApi, data_dir: Path, tmp_path: Path) -> None:
+    """Through the bot: the creditor drafts the formal demand, and the PDF they receive shows
+    the case's own token in the Telegram link (the bot's username comes from getMe)."""
+    async with running_bot(api, data_dir, NOW):
+        _, token = await creditor_sends_a_demand(api, data_dir)
+    demand = next(sent.content for sent in api.documents_to(CREDITOR)
+                  if (sent.filename or "").startswith("mise_en_demeure")
+                  and (sent.filename or "").endswith(".pdf"))
+    assert demand is not None
+    (tmp_path / "demand.pdf").write_bytes(demand)
+    text = pdf_text(tmp_path / "demand.pdf")
+    assert f"https://t.me/impayes_test_bot?start={token}" in text
+    assert "Répondre sur Telegram" in text
+    assert "/d/" not in text  # polling mode: no public address, no web page
+    assert f"https://t.me/impayes_test_bot?start={token}" in qr_codes_in_pdf(demand, tmp_path)

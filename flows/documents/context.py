@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from flows import formatting
+from flows.debtor import link as debtor_link
 from flows.documents.figures import (
     answered_day,
     figures_for,
@@ -95,7 +96,9 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
             case.id, case.jurisdiction, case.text("creditor_name"),
             value_or_empty(case, "payment_details"),
             [invoice.number for invoice in case.invoices()]).to_json(),
-        # The debtor's personal links: known only when drawing (flows.documents.drawing).
+        # The debtor's personal links: the case's live token (issued when the documents are
+        # made, flows.journey), the addresses known only when drawing (flows.documents.drawing).
+        "debtor_token": debtor_link.live(case),
         "debtor_links": {},
         "disputed": case.flag("disputed") is True,
         "services_running": case.flag("services_running") is True,
