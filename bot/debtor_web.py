@@ -179,7 +179,8 @@ class DebtorWeb:
         if answered is None:
             return not_found(lang)
         # After a POST, a GET: reloading the page does not send the answer twice.
-        raise web.HTTPSeeOther(f"/d/{token}?lang={lang}&done={action}#done")
+        return web.Response(status=303,
+                            headers={"Location": f"/d/{token}?lang={lang}&done={action}#done"})
 
     def _show(self, case: Case, token: str, lang: str, done: str = "", error: str = "",
               action: str = "", typed: dict[str, str] | None = None,
