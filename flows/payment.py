@@ -67,13 +67,13 @@ def bank_account_in(details: str) -> BankAccount | None:
     written after the word BIC or SWIFT, if any."""
     upper = details.upper()
     for start in _IBAN_START.finditer(upper):
-        found = _longest_valid_iban(upper[start.start():])
+        found = longest_valid_iban(upper[start.start():])
         if found:
             return BankAccount(found, _bic_in(upper))
     return None
 
 
-def _longest_valid_iban(text: str) -> str:
+def longest_valid_iban(text: str) -> str:
     """An IBAN written with or without spaces, and whatever follows it: the longest run of its
     characters that is a valid IBAN (``… 189 BIC AGRIFRPP`` must not swallow the BIC)."""
     compact = ""

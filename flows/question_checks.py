@@ -23,6 +23,7 @@ from stdnum.fr import siren, siret
 from flows.law.tables import first_covered_day
 from flows.model import Case
 from flows.parsing import ParseError
+from flows.payment import longest_valid_iban
 
 NO_VALUE = {"none", "unknown", "self", "invoice"}  # the buttons' codes: nothing to check
 _IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){10,30}\b")
@@ -109,10 +110,14 @@ def payment_details(_case: Case, value: Any, _today: date) -> None:
     """If an IBAN is given, its check digits must be right."""
     if not isinstance(value, str) or value in NO_VALUE:
         return
-    for match in _IBAN_LIKE.finditer(value.upper()):
+    upper = value.upper()
+    for match in _IBAN_LIKE.finditer(upper):
+        # "… 189 BIC AGRIFRPP": the IBAN is the valid run at the start of the match, not the
+        # match with the BIC's letters run into it.
+        if longest_valid_iban(upper[match.start():]):
+            continue
         candidate = re.sub(r"\s", "", match.group(0))
-        if not iban.is_valid(candidate):
-            raise ParseError("error.iban", {"iban": iban.format(candidate)})
+        raise ParseError("error.iban", {"iban": iban.format(candidate)})
 
 
 def not_in_past(_case: Case, value: Any, today: date) -> None:

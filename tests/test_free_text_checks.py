@@ -83,6 +83,18 @@ def test_a_belgian_iban_with_a_right_key_but_an_unknown_bank_code_is_accepted() 
     assert refusal(checks.payment_details, belgian, "IBAN BE18 9991 2345 6721") == "error.iban"
 
 
+@pytest.mark.parametrize("typed", [
+    "IBAN FR76 3000 6000 0112 3456 7890 189 BIC AGRIFRPP",
+    "IBAN FR7630006000011234567890189 BIC AGRIFRPP",
+    "IBAN BE71 0961 2345 6769 BIC GEBABEBB"])
+def test_a_bic_written_after_the_iban_without_a_comma_is_not_read_into_it(typed: str) -> None:
+    # The IBAN pattern runs on into "BIC …": the valid IBAN at its start is what counts.
+    checks.payment_details(case_in(typed[5:7].lower()), typed, TODAY)
+    wrong = typed.replace("189 BIC", "188 BIC").replace("6769 BIC", "6768 BIC").replace(
+        "0189 BIC", "0188 BIC")
+    assert refusal(checks.payment_details, case_in(typed[5:7].lower()), wrong) == "error.iban"
+
+
 @pytest.mark.parametrize("typed", ["ABC-123", "0403.170.702", "12345"])
 def test_a_wrong_belgian_number_is_spoken_of_as_a_bce_number(typed: str) -> None:
     key = refusal(checks.company_id, case_in("be"), typed)
