@@ -14,13 +14,15 @@ from typing import Any
 
 class Role(StrEnum):
     """What pressing a button does besides giving its value as the answer: go back, keep the
-    current answer, type a number not on the list, or compare the remedies."""
+    current answer, type a number not on the list, compare the remedies, or take the answer
+    proposed."""
 
     ANSWER = "answer"
     BACK = "back"
     KEEP = "keep"
     OTHER_NUMBER = "other_number"
     COMPARE = "compare"
+    PROPOSED = "proposed"  # take the answer read from an invoice or looked up (flows.proposals)
 
 
 # Events -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flows import casefile, followup, formatting, limits
+from flows import casefile, followup, formatting, limits, proposals
 from flows.answers import NO_WORDS, NUMERIC_KINDS, Kind, Question, choice_value, parse_answer
 from flows.company import watched
 from flows.conversation import (
@@ -75,10 +75,16 @@ def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
     if event.role is Role.BACK:
         return _go_back(account, case, question, now)
     if event.role is Role.KEEP:
+        walking = _walking(account, case)
         _stop_asking(account, case)
+        proposals.settle(case, question.key)
+        if walking:
+            _next_proposal(account, case)
         reply = Reply(chosen=t(lang, "choice.keep"))
         _proceed(account, case, reply, now)
         return reply
+    if event.role is Role.PROPOSED:
+        return _use_proposal(account, case, question, now)
     if question is EDIT_PICK:
         return _pick_to_edit(account, case, event.value, event.role, now)
     if question.kind is Kind.COUNT and event.role is Role.OTHER_NUMBER:
@@ -126,6 +132,42 @@ def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
     reply = Reply()
     _answer(account, case, question, value, now, reply)
     return reply
+
+
+def _use_proposal(account: Account, case: Case, question: Question, now: datetime) -> Reply:
+    """The suggested answer, pressed: checked again now (the case may have changed since)."""
+    lang = account.lang
+    proposal = proposals.pending_for(case, question.key)
+    if proposal is None:
+        return Reply(notice=t(lang, "notice.stale"), changed=False)
+    try:
+        value = proposals.checked_value(question, case, proposal, now.date())
+    except ParseError as error:
+        proposals.settle(case, question.key)
+        return Reply(messages=[t(lang, error.key, **_error_params(error, lang))],
+                     prompt=_prompt(account, case, question))
+    reply = Reply(chosen=_short(display_value(case, question.key, value, lang)))
+    _answer(account, case, question, value, now, reply)
+    return reply
+
+
+def _walking(account: Account, case: Case) -> bool:
+    """Whether the proposals are being confirmed one by one (see ``flows.prefill``)."""
+    asking = account.asking
+    return asking is not None and asking.case_id == case.id and \
+        asking.about == proposals.ONE_BY_ONE
+
+
+def _next_proposal(account: Account, case: Case) -> None:
+    """Confirming one by one: ask the next proposal's question, if one is left."""
+    key = proposals.next_to_confirm(case)
+    if key is not None:
+        account.asking = Asking(key, case_id=case.id, about=proposals.ONE_BY_ONE)
+
+
+def _short(text: str, limit: int = 48) -> str:
+    line = text.replace("\n", ", ")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _error_params(error: ParseError, lang: str) -> dict[str, Any]:
@@ -182,16 +224,22 @@ def _again(account: Account, case: Case, question: Question, error: str) -> Repl
     return Reply(messages=[error], prompt=_prompt(account, case, question), changed=False)
 
 
-def _answer(account: Account, case: Case, question: Question, value: Any, now: datetime,
-            reply: Reply) -> None:
+def store_answer(account: Account, case: Case, question: Question, value: Any,
+                 reply: Reply) -> None:
+    """Keep a checked answer: what depends on it is asked again if it changed, what it calls
+    for (a look-up) goes into ``reply``."""
     previous = case.answers.get(question.key)
     was_answered = question.key in case.answers
+    walking = _walking(account, case)
     case.answers[question.key] = value
     if question.key in case.history:
         case.history.remove(question.key)
     case.history.append(question.key)
+    proposals.settle(case, question.key)
     if _asked(account, case) == question.key:
         account.asking = None
+        if walking:
+            _next_proposal(account, case)
     if question.key == "debtor_id" and watched(case):
         # A SIREN just entered: the BODACC is asked about it at once, in the background.
         reply.lookups.append(InsolvencyCheck(case.id, watched(case)))
@@ -199,6 +247,11 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
         _invalidate_after(case, question)
     if question.key == "jurisdiction":
         _amounts_follow_currency(case)
+
+
+def _answer(account: Account, case: Case, question: Question, value: Any, now: datetime,
+            reply: Reply) -> None:
+    store_answer(account, case, question, value, reply)
     if question.key == "review" and value == "edit":
         del case.answers["review"]
         account.asking = Asking(EDIT_PICK.key, case_id=case.id)
@@ -317,6 +370,10 @@ def _choices(question: Question, case: Case, lang: str) -> list[Button]:
                 for k in editable_keys(case)]
     codes = ("yes", "no") if question.kind is Kind.YESNO else question.options(case)
     buttons = [Button(c, _label(question, c, lang)) for c in codes]
+    proposed = _proposed_value(question, case)
+    if proposed is not None:
+        label = "✅ " + _short(display_value(case, question.key, proposed, lang))
+        buttons.insert(0, Button("", label, Role.PROPOSED))
     if question.key == "remedy" and buttons:
         buttons[0] = Button(buttons[0].value, "⭐ " + buttons[0].label)
         buttons.append(Button("", t(lang, "choice.remedy_compare"), Role.COMPARE))
@@ -325,9 +382,29 @@ def _choices(question: Question, case: Case, lang: str) -> list[Button]:
     return buttons
 
 
+def _proposed_value(question: Question, case: Case) -> Any:
+    """The pending proposal for this question, as it would be stored; None when there is none
+    or the answer engine refuses it (the question is then asked as usual)."""
+    proposal = proposals.pending_for(case, question.key)
+    if proposal is None:
+        return None
+    try:
+        # Read, not checked: checks may depend on the day, and the turn's day is not known
+        # here; pressing the suggestion checks it (``_use_proposal``).
+        return proposals.read_value(question, case, proposal, date.today())
+    except ParseError:
+        return None
+
+
 def _prompt(account: Account, case: Case, question: Question) -> Prompt:
     lang = account.lang
     text = t(lang, f"q.{question.key}", **_prompt_params(case, lang))
+    proposal = proposals.pending_for(case, question.key)
+    proposed = _proposed_value(question, case)
+    if proposal is not None and proposed is not None:
+        text += "\n\n" + t(lang, "prefill.suggested",
+                            value=display_value(case, question.key, proposed, lang),
+                            source=source_label(proposal, lang))
     buttons = _choices(question, case, lang)
     if _asked(account, case) == question.key and question.key in case.answers:
         text += "\n\n" + t(lang, "hint.current_answer", value=display(case, question.key, lang))
@@ -350,10 +427,19 @@ def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
     }
 
 
+def source_label(proposal: proposals.Proposal, lang: str) -> str:
+    """Where a proposal was read: ``facture, données Factur-X``, ``Recherche d'entreprises``…"""
+    return t(lang, f"prefill.source.{proposal.source}", detail=proposal.detail).strip()
+
+
 def display(case: Case, key: str, lang: str) -> str:
     """An answer as the user would say it back: ``1 200,50 €``, ``15 septembre 2026``…"""
+    return display_value(case, key, case.answers.get(key), lang)
+
+
+def display_value(case: Case, key: str, value: Any, lang: str) -> str:
+    """A value of question ``key`` (given or proposed) as the user would say it back."""
     question = BY_KEY[key]
-    value = case.answers.get(key)
     if value is None:
         return "—"
     if question.kind is Kind.COUNT:

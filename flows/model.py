@@ -161,6 +161,8 @@ class Case:
     # The debtor's side: the link's token and what the debtor answered (``flows.debtor``),
     # erased with the case.
     debtor: dict[str, Any] | None = None
+    # Answers read from an invoice or looked up, not yet confirmed (``flows.proposals``).
+    proposals: list[dict[str, str]] = field(default_factory=list)
 
     @classmethod
     def new(cls, now: datetime) -> Case:
@@ -245,6 +247,7 @@ class Case:
             "checklist_shown": self.checklist_shown,
             "evidence_invited": self.evidence_invited,
             "debtor": self.debtor,
+            "proposals": self.proposals,
         }
 
     @classmethod
@@ -272,6 +275,7 @@ class Case:
             checklist_shown=str(data.get("checklist_shown") or ""),
             evidence_invited=bool(data.get("evidence_invited", False)),
             debtor=dict(data["debtor"]) if isinstance(data.get("debtor"), dict) else None,
+            proposals=[dict(p) for p in data.get("proposals", []) if isinstance(p, dict)],
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import casefile, followup, journey
+from flows import casefile, followup, journey, prefill
 from flows.casefile import Detour, Then
 from flows.conversation import Command, Event, Press, Reply, Text, Upload
 from flows.debtor.chat import revoke_command
@@ -44,6 +44,10 @@ def _answers(asking: Asking, event: Event) -> bool:
     questions and the erasure's confirmation wait until answered (or replaced)."""
     if asking.key == casefile.NOTE.key:
         return isinstance(event, Text)
+    if asking.key == prefill.KEY:
+        # The confirmation of proposed answers: a command, a file or another button leaves
+        # it behind (the proposals stay, suggested when their questions come up).
+        return isinstance(event, Text) or (isinstance(event, Press) and event.key == prefill.KEY)
     if asking.key in followup.MENU_QUESTION_KEYS:
         return isinstance(event, Text) or (isinstance(event, Press)
                                            and event.key == followup.MENU_KEY)
@@ -91,6 +95,8 @@ def _press(account: Account, event: Press, now: datetime) -> Reply:
         return Reply(notice=t(account.lang, "casefile.refused.not_yours"), changed=False)
     if event.key in casefile.PRESS_KEYS:
         return _after_detour(account, casefile.press(account, event, now), now)
+    if event.key == prefill.KEY:
+        return prefill.press(account, event, now)
     if event.key == followup.REMINDER_KEY:
         return journey.reminder_press(account, event, now)
     if event.key == followup.MENU_KEY:
@@ -104,6 +110,8 @@ def _press(account: Account, event: Press, now: datetime) -> Reply:
 def _text(account: Account, event: Text, now: datetime) -> Reply:
     if account.asking is not None and account.asking.key == casefile.NOTE.key:
         return casefile.note_text(account, account.asking, event, now)
+    if prefill.waiting(account):
+        return prefill.typed(account, event, now)
     if followup.awaits_text(account):
         return followup.menu_typed(account, event.text, now)
     case = account.current
