@@ -2,10 +2,11 @@
 # Run:   docker run -e TELEGRAM_BOT_TOKEN=... -v impayes-data:/data impayes
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint draws PDFs with Pango; DejaVu gives the letters their typeface.
+# WeasyPrint draws PDFs with Pango; DejaVu gives the letters their typeface; Tesseract
+# with its French data reads photos of invoices.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-dejavu-core \
+       libharfbuzz-subset0 fonts-dejavu-core tesseract-ocr tesseract-ocr-fra \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 impayes

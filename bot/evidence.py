@@ -16,7 +16,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,11 +24,13 @@ from telegram import Bot, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.http import ResponseTooLarge
+from bot.invoice_reader import read_invoice, readable
 from bot.screening_pool import Checked, ScreeningPool, check_file
 from bot.storage import ChatStore
-from flows import limits
+from flows import invoice_intake, limits
 from flows.conversation import Upload
 from flows.evidence import locker, screening
+from flows.model import Case
 
 log = logging.getLogger("impayes.evidence")
 
@@ -125,8 +127,14 @@ class EvidenceDesk:
         if checked.refusal is None and limits.evidence_full(case, checked.size):
             checked = Checked(checked.size, checked.sha256,
                               screening.Refusal("case_full", str(limits.MAX_BYTES_PER_CASE)))
-        return await asyncio.to_thread(self._take, chat_id, case.id, attached, incoming,
-                                       checked, caption)
+        upload = await asyncio.to_thread(self._take, chat_id, case.id, attached, incoming,
+                                         checked, caption)
+        if _may_be_the_invoice(upload, case):
+            # Read off the event loop, in the screening workers: OCR takes seconds of CPU.
+            reading = await self.screening.read(folder / upload.sha256, attached.mime_type,
+                                                attached.name)
+            upload = replace(upload, reading=reading)
+        return upload
 
     def receive_local(self, chat_id: str, path: Path) -> Upload:
         """The same for a file on this computer (the console chat's ``/send <path>``)."""
@@ -148,7 +156,11 @@ class EvidenceDesk:
         incoming = folder / f"{INCOMING_PREFIX}{secrets.token_hex(8)}"
         shutil.copyfile(path, incoming)
         checked = check_file(str(incoming), attached.name, mime, self.policy, held)
-        return self._take(chat_id, case.id, attached, incoming, checked)
+        upload = self._take(chat_id, case.id, attached, incoming, checked)
+        if _may_be_the_invoice(upload, case):
+            reading = read_invoice(str(folder / upload.sha256), mime, attached.name)
+            upload = replace(upload, reading=reading)
+        return upload
 
     def _take(self, chat_id: str, case_id: str, attached: Attachment, incoming: Path,
               checked: Checked, caption: str = "") -> Upload:
@@ -189,6 +201,12 @@ class EvidenceDesk:
             incoming.unlink(missing_ok=True)
             raise _Refused(screening.Refusal("download_failed")) from error
         return incoming
+
+
+def _may_be_the_invoice(upload: Upload, case: Case) -> bool:
+    """A PDF or a picture kept while the case still asks about its invoice is read as one."""
+    return not upload.refused and invoice_intake.wants_invoice(case) and \
+        readable(upload.mime_type, upload.file_name)
 
 
 class _Refused(Exception):

@@ -20,6 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.invoice_reader import read_invoice
+from flows.conversation import Reading
 from flows.evidence import screening
 
 log = logging.getLogger("impayes.evidence")
@@ -68,6 +70,21 @@ class ScreeningPool:
             log.warning("a screening worker died; the file is refused, the pool restarted")
             self.close()
             return Checked(path.stat().st_size, "", screening.Refusal("too_complex"))
+
+    async def read(self, path: Path, mime_type: str, name: str) -> Reading | None:
+        """What a kept file says as an invoice (``bot.invoice_reader``), in the same workers;
+        None when it cannot be read."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers,
+                                             mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, read_invoice, str(path), mime_type,
+                                              name)
+        except BrokenProcessPool:
+            log.warning("a reading worker died; the invoice is not read, the pool restarted")
+            self.close()
+            return None
 
     def close(self) -> None:
         if self._pool is not None:

@@ -52,6 +52,16 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What the adapter read in a file that may be the case's invoice (``flows.invoice_reading``):
+    how (``method``: Factur-X data, a PDF's text, a photo's text), and what."""
+
+    method: str
+    text: str = ""  # the text layer, or what OCR read
+    fields: dict[str, Any] = field(default_factory=dict)  # Factur-X: EN 16931 business terms
+
+
+@dataclass(frozen=True)
 class Upload:
     """The user sent a file or a photo for the case file (``flows.casefile``).
 
@@ -69,6 +79,7 @@ class Upload:
     caption: str = ""
     refused: str = ""
     detail: str = ""
+    reading: Reading | None = None  # what the file says, read when it may be the invoice
 
 
 Event = Text | Press | Command | Upload

@@ -60,8 +60,9 @@ def screen(account: Account, case: Case, now: datetime) -> Reply | None:
         question = BY_KEY[proposal.key]
         value = proposals.checked_value(question, scratch, proposal, now.date())
         scratch.answers[proposal.key] = value
+        shown_value = journey.display_value(scratch, proposal.key, value, lang)
         line = t(lang, "prefill.line", label=t(lang, f"label.{proposal.key}"),
-                 value=journey.display_value(scratch, proposal.key, value, lang),
+                 value=shown_value.replace("\n", ", "),
                  source=journey.source_label(proposal, lang))
         if proposal.key in case.answers:
             line += " " + t(lang, "prefill.replaces",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import casefile, followup, journey, prefill
+from flows import casefile, followup, invoice_intake, journey, prefill
 from flows.casefile import Detour, Then
 from flows.conversation import Command, Event, Press, Reply, Text, Upload
 from flows.debtor.chat import revoke_command
@@ -60,7 +60,8 @@ def _is_cancel(event: Event) -> bool:
 
 def _dispatch(account: Account, event: Event, now: datetime) -> Reply:
     if isinstance(event, Upload):
-        return casefile.upload(account, event, now)
+        return invoice_intake.after_upload(account, event, casefile.upload(account, event, now),
+                                           now)
     if isinstance(event, Command):
         return _command(account, event, now)
     if isinstance(event, Press):

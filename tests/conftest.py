@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.invoice_reader import ocr_available
 from bot.storage import Storage
 from testing.backends import BACKENDS
 from testing.driver import Driver
@@ -19,6 +20,7 @@ from testing.pgcluster import Cluster, find_binaries
 
 # Set by .ci/run: CI must run the PostgreSQL tests, never skip them.
 REQUIRE_POSTGRES = "IMPAYES_REQUIRE_POSTGRES"
+REQUIRE_OCR = "IMPAYES_REQUIRE_OCR"  # set by .ci/run: no Tesseract there is a failure
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
 
@@ -72,6 +74,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                                    "postgresql package): the PostgreSQL tests were SKIPPED")
     else:
         terminalreporter.write_line(f"PostgreSQL tests ran on throwaway servers of {binaries}")
+
+
+@pytest.fixture(scope="session")
+def ocr() -> None:
+    """Tesseract with its French data, for the tests reading photos of invoices: skipped
+    where it is not installed, failed where CI requires it."""
+    if not ocr_available():
+        if os.environ.get(REQUIRE_OCR):
+            pytest.fail(f"{REQUIRE_OCR} is set but Tesseract with French data was not found")
+        pytest.skip("Tesseract (tesseract-ocr, tesseract-ocr-fra) not installed: OCR test skipped")
 
 
 @pytest.fixture(scope="session")
