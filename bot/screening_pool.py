@@ -85,6 +85,9 @@ class ScreeningPool:
             log.warning("a reading worker died; the invoice is not read, the pool restarted")
             self.close()
             return None
+        except Exception as error:  # a reader's bug on an odd file: the file stays kept
+            log.warning("an invoice could not be read: %s", type(error).__name__)
+            return None
 
     def close(self) -> None:
         if self._pool is not None:
