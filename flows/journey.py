@@ -43,6 +43,7 @@ from flows.questions import (
 )
 from flows.stage_messages import comparison_message, recommendation_messages, rights_messages
 from flows.stages import STAGES, fire, stage_index
+from flows.vocabulary import CountryWord, country_word
 
 NOTHING_WORDS = NO_WORDS | {"rien", "nothing", "none"}
 MAX_MESSAGE = 4096
@@ -423,7 +424,9 @@ def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
         "amount": formatting.money(amount, lang, case.jurisdiction) if amount else "",
         "currency": case.currency,
         "next_check": _next_check_text(case, lang),
-        "incl_tax": t(lang, "word.incl_tax_qc" if case.jurisdiction == "qc" else "word.incl_tax"),
+        "incl_tax": country_word(lang, case.jurisdiction, CountryWord.INCL_TAX_LONG),
+        "insolvency": country_word(lang, case.jurisdiction, CountryWord.INSOLVENCY),
+        "gazette": country_word(lang, case.jurisdiction, CountryWord.GAZETTE),
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flows.i18n import t
+
 
 class Remedy(StrEnum):
     FRIENDLY_REMINDER = "friendly_reminder"
@@ -25,3 +27,18 @@ class Jurisdiction(StrEnum):
     FRANCE = "fr"
     BELGIUM = "be"
     QUEBEC = "qc"
+
+
+class CountryWord(StrEnum):
+    """Words each country says its own way, in its own legal French (and their English)."""
+
+    INCL_TAX = "incl_tax"  # after an amount: TTC (France), TVAC (Belgium), taxes incluses (Quebec)
+    INCL_TAX_LONG = "incl_tax_long"  # the same, spelt out, in a question
+    BAILIFF = "bailiff"  # commissaire de justice (France since 2022), huissier de justice
+    INSOLVENCY = "insolvency"  # the country's insolvency proceedings, as a question names them
+    GAZETTE = "gazette"  # where an opening judgment is published: BODACC, Moniteur belge
+
+
+def country_word(lang: str, jurisdiction: str, word: CountryWord) -> str:
+    """``word`` as the law of ``jurisdiction`` says it, in ``lang`` (catalog ``country.*``)."""
+    return t(lang, f"country.{jurisdiction}.{word.value}")

@@ -28,7 +28,7 @@ from flows.money import Money
 from flows.payment import payment_details_for
 from flows.question_checks import format_company_id
 from flows.questions import BY_KEY
-from flows.vocabulary import Jurisdiction, Remedy
+from flows.vocabulary import CountryWord, Jurisdiction, Remedy, country_word
 
 NO_VALUE = {"none", "unknown", "self", "invoice"}
 # Drafting choices, not legal figures: the rhythm of friendly reminders, and the notice a
@@ -73,9 +73,9 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
     figures = figures_for(case, today, lang)
     context: dict[str, Any] = {
         "jurisdiction": case.jurisdiction,
-        # How amounts with tax are said: "taxes incluses" in Quebec, never "TTC".
-        "incl_tax": t(lang, "documents.incl_tax_qc" if case.jurisdiction == "qc"
-                      else "documents.incl_tax"),
+        # How amounts with tax are said: TTC, TVAC, taxes incluses (flows.vocabulary).
+        "incl_tax": country_word(lang, case.jurisdiction, CountryWord.INCL_TAX),
+        "bailiff": country_word(lang, case.jurisdiction, CountryWord.BAILIFF),
         "debtor_kind": case.text("debtor_kind", "business"),
         "business": case.text("debtor_kind", "business") == "business",
         "supply": case.text("supply", "services"),
@@ -258,7 +258,10 @@ def checklist(case: Case, remedy: str | None = None) -> list[dict[str, Any]]:
 
 # The chronology ------------------------------------------------------------------------
 def chronology(case: Case, lang: str, today: date) -> list[dict[str, str]]:
-    """Every dated event of the case, oldest first: invoices, reminders, steps, payments."""
+    """Every dated event of the case, oldest first: invoices, reminders, steps, payments, the
+    user's notes. The bot's own doings (the case opened, documents drafted, files received)
+    are not events of the case: a reader of the chronology (a judge, an agency) has no use
+    for them."""
     money = _money_text(case, lang)
     events: list[tuple[str, int, str]] = []
 
@@ -286,7 +289,6 @@ def chronology(case: Case, lang: str, today: date) -> list[dict[str, str]]:
     published = answered_day(case, "insolvency_date")
     if published:
         add(published, t(lang, f"chrono.published_{case.jurisdiction}"))
-    add(case.created_at, t(lang, "chrono.case_opened"), 0)
     for event in case.events:
         text = _event_text(event, lang, money, case.currency)
         if text:
@@ -298,8 +300,6 @@ def chronology(case: Case, lang: str, today: date) -> list[dict[str, str]]:
 def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> str:
     kind = event.get("kind")
     params = event.get("params", {})
-    if kind == "documents" and params.get("remedy"):
-        return t(lang, "chrono.documents", remedy=t(lang, f"remedy.{params['remedy']}"))
     if kind == "outcome" and params.get("outcome") in {"unpaid", "partly", "paid"}:
         return t(lang, f"chrono.outcome_{params['outcome']}")
     # A payment reported with its day is among the invoice's payments, told on that day.
@@ -307,8 +307,6 @@ def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> 
         return t(lang, "chrono.payment", amount=money(Money(Decimal(params["amount"]), currency)))
     if kind == "note" and params.get("text"):  # the user's own notes (/note): calls, promises
         return t(lang, "chrono.note", text=params["text"])
-    if kind == "evidence" and params.get("name"):
-        return t(lang, "chrono.evidence", name=params["name"])
     return ""
 
 
