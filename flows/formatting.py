@@ -32,8 +32,10 @@ def money(value: Money, lang: str, jurisdiction: str = "fr") -> str:
 
 @lru_cache(maxsize=4096)
 def day(value: date, lang: str, jurisdiction: str = "fr") -> str:
-    """``15 septembre 2026``, ``1er décembre 2026`` / ``15 September 2026``."""
-    text = _babel_date(value, format="long", locale=locale_for(lang, jurisdiction))
+    """``15 septembre 2026``, ``1er décembre 2026`` / ``15 September 2026``: one format per
+    language, whatever the country (Canadian English would write "September 15, 2026" in a
+    Quebec case and "15 September 2026" in a French one)."""
+    text = _babel_date(value, format="long", locale=locale_for(lang))
     if lang == "fr" and value.day == 1:
         text = "1er" + text[1:]  # French writes the first of the month as an ordinal
     return text

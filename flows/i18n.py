@@ -12,6 +12,7 @@ data: French says "0 relance", "1 relance", English "0 reminders", "1 reminder")
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -108,6 +109,27 @@ def _counted(lang: str, value: Any) -> Any:
     return count
 
 
+# French elides "de" before a vowel: "l'adresse d'ACME", never "de ACME". Names come in as
+# parameters, so the catalog writes "de {debtor}" and the elision is made once filled in.
+_DE_BEFORE = re.compile(r"\b([dD])e \{(\w+)\}")
+_VOWEL = re.compile(r"^[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜaeiouyàâäéèêëîïôöùûü]")
+
+
+def of(name: str) -> str:
+    """French "de" before a name, elided before a vowel: "d'ACME", "de Bâtiments Peeters"."""
+    return f"d'{name}" if _VOWEL.match(name) else f"de {name}"
+
+
+def _elide(text: str, params: dict[str, Any]) -> str:
+    def before(match: re.Match[str]) -> str:
+        value = params.get(match.group(2))
+        if isinstance(value, str) and _VOWEL.match(value):
+            return f"{match.group(1)}'{{{match.group(2)}}}"
+        return match.group(0)
+
+    return _DE_BEFORE.sub(before, text)
+
+
 def t(lang: str, key: str, **params: Any) -> str:
     """The message ``key`` in ``lang`` with ``{params}`` filled in (English if a key is missing)."""
     text = catalog(lang).get(key)
@@ -115,6 +137,8 @@ def t(lang: str, key: str, **params: Any) -> str:
         text, lang = catalog("en").get(key, key), "en"
     if not params:
         return text
+    if lang == "fr":
+        text = _elide(text, params)
     values = _KeepMissing({k: _counted(lang, v) for k, v in params.items()})
     try:
         return text.format_map(values)

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from flows import formatting
-from flows.i18n import t, templates_dir
+from flows.i18n import of, t, templates_dir
 from flows.law.messages import message_from_json
 from flows.law.render import HtmlRenderer
 from flows.money import Money
@@ -69,8 +69,8 @@ def render(name: str, lang: str, **context: Any) -> str:
                  for name, value in layout.items()}
         return html(message_from_json(message), **extra)
 
-    return template.render(lang=lang, money=money, day=day, t=msg, say=say, epc=epc, qr=qr,
-                           **context)
+    return template.render(lang=lang, money=money, day=day, t=msg, say=say, of=of, epc=epc,
+                           qr=qr, **context)
 
 
 def epc(payment: dict[str, str], amount: dict[str, str]) -> str:

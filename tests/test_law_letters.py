@@ -182,7 +182,7 @@ def test_a_french_proof_of_claim_cites_its_articles_and_stops_interest() -> None
     opening = say(words.claim_opening, debtor_dot="ACME SARL.")
     assert opening.startswith("Par jugement du 5 octobre 2026 (Tribunal de commerce de Lyon), "
                               "publié au BODACC le 12 octobre 2026, une procédure de "
-                              "liquidation judiciaire a été ouverte à l'égard de ACME SARL.")
+                              "liquidation judiciaire a été ouverte à l'égard d'ACME SARL.")
     assert "articles L622-24 et suivants et R622-23 du Code de commerce" in opening
     interest = say(words.claim_interest, rates="12,15\u00a0%", principal="3 200,50\u00a0€")
     assert "(article L622-28 du Code de commerce)" in interest

@@ -8,6 +8,8 @@ values here, so a template decides what to write instead and no code word is eve
 
 from __future__ import annotations
 
+import re
+from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,6 +21,7 @@ from flows.documents.figures import (
     figures_for,
     insolvency_for,
 )
+from flows.documents.salutation import greeting
 from flows.followup.plan import Instalment, instalments
 from flows.i18n import t
 from flows.law import from_case, pack_for
@@ -85,6 +88,7 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         "city": case.text("city"),
         "creditor": _creditor(case, lang),
         "debtor": _party(case, "debtor", lang),
+        "greeting": asdict(greeting(debtor_contact(case), lang)),
         "invoices": figures["invoices"],
         "figures": figures,
         "balance": case.total_balance().to_json(),
@@ -127,14 +131,37 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
 def _creditor(case: Case, lang: str) -> dict[str, Any]:
     party = _party(case, "creditor", lang)
     signatory = value_or_empty(case, "signatory")
-    party["signatory"] = signatory or party["name"]
-    party["signs_for"] = bool(signatory) and signatory != party["name"]
+    # "Marc Petit EI" signing for "Marc Petit EI" is one person: one line, no "Pour …".
+    party["signs_for"] = bool(signatory) and _same(signatory) != _same(party["name"])
+    party["signatory"] = signatory if party["signs_for"] else party["name"]
     party["contact"] = value_or_empty(case, "creditor_contact")
     # CPC 57: a natural person's request gives occupation, nationality, birth date and place.
     person = BY_KEY["creditor_birth"].applies(case)
     party["person"] = {key: value_or_empty(case, f"creditor_{key}")
                        for key in ("profession", "nationality", "birth")} if person else None
     return party
+
+
+def _same(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+# An address line naming the person a letter is for ("À l'attention de Monsieur Paul Durand").
+_ATTENTION = re.compile(r"^\s*(?:[àa] l'att(?:ention|\.)?\s+de|attn\.?|attention"
+                        r"|(?:for|to) the attention of)\s*:?\s*(.+)$", re.IGNORECASE)
+
+
+def debtor_contact(case: Case) -> str:
+    """The person letters to the debtor are for: an "À l'attention de …" line of its address,
+    else the debtor's own name when it is a consumer named with a civility ("Madame Sophie
+    Lambert"); "" when unknown (the letter then says "Madame, Monsieur,")."""
+    for line in lines(case.text("debtor_address")):
+        match = _ATTENTION.match(line)
+        if match:
+            return match.group(1).strip()
+    if case.text("debtor_kind") == "consumer":
+        return case.text("debtor_name")
+    return ""
 
 
 def _party(case: Case, who: str, lang: str) -> dict[str, Any]:

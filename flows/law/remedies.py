@@ -319,12 +319,16 @@ def _stage(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
             plan.rule_out(
                 Remedy.FRIENDLY_REMINDER, "law.remedy.out.late_for_friendly", days=rights.days_late
             )
-        plan.pick(
-            Remedy.FORMAL_DEMAND,
-            "law.remedy.why.demand_now",
-            count=case.reminders_sent,
-            days=rights.days_late,
-        )
+        if case.reminders_sent > 0:
+            plan.pick(
+                Remedy.FORMAL_DEMAND,
+                "law.remedy.why.demand_now",
+                count=case.reminders_sent,
+                days=rights.days_late,
+            )
+        else:  # never "0 relance sans effet"
+            plan.pick(Remedy.FORMAL_DEMAND, "law.remedy.why.demand_unreminded",
+                      days=rights.days_late)
     if case.debtor_responsive:
         plan.pick(Remedy.PAYMENT_PLAN, "law.remedy.why.plan_responsive")
     else:
