@@ -118,4 +118,4 @@ def test_quebec_in_english_cites_2892_and_2898() -> None:
                                                                     tzinfo=PARIS)))
     assert "served on the debtor by a huissier de justice (C.c.Q. 2892)" in said
     assert "acknowledgement of the debt signed by the debtor (C.c.Q. 2898)" in said
-    assert "The limitation period ends on December 10, 2026, in 17 days." in said
+    assert "The limitation period ends on 10 December 2026, in 17 days." in said
