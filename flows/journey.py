@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flows import casefile, followup, formatting, limits, proposals
+from flows import casefile, demand_first, followup, formatting, limits, proposals
 from flows.answers import NO_WORDS, NUMERIC_KINDS, Kind, Question, choice_value, parse_answer
 from flows.company import watched
 from flows.conversation import (
@@ -262,6 +262,8 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
         del case.answers["another_invoice"]
         reply.messages.append(t(account.lang, "hint.next_invoice",
                                 count=len(case.more_invoices) + 1))
+    elif question.key == demand_first.KEY:
+        reply.messages += demand_first.on_answer(case, value, now.date(), account.lang)
     elif question.key == "outcome":
         _outcome(account, case, value, now, reply)
         return

@@ -150,6 +150,12 @@ def reminder_after_invoice(case: Case, value: Any, today: date) -> None:
         raise ParseError("error.reminder_before_invoice")
 
 
+def sent_after_invoice(case: Case, value: Any, today: date) -> None:
+    """A letter already sent ("none" if not): not in the future, not before the invoice."""
+    if value != "none":
+        reminder_after_invoice(case, value, today)
+
+
 def judgment_before_publication(case: Case, value: Any, today: date) -> None:
     not_in_future(case, value, today)
     published = case.day("insolvency_date")

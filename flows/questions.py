@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flows import demand_first
 from flows import question_checks as checks
 from flows.answers import Kind, Predicate, Question
 from flows.followup.actions import outcome_choices
@@ -191,6 +192,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question("services_running", "remedy", Kind.YESNO, when=services_supplied),
     Question("remedy", "remedy", Kind.CHOICE, tuple(r.value for r in Remedy),
              choices_for=_remedy_choices),
+    # details: before any court document, was a formal demand sent, and when (without one the
+    # demand is drafted first: flows.demand_first)
+    Question(demand_first.KEY, "details", Kind.DATE, ("none",), typed_too=True,
+             when=demand_first.asks, check=checks.sent_after_invoice),
     # details: what the documents need
     Question("creditor_name", "details", Kind.TEXT, max_length=120, check=checks.has_letters),
     Question("creditor_address", "details", Kind.ADDRESS, max_length=300,

@@ -29,6 +29,7 @@ DETAILS: dict[str, str] = {
     "plan_first_date": "15/12/2026",
     "rot_goods_list": "1 scie à format, n° 700-118", "rot_clause": "Article 9 de nos CGV",
     "mandate_plan": "press:yes", "creditor_is_person": "press:no", "review": "press:generate",
+    "demand_before_court": "05/11/2026",
 }
 BEFORE_REMEDY = [step for step in FRENCH_BUSINESS_CASE[:FRENCH_BUSINESS_CASE.index(
     ("remedy", "press:formal_demand"))]]
@@ -39,7 +40,8 @@ EXPECTED: dict[Remedy, list[str]] = {
     Remedy.PAYMENT_PLAN: ["plan_letter", "plan_agreement"],
     Remedy.RETENTION_OF_TITLE: ["rot_claim"],
     Remedy.COLLECTION_AGENCY: ["agency_brief"],
-    Remedy.COURT: ["injonction_request", "small_claims_request"],
+    # The debtor answers: the small-claims procedure first, the order for payment if refused.
+    Remedy.COURT: ["small_claims_request", "injonction_request"],
 }
 
 

@@ -100,7 +100,7 @@ def _court_case(trader: str, person: bool) -> Driver:
                "issue_date": "15/04/2025", "due_date": "15/05/2025",
                "debtor_trader": f"press:{trader}", "remedy": "press:court",
                "debtor_address": "4 avenue Foch\n69006 Lyon",
-               "last_reminder_date": "02/06/2025",
+               "last_reminder_date": "02/06/2025", "demand_before_court": "02/07/2025",
                "creditor_is_person": "press:yes" if person else "press:no",
                "creditor_profession": "Architecte", "creditor_nationality": "française",
                "creditor_birth": "12/03/1980 à Lyon"}

@@ -19,10 +19,12 @@ from flows.conversation import DocumentJob
 from flows.documents.context import case_context, checklist
 from flows.documents.figures import record_demand as record_demand
 from flows.i18n import t
+from flows.law import from_case
+from flows.law.render import Renderer
 from flows.model import Case
 from flows.questions import QUESTIONS
 from flows.stages import stage_index
-from flows.vocabulary import Remedy
+from flows.vocabulary import Jurisdiction, Remedy
 
 # The documents each remedy may produce, in the order they are sent.
 DOCUMENTS_FOR: dict[str, tuple[str, ...]] = {
@@ -32,7 +34,7 @@ DOCUMENTS_FOR: dict[str, tuple[str, ...]] = {
     Remedy.PAYMENT_PLAN: ("plan_letter", "plan_agreement"),
     Remedy.RETENTION_OF_TITLE: ("rot_claim", "revendication", "proof_of_claim"),
     Remedy.COLLECTION_AGENCY: ("agency_brief",),
-    Remedy.COURT: ("debt_acknowledgement", "injonction_request", "small_claims_request",
+    Remedy.COURT: ("debt_acknowledgement", "small_claims_request", "injonction_request",
                    "uncontested_debt_request", "qc_small_claims", "lawyer_brief"),
     Remedy.INSOLVENCY_CLAIM: ("proof_of_claim", "revendication"),
 }
@@ -65,14 +67,20 @@ APPLIES: dict[str, Callable[[Context], bool]] = {
     # brief for whoever serves the summons and the acknowledgement, no request that would
     # interrupt it too late.
     "debt_acknowledgement": _limitation_close,
-    "injonction_request": lambda c: c["jurisdiction"] == "fr" and not _limitation_close(c),
+    # France: the request of the route to take first (flows.law.before_court); after the
+    # small-claims procedure, which needs the debtor's agreement, the order for payment comes
+    # next if the debtor refuses. A disputed claim goes to a summons: the brief, no request.
     "small_claims_request": lambda c: c["jurisdiction"] == "fr" and not _limitation_close(c)
+    and c.get("court_route") == "small_claims_procedure"
     and c["figures"]["routes"].get("small_claims_procedure", {}).get("available") is True,
+    "injonction_request": lambda c: c["jurisdiction"] == "fr" and not _limitation_close(c)
+    and c.get("court_route") != "summons",
     "uncontested_debt_request": lambda c: c["jurisdiction"] == "be" and c["business"]
     and not _limitation_close(c),
     "qc_small_claims": lambda c: c["jurisdiction"] == "qc" and not _limitation_close(c)
     and _route_open("small_claims_court")(c),
     "lawyer_brief": lambda c: _limitation_close(c)
+    or (c["jurisdiction"] == "fr" and c.get("court_route") == "summons")
     or (c["jurisdiction"] == "be" and not c["business"])
     or (c["jurisdiction"] == "qc" and not _route_open("small_claims_court")(c)),
 }
@@ -165,7 +173,12 @@ def sending_advice(case: Case, lang: str, today: date) -> str:
         params["last_day"] = day(context["figures"]["limitation"]["last_day"])
     elif remedy == Remedy.COURT:
         key = f"documents.advice_court.{case.jurisdiction}"
+        if context.get("court_route") == "summons" and case.jurisdiction == "fr":
+            key = "documents.advice_court.fr_summons"
     lines = [t(lang, key, **params)]
+    guidance = from_case.route_guidance_for(case, today) if remedy == Remedy.COURT else None
+    if guidance is not None and not _limitation_close(context):
+        lines.insert(0, "🧭 " + Renderer(lang, Jurisdiction(case.jurisdiction))(guidance))
     if remedy == Remedy.PAYMENT_PLAN and case.jurisdiction == "fr":
         lines.append(t(lang, "documents.advice.plan_interrupts"))
     lines.append(t(lang, "documents.advice.forms"))

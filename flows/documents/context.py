@@ -121,6 +121,9 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
                           "clause": phrase(case.text("rot_clause"))}
     if case.flag("insolvency"):
         context["insolvency"] = _insolvency(case, lang, today)
+    if remedy == Remedy.COURT:
+        route = from_case.court_route_for(case, today)
+        context["court_route"] = route.value if route else ""
     if remedy == Remedy.COLLECTION_AGENCY:
         context["mandate_plan"] = case.flag("mandate_plan") is True
     context["chronology"] = chronology(case, lang, today)

@@ -20,9 +20,13 @@ from flows.law import (
     TermKind,
     compute_rights,
 )
+from flows.law.before_court import route_guidance
 from flows.law.belgium_consumer import first_chargeable_day
 from flows.law.facts import CaseFacts, DemandChannel
+from flows.law.messages import Message
 from flows.law.remedies import Advice, recommend
+from flows.law.remedy_compare import court_route
+from flows.law.rights import RouteKind
 from flows.model import Case, Invoice
 from flows.vocabulary import DebtorKind, Jurisdiction
 
@@ -30,8 +34,13 @@ DEFAULT_DEMAND_DAYS = 8  # product default for a business debtor, not a legal fi
 
 
 def demand_date(case: Case) -> date | None:
-    """When the formal demand was drawn up, if the journey produced one."""
-    return case.demand.sent_on if case.demand is not None else None
+    """When the formal demand was sent: the one the journey drew up, else the one the user
+    says was sent before going to court (``flows.demand_first``)."""
+    if case.demand is not None:
+        return case.demand.sent_on
+    declared = case.answers.get("demand_before_court")
+    return date.fromisoformat(declared) if isinstance(declared, str) and declared != "none" \
+        else None
 
 
 def belgian_consumer(case: Case) -> bool:
@@ -184,3 +193,25 @@ def advice_for(case: Case, today: date) -> Advice | None:
     if facts is None:
         return None
     return recommend(facts, max(today, facts.invoice.issue_date))
+
+
+def court_route_for(case: Case, today: date) -> RouteKind | None:
+    """The court route to take first: the one the recommendation names for the court, else
+    the one that fits the facts (``remedy_compare.court_route``)."""
+    facts = case_facts(case)
+    advice = advice_for(case, today)
+    if facts is None or advice is None:
+        return None
+    for pick in advice.recommended:
+        if pick.route is not None:
+            return pick.route
+    return court_route(facts, advice.rights, max(today, facts.invoice.issue_date))
+
+
+def route_guidance_for(case: Case, today: date) -> Message | None:
+    """Which French route first, why, its cost and its time (``before_court.route_guidance``)."""
+    facts = case_facts(case)
+    route = court_route_for(case, today)
+    if facts is None or route is None:
+        return None
+    return route_guidance(facts, route, max(today, facts.invoice.issue_date))
