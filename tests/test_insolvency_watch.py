@@ -241,7 +241,8 @@ def at_the_debtor_number(chat_id: str) -> Driver:
     driver.command("start")
     driver.play(FRENCH_BUSINESS_CASE, until="remedy")
     driver.press("court")
-    answers = {**dict(FRENCH_BUSINESS_CASE), "creditor_is_person": "press:no"}
+    answers = {**dict(FRENCH_BUSINESS_CASE), "creditor_is_person": "press:no",
+               "demand_before_court": "05/11/2026"}
     while driver.prompt.key != "debtor_id":
         driver.answer(answers[driver.prompt.key])
     return driver
