@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot import export, rates
+from bot import company_registry, export, rates
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.insolvency import alerts_for
@@ -17,6 +17,7 @@ from flows.conversation import (
     EXPORT,
     Button,
     Command,
+    CompanyLookup,
     Event,
     InsolvencyCheck,
     Press,
@@ -109,9 +110,14 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
             look_up(reply)
 
     def look_up(reply: Reply) -> None:
-        """The BODACC once the reply is shown (the console has no background: its alert
-        comes before the next prompt)."""
+        """The company register while the user waits; the BODACC once the reply is shown
+        (the console has no background: its alert comes before the next prompt)."""
         assert settings is not None
+        for lookup in reply.lookups:
+            if isinstance(lookup, CompanyLookup):
+                found = assistant.handle(chat_id, company_registry.look_up(settings, lookup))
+                if found is not None:
+                    present(found)
         for lookup in reply.lookups:
             if isinstance(lookup, InsolvencyCheck):
                 account, alerts = alerts_for(settings, assistant.store, chat_id,

@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import export, message_size, recovery, redact, reminders, webhook
+from bot import company_registry, export, message_size, recovery, redact, reminders, webhook
 from bot.config import Settings
 from bot.debtor_desk import DebtorDesk
 from bot.debtor_links import DebtorLinks
@@ -57,6 +57,7 @@ from flows.conversation import (
     ERASE,
     EXPORT,
     Command,
+    CompanyLookup,
     Event,
     InsolvencyCheck,
     Reply,
@@ -248,10 +249,18 @@ class TelegramAdapter:
             self.outbox.replied(chat_id)
 
     async def look_up(self, bot: Bot, chat_id: int, reply: Reply) -> None:
-        """Ask the outside sources the reply names: the BODACC, in the background."""
+        """Ask the outside sources the reply names: the company register while the user waits
+        (a few seconds at most), the BODACC in the background."""
         for lookup in reply.lookups:
             if isinstance(lookup, InsolvencyCheck):
                 self.watch.check_soon(str(chat_id), lookup.case_id)  # after this chat's turn
+            elif isinstance(lookup, CompanyLookup):
+                await _quietly(bot.send_chat_action(chat_id, ChatAction.TYPING))
+                found = await asyncio.to_thread(company_registry.look_up, self.settings, lookup)
+                decided = self.assistant.decide(str(chat_id), found)
+                if decided is not None:
+                    await asyncio.to_thread(decided.commit)
+                    await self.show(bot, chat_id, decided.reply)
 
     async def alert(self, chat_id: str, reply: Reply) -> None:
         """Push what the insolvency watch found (raises when Telegram refuses: not recorded,

@@ -82,7 +82,23 @@ class Upload:
     reading: Reading | None = None  # what the file says, read when it may be the invoice
 
 
-Event = Text | Press | Command | Upload
+@dataclass(frozen=True)
+class CompanyFound:
+    """What the company register answered about a number the user typed (``CompanyLookup``):
+    its ``/search`` answer as JSON, or why there is none (``flows.company``)."""
+
+    case_id: str
+    number: str
+    answer: dict[str, Any] | None = None
+    failure: str = ""  # UNAVAILABLE (slow, failing, offline) or LOOKUPS_OFF
+
+
+Event = Text | Press | Command | Upload | CompanyFound
+
+# Why a look-up gave nothing: the source did not answer in time or at all, or the operator
+# turned look-ups off (IMPAYES_LOOKUPS=off). Either way the chat asks, as without it.
+UNAVAILABLE = "unavailable"
+LOOKUPS_OFF = "off"
 
 # What an adapter does besides showing a reply (``Reply.action``): the case file's export and
 # erasure touch files, which the brain never does itself.
@@ -140,6 +156,15 @@ class DocumentJob:
 
 
 @dataclass(frozen=True)
+class CompanyLookup:
+    """Ask the company register about this number, then hand its answer back as a
+    ``CompanyFound`` event (the network is the adapter's, never the brain's)."""
+
+    case_id: str
+    number: str
+
+
+@dataclass(frozen=True)
 class InsolvencyCheck:
     """Look for collective proceedings against this SIREN in the BODACC, in the background
     (``flows.insolvency_watch``): the reply never waits for it."""
@@ -148,7 +173,7 @@ class InsolvencyCheck:
     siren: str
 
 
-Lookup = InsolvencyCheck
+Lookup = CompanyLookup | InsolvencyCheck
 
 
 @dataclass(frozen=True)

@@ -429,6 +429,9 @@ def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
         "incl_tax": country_word(lang, case.jurisdiction, CountryWord.INCL_TAX_LONG),
         "insolvency": country_word(lang, case.jurisdiction, CountryWord.INSOLVENCY),
         "gazette": country_word(lang, case.jurisdiction, CountryWord.GAZETTE),
+        # A French company's number may stand for its name: it is looked up (flows.company_lookup).
+        "number_hint": t(lang, "lookup.number_hint") if case.jurisdiction == "fr"
+        and case.text("debtor_kind") == "business" else "",
     }
 
 

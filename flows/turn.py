@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import casefile, followup, invoice_intake, journey, prefill
+from flows import casefile, company_lookup, followup, invoice_intake, journey, prefill
 from flows.casefile import Detour, Then
-from flows.conversation import Command, Event, Press, Reply, Text, Upload
+from flows.conversation import Command, CompanyFound, Event, Press, Reply, Text, Upload
 from flows.debtor.chat import revoke_command
 from flows.i18n import catalog, t
 from flows.model import Account, Asking
@@ -42,6 +42,8 @@ def _answers(asking: Asking, event: Event) -> bool:
     """Whether the event may answer the question asked, rather than leave it behind. A note and
     a /reminders question are left behind by anything but their answer; the journey's own
     questions and the erasure's confirmation wait until answered (or replaced)."""
+    if isinstance(event, CompanyFound):
+        return True  # the register's answer to the user's own number: not a move elsewhere
     if asking.key == casefile.NOTE.key:
         return isinstance(event, Text)
     if asking.key == prefill.KEY:
@@ -66,6 +68,8 @@ def _dispatch(account: Account, event: Event, now: datetime) -> Reply:
         return _command(account, event, now)
     if isinstance(event, Press):
         return _press(account, event, now)
+    if isinstance(event, CompanyFound):
+        return company_lookup.found(account, event, now)
     return _text(account, event, now)
 
 
@@ -118,6 +122,9 @@ def _text(account: Account, event: Text, now: datetime) -> Reply:
     case = account.current
     if case is None:
         return Reply(messages=[t(account.lang, "hint.no_case")], changed=False)
+    number = company_lookup.number_for_name(account, case, event.text)
+    if number is not None:  # a company number where its name was asked
+        return company_lookup.number_typed(account, case, number)
     return journey.typed(account, case, event, now)
 
 

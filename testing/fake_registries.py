@@ -123,11 +123,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(500)
             return
         payload = json.dumps(body()).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot gave up waiting (the slow answer): as a real server, say nothing
 
     def _search(self, siren: str) -> dict[str, Any]:
         results = [self.registers.companies[siren]] if siren in self.registers.companies else []
