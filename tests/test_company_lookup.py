@@ -231,7 +231,7 @@ def test_a_siren_typed_for_the_name_is_looked_up_then_confirmed_before_it_is_kep
     text = plain("\n".join(reply.messages))
     assert "Trouvé dans le répertoire des entreprises : ACME SOLUTIONS — SAS, en activité." in text
     assert "Client : ACME SOLUTIONS (Recherche d'entreprises au 23 novembre 2026)" in text
-    assert "Adresse du client : 4 AVENUE FOCH\n69006 LYON" in text
+    assert "Adresse du client : 4 AVENUE FOCH, 69006 LYON" in text
     assert "debtor_name" not in driver.case.answers  # nothing taken silently
     assert reply.prompt is not None
     assert reply.prompt.key == "prefill"
