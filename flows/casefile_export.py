@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flows import formatting
 from flows.casefile import human_size, item_label, title
+from flows.debtor.chronology import DEBTOR_EVENTS
+from flows.debtor.chronology import event_text as debtor_event_text
 from flows.evidence import locker, screening
 from flows.i18n import catalog, t
 from flows.model import Account, Case
@@ -93,27 +95,13 @@ def event_text(case: Case, event: dict[str, Any], lang: str) -> str:
     if kind == "payment":
         return t(lang, "casefile.chronology.payment",
                  amount=_amount(params.get("amount"), case, lang))
+    if kind in DEBTOR_EVENTS:
+        return debtor_event_text(event, lang, case.jurisdiction, case.currency)
     key = f"casefile.chronology.{kind}"
     if key in catalog("en"):
-        return t(lang, key, **{name: _shown(name, value, case, lang)
-                               for name, value in params.items()})
+        return t(lang, key, **params)
     details = ", ".join(f"{name}: {value}" for name, value in params.items())
     return f"{kind} — {details}" if details else kind
-
-
-def _shown(name: str, value: Any, case: Case, lang: str) -> Any:
-    """A logged parameter as the reader expects it: an amount with its currency, a day in
-    words, a dispute's reason in their language (the debtor's answers log these)."""
-    if name == "amount":
-        return _amount(value, case, lang)
-    if name in {"first", "on"} and isinstance(value, str):
-        try:
-            return formatting.day(date.fromisoformat(value), lang, case.jurisdiction)
-        except ValueError:
-            return value
-    if name == "reason" and f"debtor.reason.{value}" in catalog("en"):
-        return t(lang, f"debtor.reason.{value}")
-    return value
 
 
 def _amount(value: Any, case: Case, lang: str) -> str:

@@ -12,6 +12,7 @@ from flows.debtor import answers, link
 from flows.debtor.answers import DebtorInputError, Side
 from flows.debtor.claim import claim_text, claim_view
 from flows.debtor.record import DebtorSide
+from flows.documents.context import chronology as document_chronology
 from flows.followup import timeline
 from flows.followup.state import FollowUp
 from flows.law import InvoiceFacts, compute_rights, from_case
@@ -214,3 +215,6 @@ def test_everything_the_debtor_did_is_in_the_exported_chronology() -> None:
     assert "Vous avez refusé l'échéancier proposé par le débiteur" in text
     assert "Le débiteur a reconnu la dette en ligne (Paul Durand, 1 200,50 €)" in text
     assert "Le débiteur a contesté la créance (le prix) : Le devis disait 1 000 €." in text
+    # … and in the chronology the documents carry (sent with every remedy's documents).
+    drawn = [plain(entry["text"]) for entry in document_chronology(case, "fr", TODAY)]
+    assert "Le débiteur a reconnu la dette en ligne (Paul Durand, 1 200,50 €)" in drawn

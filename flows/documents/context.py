@@ -16,6 +16,8 @@ from typing import Any
 
 from flows import formatting
 from flows.debtor import link as debtor_link
+from flows.debtor.chronology import DEBTOR_EVENTS
+from flows.debtor.chronology import event_text as debtor_event_text
 from flows.documents.figures import (
     answered_day,
     figures_for,
@@ -320,14 +322,15 @@ def chronology(case: Case, lang: str, today: date) -> list[dict[str, str]]:
     if published:
         add(published, t(lang, f"chrono.published_{case.jurisdiction}"))
     for event in case.events:
-        text = _event_text(event, lang, money, case.currency)
+        text = _event_text(event, lang, money, case.currency, case.jurisdiction)
         if text:
             add(str(event["at"]), text)
     events.sort(key=lambda e: (e[0], e[1]))
     return [{"date": day, "text": text} for day, _, text in events if day <= today.isoformat()]
 
 
-def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> str:
+def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str,
+                jurisdiction: str) -> str:
     kind = event.get("kind")
     params = event.get("params", {})
     if kind == "outcome" and params.get("outcome") in {"unpaid", "partly", "paid"}:
@@ -337,6 +340,8 @@ def _event_text(event: dict[str, Any], lang: str, money: Any, currency: str) -> 
         return t(lang, "chrono.payment", amount=money(Money(Decimal(params["amount"]), currency)))
     if kind == "note" and params.get("text"):  # the user's own notes (/note): calls, promises
         return t(lang, "chrono.note", text=params["text"])
+    if kind in DEBTOR_EVENTS:  # what the debtor answered through their link
+        return debtor_event_text(event, lang, jurisdiction, currency)
     return ""
 
 
