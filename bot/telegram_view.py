@@ -48,7 +48,8 @@ async def send_files(bot: Bot, chat_id: int, paths: list[Path]) -> None:
 # giving its value carries the role's mark instead of a value (no answer code starts with "__").
 # Keyboards already in users' chats carry these same marks, so they keep working.
 _MARKS = {Role.BACK: "__back", Role.KEEP: "__keep", Role.OTHER_NUMBER: "__other",
-          Role.COMPARE: "__compare", Role.PROPOSED: "__proposed"}
+          Role.COMPARE: "__compare", Role.PROPOSED: "__proposed",
+          Role.DETAILS: "__details"}
 _ROLES = {mark: role for role, mark in _MARKS.items()}
 
 

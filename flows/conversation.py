@@ -14,8 +14,8 @@ from typing import Any
 
 class Role(StrEnum):
     """What pressing a button does besides giving its value as the answer: go back, keep the
-    current answer, type a number not on the list, compare the remedies, or take the answer
-    proposed."""
+    current answer, type a number not on the list, compare the remedies, take the answer
+    proposed, or see the details."""
 
     ANSWER = "answer"
     BACK = "back"
@@ -23,6 +23,7 @@ class Role(StrEnum):
     OTHER_NUMBER = "other_number"
     COMPARE = "compare"
     PROPOSED = "proposed"  # take the answer read from an invoice or looked up (flows.proposals)
+    DETAILS = "details"  # the rights in full, under their short card
 
 
 # Events -----------------------------------------------------------------------------------

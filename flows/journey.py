@@ -41,7 +41,12 @@ from flows.questions import (
     current_question,
     editable_keys,
 )
-from flows.stage_messages import comparison_message, recommendation_messages, rights_messages
+from flows.stage_messages import (
+    comparison_message,
+    recommendation_messages,
+    rights_details,
+    rights_messages,
+)
 from flows.stages import STAGES, fire, stage_index
 from flows.vocabulary import CountryWord, country_word
 
@@ -94,6 +99,9 @@ def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
                      prompt=_prompt(account, case, question), changed=False)
     if question.key == "remedy" and event.role is Role.COMPARE:
         return Reply(messages=[comparison_message(case, lang, now.date())],
+                     prompt=_prompt(account, case, question), changed=False)
+    if question.key == "rights_ack" and event.role is Role.DETAILS:
+        return Reply(messages=rights_details(case, lang, now.date()),
                      prompt=_prompt(account, case, question), changed=False)
     options = question.options(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
     if event.value not in options:
@@ -215,7 +223,7 @@ def _match_choice(question: Question, case: Case, text: str, lang: str) -> Butto
 
 
 def _strip_marks(label: str) -> str:
-    for mark in ("⭐", "✅", "✏️", "↩️"):
+    for mark in ("⭐", "✅", "✏️", "↩️", "🔎", "📊"):
         label = label.removeprefix(mark)
     return label.strip()
 
@@ -380,6 +388,8 @@ def _choices(question: Question, case: Case, lang: str) -> list[Button]:
     if question.key == "remedy" and buttons:
         buttons[0] = Button(buttons[0].value, "⭐ " + buttons[0].label)
         buttons.append(Button("", t(lang, "choice.remedy_compare"), Role.COMPARE))
+    if question.key == "rights_ack":
+        buttons.append(Button("", t(lang, "choice.rights_ack.details"), Role.DETAILS))
     if question.kind is Kind.COUNT:
         buttons.append(Button("", t(lang, "choice.other_number"), Role.OTHER_NUMBER))
     return buttons

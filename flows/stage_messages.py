@@ -11,15 +11,56 @@ from flows.i18n import t
 from flows.law.from_case import advice_for, rights_for
 from flows.law.remedies import Advice
 from flows.law.render import Renderer, render_insolvency, render_rights
+from flows.law.rights import Rights
 from flows.model import Case
 from flows.money import Money
 from flows.vocabulary import Remedy
 
+# Said in one short line on the card; the details name the half-year and the rate carried over.
+PROVISIONAL_RATE = "law.warning.rate_provisional"
+
 
 def rights_messages(case: Case, lang: str, today: date) -> list[str]:
-    """One message per invoice (figures, articles), then the case total when there are several."""
+    """A short card per invoice — owed today, per day, the last day to act, the next step —
+    then the case total when there are several; the rest is one tap away (``rights_details``)."""
     all_rights = rights_for(case, today)
-    messages = [render_rights(rights, lang) for rights in all_rights]
+    advice = advice_for(case, today)
+    next_step = advice.recommended[0].remedy if advice and advice.recommended else None
+    messages = [_card(rights, lang, next_step) for rights in all_rights]
+    messages[-1] += "\n\n" + t(lang, "rights.card.details_hint")
+    return messages + _case_total(case, all_rights, lang)
+
+
+def rights_details(case: Case, lang: str, today: date) -> list[str]:
+    """The rights of each invoice in full: interest periods, ceilings, limitation, routes and
+    the articles they rest on."""
+    all_rights = rights_for(case, today)
+    return [render_rights(rights, lang) for rights in all_rights]
+
+
+def _card(rights: Rights, lang: str, next_step: Remedy | None) -> str:
+    say = Renderer(lang, rights.jurisdiction)
+    v = say.value
+    title = ("rights.card.title" if rights.number else "rights.card.title_unnumbered")
+    owed = "rights.card.owed" if rights.indemnity.amount else "rights.card.owed_no_indemnity"
+    lines = [t(lang, title, number=rights.number, on=v(rights.computed_on)),
+             t(lang, owed, total=v(rights.total), principal=v(rights.principal),
+               interest=v(rights.interest), indemnity=v(rights.indemnity))]
+    if rights.interest_per_day.amount:
+        lines.append(t(lang, "rights.card.per_day", per_day=v(rights.interest_per_day)))
+    lines.append(t(lang, "rights.card.last_day", last_day=v(rights.limitation_date)))
+    if next_step is not None:
+        lines.append(t(lang, "rights.card.next_step", remedy=t(lang, f"remedy.{next_step}")))
+    if rights.provisional:
+        lines.append(t(lang, "rights.card.provisional"))
+    # What must not wait for "Details": not yet due, limitation close or over, a term exceeded…
+    lines += [f"⚠️ {say(warning)}" for warning in rights.warnings
+              if warning.key != PROVISIONAL_RATE]
+    return "\n".join(lines)
+
+
+def _case_total(case: Case, all_rights: list[Rights], lang: str) -> list[str]:
+    messages = []
     if len(all_rights) > 1:
         total = Money.zero(case.currency)
         for rights in all_rights:

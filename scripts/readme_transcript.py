@@ -29,7 +29,7 @@ TRANSCRIPT_MARKERS = ("<!-- transcript:begin -->", "<!-- transcript:end -->")
 EXCERPT_MARKERS = ("<!-- excerpt:begin -->", "<!-- excerpt:end -->")
 # The excerpt runs from the last question before the rights card to the card's court routes.
 EXCERPT_FIRST = "❓ Combien de relances"
-EXCERPT_STOP = "Voies judiciaires"
+EXCERPT_STOP = "❓ On continue"
 # A case's id is random; shown as this so that two runs print the same text.
 CASE_ID_SHOWN = "<case>"
 

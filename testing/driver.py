@@ -102,6 +102,12 @@ class Driver:
                 return self.press(button.value, role=button.role)
         raise AssertionError(f"no button like {label_part!r} in {self.prompt.buttons}")
 
+    def rights_in_full(self) -> str:
+        """The short rights card already shown, then the details its button opens."""
+        card = self.text_of_last()
+        self.press("", role=Role.DETAILS)
+        return card + "\n" + self.text_of_last()
+
     def answer(self, step: str) -> Reply:
         if step.startswith("press:"):
             return self.press(step.removeprefix("press:"))

@@ -36,7 +36,7 @@ def test_rights_step_shows_balance_and_days_late(driver: Make) -> None:
     d = driver()
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE, until="rights_ack")
-    shown = d.text_of_last()
+    shown = d.rights_in_full()
     assert "1 200,50" in shown
     assert "39 jours" in shown  # 15/10/2026 → 23/11/2026
 
@@ -255,7 +255,7 @@ def test_quebec_says_taxes_incluses_and_counts_interest_from_a_contractual_due_d
     assert "TTC" not in d.prompt.text
     d.play(QUEBEC_CASE[4:], until=None)
     assert d.prompt.key == "rights_ack"
-    shown = d.text_of_last()
+    shown = d.rights_in_full()
     assert "8,01" in shown
     assert "1594" in shown
     assert "article 28 de la Loi sur l'administration fiscale" in shown

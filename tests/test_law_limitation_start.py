@@ -116,7 +116,7 @@ def test_chat_asks_a_french_consumer_case_its_completion_date() -> None:
     driver.say("15/01/2024")
     driver.play([("another_invoice", "press:no"), ("supply", "press:services"),
                  ("reminders_sent", "press:0")])
-    shown = driver.text_of_last()
+    shown = driver.rights_in_full()
     assert "Prescription : dernier jour pour agir le 15 janvier 2026" in shown
     assert driver.answers()["completion_date"] == date(2024, 1, 15).isoformat()
 
@@ -128,4 +128,4 @@ def test_chat_asks_a_belgian_case_whether_billing_is_periodic() -> None:
     assert driver.prompt.key == "periodic_billing"
     driver.press("yes")
     driver.play([("contract_rate", "press:none"), ("reminders_sent", "press:0")])
-    assert "10 mars 2029" in driver.text_of_last()
+    assert "10 mars 2029" in driver.rights_in_full()

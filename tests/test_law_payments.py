@@ -175,7 +175,7 @@ def test_chat_asks_each_payment_with_its_date_and_counts_interest_until_it() -> 
     d.play([("another_invoice", "press:no"), ("supply", "press:services"),
             ("debtor_trader", "press:trader"), ("contract_rate", "press:none"),
             ("reminders_sent", "press:1")])
-    shown = d.text_of_last()
+    shown = d.rights_in_full()
     # Same figures as the calculator: 150 days at 13.15 % = 54.04, + 40 = 94.04 still owed.
     assert "Paiements reçus : 1 000,00 € le 30 juin 2025" in shown
     assert "Principal restant dû : 0,00 €" in shown

@@ -37,7 +37,7 @@ def test_rights_step_shows_the_worked_example_to_the_cent(driver: Make, lang: st
     d = driver(lang=lang, when=datetime(2025, 9, 15, 10, 0, tzinfo=PARIS))
     d.command("start")
     d.play(script_with(WORKED_EXAMPLE), until="rights_ack")
-    shown = d.text_of_last()
+    shown = d.rights_in_full()
     for figure in EXPECTED[lang]:
         assert figure in shown, figure
     assert "L441-10" in shown
@@ -48,7 +48,7 @@ def test_chat_and_calculator_agree(driver: Make, capsys: pytest.CaptureFixture[s
     d = driver(when=datetime(2026, 11, 23, 10, 0, tzinfo=PARIS))
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE, until="rights_ack")
-    shown = d.text_of_last()
+    shown = d.rights_in_full()
     assert rights_cli(["--country", "fr", "--debtor", "business", "--amount", "1200.50",
                        "--issued", "2026-09-15", "--due", "2026-10-15", "--on", "2026-11-23",
                        "--json"]) == 0
@@ -73,7 +73,7 @@ def test_consumer_debtor_gets_no_indemnity_and_no_interest_before_a_demand(drive
     d.play([step for step in rest if step[0] != "debtor_trader"], until="contract_rate")
     assert d.prompt.key == "reminders_sent"  # no contract-rate question for a consumer
     d.press("1")
-    shown = d.text_of_last()
+    shown = d.rights_in_full()
     assert "40,00 €" not in shown
     assert "0,00 €" in shown  # no interest yet: it runs from the formal demand (C. civ. 1231-6)
     assert "L218-2" in shown  # two-year limitation against a consumer

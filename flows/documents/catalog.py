@@ -181,5 +181,9 @@ def sending_advice(case: Case, lang: str, today: date) -> str:
         lines.insert(0, "🧭 " + Renderer(lang, Jurisdiction(case.jurisdiction))(guidance))
     if remedy == Remedy.PAYMENT_PLAN and case.jurisdiction == "fr":
         lines.append(t(lang, "documents.advice.plan_interrupts"))
+    if context["figures"]["provisional"]:
+        # The letters state the rate applied and its basis, as a debtor reads them; that the
+        # rate is carried over from an earlier period is for the user to know, here.
+        lines.append(t(lang, "documents.advice.provisional"))
     lines.append(t(lang, "documents.advice.forms"))
     return "\n\n".join(lines)

@@ -191,12 +191,9 @@ def _route_lines(say: Renderer, route: CourtRoute) -> list[str]:
 
 
 def _citations(say: Renderer, rights: Rights) -> list[str]:
-    return [
-        source.article
-        if source.verified
-        else t(say.lang, "law.render.unverified", article=source.article)
-        for source in rights.sources
-    ]
+    # An article is cited as it is: a source not yet checked in a public text is the data
+    # files' business (their ``verified`` flag, for the maintainers), never a user's.
+    return [source.article for source in rights.sources]
 
 
 def render_insolvency(guide: InsolvencyGuide, lang: str) -> str:
