@@ -203,7 +203,9 @@ def test_planning_without_a_write_and_nothing_planned(storage: Storage) -> None:
     storage.reminders.watch(woken.append)
     storage.reminders.plan("9", wake(8))  # a reminder waits for the morning
     assert storage.reminders.next_due() == wake(8)
-    assert woken == [wake(8)]
+    # A watcher may be woken more than once for one plan (PostgreSQL also relays its own
+    # NOTIFY back, from another thread): waking is idempotent, the time is what matters.
+    assert set(woken) == {wake(8)}
     storage.reminders.plan("9", None)
     assert storage.reminders.next_due() is None
     assert storage.reminders.claim_due(wake(100)) == []
