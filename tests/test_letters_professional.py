@@ -147,6 +147,16 @@ def test_questions_about_the_debtor_are_in_neutral_french(driver: Callable[..., 
     assert not re.search(r"Sophie Lambert [a-zéè]+-(?:t-)?il", questions)
 
 
+def test_no_french_question_inverts_a_pronoun_after_the_debtors_name() -> None:
+    """ "{debtor} a-t-il payé ?" reads "ACME SAS a-t-il" or "Sophie Lambert a-t-il": every
+    French catalog message says "votre client" where it inverts the subject."""
+    catalogs = Path(__file__).resolve().parent.parent / "templates" / "fr"
+    inverted = re.compile(r"\{debtor\} [a-zéèêà]+-(?:t-)?(?:il|elle)\b")
+    wrong = [f"{path.name}: {line.strip()}" for path in sorted(catalogs.glob("*.toml"))
+             for line in path.read_text(encoding="utf-8").splitlines() if inverted.search(line)]
+    assert wrong == []
+
+
 def test_english_dates_have_one_format_whatever_the_country() -> None:
     quebec = document_text("qc_business", Remedy.FORMAL_DEMAND, "demand_letter", "en")
     assert "23 November 2026" in quebec
