@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from flows.evidence.screening import DEFAULT_MAX_BYTES, DEFAULT_QUOTA_BYTES, MB
@@ -53,6 +55,10 @@ class Settings:
     # The address debtors open their page at (IMPAYES_PUBLIC_URL; in webhook mode the webhook
     # URL's scheme and host by default): "" prints only the Telegram link in letters.
     public_url: str = ""
+    # The shared storage (IMPAYES_DATABASE_URL, ``postgresql://user:password@host/db``): every
+    # instance on it serves any chat; None keeps everything in ``data_dir`` (TinyDB). It holds
+    # a password: never logged (``secrets``), printed only through ``shown_url``.
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -81,10 +87,48 @@ class Settings:
             lookups=os.environ.get("IMPAYES_LOOKUPS", "").strip().lower() not in OFF_WORDS,
             insolvency_watch=os.environ.get("IMPAYES_LOOKUPS", "").strip().lower() == "daily",
             public_url=os.environ.get("IMPAYES_PUBLIC_URL", "").strip().rstrip("/"),
+            database_url=_database_url(os.environ.get("IMPAYES_DATABASE_URL", "")),
         )
 
     def now(self) -> datetime:
         return self.fixed_now if self.fixed_now is not None else datetime.now(self.tz)
+
+    def secrets(self) -> list[str]:
+        """What no log may show (``bot.redact.install``): the token, the webhook secret, the
+        database's password."""
+        found = [self.token or "", self.webhook_secret or ""]
+        if self.database_url:
+            found += database_passwords(self.database_url)
+        return [secret for secret in found if secret]
+
+
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _database_url(raw: str) -> str | None:
+    url = raw.strip()
+    if not url:
+        return None
+    if not url.startswith(DATABASE_SCHEMES):
+        # The value itself is not quoted: it may hold a password.
+        raise SystemExit("IMPAYES_DATABASE_URL must start with postgresql://")
+    return url
+
+
+def database_passwords(url: str) -> list[str]:
+    """The password a ``postgresql://`` URL carries (in its user part or as a ``password=``
+    parameter), as written and as decoded: a log may quote either."""
+    parts = urlsplit(url)
+    written = [parts.password] if parts.password else []
+    written += re.findall(r"[?&]password=([^&]*)", parts.query)
+    return sorted({form for password in written for form in (password, unquote(password))
+                   if form})
+
+
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: its password replaced by ``***``."""
+    shown = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", shown)
 
 
 def _megabytes(name: str, default: int) -> int:

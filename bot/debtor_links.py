@@ -17,7 +17,6 @@ log is rebuilt from the chat files, once.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -25,24 +24,9 @@ from pathlib import Path
 
 from bot.files import write_atomic
 from bot.storage import ChatStore
+from bot.storage.debtor_index import Where, entries_of, token_key
 from flows.debtor import link
 from flows.model import Account
-
-Where = tuple[str, str]  # (creditor chat, case id)
-
-
-def token_key(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()[:32]
-
-
-def entries_of(account: Account) -> tuple[dict[str, Where], dict[str, Where]]:
-    """The index entries one account owns: token hashes, and debtor chats."""
-    live = link.live_tokens(account)
-    tokens = {token_key(token): (account.chat_id, case_id) for token, case_id in live.items()}
-    # Only live links have debtor chats (``debtor_chats``), so each token is in ``live``.
-    chats = {chat: (account.chat_id, live[token])
-             for chat, token in link.debtor_chats(account).items()}
-    return tokens, chats
 
 
 class DebtorLinks:
@@ -84,9 +68,9 @@ class DebtorLinks:
         for chat_id in store.chat_ids():
             account = store.load(chat_id)
             if account is not None:
-                owned_tokens, owned_chats = entries_of(account)
-                tokens.update(owned_tokens)
-                debtors.update(owned_chats)
+                owned = entries_of(account)
+                tokens.update(owned.tokens)
+                debtors.update(owned.debtors)
         with self._lock:
             self.tokens, self.debtors = tokens, debtors
         self.compact()
@@ -104,7 +88,8 @@ class DebtorLinks:
     # Writing -------------------------------------------------------------------------------
     def saving(self, account: Account, write: Callable[[], None]) -> Callable[[], None]:
         """``write`` (the account's durable save) wrapped so that the index follows it."""
-        tokens, debtors = entries_of(account)
+        owned = entries_of(account)
+        tokens, debtors = owned.tokens, owned.debtors
 
         def write_with_index() -> None:
             self._apply(account.chat_id, tokens, debtors, adding=True)

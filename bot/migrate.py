@@ -15,7 +15,6 @@ behind. Stop the bot first: a chat that changes meanwhile is copied as it was wh
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,7 +22,7 @@ import psycopg
 from psycopg_pool import PoolTimeout
 
 from bot import cli
-from bot.config import Settings
+from bot.config import Settings, shown_url
 from bot.storage import Storage, open_storage
 from flows.followup import next_wakeup
 
@@ -74,11 +73,6 @@ def copy_storage(source: Storage, target: Storage, now: datetime) -> Copied:
     return copied
 
 
-def shown(location: str) -> str:
-    """A location as printed: a database URL without its password."""
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
-
-
 def _open(location: str, settings: Settings) -> Storage:
     if location.startswith(("postgresql://", "postgres://")):
         return open_storage(settings.data_dir, location)
@@ -104,7 +98,7 @@ def _command(args: argparse.Namespace) -> str:
         # The driver's message may quote the URL: only the kind of failure is printed.
         raise cli.InputError(f"the database refused or could not be reached "
                              f"({type(error).__name__})") from error
-    return f"from {shown(source_name)}\n{copied.summary(shown(args.to))}"
+    return f"from {shown_url(source_name)}\n{copied.summary(shown_url(args.to))}"
 
 
 def main(argv: list[str]) -> int:

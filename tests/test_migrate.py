@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import __main__ as commands
-from bot.migrate import shown
+from bot.config import shown_url
 from bot.storage import PostgresStorage, StoredChat, TinyDBStorage, postgres_backend
 from flows.followup import next_wakeup
 from flows.model import Account
@@ -111,9 +111,9 @@ def test_a_chat_changed_since_is_copied_again(
 def test_the_password_is_never_printed_and_a_copy_onto_itself_is_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert shown("postgresql://impayes:s3cr3t@db:5432/impayes") == (
+    assert shown_url("postgresql://impayes:s3cr3t@db:5432/impayes") == (
         "postgresql://impayes:***@db:5432/impayes")
-    assert shown("postgresql://impayes@/impayes?host=/run") == (
+    assert shown_url("postgresql://impayes@/impayes?host=/run") == (
         "postgresql://impayes@/impayes?host=/run")
     monkeypatch.setenv("IMPAYES_DATA_DIR", str(tmp_path))
     assert commands.main(["migrate", "--to", str(tmp_path)]) == 1

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Storage, StoredChat
+from flows.debtor import answers, link
 from flows.model import Account
+from tests.followup_cases import FORMAL_DEMAND, followed
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -256,3 +258,63 @@ def test_scratch_paths_are_local_files(storage: Storage) -> None:
     path.write_bytes(b"scratch")
     storage.accounts.delete("42")
     assert not path.exists()  # erased with the chat
+
+
+# The debtors' links ---------------------------------------------------------------------------
+def creditor(chat_id: str = "1001") -> Account:
+    return followed(FORMAL_DEMAND, chat_id=chat_id).account
+
+
+def test_a_link_finds_its_chat_and_case_once_written_until_revoked(storage: Storage) -> None:
+    account = creditor()
+    case = account.cases[0]
+    token = link.issue(case, NOW)
+    write = storage.accounts.prepare(StoredChat(account), None)
+    assert storage.debtor_tokens.find(token) is None  # prepared, not yet written
+    write()
+    assert storage.debtor_tokens.find(token) == ("1001", case.id)
+    assert storage.debtor_tokens.find(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert storage.debtor_tokens.find("not a token at all") is None
+    link.revoke(case, NOW)
+    storage.accounts.save(StoredChat(account), None)
+    assert storage.debtor_tokens.find(token) is None
+    fresh = link.issue(case, NOW)  # the next letter carries a new link
+    storage.accounts.save(StoredChat(account), None)
+    assert storage.debtor_tokens.find(fresh) == ("1001", case.id)
+
+
+def test_a_debtor_chat_finds_the_case_it_opened_until_the_case_closes(
+        storage: Storage) -> None:
+    account = creditor()
+    case = account.cases[0]
+    token = link.issue(case, NOW)
+    storage.accounts.save(StoredChat(account), None)
+    assert storage.debtor_tokens.debtor("2002") is None  # not opened yet
+    answers.opened(case, "2002", "en", NOW)
+    storage.accounts.save(StoredChat(account), None)
+    assert storage.debtor_tokens.debtor("2002") == ("1001", case.id)
+    case.state = "closed"
+    storage.accounts.save(StoredChat(account), None)
+    assert storage.debtor_tokens.debtor("2002") is None
+    assert storage.debtor_tokens.find(token) is None
+
+
+def test_links_of_two_creditors_are_kept_apart_and_erased_with_their_chat(
+        storage: Storage) -> None:
+    first, second = creditor("1001"), creditor("1002")
+    first_token = link.issue(first.cases[0], NOW)
+    second_token = link.issue(second.cases[0], NOW)
+    answers.opened(first.cases[0], "2002", "fr", NOW)
+    for account in (first, second):
+        storage.accounts.save(StoredChat(account), None)
+    # Chat 1002 was itself a debtor of chat 1001 once (a debtor chat may be anyone's).
+    answers.opened(first.cases[0], "1002", "fr", NOW)
+    storage.accounts.save(StoredChat(first), None)
+    assert storage.debtor_tokens.debtor("1002") == ("1001", first.cases[0].id)
+    storage.accounts.delete("1002")
+    assert storage.debtor_tokens.find(second_token) is None
+    assert storage.debtor_tokens.debtor("1002") is None  # its own entry as a debtor too
+    assert storage.debtor_tokens.find(first_token) == ("1001", first.cases[0].id)
+    storage.accounts.delete("1001")
+    assert storage.debtor_tokens.find(first_token) is None
+    assert storage.debtor_tokens.debtor("2002") is None

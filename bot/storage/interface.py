@@ -33,6 +33,11 @@ The roles, and what each promises (``tests/test_storage_contract.py`` checks eve
   update's turn, a reminder's delivery, the recovery's answer). In one process an
   ``asyncio.Lock``; shared between instances, also a database lock (an advisory lock) taken
   inside the asyncio one.
+- ``DebtorTokens``: which creditor chat and case a debtor's link opens (by its token), and
+  which one a debtor's own Telegram chat answers, for every instance sharing the storage.
+  Written by ``Accounts`` from the account itself (``bot.storage.debtor_index``: the live
+  links and the debtor chats that opened them), in step with each write, and erased with the
+  chat; a hint to check against the account, which stays the truth.
 - Seen updates live in the envelope: the ids of the Telegram updates already answered are
   written in the same durable write as the answer itself, so a redelivered update is
   recognised exactly when its answer was kept.
@@ -160,6 +165,16 @@ class OutboxLog(Protocol):
     def close(self) -> None: ...
 
 
+class DebtorTokens(Protocol):
+    def find(self, token: str) -> tuple[str, str] | None:
+        """The (creditor chat, case) whose live link ``token`` may be; None for a token that
+        is unknown, revoked, closed or not even shaped like one. Only a hash of each token
+        is kept."""
+
+    def debtor(self, debtor_chat: str) -> tuple[str, str] | None:
+        """The (creditor chat, case) whose live link this debtor's chat opened, if any."""
+
+
 class ChatLocks(Protocol):
     def __getitem__(self, chat_id: str) -> AbstractAsyncContextManager[Any]:
         """``async with locks[chat_id]:`` — one holder per chat at a time."""
@@ -178,6 +193,8 @@ class Storage(Protocol):
     def outbox(self) -> OutboxLog: ...
     @property
     def locks(self) -> ChatLocks: ...
+    @property
+    def debtor_tokens(self) -> DebtorTokens: ...
 
     def sweep(self, older_than: float) -> int:
         """Remove scratch files last touched before ``older_than`` (epoch seconds): what

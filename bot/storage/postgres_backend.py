@@ -45,8 +45,10 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from bot.storage import postgres_schema as schema
+from bot.storage.debtor_index import entries_of
 from bot.storage.interface import StoredChat, Write
 from bot.storage.locks import LocalChatLocks
+from bot.storage.postgres_debtors import DebtorRows
 from flows.model import Account
 
 log = logging.getLogger("impayes.postgres")
@@ -84,13 +86,15 @@ def instance_name(data_dir: Path) -> str:
 
 # Accounts ---------------------------------------------------------------------------------
 class AccountRows:
-    """Accounts: ``accounts`` rows, written with the chat's ``reminders`` row."""
+    """Accounts: ``accounts`` rows, written with the chat's ``reminders`` row and its debtors'
+    links (``postgres_debtors``)."""
 
     def __init__(self, pool: ConnectionPool[Connection], index: ClaimedReminders,
-                 blobs: BlobRows) -> None:
+                 blobs: BlobRows, debtors: DebtorRows) -> None:
         self.pool = pool
         self.index = index
         self.blobs = blobs
+        self.debtors = debtors
 
     def load(self, chat_id: str) -> StoredChat | None:
         with self.pool.connection() as connection:
@@ -103,6 +107,7 @@ class AccountRows:
         chat_id = _safe(chat.chat_id, "chat")
         # Encoded now: the chat may change after ``prepare`` returns, the write may not.
         account, envelope = _json(chat.account.to_json()), _json(chat.envelope_json())
+        links = entries_of(chat.account)
 
         def write() -> None:
             # One round trip for the whole transaction (pipeline mode), not one a statement.
@@ -115,6 +120,7 @@ class AccountRows:
                     "envelope = EXCLUDED.envelope, saved_at = now()",
                     (chat_id, account, envelope))
                 self.index.plan_in(connection, chat_id, wake_at)
+                self.debtors.write_in(connection, chat_id, links)
             self.index.heard(wake_at)
         return write
 
@@ -127,6 +133,7 @@ class AccountRows:
             for table in ("accounts", "blobs", "reminders"):
                 connection.execute(f"DELETE FROM {table} WHERE chat_id = %s",  # noqa: S608
                                    (chat_id,))
+            self.debtors.forget_in(connection, chat_id)
         scratch = self.blobs.chat_scratch(chat_id)
         shutil.rmtree(scratch, ignore_errors=True)
         if scratch.exists():  # never say "erased" when it is not
@@ -443,10 +450,12 @@ class PostgresStorage:
             log.info("postgres: schema migrations applied: %s", ", ".join(applied))
         self.reminders = ClaimedReminders(self.pool, url, self.instance)
         self.blobs = BlobRows(self.pool, self.scratch_dir)
-        self.accounts = AccountRows(self.pool, self.reminders, self.blobs)
+        self.debtor_tokens = DebtorRows(self.pool)
+        self.accounts = AccountRows(self.pool, self.reminders, self.blobs, self.debtor_tokens)
         self.outbox = OutboxRows(url, self.instance)
         self.locks = AdvisoryChatLocks(url)
         try:
+            self.debtor_tokens.rebuild_if_pending()
             self.locks.open()
         except BaseException:
             self.close()

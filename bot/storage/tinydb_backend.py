@@ -7,6 +7,7 @@ Layout under the data folder::
     chats/<chat>/cases/<case>/documents/<f>   drawn documents
     chats/<chat>/scratch/                     downloads being screened, export zips
     reminders/index.log                       the reminder index (``IndexLog``)
+    debtor/index.log                          the debtors' links (``tinydb_debtors``)
     outbox.log                                the outbox (``bot.outbox``)
 
 Every write rewrites the whole chat file (TinyDB's way), so each chat has its own small
@@ -41,8 +42,10 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from bot.files import TEMP_PREFIX, fsync_dir, sweep_temporary, write_atomic
+from bot.storage.debtor_index import entries_of
 from bot.storage.interface import StoredChat, Write
 from bot.storage.locks import LocalChatLocks
+from bot.storage.tinydb_debtors import DebtorLog
 from flows.model import Account
 
 _SAFE_ID = re.compile(r"^-?[0-9A-Za-z_]{1,64}$")
@@ -107,14 +110,41 @@ class Folders:
             raise ValueError("invalid blob name")
         return self.case(chat_id, case_id).joinpath(*parts)
 
+    def chat_ids(self) -> Iterator[str]:
+        if not self.chats.is_dir():
+            return
+        for child in self.chats.iterdir():
+            if (child / "chat.json").exists():
+                yield child.name
+
+    def accounts_through_tinydb(self) -> Iterator[Account]:
+        """Every chat's account, through TinyDB's own table API: for the rare whole-data reads
+        (rebuilding a lost index), where its cost is paid once."""
+        for chat_id in self.chat_ids():
+            account = self.read_with_tinydb(chat_id)
+            if account is not None:
+                yield account
+
+    def read_with_tinydb(self, chat_id: str) -> Account | None:
+        """The chat's account through TinyDB's own table API (for the rare whole-data reads)."""
+        with TinyDB(str(self.file(chat_id)), storage=AtomicJSONStorage) as database:
+            document = database.table(ACCOUNT).get(doc_id=1)
+            envelope = database.table(ENVELOPE).get(doc_id=1)
+        if not isinstance(document, dict):
+            return None
+        return StoredChat.from_json(dict(document), dict(envelope)
+                                    if isinstance(envelope, dict) else None).account
+
 
 # Accounts ---------------------------------------------------------------------------------
 class ChatFiles:
-    """Accounts: ``chats/<chat>/chat.json``, the account and its envelope."""
+    """Accounts: ``chats/<chat>/chat.json``, the account and its envelope; each write keeps
+    the reminder index and the debtors' links in step."""
 
-    def __init__(self, folders: Folders, index: IndexLog) -> None:
+    def __init__(self, folders: Folders, index: IndexLog, debtors: DebtorLog) -> None:
         self.folders = folders
         self.index = index
+        self.debtors = debtors
 
     def load(self, chat_id: str) -> StoredChat | None:
         # Straight through the storage class (see the module's docstring).
@@ -127,18 +157,21 @@ class ChatFiles:
         path = self.folders.file(chat_id)
         payload = encode({ACCOUNT: {"1": chat.account.to_json()},
                           ENVELOPE: {"1": chat.envelope_json()}})
-        index = self.index
+        index, debtors, links = self.index, self.debtors, entries_of(chat.account)
 
         def write() -> None:
             # The index may say earlier than the file, never later: a chat's instant brought
-            # forward is written before the file, one pushed back after it.
+            # forward is written before the file, one pushed back after it. Likewise a debtor's
+            # link is indexed before the file holds it, and dropped after.
             old = index.get(chat_id)
             earlier = wake_at is not None and (old is None or wake_at.timestamp() < old)
             if earlier:
                 index.plan(chat_id, wake_at)
+            debtors.add(links)
             write_atomic(path, payload)
             if not earlier:
                 index.plan(chat_id, wake_at)
+            debtors.keep_only(chat_id, links)
         return write
 
     def save(self, chat: StoredChat, wake_at: datetime | None) -> None:
@@ -150,23 +183,10 @@ class ChatFiles:
         if folder.exists():  # never say "erased" when it is not
             raise OSError("the chat folder could not be erased")
         self.index.forget(chat_id)
+        self.debtors.forget_chat(chat_id)
 
     def chat_ids(self) -> Iterator[str]:
-        if not self.folders.chats.is_dir():
-            return
-        for child in self.folders.chats.iterdir():
-            if (child / "chat.json").exists():
-                yield child.name
-
-    def read_with_tinydb(self, chat_id: str) -> Account | None:
-        """The chat's account through TinyDB's own table API (for the rare whole-data reads)."""
-        with TinyDB(str(self.folders.file(chat_id)), storage=AtomicJSONStorage) as database:
-            document = database.table(ACCOUNT).get(doc_id=1)
-            envelope = database.table(ENVELOPE).get(doc_id=1)
-        if not isinstance(document, dict):
-            return None
-        return StoredChat.from_json(dict(document), dict(envelope)
-                                    if isinstance(envelope, dict) else None).account
+        return self.folders.chat_ids()
 
 
 def _chat(data: dict[str, Any] | None) -> StoredChat | None:
@@ -268,13 +288,11 @@ class IndexLog:
 
     def _rebuild(self, wake_of: Callable[[Account], datetime | None]) -> None:
         """Read every chat once (only when the index was lost), through TinyDB's table API."""
-        files = ChatFiles(self.folders, self)
         entries = {}
-        for chat_id in files.chat_ids():
-            account = files.read_with_tinydb(chat_id)
-            wake = wake_of(account) if account is not None else None
+        for account in self.folders.accounts_through_tinydb():
+            wake = wake_of(account)
             if wake is not None:
-                entries[chat_id] = int(wake.timestamp())
+                entries[account.chat_id] = int(wake.timestamp())
         with self._lock:
             self.entries = entries
 
@@ -398,7 +416,10 @@ class TinyDBStorage:
         self.root.mkdir(parents=True, exist_ok=True)
         folders = Folders(self.root)
         self.reminders = IndexLog(self.root / "reminders" / "index.log", folders)
-        self.accounts = ChatFiles(folders, self.reminders)
+        self.debtor_tokens = DebtorLog(
+            self.root / "debtor" / "index.log",
+            lambda: map(entries_of, folders.accounts_through_tinydb()))
+        self.accounts = ChatFiles(folders, self.reminders, self.debtor_tokens)
         self.blobs = CaseFolders(folders)
         self.outbox = OutboxFile(self.root / "outbox.log")
         self.locks = LocalChatLocks()
