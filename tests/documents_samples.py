@@ -266,4 +266,7 @@ REMEDIES_FOR = {
 def with_remedy(case: Case, remedy: Remedy) -> Case:
     chosen = copy.deepcopy(case)
     chosen.answers["remedy"] = remedy.value
+    if remedy is Remedy.SUSPENSION:
+        # A suspension follows a formal demand left unanswered (flows.demand_first).
+        chosen.answers.setdefault("demand_before_court", "2026-11-05")
     return chosen

@@ -19,7 +19,10 @@ from tests.pdf import pdf_text
 
 def saved_case(tmp_path: Path, remedy: Remedy = Remedy.FORMAL_DEMAND) -> Path:
     path = tmp_path / "case.json"
-    path.write_text(json.dumps(with_remedy(fr_business(), remedy).to_json(), ensure_ascii=False),
+    case = fr_business()
+    # A formal demand was sent: a suspension notice follows one (flows.demand_first).
+    case.answers["demand_before_court"] = "2026-11-05"
+    path.write_text(json.dumps(with_remedy(case, remedy).to_json(), ensure_ascii=False),
                     encoding="utf-8")
     return path
 

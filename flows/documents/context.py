@@ -206,7 +206,14 @@ def _reminder_plan(today: date) -> dict[str, str]:
 
 def _suspension(case: Case) -> dict[str, Any]:
     start = answered_day(case, "suspend_from")
+    # The formal demand left unanswered that the notice follows (flows.demand_first): the one
+    # the bot drew up, else the one the user dated; "" only for a case stored before the
+    # question (the notice then states that it is itself the demand).
+    demand_on = from_case.demand_date(case)
     return {"what": phrase(case.text("suspend_what")),
+            "demand_on": demand_on.isoformat() if demand_on else "",
+            # A demand the bot drew up while services ran reserved the suspension in writing.
+            "demand_warned": case.demand is not None and case.flag("services_running") is True,
             "from": start.isoformat() if start else "",
             "keep": phrase(value_or_empty(case, "suspend_keep")),
             "restore_days": int(case.text("restore_days", "1") or "1")}

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flows import formatting
+from flows.demand_first import THEN
 from flows.followup import legal
 from flows.followup.messages import after_payment, debtor, find_step
 from flows.followup.plan import record_payment
@@ -29,7 +30,8 @@ from flows.vocabulary import Remedy
 LADDER: dict[str, str] = {
     Remedy.FRIENDLY_REMINDER: Remedy.FORMAL_DEMAND,
     Remedy.PAYMENT_PLAN: Remedy.FORMAL_DEMAND,  # acceleration: demand the whole balance
-    Remedy.SUSPENSION: Remedy.FORMAL_DEMAND,
+    # A formal demand came before the suspension (flows.demand_first): the court is next.
+    Remedy.SUSPENSION: Remedy.COURT,
     Remedy.RETENTION_OF_TITLE: Remedy.FORMAL_DEMAND,
     Remedy.FORMAL_DEMAND: Remedy.COURT,
     Remedy.COLLECTION_AGENCY: Remedy.COURT,
@@ -100,6 +102,8 @@ def next_remedy(case: Case, step_kind: str | None = None) -> str | None:
     if step_kind == StepKind.LIMITATION:
         return Remedy.COURT  # only a court claim stops the clock (C. civ. 2241)
     current = FollowUp.read(case).remedy or case.text("remedy")
+    if current == Remedy.FORMAL_DEMAND and case.text(THEN) == Remedy.SUSPENSION:
+        return Remedy.SUSPENSION  # the demand was drafted first for it: now the notice
     return LADDER.get(current)
 
 
@@ -216,5 +220,7 @@ def start_remedy(case: Case, now: datetime) -> None:
                 "interval": case.text("plan_interval", "monthly"),
                 "total": case.total_balance().to_json()}
     paid = sum((i.paid.amount for i in case.invoices()), start=Money.zero().amount)
+    if remedy == case.text(THEN):
+        case.answers.pop(THEN)  # the remedy the demand was drafted first for is under way
     fu.start_remedy(remedy, now.date(), paid, plan)
     fu.stopped = False
