@@ -584,6 +584,7 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
     if result.close is not None:
         fire(case, "close")
         case.closed = Closing(now.date(), result.close)
+        debtor_link.case_closed(case)  # the debtor's chat is forgotten, their link dead
         reply.messages.append(followup.closing_message(case, lang, result.close))
         return
     if result.ask is None and not result.escalate:

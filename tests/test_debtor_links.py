@@ -9,7 +9,7 @@ from bot.service import Assistant
 from bot.storage import ChatStore
 from flows.debtor import answers, link
 from flows.model import Account
-from tests.followup_cases import FORMAL_DEMAND, NOW, followed
+from tests.followup_cases import FORMAL_DEMAND, NOW, followed, press_reminder, reminder
 
 
 def creditor(chat_id: str = "1001") -> Account:
@@ -72,3 +72,32 @@ def test_erasing_the_creditor_forgets_the_links(tmp_path: Path) -> None:
     assistant._erase("1001")
     assert links.find(token) is None
     assert "1001" not in (tmp_path / "debtor" / "links.log").read_text()
+
+
+def test_closing_the_case_forgets_the_debtors_chat_and_the_link_dies(tmp_path: Path) -> None:
+    store, links = ChatStore(tmp_path), DebtorLinks(tmp_path)
+    links.load(store)
+    assistant = Assistant(store, lambda: NOW, links)
+    d = followed(FORMAL_DEMAND)  # the demand is drawn: its letter carries the case's link
+    case = d.case
+    token = link.live(case)
+    assert token
+    answers.opened(case, "987654321", "en", NOW)
+    assistant.save(d.account)
+    assert links.debtor("987654321") == ("1001", case.id)
+    # The creditor says the debtor paid: the case closes, through the journey as in the chat.
+    press_reminder(d, "paid", reminder(d, "demand_ended"))
+    assert d.case.state == "closed"
+    assistant.save(d.account)
+    chat_file = (tmp_path / "chats" / "1001" / "chat.json").read_text()
+    assert "987654321" not in chat_file  # the debtor's chat id is gone from the case
+    assert token not in chat_file
+    saved = store.load("1001")
+    assert saved is not None
+    assert link.find(saved, token) is None
+    assert links.debtor("987654321") is None
+    assert links.find(token) is None
+    again = DebtorLinks(tmp_path)  # and after a restart, from the index's log
+    again.load(store)
+    assert again.debtor("987654321") is None
+    assert again.find(token) is None

@@ -26,6 +26,7 @@ from flows.vocabulary import Remedy
 from testing.fakebot import ApiCall, FakeBotApi
 from testing.telegram_harness import running_bot
 from tests.documents_samples import SAMPLES, with_remedy
+from tests.followup_cases import FORMAL_DEMAND, followed, press_reminder, reminder
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 CREDITOR = 7301
@@ -316,3 +317,30 @@ def test_the_sliding_window_lets_requests_through_again_once_it_has_passed() -> 
     assert window.allow("b") == 0  # another key has its own count
     clock[0] = 61
     assert window.allow("a") == 0
+
+
+async def test_the_page_dies_when_the_creditor_closes_the_case(api: FakeBotApi,
+                                                               data_dir: Path) -> None:
+    d = followed(FORMAL_DEMAND, chat_id=str(CREDITOR))  # the demand's letter carries the link
+    token = link.live(d.case)
+    async with running_bot(api, data_dir, NOW) as application:
+        assistant = application.bot_data["adapter"].assistant
+        assistant.save(d.account)
+        app = web.Application()
+        debtor_web.add_routes(app, debtor_web.debtor_web(
+            application.bot_data["debtor_desk"], application.bot, assistant.clock))
+        async with TestServer(app, host="127.0.0.1") as server, TestClient(server) as client:
+            before = await client.get(f"/d/{token}")
+            found = FORM.search(await body(before))
+            assert found is not None
+            press_reminder(d, "paid", reminder(d, "demand_ended"))  # paid: the case closes
+            assistant.save(d.account)
+            after = await client.get(f"/d/{token}")
+            posted = await client.post(f"/d/{token}/contest", data={
+                "form": found.group(1), "reason": "paid", "text": "Déjà payé."})
+            mistyped = await client.get("/d/Zq3J1l0bWn2xV8cT5kR7aA")
+            dead, unknown = await body(after), await body(mistyped)
+    assert before.status == 200
+    assert d.case.state == "closed"
+    assert (after.status, posted.status) == (404, 404)
+    assert dead == unknown  # told apart from nothing

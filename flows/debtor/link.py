@@ -45,11 +45,25 @@ def revoke(case: Case, now: datetime) -> bool:
     if not side.token:
         return False
     side = DebtorSide(case)
-    for name in ("token", "issued_at", "chat", "lang", "awaiting"):
+    for name in _ABOUT_THE_DEBTOR:
         side.data.pop(name, None)
     side.data["revoked_at"] = stamp(now)
     case.log(now, "debtor_link_revoked")
     return True
+
+
+# What the debtor's record holds about the debtor themselves and what they were doing, as
+# opposed to what they answered (which the case keeps: it is the creditor's evidence).
+_ABOUT_THE_DEBTOR = ("token", "issued_at", "chat", "lang", "awaiting", "contest_reason",
+                     "ack_pending")
+
+
+def case_closed(case: Case) -> None:
+    """The case was just closed: its link is dead (``is_open``) and the debtor's chat, language
+    and unfinished answers are forgotten, so nothing more reaches them from this case."""
+    side = DebtorSide.read(case)
+    for name in _ABOUT_THE_DEBTOR:
+        side.data.pop(name, None)
 
 
 def live(case: Case) -> str:
