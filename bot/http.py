@@ -113,7 +113,9 @@ def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any
     fields = request_data.json_parameters
     if not files:
         return fields or None  # a form, as python-telegram-bot sends it
-    form = aiohttp.FormData()
+    # Names as they are (httpx's way, which Telegram reads): quoted, a file named
+    # "bon de livraison.pdf" would reach the chat as "bon%20de%20livraison.pdf".
+    form = aiohttp.FormData(quote_fields=False)
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in files.items():

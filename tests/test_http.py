@@ -45,6 +45,14 @@ async def test_a_document_is_uploaded_whole_with_its_name() -> None:
     assert document.content == content
 
 
+async def test_a_document_named_with_spaces_and_accents_keeps_its_name() -> None:
+    with FakeBotApi() as api:
+        async with bot_on(api) as bot:
+            await bot.send_document(CHAT, b"%PDF-1.7 note", filename="bon de livraison réglé.pdf")
+        [document] = api.documents_to(CHAT)
+    assert document.filename == "bon de livraison réglé.pdf"  # not bon%20de%20livraison…
+
+
 async def test_nothing_listening_is_a_network_error() -> None:
     with socket.socket() as probe:  # a port that was free a moment ago
         probe.bind(("127.0.0.1", 0))
