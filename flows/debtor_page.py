@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flows.debtor import answers
-from flows.debtor.claim import ClaimView, claim_view
+from flows.debtor.claim import ClaimView, claim_view, payment_text
 from flows.debtor.record import DebtorSide
 from flows.followup.plan import INTERVALS
 from flows.i18n import t
@@ -100,23 +100,18 @@ def _status(view: ClaimView, side: DebtorSide, lang: str, say: Renderer) -> list
 def _pay(case: Case, view: ClaimView, lang: str, say: Renderer) -> dict[str, Any]:
     """How to pay the total due today: the account, the reference, the EPC QR code."""
     details = payment_details_for(case.id, case.jurisdiction, view.creditor,
-                                  _payment_text(case), [i.number for i in view.invoices])
+                                  payment_text(case), [i.number for i in view.invoices])
     payload = details.epc(view.total.rounded())
     return {
         "creditor": view.creditor,
         "iban": details.account.iban_grouped if details.account else "",
         "bic": details.account.bic if details.account else "",
-        "details": _payment_text(case),
+        "details": payment_text(case),
         "amount": say.value(view.total),
         "reference": details.reference,
         "reference_kind": details.reference_kind,
         "qr": qr(payload) if payload else "",
     }
-
-
-def _payment_text(case: Case) -> str:
-    text = case.text("payment_details")
-    return "" if text in {"none", "unknown", "invoice"} else text
 
 
 def _plan_form(today: date, lang: str) -> dict[str, Any]:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from flows.casefile_export import chronology_text
-from flows.debtor import answers, link
+from flows.debtor import answers, chat, link
 from flows.debtor.answers import DebtorInputError, Side
 from flows.debtor.claim import claim_text, claim_view
 from flows.debtor.record import DebtorSide
 from flows.documents.context import chronology as document_chronology
 from flows.followup import timeline
 from flows.followup.state import FollowUp
+from flows.i18n import t
 from flows.law import InvoiceFacts, compute_rights, from_case
+from flows.payment import belgian_communication, creditor_reference
 from flows.vocabulary import Jurisdiction, Remedy
 from testing.driver import plain
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed
@@ -218,3 +221,27 @@ def test_everything_the_debtor_did_is_in_the_exported_chronology() -> None:
     # … and in the chronology the documents carry (sent with every remedy's documents).
     drawn = [plain(entry["text"]) for entry in document_chronology(case, "fr", TODAY)]
     assert "Le débiteur a reconnu la dette en ligne (Paul Durand, 1 200,50 €)" in drawn
+
+
+@pytest.mark.parametrize(("jurisdiction", "reference"), [
+    ("fr", lambda case: creditor_reference(case.id)),
+    ("be", lambda case: belgian_communication(case.id))])
+def test_the_pay_button_gives_the_reference_the_letter_prints(jurisdiction: str,
+                                                              reference: Any) -> None:
+    case = demand_case()
+    case.answers["jurisdiction"] = jurisdiction
+    case.answers["payment_details"] = "IBAN FR76 3000 6000 0112 3456 7890 189"
+    shown = chat.debtor_press(case, "pay", "en", "fr", TODAY, NOW).debtor
+    assert shown is not None
+    text = shown.messages[0]
+    assert f"Reference to give: {reference(case)}" in text
+    assert "IBAN FR76 3000 6000 0112 3456 7890 189" in text
+
+
+def test_the_pay_button_never_shows_the_answer_as_on_the_invoice_as_details() -> None:
+    case = demand_case()
+    case.answers["payment_details"] = "invoice"  # "as on the invoice": nothing to print
+    shown = chat.debtor_press(case, "pay", "en", "fr", TODAY, NOW).debtor
+    assert shown is not None
+    assert "\ninvoice\n" not in shown.messages[0]
+    assert t("en", "debtor.pay.no_details") in shown.messages[0]

@@ -15,13 +15,14 @@ from datetime import date, datetime, timedelta
 from flows.conversation import Button, Prompt, Reply
 from flows.debtor import answers
 from flows.debtor.answers import Answered, DebtorInputError, Side
-from flows.debtor.claim import claim_text, claim_view
+from flows.debtor.claim import claim_text, claim_view, payment_text
 from flows.debtor.link import revoke
 from flows.debtor.record import DebtorSide
 from flows.i18n import t
 from flows.law.messages import Message
 from flows.law.render import Renderer
 from flows.model import Account, Case
+from flows.payment import payment_details_for
 from flows.vocabulary import Jurisdiction
 
 DEBTOR = "d"  # callback data prefix of the debtor's buttons
@@ -244,8 +245,11 @@ def _reason_prompt(token: str, lang: str) -> Prompt:
 def _how_to_pay(case: Case, lang: str, today: date) -> str:
     view = claim_view(case, today)
     say = Renderer(lang, Jurisdiction(case.jurisdiction))
-    details = case.text("payment_details").strip()
-    reference = ", ".join(item.number for item in view.invoices)
+    details = payment_text(case).strip()
+    # The reference the letters print (RF, the Belgian structured communication; in Quebec the
+    # invoice numbers), so that the creditor's bank statement says which case was paid.
+    reference = payment_details_for(case.id, case.jurisdiction, view.creditor, details,
+                                    [item.number for item in view.invoices]).reference
     return t(lang, "debtor.pay.text", total=say.value(view.total),
              principal=say.value(view.principal), creditor=view.creditor,
              details=details or t(lang, "debtor.pay.no_details"), reference=reference)

@@ -148,3 +148,10 @@ def _status(view: ClaimView, lang: str) -> str:
         return t(lang, "debtor.claim.status_acknowledged",
                  on=formatting.day(view.acknowledged_on, lang, view.jurisdiction))
     return ""
+
+
+def payment_text(case: Case) -> str:
+    """The payment details the creditor typed ('' when they answered "as on the invoice",
+    "none" or "unknown": nothing to show the debtor)."""
+    text = case.text("payment_details")
+    return "" if text in {"none", "unknown", "invoice"} else text
