@@ -32,6 +32,7 @@ from flows.conversation import (
     Text,
     Upload,
 )
+from flows.debtor import files as debtor_files
 from flows.evidence import locker, screening
 from flows.followup.messages import step_title
 from flows.followup.timeline import next_step
@@ -230,6 +231,10 @@ def _evidence_overview(account: Account, case: Case) -> Reply:
     if loose:
         lines += ["", t(lang, "casefile.evidence.loose")]
         lines += [_file_line(record, lang) for record in loose]
+    from_debtor = debtor_files.kept(case)
+    if from_debtor:
+        lines += ["", t(lang, "casefile.evidence.from_debtor")]
+        lines += [_file_line(record, lang) for record in from_debtor]
     if not locker.files(case):
         lines += ["", t(lang, "casefile.evidence.empty")]
     lines += ["", t(lang, "casefile.evidence.how")]

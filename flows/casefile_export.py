@@ -16,6 +16,7 @@ from flows import formatting
 from flows.casefile import human_size, item_label, title
 from flows.debtor.chronology import DEBTOR_EVENTS
 from flows.debtor.chronology import event_text as debtor_event_text
+from flows.debtor.files import is_from_debtor
 from flows.evidence import locker, screening
 from flows.i18n import catalog, t
 from flows.model import Account, Case
@@ -61,7 +62,8 @@ def evidence_index(case: Case, lang: str) -> list[list[str]]:
             path, str(record.get("name", "")), str(record.get("mime", "")),
             str(record.get("size", "")), str(record.get("received_at", "")),
             str(record.get("sha256", "")),
-            item_label(lang, str(proves), long=True) if proves else "",
+            (t(lang, "casefile.index.from_debtor") if is_from_debtor(record)
+             else item_label(lang, str(proves), long=True) if proves else ""),
             str(record.get("caption", "")),
         ])
     return rows

@@ -169,6 +169,8 @@ async def test_acknowledging_restarts_limitation_and_contesting_changes_the_advi
         tap(api, DEBTOR, f"d:{token}:r.quality")
         await hears(api, DEBTOR, "Explain in a few words", mark)
         mark = say(api, DEBTOR, "The site does not work on mobile phones.", "en")
+        await hears(api, DEBTOR, "Then press Done", mark)
+        mark = tap(api, DEBTOR, f"d:{token}:done")  # no file: sent as it is
         await hears(api, DEBTOR, "Your objection was sent to the creditor", mark)
         disputed = await hears(api, CREDITOR, "conteste la créance", mark)
     assert "la qualité de ce qui a été fourni" in disputed

@@ -13,8 +13,9 @@ drawn for both. Nothing here knows how the answer came in (Telegram or the web p
 - ``acknowledge``: the debtor typed their full name and confirmed: the time-stamped
   acknowledgement restarts the limitation period (C. civ. 2240 and 2231; former Belgian C. civ.
   2248; C.c.Q. 2898 and 2903: ``flows.law.common.limitation_from_invoice`` applies it).
-- ``contest``: the reason and the debtor's words; the case becomes a disputed claim, which
-  changes the remedy recommended (``flows.law.remedies``).
+- ``contest``: the reason, the debtor's words and their files (``flows.debtor.files``); the
+  case becomes a disputed claim, which changes the remedy recommended (``flows.law.remedies``),
+  and keeps the files as the debtor's evidence.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flows.debtor import files as debtor_files
 from flows.debtor.link import is_open
 from flows.debtor.record import DebtorSide, stamp
 from flows.documents.context import plan_table
+from flows.evidence import locker
 from flows.followup.actions import start_remedy
 from flows.followup.plan import INTERVALS, Instalment
 from flows.law import InvalidFacts, from_case
 from flows.law.messages import Message
-from flows.model import Case
+from flows.model import Case, new_id
 from flows.money import Money
 from flows.vocabulary import Remedy
 
@@ -77,13 +80,15 @@ PLAN_CHOICES = ("accept", "counter", "refuse")
 class Answered:
     """What changed, said to each side. ``*_choices``: the buttons under the last message
     (``PLAN_CHOICES`` when a plan waits for that side's answer). ``documents``: the kinds of
-    document both sides now get (the plan agreement; the acknowledgement to sign)."""
+    document both sides now get (the plan agreement; the acknowledgement to sign). ``files``:
+    the debtor's files (evidence records) the creditor receives with the message."""
 
     creditor: list[Message] = field(default_factory=list)
     debtor: list[Message] = field(default_factory=list)
     creditor_choices: tuple[str, ...] = ()
     debtor_choices: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
+    files: tuple[dict[str, Any], ...] = ()
 
     @property
     def agreement(self) -> bool:
@@ -255,10 +260,8 @@ def _limitation_day(case: Case, today: date) -> date | None:
 
 
 # Dispute ------------------------------------------------------------------------------------
-def contest(case: Case, reason: str, text: str, today: date, now: datetime) -> Answered:
-    """The debtor disputes the claim for ``reason`` in their own words: the case becomes a
-    disputed claim and the creditor is told what is now recommended, and why."""
-    _check_open(case)
+def check_contest(reason: str, text: str) -> str:
+    """The debtor's words for ``reason``, trimmed, else ``DebtorInputError``."""
     if reason not in DISPUTE_REASONS:
         raise DebtorInputError("reason")
     words = text.strip()
@@ -266,18 +269,42 @@ def contest(case: Case, reason: str, text: str, today: date, now: datetime) -> A
         raise DebtorInputError("text_long", limit=MAX_DISPUTE_TEXT)
     if not words:
         raise DebtorInputError("text_empty")
+    return words
+
+
+def contest(case: Case, reason: str, text: str, today: date, now: datetime,
+            files: list[dict[str, Any]] | None = None) -> Answered:
+    """The debtor disputes the claim for ``reason`` in their own words, with ``files`` (records
+    of files already screened and kept, ``flows.debtor.files.record``): the case becomes a
+    disputed claim, keeps the files as the debtor's evidence, and the creditor is told what is
+    now recommended, and why."""
+    _check_open(case)
+    words = check_contest(reason, text)
+    attached = list(files or [])
+    if len(attached) > debtor_files.MAX_FILES:
+        raise DebtorInputError("files_count", count=debtor_files.MAX_FILES)
     side = DebtorSide(case)
     side.put("dispute", {"reason": reason, "text": words, "at": stamp(now)})
     side.put("proposal", None)  # a plan discussed before no longer stands
+    debtor_files.drop_draft(case)
     case.answers["disputed"] = True
     case.answers["dispute_reason"] = reason
     case.log(now, "debtor_contested", reason=reason, text=words)
+    for record in attached:
+        while locker.find(case, str(record["id"])) is not None:
+            record["id"] = new_id()
+        locker.keep(case, record)
+        case.log(now, "debtor_file", name=record["name"], size=record["size"],
+                 sha256=record["sha256"])
     to_creditor = [Message.of("debtor.contest.to_creditor", debtor=case.title,
                               reason=Message.of(f"debtor.reason.{reason}"), text=words)]
+    if attached:
+        to_creditor.append(Message.of("debtor.contest.files", count=len(attached)))
     advice = from_case.advice_for(case, today) if case.invoices() else None
     if advice is not None:
         first = advice.first
         to_creditor.append(Message.of("debtor.contest.now_recommended",
                                       remedy=Message.of(f"remedy.{first.remedy}"),
                                       why=first.reason))
-    return Answered(creditor=to_creditor, debtor=[Message.of("debtor.contest.done")])
+    return Answered(creditor=to_creditor, debtor=[Message.of("debtor.contest.done")],
+                    files=tuple(attached))

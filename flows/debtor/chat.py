@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flows.conversation import Button, Prompt, Reply
 from flows.debtor import answers
+from flows.debtor import files as debtor_files
 from flows.debtor.answers import Answered, DebtorInputError, Side
 from flows.debtor.claim import claim_text, claim_view, payment_text
 from flows.debtor.link import revoke
@@ -34,11 +36,13 @@ FIRST_IN_DAYS = (7, 14, 30)
 
 @dataclass
 class Exchange:
-    """What to show each side; ``documents``: the kinds to draw for both (``Answered``)."""
+    """What to show each side; ``documents``: the kinds to draw for both, ``files``: the
+    debtor's files the creditor receives (``Answered``)."""
 
     debtor: Reply | None = None
     creditor: Reply | None = None
     documents: tuple[str, ...] = ()
+    files: tuple[dict[str, Any], ...] = ()
 
 
 def unknown_link(lang: str) -> Reply:
@@ -70,7 +74,7 @@ def _plan_choices(prefix: str, key: str, lang: str) -> Prompt:
 def exchange(case: Case, done: Answered, debtor_lang: str, creditor_lang: str) -> Exchange:
     """``done`` said to each side, with the plan buttons where a plan waits for that side."""
     token = DebtorSide.read(case).token
-    out = Exchange(documents=done.documents)
+    out = Exchange(documents=done.documents, files=done.files)
     if done.debtor:
         # A plan to answer, else the four answers again (they may pay, or do more).
         to_debtor = (_plan_choices(DEBTOR, token, debtor_lang) if done.debtor_choices
@@ -144,6 +148,13 @@ def debtor_press(case: Case, choice: str, lang: str, creditor_lang: str, today: 
                                          prompt=_menu(token, lang)))
         if name == "contest":
             return Exchange(debtor=Reply(prompt=_reason_prompt(token, lang)))
+        if name == "done":
+            found = debtor_files.draft(case)
+            if found is None:
+                raise ValueError("no objection waits")
+            done = answers.contest(case, str(found["reason"]), str(found["text"]), today, now,
+                                   debtor_files.draft_files(case))
+            return exchange(case, done, lang, creditor_lang)
         if name == "r" and rest in answers.DISPUTE_REASONS:
             side.data["contest_reason"] = rest
             side.awaiting = "contest_text"
@@ -178,14 +189,43 @@ def debtor_typed(case: Case, text: str, lang: str, creditor_lang: str, today: da
     if side.awaiting == "contest_text":
         reason = str(side.data.get("contest_reason", "other"))
         try:
-            done = answers.contest(case, reason, text, today, now)
+            words = answers.check_contest(reason, text)
         except DebtorInputError as error:
             return Exchange(debtor=_refused(case, error, lang, None))
-        side.awaiting = ""
+        # Files may follow: the objection waits, kept, until the debtor presses Done.
+        side.awaiting = "contest_files"
         side.data.pop("contest_reason", None)
-        return exchange(case, done, lang, creditor_lang)
+        debtor_files.start_draft(case, reason, words)
+        return Exchange(debtor=Reply(prompt=_files_prompt(token, lang, "debtor.files.ask")))
+    if debtor_files.draft(case) is not None:
+        return Exchange(debtor=Reply(prompt=_files_prompt(token, lang, "debtor.files.waiting")))
     return Exchange(debtor=Reply(messages=[t(lang, "debtor.use_buttons")],
                                  prompt=_menu(token, lang)))
+
+
+def debtor_file(case: Case, kept: dict[str, Any] | None, refusal: tuple[str, str] | None,
+                lang: str) -> Exchange:
+    """A file the debtor sent while their objection waits for Done: ``kept`` (its record, now
+    with the objection) or ``refusal`` (code, detail); either way, more may come."""
+    token = DebtorSide.read(case).token
+    if debtor_files.draft(case) is None:
+        return Exchange(debtor=Reply(messages=[t(lang, "debtor.files.not_now")],
+                                     prompt=_menu(token, lang)))
+    if refusal is not None:
+        said = debtor_files.refusal_text(lang, *refusal)
+    elif kept is not None and debtor_files.add_to_draft(case, kept):
+        said = t(lang, "debtor.files.received", name=kept["name"],
+                 count=len(debtor_files.draft_files(case)), most=debtor_files.MAX_FILES)
+    else:
+        said = t(lang, "debtor.files.already")
+    return Exchange(debtor=Reply(messages=[said],
+                                 prompt=_files_prompt(token, lang, "debtor.files.more")))
+
+
+def _files_prompt(token: str, lang: str, key: str) -> Prompt:
+    return _debtor_prompt(token, t(lang, key, count=debtor_files.MAX_FILES,
+                                   mb=debtor_files.MAX_FILE_BYTES // debtor_files.MB),
+                          [("done", t(lang, "debtor.files.done"))])
 
 
 # The creditor's side -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from flows.money import Money
 DEBTOR_EVENTS = frozenset({
     "debtor_opened", "plan_proposed_by_debtor", "plan_proposed_by_creditor", "plan_agreed",
     "plan_refused_by_debtor", "plan_refused_by_creditor", "debtor_acknowledged",
-    "debtor_contested", "debtor_link_revoked"})
+    "debtor_contested", "debtor_file", "debtor_link_revoked"})
 
 
 def event_text(event: dict[str, Any], lang: str, jurisdiction: str, currency: str) -> str:
@@ -37,6 +37,8 @@ def _shown(name: str, value: Any, lang: str, jurisdiction: str, currency: str) -
             return formatting.day(date.fromisoformat(value), lang, jurisdiction)
     except (InvalidOperation, ValueError):
         return value
+    if name == "size" and isinstance(value, int):
+        return max(1, (value + 512) // 1024)  # in kB: the debtor's files are 10 MB at most
     if name == "reason" and f"debtor.reason.{value}" in catalog("en"):
         return t(lang, f"debtor.reason.{value}")
     return value

@@ -13,6 +13,7 @@ import re
 import secrets
 from datetime import datetime
 
+from flows.debtor.files import DRAFT
 from flows.debtor.record import DebtorSide, stamp
 from flows.model import Account, Case
 
@@ -55,7 +56,7 @@ def revoke(case: Case, now: datetime) -> bool:
 # What the debtor's record holds about the debtor themselves and what they were doing, as
 # opposed to what they answered (which the case keeps: it is the creditor's evidence).
 _ABOUT_THE_DEBTOR = ("token", "issued_at", "chat", "lang", "awaiting", "contest_reason",
-                     "ack_pending")
+                     "ack_pending", DRAFT)
 
 
 def case_closed(case: Case) -> None:

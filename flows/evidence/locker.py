@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flows.debtor.files import is_from_debtor
 from flows.documents.context import checklist
 from flows.model import Account, Case
 from flows.questions import BY_KEY
@@ -42,8 +43,9 @@ def keep(case: Case, record: dict[str, Any]) -> None:
 
 
 def untagged(case: Case) -> list[dict[str, Any]]:
-    """Files the user has not yet said anything about."""
-    return [f for f in files(case) if f.get("proves") is None]
+    """Files the user has not yet said anything about (the debtor's own files prove nothing
+    for the user: they are not asked about)."""
+    return [f for f in files(case) if f.get("proves") is None and not is_from_debtor(f)]
 
 
 # Against the checklist ----------------------------------------------------------------------
@@ -74,7 +76,8 @@ class Item:
 
 
 def inventory(case: Case) -> tuple[list[Item], list[dict[str, Any]]]:
-    """The checklist with the files proving each item, and the files linked to none."""
+    """The checklist with the files proving each item, and the user's files linked to none
+    (the debtor's files are neither: ``flows.debtor.files.kept``)."""
     kept = files(case)
     items = []
     for entry in checklist(case):
@@ -82,6 +85,6 @@ def inventory(case: Case) -> tuple[list[Item], list[dict[str, Any]]]:
         held = entry["held"] if isinstance(entry["held"], bool) else None
         items.append(Item(code, held, tuple(f for f in kept if f.get("proves") == code)))
     codes = {item.code for item in items}
-    loose = [f for f in kept if f.get("proves") not in codes]
+    loose = [f for f in kept if f.get("proves") not in codes and not is_from_debtor(f)]
     return items, loose
 
