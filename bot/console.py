@@ -57,6 +57,8 @@ def show_prompt(prompt: Prompt, lang: str, out: TextIO) -> None:
         hints.append(t(lang, "console.type_value"))
     elif choices:
         hints.append(t(lang, "console.pick_or_type" if prompt.free_text else "console.pick_hint"))
+    if prompt.several_lines:
+        hints.append(t(lang, "console.several_lines"))
     if len(choices) < len(prompt.buttons):
         hints.append(t(lang, "console.back_hint"))
     if hints:
@@ -73,6 +75,16 @@ def event_for(line: str, prompt: Prompt | None) -> Event:
         chosen = numbered(prompt)[int(text) - 1]
         return Press(prompt.case_id, prompt.key, chosen.value, chosen.role)
     return Text(line.rstrip("\n"))
+
+
+def rest_of_block(stdin: TextIO) -> list[str]:
+    """The lines after a block's first, up to the empty line (or the end of input) ending it."""
+    lines = []
+    for line in iter(stdin.readline, ""):
+        if not line.strip():
+            break
+        lines.append(line.rstrip("\n"))
+    return lines
 
 
 def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
@@ -145,6 +157,10 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
             event = desk.receive_local(chat_id, Path(line[len(SEND):].strip()).expanduser())
             continue
         event = event_for(line, prompt)
+        # An answer in several lines is one answer, as one Telegram message is; a command or
+        # a choice's number is taken at once.
+        if isinstance(event, Text) and prompt is not None and prompt.several_lines:
+            event = Text("\n".join([event.text, *rest_of_block(stdin)]))
 
 
 def main(argv: list[str]) -> int:

@@ -42,6 +42,9 @@ class Kind(StrEnum):
 
 # Kinds whose typed digits are the answer itself, never the position of a button.
 NUMERIC_KINDS = frozenset({Kind.AMOUNT, Kind.RATE, Kind.DAYS, Kind.COUNT})
+# Kinds answered in one or more lines, kept as lines: an address, goods or payments one a line,
+# a note. Telegram sends them as one message; the console reads a block ended by an empty line.
+SEVERAL_LINES_KINDS = frozenset({Kind.ADDRESS, Kind.PAYMENTS, Kind.NOTE})
 
 
 Predicate = Callable[[Case], bool]

@@ -130,6 +130,9 @@ class Prompt:
     free_text: bool = True
     # The answer is a number, so a typed number is that answer, never a choice's position.
     numbers_are_answers: bool = False
+    # The answer may take several lines (an address, goods one a line): one message on
+    # Telegram, a block ended by an empty line in the console.
+    several_lines: bool = False
 
 
 @dataclass(frozen=True)

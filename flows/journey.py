@@ -14,7 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from flows import casefile, demand_first, followup, formatting, limits, proposals
-from flows.answers import NO_WORDS, NUMERIC_KINDS, Kind, Question, choice_value, parse_answer
+from flows.answers import (
+    NO_WORDS,
+    NUMERIC_KINDS,
+    SEVERAL_LINES_KINDS,
+    Kind,
+    Question,
+    choice_value,
+    parse_answer,
+)
 from flows.company import watched
 from flows.conversation import (
     INTERRUPTED,
@@ -426,7 +434,8 @@ def _prompt(account: Account, case: Case, question: Question) -> Prompt:
         buttons.append(Button("", t(lang, "choice.back"), Role.BACK))
     free = question.kind not in {Kind.CHOICE, Kind.YESNO, Kind.ACK} or question.typed_too
     return Prompt(case.id, question.key, text, tuple(buttons), free_text=free,
-                  numbers_are_answers=question.kind in NUMERIC_KINDS)
+                  numbers_are_answers=question.kind in NUMERIC_KINDS,
+                  several_lines=question.kind in SEVERAL_LINES_KINDS)
 
 
 def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
@@ -482,6 +491,8 @@ def display_value(case: Case, key: str, value: Any, lang: str) -> str:
             date.fromisoformat(p["on"]), lang, case.jurisdiction), amount=formatting.money(
             Money(Decimal(p["amount"]), case.currency), lang, case.jurisdiction))
             for p in value) or _label(question, "nothing", lang)
+    if question.kind is Kind.ADDRESS:  # typed in several lines, said back on one
+        return ", ".join(str(value).split("\n"))
     return str(value)
 
 

@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flows.answers import SEVERAL_LINES_KINDS
+from flows.questions import BY_KEY
+
 # The console numbers each question's choices in order; where the answer is itself a number
 # (an amount, a rate, a count of days or reminders), the number or word is typed instead.
 CHOICE_NUMBERS = {
@@ -24,18 +27,23 @@ CHOICE_NUMBERS = {
 
 
 def typed_lines(script: list[tuple[str, str]]) -> list[str]:
+    """What the user types for each step, one entry a step. An answer to a question taking
+    several lines (an address) is typed line by line and ended by an empty line: its entry
+    holds those lines, so that an entry is still one answer (and one ``>`` in the output)."""
     lines = []
     for key, step in script:
         if step.startswith("press:"):
             value = step.removeprefix("press:")
             if value in {"yes", "no"} and value not in CHOICE_NUMBERS.get(key, {}):
-                lines.append("oui" if value == "yes" else "non")
+                typed = "oui" if value == "yes" else "non"
             elif key == "remedy":
-                lines.append("Mise en demeure")  # typing the label works too
+                typed = "Mise en demeure"  # typing the label works too
             else:
-                lines.append(CHOICE_NUMBERS[key][value])
+                typed = CHOICE_NUMBERS[key][value]
         else:
-            lines.extend(step.split("\n")[:1] if "\n" not in step else [step.replace("\n", ", ")])
+            typed = step
+        block = BY_KEY[key].kind in SEVERAL_LINES_KINDS and not typed.isdigit()
+        lines.append(typed + "\n" if block else typed)
     return lines
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
+from bot.storage import ChatStore
 from testing.console import run_console, typed_lines
 from testing.driver import FRENCH_BUSINESS_CASE
 from tests.pdf import pdf_text
@@ -21,6 +23,45 @@ def test_console_journey_ends_with_a_demand_letter_pdf(data_dir: Path) -> None:
     assert "MISE EN DEMEURE" in text.upper()
     checklist = next(Path(p) for p in paths if "liste_des_preuves" in p)
     assert "Preuve de livraison" in pdf_text(checklist)
+    # Both addresses were typed in two lines, each ended by an empty line: one answer each,
+    # printed in the letter line by line.
+    printed = [line.strip() for line in subprocess.run(
+        ["pdftotext", "-layout", str(letter), "-"], capture_output=True, check=True,
+        text=True).stdout.splitlines()]
+    for street, town in (("12 rue des Lilas", "75011 Paris"), ("4 avenue Foch", "69006 Lyon")):
+        assert printed.count(street) == 1
+        assert printed[printed.index(street) + 1] == town
+    assert "• Votre adresse : 12 rue des Lilas, 75011 Paris" in output
+
+
+def test_console_reads_an_address_in_several_lines_as_one_answer(data_dir: Path) -> None:
+    lines = typed_lines(FRENCH_BUSINESS_CASE)
+    upto = [key for key, _ in FRENCH_BUSINESS_CASE].index("creditor_address")
+    output = run_console(data_dir, [
+        *lines[:upto],
+        "/back",  # a command is taken at once, never as the address's first line
+        "Jeanne Martin EI",
+        "/language",
+        "Bâtiment B", "12 rue des Lilas", "75011 Paris", "",  # the empty line ends the answer
+        "4 avenue Foch", "69006 Lyon", "",
+        "Paris", "8",  # one line each: the town, then the days to pay
+    ])
+    assert output.count("❓ Pour les documents : quel est votre nom") == 2
+    assert ("❓ Your postal address (on one or more lines)?\n"
+            "(one or more lines, then an empty line to finish · "
+            "/back to return to the previous question)") in output
+    assert "(une ou plusieurs lignes, puis une ligne vide pour finir · /back" in output
+    assert output.count("❓ Which town will the letter be dated from?\n"
+                        "(/back to return to the previous question)") == 1
+    assert "❓ In a few words, what did you supply" in output  # no empty line after the days
+    account = ChatStore(data_dir).load("console")
+    assert account is not None
+    case = account.current
+    assert case is not None
+    assert case.text("creditor_address") == "Bâtiment B\n12 rue des Lilas\n75011 Paris"
+    assert case.text("debtor_address") == "4 avenue Foch\n69006 Lyon"
+    assert case.text("city") == "Paris"
+    assert case.text("deadline_days") == "8"
 
 
 def test_console_restart_continues_at_the_same_question(data_dir: Path) -> None:

@@ -12,8 +12,9 @@ from testing.console import run_console
 from testing.driver import plain
 from tests.invoice_samples import facturx_pdf
 
-# After the invoice: what is still asked, as typed in the console (numbers pick a choice).
-REST = ["rien", "2", "1", "1", "aucun", "1", "1", "oui", "oui", "oui", "non", "non", "non",
+# After the invoice: what is still asked, as typed in the console (numbers pick a choice;
+# "rien" to the payments, answered in one or more lines, ends with an empty line).
+REST = ["rien\n", "2", "1", "1", "aucun", "1", "1", "oui", "oui", "oui", "non", "non", "non",
         "oui", "non", "Mise en demeure", "8", "1", "02/11/2026", "1"]
 
 
