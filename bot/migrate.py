@@ -82,12 +82,17 @@ def _open(location: str, settings: Settings) -> Storage:
 def _command(args: argparse.Namespace) -> str:
     settings = Settings.from_env()
     source_name = args.source or str(settings.data_dir)
-    if source_name.rstrip("/") == args.to.rstrip("/"):
+    # Inside a deployment (docker-compose.yml) the database is the instances' own.
+    target_name = args.to or settings.database_url
+    if not target_name:
+        raise cli.InputError("--to is needed: a postgresql:// URL or a data folder "
+                             "(IMPAYES_DATABASE_URL is not set)")
+    if source_name.rstrip("/") == target_name.rstrip("/"):
         raise cli.InputError("--to names the storage it would copy from")
     try:
         source = _open(source_name, settings)
         try:
-            target = _open(args.to, settings)
+            target = _open(target_name, settings)
             try:
                 copied = copy_storage(source, target, settings.now())
             finally:
@@ -98,15 +103,15 @@ def _command(args: argparse.Namespace) -> str:
         # The driver's message may quote the URL: only the kind of failure is printed.
         raise cli.InputError(f"the database refused or could not be reached "
                              f"({type(error).__name__})") from error
-    return f"from {shown_url(source_name)}\n{copied.summary(shown_url(args.to))}"
+    return f"from {shown_url(source_name)}\n{copied.summary(shown_url(target_name))}"
 
 
 def main(argv: list[str]) -> int:
     parser = cli.Parser(prog=NAME, description=(
         "Copy every chat (accounts, files, planned reminders) from the data folder, or --from, "
         "to a PostgreSQL database or a data folder. Idempotent; deletes nothing."))
-    parser.add_argument("--to", required=True,
-                        help="postgresql://user:password@host/database, or a data folder")
+    parser.add_argument("--to", help="postgresql://user:password@host/database, or a data "
+                                      "folder (default: IMPAYES_DATABASE_URL)")
     parser.add_argument("--from", dest="source",
                         help="a database or data folder to copy from (default: "
                              "IMPAYES_DATA_DIR)")

@@ -118,7 +118,28 @@ def test_the_password_is_never_printed_and_a_copy_onto_itself_is_refused(
     monkeypatch.setenv("IMPAYES_DATA_DIR", str(tmp_path))
     assert commands.main(["migrate", "--to", str(tmp_path)]) == 1
     assert "--to names the storage it would copy from" in capsys.readouterr().err
-    assert commands.main(["migrate"]) == 2
+    monkeypatch.delenv("IMPAYES_DATABASE_URL", raising=False)
+    assert commands.main(["migrate"]) == 1
+    assert "IMPAYES_DATABASE_URL is not set" in capsys.readouterr().err
+
+
+def test_inside_a_deployment_the_target_is_the_instances_own_database(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``docker compose run bot1 python -m bot migrate --from /import``: no URL to type."""
+    imported = tmp_path / "import"
+    written, _ = seed(imported)
+    monkeypatch.setenv("IMPAYES_DATABASE_URL", pg_url)
+    out = migrate(monkeypatch, capsys, tmp_path / "instance", "--from", str(imported))
+    assert f"from {imported}" in out
+    assert "3 chats (0 unchanged)" in out
+    database = PostgresStorage(pg_url, tmp_path / "check", instance="check")
+    try:
+        loaded = database.accounts.load("6001")
+        assert loaded is not None
+        assert loaded.account.to_json() == written.account.to_json()
+    finally:
+        database.close()
 
 
 def test_a_database_that_cannot_be_reached_is_one_line(
