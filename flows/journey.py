@@ -145,7 +145,8 @@ def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
         if question.check:
             question.check(case, value, now.date())
     except ParseError as error:
-        return _again(account, case, question, t(lang, error.key, **_error_params(error, lang)))
+        return _again(account, case, question,
+                      t(lang, question.error_key(error), **_error_params(error, lang)))
     reply = Reply()
     _answer(account, case, question, value, now, reply)
     return reply

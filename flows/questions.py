@@ -14,7 +14,9 @@ from flows import demand_first
 from flows import question_checks as checks
 from flows.answers import Kind, Predicate, Question
 from flows.followup.actions import outcome_choices
+from flows.followup.plan import PLAN_INSTALMENTS
 from flows.law.from_case import belgian_consumer
+from flows.missed_instalment import missed_instalment
 from flows.model import Asking, Case
 from flows.parsing import ParseError
 from flows.stage_messages import ranked_remedies
@@ -203,15 +205,21 @@ QUESTIONS: tuple[Question, ...] = (
     Question("debtor_address", "details", Kind.ADDRESS, max_length=300,
              check=checks.postal_address),
     Question("city", "details", Kind.TEXT, max_length=60, check=checks.has_letters),
+    # After a missed instalment the plan's acceleration clause sets the delay: not asked.
     Question("deadline_days", "details", Kind.DAYS, ("8", "15"), typed_too=True,
-             when=lambda c: c.text("remedy") == Remedy.FORMAL_DEMAND,
+             when=lambda c: c.text("remedy") == Remedy.FORMAL_DEMAND
+             and missed_instalment(c) is None,
              choices_for=_demand_days_choices, check=_demand_days_allowed),
     # details of a payment plan: the instalment table and its reminders follow from them
     Question("plan_count", "details", Kind.COUNT, ("2", "3", "4", "6", "10", "12"),
-             when=payment_plan, count_range=(2, 36)),
+             when=payment_plan, count_range=PLAN_INSTALMENTS,
+             errors=(("error.count", "error.plan_count"),)),
     Question("plan_first_date", "details", Kind.DATE, when=payment_plan, check=checks.not_in_past),
     Question("plan_interval", "details", Kind.CHOICE, ("monthly", "biweekly", "weekly"),
              when=payment_plan),
+    # Late-payment penalties (or interest) and the recovery indemnity stay due unless the user
+    # chooses to waive them for a plan kept to the end (no answer: not waived).
+    Question("plan_waive", "details", Kind.YESNO, when=payment_plan),
     # details the documents need (flows.documents.catalog): asked only for the remedies using them
     Question("supply_description", "details", Kind.TEXT, max_length=200),
     Question("creditor_id", "details", Kind.TEXT, ("none",), typed_too=True, max_length=40,
@@ -278,6 +286,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("served_date", "followup", Kind.DATE, ("today",), typed_too=True,
              asked_only=True, check=checks.past_or_today),
     Question("abandon_confirm", "followup", Kind.YESNO, asked_only=True),
+    # The payment plan's agreement came back signed: on what day (flows.followup.actions).
+    Question("plan_signed_date", "followup", Kind.DATE, ("today",), typed_too=True,
+             asked_only=True, check=checks.past_or_today),
     Question("outcome", "followup", Kind.CHOICE,
              ("paid", "partly", "unpaid", "promised", "later", "abandon", "granted", "rejected",
               "served", "enforced", "opposed", "declared", "revendicated"),

@@ -33,6 +33,7 @@ _DETAILS_FR: dict[str, Any] = {
     "plan_count": "3",
     "plan_interval": "monthly",
     "plan_first_date": "2026-12-15",
+    "plan_waive": False,  # penalties and indemnity stay due (the default)
     "rot_goods_list": "2 serveurs Dell R750, n° de série CN-0X1Y2Z\n"
                       "1 baie de stockage, bon de livraison BL-2026-118",
     "rot_clause": "Article 9 de nos conditions générales, "
@@ -235,11 +236,34 @@ def qc_near_limitation() -> Case:
     return _case("qclim001", answers, [])
 
 
+def fr_plan_failed() -> Case:
+    """A signed plan of 3 monthly instalments whose second was missed; the first was paid, dated
+    (the follow-up keeps the missed instalment for the formal demand that follows)."""
+    answers = {
+        "jurisdiction": "fr", "debtor_kind": "business", "debtor_name": "ACME Rénovation SARL",
+        "invoice_number": "F-2026-042", "issue_date": "2026-08-14", "due_date": "2026-09-13",
+        "invoice_amount": {"amount": "1200.50", "currency": "EUR"},
+        "payments": [{"on": "2026-10-16", "amount": "400.16"}],
+        "another_invoice": False, "supply": "services", "contract_rate": "none",
+        "reminders_sent": "1", "rights_ack": "continue", **_EVIDENCE, "insolvency": False,
+        "services_running": False, "debtor_address": "4 avenue Foch\n69006 Lyon",
+        **_DETAILS_FR, "last_reminder_date": "2026-09-25",
+    }
+    case = _case("frpln001", answers, [])
+    case.followup = {"remedy": "formal_demand", "started": "2026-11-23", "missed": {
+        "number": 2, "due": "2026-11-15", "amount": {"amount": "400.17", "currency": "EUR"},
+        "count": 3, "total": {"amount": "1200.50", "currency": "EUR"}, "interval": "monthly",
+        "proposed_on": "2026-10-01", "signed_on": "2026-10-05", "notice_days": 8,
+        "waived": True}}
+    return case
+
+
 SAMPLES = {"fr_business": fr_business, "fr_consumer": fr_consumer, "fr_goods": fr_goods,
            "fr_insolvency": fr_insolvency, "be_insolvency": be_insolvency,
            "qc_insolvency": qc_insolvency, "be_business": be_business,
            "be_consumer": be_consumer, "qc_business": qc_business,
-           "fr_near_limitation": fr_near_limitation, "qc_near_limitation": qc_near_limitation}
+           "fr_near_limitation": fr_near_limitation, "qc_near_limitation": qc_near_limitation,
+           "fr_plan_failed": fr_plan_failed}
 
 # The remedies each sample is drawn for (insolvency only where proceedings are open).
 REMEDIES_FOR = {
@@ -259,6 +283,8 @@ REMEDIES_FOR = {
                     Remedy.COURT, Remedy.COLLECTION_AGENCY],
     # Weeks from the end of the limitation period: the acknowledgement and the brief.
     "fr_near_limitation": [Remedy.COURT],
+    # A payment plan's second instalment missed: the demand its acceleration clause requires.
+    "fr_plan_failed": [Remedy.FORMAL_DEMAND],
     "qc_near_limitation": [Remedy.COURT],
 }
 

@@ -34,7 +34,7 @@ DOCUMENT_ANSWERS = {
     "mj_name": "Me Claire Roux", "mj_address": "5 place Bellecour\n69002 Lyon",
     "rot_goods_list": "1 scie à format", "rot_clause": "Article 9 de nos CGV",
     "admin_name": "press:none", "creditor_is_person": "press:no",
-    "demand_before_court": "05/11/2026",
+    "demand_before_court": "05/11/2026", "plan_waive": "press:no",
 }
 
 

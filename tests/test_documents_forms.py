@@ -68,9 +68,9 @@ FACTS: list[tuple[str, Remedy, str, dict[str, list[str]]]] = [
         "en": ["€1,066.83", "€1,066.84", "€3,200.50", "€151.51", "15 December 2026",
                "15 February 2027"]}),
     ("fr_business", R.PAYMENT_PLAN, "plan_agreement", {
-        "fr": ["reconnaissance de dette", "Déchéance du terme", "Renonciation conditionnelle",
+        "fr": ["reconnaissance de dette", "Déchéance du terme", "Pénalités et indemnité",
                "1376", "3 200,50 €", "Le débiteur"],
-        "en": ["acknowledgment of debt", "Acceleration", "Conditional waiver", "1376",
+        "en": ["acknowledgment of debt", "Acceleration", "Penalties and indemnity", "1376",
                "€3,200.50", "The debtor"]}),
     ("fr_goods", R.RETENTION_OF_TITLE, "rot_claim", {
         "fr": ["Felder K700", "A341-0457", "2367", "7 800,00 €"],

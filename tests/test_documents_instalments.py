@@ -12,9 +12,12 @@ from hypothesis import strategies as st
 
 from flows.documents.catalog import jobs_for
 from flows.documents.context import plan_table
+from flows.documents.drawing import render_html
+from flows.documents.to_text import html_to_text
 from flows.followup.plan import INTERVALS
 from flows.money import Money
 from flows.vocabulary import Remedy
+from testing.driver import plain
 from tests.documents_samples import TODAY, fr_business, with_remedy
 
 totals = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2)
@@ -49,7 +52,21 @@ def test_the_agreement_prints_equal_shares_with_the_cents_on_the_last() -> None:
     assert [(i["due"], i["amount"]["amount"]) for i in plan["instalments"]] == [
         ("2026-12-15", "1066.83"), ("2027-01-15", "1066.83"), ("2027-02-15", "1066.84")]
     assert plan["total"]["amount"] == "3200.50"
-    assert plan["waives"]  # penalties and indemnity waived if the plan is kept
+    assert not plan["waives"]  # not asked to waive: penalties and indemnity stay due
+    assert plan["charges_due"]
+
+
+def test_penalties_and_indemnity_are_waived_only_when_the_user_says_so() -> None:
+    case = with_remedy(fr_business(), Remedy.PAYMENT_PLAN)
+    for waive, says in ((False, "restent exigibles, je n'y renonce pas"),
+                        (True, "Si cet échéancier est intégralement respecté, je renoncerai")):
+        case.answers["plan_waive"] = waive
+        jobs = {j.kind: j for j in jobs_for(case, "fr", TODAY)}
+        assert jobs["plan_letter"].context["plan"]["waives"] is waive
+        assert says in plain(html_to_text(render_html(jobs["plan_letter"])))
+        agreement = plain(html_to_text(render_html(jobs["plan_agreement"])))
+        assert ("Renonciation conditionnelle" in agreement) is waive
+        assert ("le créancier n'y renonce pas" in agreement) is not waive
 
 
 def test_a_month_end_first_date_stays_at_month_ends() -> None:

@@ -29,7 +29,7 @@ DETAILS: dict[str, str] = {
     "plan_first_date": "15/12/2026",
     "rot_goods_list": "1 scie à format, n° 700-118", "rot_clause": "Article 9 de nos CGV",
     "mandate_plan": "press:yes", "creditor_is_person": "press:no", "review": "press:generate",
-    "demand_before_court": "05/11/2026",
+    "demand_before_court": "05/11/2026", "plan_waive": "press:no",
 }
 BEFORE_REMEDY = [step for step in FRENCH_BUSINESS_CASE[:FRENCH_BUSINESS_CASE.index(
     ("remedy", "press:formal_demand"))]]
@@ -88,7 +88,7 @@ def test_payment_plan_asks_what_its_table_needs_and_nothing_else(driver: Make) -
     to_remedy(d, Remedy.PAYMENT_PLAN)
     asked = answer_until(d, DETAILS, "review")
     assert [k for k in asked if k.startswith("plan_")] == [
-        "plan_count", "plan_first_date", "plan_interval"]
+        "plan_count", "plan_first_date", "plan_interval", "plan_waive"]
     assert "deadline_days" not in asked
     assert "suspend_what" not in asked
     d.press("generate")
@@ -220,8 +220,12 @@ def test_other_number_button_asks_for_the_count_to_be_typed(driver: Make) -> Non
     d.press_label("Autre nombre")
     assert "Écrivez le nombre" in d.last.messages[0]
     assert d.prompt.key == "plan_count"
-    d.say("40")
-    assert "entre 2 et 36" in d.last.messages[0]
+    d.say("25")  # two years of monthly payments at most
+    assert d.last.messages[0] == ("Un échéancier compte de 2 à 24 échéances. Écrivez un nombre "
+                                  "entre 2 et 24, par exemple 6.")
+    d.say("1")
+    assert "de 2 à 24 échéances" in d.last.messages[0]
+    assert d.prompt.key == "plan_count"
     d.say("7")
     assert d.case.answers["plan_count"] == "7"
     assert d.prompt.key == "plan_first_date"

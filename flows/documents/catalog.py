@@ -29,7 +29,8 @@ from flows.vocabulary import Jurisdiction, Remedy
 # The documents each remedy may produce, in the order they are sent.
 DOCUMENTS_FOR: dict[str, tuple[str, ...]] = {
     Remedy.FRIENDLY_REMINDER: ("reminder_1", "reminder_2", "reminder_3", "phone_script"),
-    Remedy.FORMAL_DEMAND: ("demand_letter",),
+    # After a missed instalment, the demand the plan's acceleration clause requires instead.
+    Remedy.FORMAL_DEMAND: ("demand_letter", "plan_default_demand"),
     Remedy.SUSPENSION: ("suspension_notice",),
     Remedy.PAYMENT_PLAN: ("plan_letter", "plan_agreement"),
     Remedy.RETENTION_OF_TITLE: ("rot_claim", "revendication", "proof_of_claim"),
@@ -54,6 +55,8 @@ def _route_open(name: str) -> Callable[[Context], bool]:
 
 # When a document of a remedy applies to the case (default: always).
 APPLIES: dict[str, Callable[[Context], bool]] = {
+    "demand_letter": lambda c: "plan_default" not in c,
+    "plan_default_demand": lambda c: "plan_default" in c,
     # Before the due date only the courtesy reminder fits: the firmer ones presuppose lateness.
     "reminder_2": lambda c: not c["figures"].get("not_yet_due"),
     "reminder_3": lambda c: not c["figures"].get("not_yet_due"),
@@ -85,8 +88,8 @@ APPLIES: dict[str, Callable[[Context], bool]] = {
     or (c["jurisdiction"] == "qc" and not _route_open("small_claims_court")(c)),
 }
 # Which forms each document comes in: PDF to print, DOCX to edit, TXT to paste in an e-mail.
-EMAILED = {"reminder_1", "reminder_2", "reminder_3", "demand_letter", "suspension_notice",
-           "plan_letter", "agency_brief", "lawyer_brief"}
+EMAILED = {"reminder_1", "reminder_2", "reminder_3", "demand_letter", "plan_default_demand",
+           "suspension_notice", "plan_letter", "agency_brief", "lawyer_brief"}
 FORMATS_FOR: dict[str, tuple[str, ...]] = {"evidence_checklist": ("pdf",)}
 # Documents sharing one template (the brief reads ``kind`` to address an agency or a lawyer).
 TEMPLATE_FOR = {"agency_brief": "case_brief", "lawyer_brief": "case_brief"}
@@ -152,6 +155,11 @@ def sending_advice(case: Case, lang: str, today: date) -> str:
     key = f"documents.advice.{remedy}"
     if remedy == Remedy.SUSPENSION:
         params["start"] = day(context["suspension"]["from"])
+    missed = context.get("plan_default")
+    if missed is not None:  # the demand after a missed instalment, signed plan or not
+        key = "documents.advice.plan_default" + ("" if missed["signed_on"] else "_unsigned")
+        params.update(number=missed["number"], days=missed["notice_days"],
+                      signed=day(missed["signed_on"]))
     if remedy == Remedy.PAYMENT_PLAN:
         params["first"] = day(context["plan"]["first"])
     insolvency = context.get("insolvency")

@@ -28,6 +28,7 @@ from flows.followup.plan import Instalment, instalments
 from flows.i18n import t
 from flows.law import from_case, pack_for
 from flows.law.letters import InsolvencyLetterFacts
+from flows.missed_instalment import MissedInstalment, missed_instalment
 from flows.model import Case
 from flows.money import Money
 from flows.payment import payment_details_for
@@ -36,10 +37,9 @@ from flows.questions import BY_KEY
 from flows.vocabulary import CountryWord, Jurisdiction, Remedy, country_word
 
 NO_VALUE = {"none", "unknown", "self", "invoice"}
-# Drafting choices, not legal figures: the rhythm of friendly reminders, and the notice a
-# payment plan gives before the whole balance falls due on a missed instalment.
+# A drafting choice, not a legal figure: the rhythm of friendly reminders (the notice a payment
+# plan gives on a missed instalment is from_case.ACCELERATION_NOTICE_DAYS).
 REMINDER_SPACING_DAYS = 7
-ACCELERATION_NOTICE_DAYS = 8
 
 CHECKLIST_BASE = ("contract", "delivery", "invoice_sent", "written_reminders", "replies",
                   "bank_statement")
@@ -118,6 +118,9 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         context["suspension"] = _suspension(case)
     if remedy == Remedy.PAYMENT_PLAN:
         context["plan"] = _plan(case, figures, today)
+    missed = missed_instalment(case)
+    if remedy == Remedy.FORMAL_DEMAND and missed is not None:
+        context["plan_default"] = _plan_default(case, missed)
     if BY_KEY["rot_goods_list"].applies(case):  # goods under retention of title are claimed
         context["rot"] = {"goods": lines(case.text("rot_goods_list")),
                           "clause": phrase(case.text("rot_clause"))}
@@ -228,20 +231,40 @@ def plan_table(total: Money, count: int, first: date, interval: str) -> list[Ins
 
 
 def _plan(case: Case, figures: dict[str, Any], today: date) -> dict[str, Any]:
-    # The plan spreads the principal, as the follow-up counts it; the interest and indemnity due
-    # to date are waived on condition that the plan is kept, and fall due again if it is not.
+    # The plan spreads the principal, as the follow-up counts it. The interest and indemnity due
+    # to date stay due, unless the user chose to waive them on condition that the plan is kept
+    # (they fall due again if it is not).
     principal = case.total_balance()
     extras = Money.from_json(figures["interest"]) + Money.from_json(figures["indemnity"])
+    waives = extras.amount > 0 and case.flag("plan_waive") is True
     first = answered_day(case, "plan_first_date") or today
     interval = case.text("plan_interval", "monthly")
     table = plan_table(principal, int(case.text("plan_count", "3") or "3"), first, interval)
     return {
         "count": len(table), "frequency": interval, "first": first.isoformat(),
         "total": principal.rounded().to_json(), "waived": extras.to_json(),
-        "waives": extras.amount > 0, "last": table[-1].due.isoformat(),
+        "waives": waives, "charges_due": extras.amount > 0 and not waives,
+        "last": table[-1].due.isoformat(),
         "instalments": [{"number": i.number, "due": i.due.isoformat(),
                          "amount": i.amount.to_json()} for i in table],
-        "acceleration_days": ACCELERATION_NOTICE_DAYS,
+        "acceleration_days": from_case.ACCELERATION_NOTICE_DAYS,
+    }
+
+
+def _plan_default(case: Case, missed: MissedInstalment) -> dict[str, Any]:
+    """What the formal demand after a missed instalment cites: the plan (signed or not), the
+    instalment missed, the acceleration clause's notice, and the payments received, dated
+    (the figures count interest on each sum until the day it was paid)."""
+    payments = sorted((p for invoice in case.invoices() for p in invoice.payments),
+                      key=lambda p: p.day)
+    return {
+        "number": missed.number, "due": missed.due.isoformat(),
+        "amount": missed.amount.to_json(), "count": missed.count,
+        "total": missed.total.to_json(), "frequency": missed.interval,
+        "proposed_on": missed.proposed_on.isoformat(),
+        "signed_on": missed.signed_on.isoformat() if missed.signed_on else "",
+        "notice_days": missed.notice_days, "waived": missed.waived,
+        "payments": [{"on": p.day.isoformat(), "amount": p.amount.to_json()} for p in payments],
     }
 
 

@@ -20,8 +20,11 @@ from flows.followup.messages import after_payment, debtor, find_step
 from flows.followup.plan import record_payment
 from flows.followup.schedule import fire_time, move, user_zone
 from flows.followup.state import FollowUp
-from flows.followup.timeline import ACTIONS, StepKind
+from flows.followup.timeline import ACTIONS, UNSIGNED_AGAIN, Step, StepKind
 from flows.i18n import t
+from flows.law.from_case import ACCELERATION_NOTICE_DAYS
+from flows.missed_instalment import KEY as MISSED
+from flows.missed_instalment import MissedInstalment
 from flows.model import Account, Case
 from flows.money import Money
 from flows.vocabulary import Remedy
@@ -38,8 +41,9 @@ LADDER: dict[str, str] = {
 }
 # Follow-up questions (declared in flows.questions) and the action that asks each.
 ASKS = {"promised": "promise_date", "granted": "granted_date", "served": "served_date",
-        "abandon": "abandon_confirm", "partly": "partial_payment"}
-QUESTION_KEYS = ("promise_date", "granted_date", "served_date", "abandon_confirm")
+        "abandon": "abandon_confirm", "partly": "partial_payment", "signed": "plan_signed_date"}
+QUESTION_KEYS = ("promise_date", "granted_date", "served_date", "abandon_confirm",
+                 "plan_signed_date")
 # Facts recorded as of today by a single tap.
 TODAY_FACTS = ("enforced", "opposed", "declared", "revendicated")
 SNOOZE = {"tomorrow": timedelta(days=1), "week": timedelta(days=7), "later": timedelta(days=7),
@@ -134,14 +138,24 @@ def apply(account: Account, case: Case, action: str, reminder_id: str | None,
         out.messages.append(t(lang, "fu.done.stop", debtor=debtor(case, lang)))
     elif action == "paid":
         _paid(case, lang, step, now, today, out)
+    elif action == "unsigned":
+        fu.set_day("unsigned", today)  # asked again a week later (flows.followup.timeline)
+        out.messages.append(t(lang, "fu.done.unsigned", debtor=debtor(case, lang),
+                              again=formatting.day(today + UNSIGNED_AGAIN, lang)))
     elif action == "unpaid":
         out.escalate = True
         kind = step.kind if step else (record or {}).get("kind")
         out.next_remedy = next_remedy(case, str(kind) if kind else None)
         if step is not None and step.kind is StepKind.INSTALMENT:
-            out.messages.append(t(lang, "fu.done.acceleration", number=step.params["number"],
-                                  balance=formatting.money(case.total_balance(), lang,
-                                                           case.jurisdiction)))
+            missed = record_missed(fu, step)
+            balance = formatting.money(case.total_balance(), lang, case.jurisdiction)
+            if missed.signed_on is not None:
+                out.messages.append(t(lang, "fu.done.acceleration", number=missed.number,
+                                      days=missed.notice_days, balance=balance))
+            else:  # no signed copy: the acceleration clause cannot be relied on
+                out.messages.append(t(lang, "fu.done.acceleration_unsigned",
+                                      number=missed.number, days=missed.notice_days,
+                                      balance=balance, debtor=debtor(case, lang)))
     elif action == "rejected":
         out.escalate = True
         out.messages.append(t(lang, "fu.done.rejected"))
@@ -152,6 +166,22 @@ def apply(account: Account, case: Case, action: str, reminder_id: str | None,
         out.messages.append(t(lang, f"fu.done.{action}", debtor=debtor(case, lang),
                               when=formatting.day(today, lang)))
     return out
+
+
+def record_missed(fu: FollowUp, step: Step) -> MissedInstalment:
+    """Keep what the formal demand after a missed instalment cites: the plan (signed or not),
+    the instalment, and the notice its acceleration clause requires."""
+    plan = fu.plan or {}
+    missed = MissedInstalment(
+        number=int(step.params["number"]), due=step.params["due"], amount=step.params["amount"],
+        count=int(plan.get("count", step.params["count"])),
+        total=Money.from_json(plan["total"]) if "total" in plan else step.params["amount"],
+        interval=str(plan.get("interval", "monthly")),
+        proposed_on=fu.started or step.params["due"], signed_on=fu.day("signed"),
+        notice_days=int(plan.get("notice_days", ACCELERATION_NOTICE_DAYS)),
+        waived=bool(plan.get("waived")))
+    fu.data[MISSED] = missed.to_json()
+    return missed
 
 
 def _paid(case: Case, lang: str, step: Any, now: datetime, today: date, out: Outcome) -> None:
@@ -184,7 +214,11 @@ def on_answer(account: Account, case: Case, key: str, value: Any, now: datetime)
         return out
     day = today if value == "today" else date.fromisoformat(str(value))
     shown = formatting.day(day, lang, case.jurisdiction)
-    if key == "promise_date":
+    if key == "plan_signed_date":
+        fu.set_day("signed", day)
+        fu.set_day("unsigned", None)
+        out.messages.append(t(lang, "fu.done.signed", debtor=debtor(case, lang), signed=shown))
+    elif key == "promise_date":
         fu.set_day("promise", day)
         out.messages.append(t(lang, "fu.done.promised", debtor=debtor(case, lang), promised=shown,
                               check=formatting.day(day + timedelta(days=1), lang)))
@@ -218,7 +252,10 @@ def start_remedy(case: Case, now: datetime) -> None:
         plan = {"count": int(case.text("plan_count", "3") or "3"),
                 "first": case.text("plan_first_date"),
                 "interval": case.text("plan_interval", "monthly"),
-                "total": case.total_balance().to_json()}
+                "total": case.total_balance().to_json(),
+                # What the agreement says, for the letter if an instalment is missed.
+                "notice_days": ACCELERATION_NOTICE_DAYS,
+                "waived": case.flag("plan_waive") is True}
     paid = sum((i.paid.amount for i in case.invoices()), start=Money.zero().amount)
     if remedy == case.text(THEN):
         case.answers.pop(THEN)  # the remedy the demand was drafted first for is under way

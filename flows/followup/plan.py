@@ -12,6 +12,9 @@ from flows.model import Case
 from flows.money import CENT, Money
 
 INTERVALS = ("monthly", "biweekly", "weekly")
+# A product rule, not law: a plan the bot follows has 2 to 24 instalments (the debtor's own
+# proposals too, flows.debtor.answers), two years of monthly payments at most.
+PLAN_INSTALMENTS = (2, 24)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flows.missed_instalment import KEY as MISSED
 from flows.model import Case
 
 # Facts reported under one remedy (cleared when the next remedy's documents go out), and
 # facts about the case itself (an insolvency claim filed stays filed whatever comes next).
 REMEDY_FACTS = ("started", "granted", "served", "enforced", "promise", "acted", "rejected",
-                "opposed", "later")
+                "opposed", "later", "signed", "unsigned")
 
 
 class FollowUp:
@@ -92,6 +93,9 @@ class FollowUp:
         for name in REMEDY_FACTS:
             self.data.pop(name, None)
         self.data.pop("plan", None)
+        if remedy != "formal_demand":
+            # A missed instalment is cited by the formal demand that follows it, and only there.
+            self.data.pop(MISSED, None)
         self.data["remedy"] = remedy
         self.data["paid_at_start"] = str(paid)
         self.set_day("started", today)

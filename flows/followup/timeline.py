@@ -32,6 +32,8 @@ AFTER_ENFORCEMENT = timedelta(days=30)
 RESUME_AFTER = timedelta(days=3)  # the next step was started but not finished
 AGAIN_EVERY = timedelta(days=7)  # a reminder left unanswered is asked again…
 AGAIN_MAX = 3  # …three times, then the case waits for the user (or a legal deadline)
+SIGNED_CHECK_AFTER = timedelta(days=7)  # has the plan's agreement come back signed?
+UNSIGNED_AGAIN = timedelta(days=7)  # not yet: asked again a week later
 LIMITATION_WARNINGS = (60, 14)  # days before the limitation expiry
 DEADLINE_WARNINGS = (14, 3)  # days before an insolvency deadline
 SERVICE_WARNINGS = (30, 7)  # days before an order for payment lapses unserved
@@ -42,6 +44,7 @@ class StepKind(StrEnum):
     ESCALATE = "escalate"  # friendly reminders done: time for the formal demand
     DEMAND_ENDED = "demand_ended"  # the deadline given in the formal demand is over
     INSTALMENT = "instalment"  # an instalment of the payment plan was due
+    PLAN_SIGNED = "plan_signed"  # has the plan's agreement come back signed?
     COURT_CHECK = "court_check"  # has the judge ruled on the order for payment?
     SERVE = "serve"  # have the order served by a commissaire de justice
     SERVICE_LAPSES = "service_lapses"  # the order lapses if not served by its last day
@@ -61,7 +64,8 @@ class StepKind(StrEnum):
 # Short codes for reminder ids: an id travels in Telegram's 64-byte callback data.
 _CODES = {
     StepKind.FRIENDLY_NEXT: "fr", StepKind.ESCALATE: "esc", StepKind.DEMAND_ENDED: "dem",
-    StepKind.INSTALMENT: "inst", StepKind.COURT_CHECK: "crt", StepKind.SERVE: "srv",
+    StepKind.INSTALMENT: "inst", StepKind.PLAN_SIGNED: "sign", StepKind.COURT_CHECK: "crt",
+    StepKind.SERVE: "srv",
     StepKind.SERVICE_LAPSES: "lapse", StepKind.OPPOSITION_ENDED: "opp",
     StepKind.AFTER_ENFORCEMENT: "enf", StepKind.CLAIM_DUE: "claim", StepKind.RELIEF: "relief",
     StepKind.REVENDICATION_DUE: "rev", StepKind.REVENDICATION_ANSWER: "reva",
@@ -76,6 +80,7 @@ ACTIONS: dict[StepKind, tuple[str, ...]] = {
     StepKind.ESCALATE: PAYMENT,
     StepKind.DEMAND_ENDED: PAYMENT,
     StepKind.INSTALMENT: PAYMENT,
+    StepKind.PLAN_SIGNED: ("signed", "unsigned", "stop"),
     StepKind.CHECK: PAYMENT,
     StepKind.PROMISE_CHECK: PAYMENT,
     StepKind.AGAIN: PAYMENT,
@@ -206,11 +211,21 @@ def plan_instalments(case: Case, fu: FollowUp) -> list[tuple[int, date, Money, M
 
 
 def _plan_steps(case: Case, fu: FollowUp) -> list[Step]:
-    """Each instalment not yet paid, the day after it was due: has it arrived?"""
+    """Each instalment not yet paid, the day after it was due: has it arrived? And until the
+    agreement came back signed, a week after it went out (by the first instalment at the
+    latest), then every week: has it?"""
     rows = plan_instalments(case, fu)
-    return [_step(StepKind.INSTALMENT, due + timedelta(days=1), str(number), number=number,
-                  count=len(rows), due=due, amount=left)
-            for number, due, _amount, left in rows if left.amount > 0]
+    steps = [_step(StepKind.INSTALMENT, due + timedelta(days=1), str(number), number=number,
+                   count=len(rows), due=due, amount=left)
+             for number, due, _amount, left in rows if left.amount > 0]
+    started = fu.started
+    if steps and started is not None and fu.day("signed") is None:
+        unsigned = fu.day("unsigned")
+        first_due = rows[0][1]
+        day = (unsigned + UNSIGNED_AGAIN if unsigned is not None
+               else min(started + SIGNED_CHECK_AFTER, max(first_due, started)))
+        steps.append(_step(StepKind.PLAN_SIGNED, day, proposed=started))
+    return steps
 
 
 def _order_for_payment_steps(case: Case, fu: FollowUp, started: date) -> list[Step]:

@@ -27,10 +27,15 @@ from flows.law.messages import Message
 from flows.law.remedies import Advice, recommend
 from flows.law.remedy_compare import court_route
 from flows.law.rights import RouteKind
+from flows.missed_instalment import missed_instalment
 from flows.model import Case, Invoice
 from flows.vocabulary import DebtorKind, Jurisdiction
 
 DEFAULT_DEMAND_DAYS = 8  # product default for a business debtor, not a legal figure
+# A drafting choice, not a legal figure: the payment plan's acceleration clause makes the whole
+# balance due this many days after a formal demand left unanswered (the agreement prints it,
+# the demand after a missed instalment gives exactly this delay).
+ACCELERATION_NOTICE_DAYS = 8
 
 
 def demand_date(case: Case) -> date | None:
@@ -48,7 +53,11 @@ def belgian_consumer(case: Case) -> bool:
 
 
 def demand_days(case: Case) -> int:
-    """The delay to pay the user chose for the formal demand (8 days when not asked)."""
+    """The delay to pay the user chose for the formal demand (8 days when not asked); after a
+    missed instalment, the notice the plan's acceleration clause requires."""
+    missed = missed_instalment(case)
+    if missed is not None and case.text("remedy") == "formal_demand":
+        return missed.notice_days
     return int(case.text("deadline_days", str(DEFAULT_DEMAND_DAYS)) or DEFAULT_DEMAND_DAYS)
 
 
