@@ -4,6 +4,7 @@ throwaway PostgreSQL server."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,40 @@ REQUIRE_POSTGRES = "IMPAYES_REQUIRE_POSTGRES"
 REQUIRE_OCR = "IMPAYES_REQUIRE_OCR"  # set by .ci/run: no Tesseract there is a failure
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
+# Where the suite's files go when the machine has a RAM-backed folder with room to spare.
+MEMORY_FOLDER = Path("/dev/shm")
+MEMORY_FOLDER_ROOM = 2 * 1024**3
+
+
+def memory_folder() -> Path | None:
+    """``/dev/shm`` if it is a tmpfs with room for the suite's files, else None."""
+    try:
+        mounts = Path("/proc/mounts").read_text("utf-8").splitlines()
+        room = os.statvfs(MEMORY_FOLDER)
+    except OSError:
+        return None
+    tmpfs = any(line.split()[1:3] == [str(MEMORY_FOLDER), "tmpfs"] for line in mounts)
+    if not tmpfs or not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return None
+    return MEMORY_FOLDER if room.f_bavail * room.f_frsize >= MEMORY_FOLDER_ROOM else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' data folders, databases and logs in memory rather than on the disk.
+
+    Every durable save fsyncs twice, and the suite makes thousands: on a shared virtual disk
+    each flush waits for the other machines' writes, which is most of what some tests wait
+    for. The tests kill processes, never the machine, so what they prove does not depend on
+    the flushes reaching the disk (the throwaway PostgreSQL runs with fsync off for the same
+    reason); what a flush costs is measured by `make bench`, on the disk. Set before pytest
+    and pytest-xdist pick their temporary folders, and inherited by every process started.
+    """
+    if os.environ.get("TMPDIR"):
+        return  # chosen by whoever runs the tests
+    folder = memory_folder()
+    if folder is not None:
+        os.environ["TMPDIR"] = str(folder)
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
 
 
 @pytest.fixture(autouse=True)
