@@ -102,17 +102,17 @@ def test_webhook_bot_registers_its_url_with_the_secret_and_answers_pushed_update
 
 @pytest.fixture(scope="module")
 def guarded_bot(tmp_path_factory: pytest.TempPathFactory,
-                ) -> Iterator[tuple[FakeBotApi, str, Path]]:
-    """One webhook bot for every forged secret below: starting a bot process for each would
-    be most of their time. Telegram itself does not push to it: only what a test posts
-    reaches the bot."""
+                ) -> Iterator[tuple[FakeBotApi, str, Path, subprocess.Popen[bytes]]]:
+    """One webhook bot for every forged secret and oversized post below: starting a bot
+    process for each would be most of their time. Telegram itself does not push to it: only
+    what a test posts reaches the bot."""
     folder = tmp_path_factory.mktemp("webhook")
     data_dir = folder / "data"
     data_dir.mkdir()
     with FakeBotApi() as api:
         process, url = start_webhook_bot(api, data_dir, folder / "bot.log")
         try:
-            yield api, url, data_dir
+            yield api, url, data_dir, process
         finally:
             kill(process)
 
@@ -122,8 +122,9 @@ def guarded_bot(tmp_path_factory: pytest.TempPathFactory,
     (6201, None), (6202, ""), (6203, "wrong-secret"), (6204, SECRET.lower()),
     (6205, SECRET + "x")])
 def test_update_without_the_right_secret_is_refused_and_changes_nothing(
-        guarded_bot: tuple[FakeBotApi, str, Path], forger: int, secret: str | None) -> None:
-    api, url, data_dir = guarded_bot
+        guarded_bot: tuple[FakeBotApi, str, Path, subprocess.Popen[bytes]], forger: int,
+        secret: str | None) -> None:
+    api, url, data_dir, _ = guarded_bot
     forged = api.send_text(forger, "/start")
     assert api.post_webhook(url, forged, secret_token=secret) == 403
     # A genuine update afterwards is answered, and it is the first thing answered.
@@ -196,26 +197,23 @@ def peak_memory_kb(process: subprocess.Popen[bytes]) -> int:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
 
 
+@pytest.mark.xdist_group("guarded_bot")
 def test_large_posts_without_the_secret_are_refused_before_their_body_is_read(
-        data_dir: Path, tmp_path: Path) -> None:
-    with FakeBotApi() as api:
-        process, url = start_webhook_bot(api, data_dir, tmp_path / "bot.log")
-        try:
-            before = peak_memory_kb(process)
-            for _ in range(3):
-                status, sent = raw_post(url, 95 * 1024 * 1024, secret=None)
-                assert status == 403
-                assert sent < 95 * 1024 * 1024  # answered before the body was all sent
-            # With the secret, a body no update could need is refused by its declared size.
-            status, sent = raw_post(url, 95 * 1024 * 1024, secret=SECRET)
-            assert status == 413
-            assert sent < 95 * 1024 * 1024
-            growth_mb = (peak_memory_kb(process) - before) / 1024
-            # A genuine update is still answered.
-            genuine = api.send_text(CHAT, "/start")
-            mark = api.mark()
-            assert api.post_webhook(url, genuine, secret_token=SECRET) == 200
-            api.wait_for(question_to(CHAT), timeout=20, since=mark)
-        finally:
-            kill(process)
+        guarded_bot: tuple[FakeBotApi, str, Path, subprocess.Popen[bytes]]) -> None:
+    api, url, _, process = guarded_bot
+    before = peak_memory_kb(process)
+    for _ in range(3):
+        status, sent = raw_post(url, 95 * 1024 * 1024, secret=None)
+        assert status == 403
+        assert sent < 95 * 1024 * 1024  # answered before the body was all sent
+    # With the secret, a body no update could need is refused by its declared size.
+    status, sent = raw_post(url, 95 * 1024 * 1024, secret=SECRET)
+    assert status == 413
+    assert sent < 95 * 1024 * 1024
+    growth_mb = (peak_memory_kb(process) - before) / 1024
+    # A genuine update is still answered.
+    genuine = api.send_text(CHAT, "/start")
+    mark = api.mark()
+    assert api.post_webhook(url, genuine, secret_token=SECRET) == 200
+    api.wait_for(question_to(CHAT), timeout=20, since=mark)
     assert growth_mb < 20, f"the bot's peak memory grew by {growth_mb:.0f} MB"
