@@ -10,10 +10,10 @@ from pathlib import Path
 from bot.storage import ChatStore
 from flows.i18n import t
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.hostile_files import hostile_zip
 from testing.telegram_harness import question_key
 from tests.casefile_bot import casefile_bot
 from tests.followup_cases import FORMAL_DEMAND, followed
-from tests.test_evidence_screening_evasions import hostile_zip
 
 SENDERS = [7400 + n for n in range(6)]
 

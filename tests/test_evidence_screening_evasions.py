@@ -5,33 +5,18 @@ content glued after a PDF's end, and files whose screening would cost too much."
 from __future__ import annotations
 
 import io
-import zipfile
 import zlib
 
 from weasyprint import HTML
 
 from flows.evidence.screening import Policy, Refusal, screen_content
+from testing.hostile_files import CATALOG, PAGES, hostile_zip, pdf, zipped
 
 POLICY = Policy()
-CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
-PAGES = b"<< /Type /Pages /Kids [] /Count 0 >>"
 
 
 def verdict(name: str, data: bytes) -> Refusal | None:
     return screen_content(name, "application/octet-stream", io.BytesIO(data), POLICY)
-
-
-def pdf(*objects: bytes, tail: bytes = b"") -> bytes:
-    body = b"".join(b"%d 0 obj\n%s\nendobj\n" % (n, o) for n, o in enumerate(objects, 1))
-    return b"%PDF-1.7\n" + body + b"trailer << /Root 1 0 R >>\n%%EOF\n" + tail
-
-
-def zipped(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_javascript_after_a_comment_that_says_stream_is_found() -> None:
@@ -91,20 +76,6 @@ def test_ordinary_pdfs_and_office_files_still_pass() -> None:
     assert verdict("mise_en_demeure.pdf", drawn) is None
     assert verdict("pieces.zip", zipped({"devis.pdf": drawn, "photo.jpg": b"\xff\xd8" + bytes(99)})
                    ) is None
-
-
-def name_bomb(megabytes: int) -> bytes:
-    """A PDF whose one object stream inflates to ``megabytes`` MB of names."""
-    packed = zlib.compress(b"/A " * (megabytes * 1024 * 1024 // 3), 9)
-    stream = (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
-              % len(packed)) + packed + b"\nendstream"
-    return pdf(CATALOG, PAGES, stream)
-
-
-def hostile_zip() -> bytes:
-    """Three such PDFs of 60 MB of names each, stored in a zip of under 200 KB."""
-    bomb = name_bomb(60)
-    return zipped({f"facture_{n}.pdf": bomb for n in range(3)}, zipfile.ZIP_STORED)
 
 
 def test_a_small_zip_of_pdfs_inflating_to_60_mb_of_names_each_is_refused() -> None:
