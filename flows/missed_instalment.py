@@ -29,6 +29,7 @@ class MissedInstalment:
     interval: str
     proposed_on: date  # the day the plan's letter and agreement went out
     signed_on: date | None  # the day the agreement was signed; None: no signed copy came back
+    online: bool  # agreed through the debtor's link rather than signed on paper
     notice_days: int  # the acceleration clause: days after a formal demand left unanswered
     waived: bool  # the plan waived penalties and indemnity if kept (they now fall due again)
 
@@ -47,6 +48,7 @@ class MissedInstalment:
                    total=Money.from_json(data["total"]), interval=str(data["interval"]),
                    proposed_on=date.fromisoformat(data["proposed_on"]),
                    signed_on=date.fromisoformat(signed) if isinstance(signed, str) else None,
+                   online=bool(data.get("online")),
                    notice_days=int(data["notice_days"]), waived=bool(data.get("waived")))
 
 

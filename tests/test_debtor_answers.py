@@ -94,7 +94,8 @@ def test_a_plan_both_sides_accept_becomes_the_case_plan_with_instalment_reminder
     assert FollowUp.read(case).plan == {"count": 3, "first": first.isoformat(),
                                         "interval": "monthly",
                                         "total": {"amount": "1200.50", "currency": "EUR"},
-                                        "notice_days": 8, "waived": False}
+                                        "notice_days": 8, "waived": False,
+                                        "agreed_online": TODAY.isoformat()}
     steps = [s for s in timeline(case) if s.kind == "instalment"]
     assert [s.day for s in steps] == [date(2026, 12, 8), date(2027, 1, 8), date(2027, 2, 8)]
     # 1 200,50 / 3 = 400,16 twice, the rounding cents on the last: 400,18.

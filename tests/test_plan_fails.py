@@ -9,13 +9,25 @@ back with pdftotext.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.files import write_all
+from flows import followup
+from flows.debtor import answers
+from flows.debtor.answers import Side
 from flows.documents.drawing import draw
+from flows.followup import StepKind
 from testing.driver import Driver, plain
-from tests.followup_cases import NOW, followed, press_reminder, reminder, reminders, with_remedy
+from tests.followup_cases import (
+    FORMAL_DEMAND,
+    NOW,
+    followed,
+    press_reminder,
+    reminder,
+    reminders,
+    with_remedy,
+)
 from tests.pdf import pdf_text
 
 PARIS = NOW.tzinfo
@@ -148,3 +160,21 @@ def test_penalties_waived_only_when_the_user_says_so_come_back_in_the_clause() -
     press_reminder(d, "unpaid", reminder(d, "instalment"))
     d.press("generate")
     assert d.last.documents[0].context["plan_default"]["waived"] is True
+
+
+def test_a_plan_agreed_through_the_debtors_link_counts_as_signed(tmp_path: Path) -> None:
+    # The debtor proposes 3 instalments from 7/12/2026 through their link on 23/11; the
+    # creditor accepts two hours later: no signed copy to chase, and the demand cites that day.
+    d = followed(FORMAL_DEMAND)
+    answers.propose_plan(d.case, Side.DEBTOR, 3, date(2026, 12, 7), NOW.date(), NOW)
+    answers.accept_plan(d.case, Side.CREDITOR, NOW + timedelta(hours=2))
+    followup.refresh(d.account, d.now)
+    assert [s.kind for s in followup.timeline(d.case) if s.kind is StepKind.PLAN_SIGNED] == []
+    d.now = at(2026, 12, 8)
+    press_reminder(d, "unpaid", reminder(d, "instalment"))
+    assert "Selon la clause de déchéance du terme de l'accord conclu" in d.text_of_last()
+    d.press("generate")
+    text, _rows = letter_texts(d, tmp_path)
+    assert ("Par l'accord de règlement échelonné accepté en ligne, par le lien personnel qui "
+            "vous a été adressé, le 23 novembre 2026") in text
+    assert "L'échéance n° 1, d'un montant de 400,16 €, due le 7 décembre 2026" in text

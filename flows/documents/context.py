@@ -263,6 +263,7 @@ def _plan_default(case: Case, missed: MissedInstalment) -> dict[str, Any]:
         "total": missed.total.to_json(), "frequency": missed.interval,
         "proposed_on": missed.proposed_on.isoformat(),
         "signed_on": missed.signed_on.isoformat() if missed.signed_on else "",
+        "online": missed.online,
         "notice_days": missed.notice_days, "waived": missed.waived,
         "payments": [{"on": p.day.isoformat(), "amount": p.amount.to_json()} for p in payments],
     }

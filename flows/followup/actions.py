@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flows import formatting
+from flows.debtor.record import DebtorSide
 from flows.demand_first import THEN
 from flows.followup import legal
 from flows.followup.messages import after_payment, debtor, find_step
@@ -168,6 +169,19 @@ def apply(account: Account, case: Case, action: str, reminder_id: str | None,
     return out
 
 
+def agreed_online(case: Case) -> date | None:
+    """The day this very plan was agreed through the debtor's link (the later of the two
+    acceptances, flows.debtor.answers): an agreement as binding as the signed copy."""
+    agreed = DebtorSide.read(case).agreed
+    if agreed is None:
+        return None
+    wanted = (case.text("plan_count"), case.text("plan_first_date"), case.text("plan_interval"))
+    if tuple(str(agreed.get(k)) for k in ("count", "first", "interval")) != wanted:
+        return None
+    accepted = [datetime.fromisoformat(str(at)) for at in agreed.get("accepted", {}).values()]
+    return max(accepted).date() if len(accepted) == 2 else None
+
+
 def record_missed(fu: FollowUp, step: Step) -> MissedInstalment:
     """Keep what the formal demand after a missed instalment cites: the plan (signed or not),
     the instalment, and the notice its acceleration clause requires."""
@@ -177,7 +191,8 @@ def record_missed(fu: FollowUp, step: Step) -> MissedInstalment:
         count=int(plan.get("count", step.params["count"])),
         total=Money.from_json(plan["total"]) if "total" in plan else step.params["amount"],
         interval=str(plan.get("interval", "monthly")),
-        proposed_on=fu.started or step.params["due"], signed_on=fu.day("signed"),
+        proposed_on=fu.started or step.params["due"], signed_on=fu.signed_on,
+        online="agreed_online" in plan and fu.day("signed") is None,
         notice_days=int(plan.get("notice_days", ACCELERATION_NOTICE_DAYS)),
         waived=bool(plan.get("waived")))
     fu.data[MISSED] = missed.to_json()
@@ -256,6 +271,9 @@ def start_remedy(case: Case, now: datetime) -> None:
                 # What the agreement says, for the letter if an instalment is missed.
                 "notice_days": ACCELERATION_NOTICE_DAYS,
                 "waived": case.flag("plan_waive") is True}
+        online = agreed_online(case)
+        if online is not None:  # accepted by both sides through the debtor's link
+            plan["agreed_online"] = online.isoformat()
     paid = sum((i.paid.amount for i in case.invoices()), start=Money.zero().amount)
     if remedy == case.text(THEN):
         case.answers.pop(THEN)  # the remedy the demand was drafted first for is under way

@@ -79,6 +79,14 @@ class FollowUp:
         return plan if isinstance(plan, dict) else None
 
     @property
+    def signed_on(self) -> date | None:
+        """The day the plan's agreement was signed, as the user said, else the day both sides
+        accepted it through the debtor's link."""
+        online = (self.plan or {}).get("agreed_online")
+        return self.day("signed") or (date.fromisoformat(online) if isinstance(online, str)
+                                      else None)
+
+    @property
     def reminders(self) -> list[dict[str, Any]]:
         found = self.data.get("reminders")
         return found if isinstance(found, list) else []

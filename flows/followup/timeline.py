@@ -219,7 +219,7 @@ def _plan_steps(case: Case, fu: FollowUp) -> list[Step]:
                    count=len(rows), due=due, amount=left)
              for number, due, _amount, left in rows if left.amount > 0]
     started = fu.started
-    if steps and started is not None and fu.day("signed") is None:
+    if steps and started is not None and fu.signed_on is None:
         unsigned = fu.day("unsigned")
         first_due = rows[0][1]
         day = (unsigned + UNSIGNED_AGAIN if unsigned is not None
