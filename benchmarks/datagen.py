@@ -1,9 +1,10 @@
 """Users on disk, written through the real storage, as many as a benchmark needs.
 
 A few template accounts are driven through the real journey (``flows.turn.turn``); each
-simulated user is a copy with its own chat id and case id, saved with ``ChatStore`` so the
-files are exactly what the bot writes. Generation skips fsync (a benchmark's scratch data need
-not survive a power cut) and is otherwise the production path.
+simulated user is a copy with its own chat id and case id, saved through the bot's
+``Assistant`` and TinyDB storage so the files are exactly what the bot writes. Generation
+skips fsync (a benchmark's scratch data need not survive a power cut) and is otherwise the
+production path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
-from bot.storage import ChatStore
+from bot.service import Assistant
+from bot.storage import StoredChat, TinyDBStorage
 from flows.model import Account, new_id
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
@@ -75,16 +77,18 @@ def _no_fsync() -> Iterator[None]:
 
 
 def populate(data_dir: Path, templates: list[Account], count: int,
-             first_chat: int = FIRST_CHAT, store: ChatStore | None = None) -> list[int]:
-    """Write ``count`` users cycling over the templates; return their chat ids.
-
-    Pass the bot's own store (the reminders' store keeps its index of wake-ups in step with
-    every save) to write exactly what the running bot would have written."""
-    store = store or ChatStore(data_dir)
+             first_chat: int = FIRST_CHAT) -> list[int]:
+    """Write ``count`` users cycling over the templates (each save keeps the reminder index
+    in step, as the running bot's do); return their chat ids."""
+    storage = TinyDBStorage(data_dir)
+    assistant = Assistant(storage, lambda: NOW)
     chats = list(range(first_chat, first_chat + count))
-    with _no_fsync():
-        for n, chat_id in enumerate(chats):
-            store.save(clone(templates[n % len(templates)], chat_id))
+    try:
+        with _no_fsync():
+            for n, chat_id in enumerate(chats):
+                assistant.save(StoredChat(clone(templates[n % len(templates)], chat_id)))
+    finally:
+        storage.close()
     return chats
 
 

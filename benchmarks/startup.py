@@ -3,7 +3,7 @@
 The users are spread along the journey; two thirds of them have sent their documents and are
 in follow-up, where the journey itself planned their reminders (the end of the demand's
 deadline, the limitation date…), 20 000 pending in all. They are written through the bot's own
-reminder store, which keeps the index of wake-ups (``<data>/reminders/index.log``) in step, as
+storage, which keeps the index of wake-ups (``<data>/reminders/index.log``) in step, as
 a running bot would have left them.
 
 Time is from starting ``python -m bot telegram`` to the bot polling for updates; memory is the
@@ -25,7 +25,6 @@ from benchmarks import datagen
 from benchmarks.measure import rss_bytes
 from benchmarks.report import Report, mb
 from benchmarks.traffic import drive, is_message, is_question, start_process, stop_process
-from bot.reminders import ReminderIndex, ReminderStore
 from testing.fakebot import FakeBotApi
 
 USERS = 10_000
@@ -36,22 +35,20 @@ IMPAYES = ("bot", "telegram")
 
 
 def populate(data: Path, users: int, reminders: int) -> tuple[list[int], int]:
-    """Users along the journey and in follow-up, through the reminder store; returns the
+    """Users along the journey and in follow-up, through the bot's storage; returns the
     chat ids of users waiting on the first question, and the pending reminders written."""
-    store = ReminderStore(data, ReminderIndex(data), lambda: datagen.NOW)
     following = [datagen.journey_until(None, lang) for lang in ("fr", "en")]
     per_user = datagen.pending_reminders(following[0])
     assert per_user, "the journey planned no reminder"
     in_followup = min(users, math.ceil(reminders / per_user))
-    datagen.populate(data, following, in_followup, store=store)
+    datagen.populate(data, following, in_followup)
     others = [t for t in datagen.mixed_templates() if t.current and t.current.state != "followup"]
     # Two groups answer, one per start: a fresh fake Bot API numbers its updates from 1 again,
     # and the bot rightly ignores an update id it has already handled for that chat.
     datagen.populate(data, others, users - in_followup - 2 * ANSWERING,
-                     first_chat=datagen.FIRST_CHAT + in_followup, store=store)
+                     first_chat=datagen.FIRST_CHAT + in_followup)
     answering = datagen.populate(data, [datagen.journey_until("jurisdiction")], 2 * ANSWERING,
-                                 first_chat=datagen.FIRST_CHAT + users - 2 * ANSWERING,
-                                 store=store)
+                                 first_chat=datagen.FIRST_CHAT + users - 2 * ANSWERING)
     return answering, in_followup * per_user
 
 

@@ -1,4 +1,9 @@
-"""The journey in a terminal: numbered choices, documents written to files."""
+"""The journey in a terminal: numbered choices, documents written to files.
+
+The documents and exports it shows are copies in the chat's scratch space (``Blobs.scratch``:
+local files the storage hands out), for the user to open; the case keeps its own in the
+storage, and ``/documents`` shows them again.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from bot import company_registry, export, rates
 from bot.config import Settings
 from bot.evidence import EvidenceDesk
 from bot.insolvency import alerts_for
-from bot.service import Assistant, DrawingFailed
-from bot.storage import ChatStore
+from bot.service import Assistant, Document, DrawingFailed
+from bot.storage import open_storage
+from flows import followup
 from flows.conversation import (
     EXPORT,
     Button,
@@ -92,25 +98,26 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
     """The chat in this terminal; ``settings`` names the outside sources to ask (none when
     not given)."""
     prompt: Prompt | None = None
-    desk = desk or EvidenceDesk(assistant.store, Policy(), assistant.clock)
+    desk = desk or EvidenceDesk(assistant.storage, Policy(), assistant.clock)
 
     def present(reply: Reply) -> None:
         nonlocal prompt
         show(reply, out)
         # Documents drawn now, then documents drawn before and asked for again.
         try:
-            paths = [r.path for r in assistant.render(chat_id, reply.documents)]
+            documents = [r.document for r in assistant.render(chat_id, reply.documents)]
         except DrawingFailed:  # kept pending: /documents draws them again
             print(t(assistant.account(chat_id).lang, "documents_retry.failed"), file=out)
-            paths = []
-        paths += assistant.drawn(chat_id, reply.files)
+            documents = []
+        documents += assistant.drawn(chat_id, reply.files)
+        paths = copies(assistant, chat_id, documents)
         for path in paths:
             print(f"📄 {t(assistant.account(chat_id).lang, 'console.document')} {path}",
                   file=out)
         if paths:
             print(file=out)
         if reply.action == EXPORT:  # the case file's /export: zips beside the data
-            for path in export.build(assistant.store, chat_id, assistant.clock()):
+            for path in export.build(assistant.storage, chat_id, assistant.clock()):
                 print(f"📦 {t(assistant.account(chat_id).lang, 'casefile.export.saved')} "
                       f"{path}", file=out)
             print(file=out)
@@ -132,10 +139,9 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
                     present(found)
         for lookup in reply.lookups:
             if isinstance(lookup, InsolvencyCheck):
-                account, alerts = alerts_for(settings, assistant.store, chat_id,
-                                             lookup.case_id, assistant.clock)
-                if account is not None:
-                    assistant.store.save(account)
+                chat, alerts = alerts_for(settings, assistant, chat_id, lookup.case_id)
+                if chat is not None:
+                    assistant.save(chat)
                 for alert in alerts:
                     present(alert)
 
@@ -171,12 +177,29 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     rates.load_overrides(Path(args.data_dir) if args.data_dir else settings.data_dir)
-    store = ChatStore(args.data_dir or settings.data_dir)
-    assistant = Assistant(store, settings.now)
-    desk = EvidenceDesk(store, Policy(settings.evidence_max_bytes, settings.evidence_quota_bytes),
-                        settings.now)
+    storage = open_storage(args.data_dir or settings.data_dir)
+    assistant = Assistant(storage, settings.now)
+    storage.reminders.open(lambda account: followup.next_wakeup(account, settings.now()))
+    desk = EvidenceDesk(storage, Policy(settings.evidence_max_bytes,
+                                        settings.evidence_quota_bytes), settings.now)
     try:
         return run(assistant, args.user, sys.stdin, sys.stdout, desk, settings)
     except KeyboardInterrupt:
         print()
         return 130
+    finally:
+        storage.close()
+
+
+def copies(assistant: Assistant, chat_id: str, documents: list[Document]) -> list[Path]:
+    """The documents as files the user can open: copies in one scratch folder of the chat."""
+    if not documents:
+        return []
+    folder = assistant.storage.blobs.scratch(chat_id, "documents")
+    folder.mkdir()
+    paths = []
+    for document in documents:
+        path = folder / document.name
+        path.write_bytes(document.content)
+        paths.append(path)
+    return paths

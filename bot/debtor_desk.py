@@ -17,14 +17,12 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 
 from telegram import Bot, CallbackQuery
 from telegram.error import TelegramError
 
 from bot.debtor_links import DebtorLinks
-from bot.reminders import Locks
-from bot.service import Assistant, DrawingFailed
+from bot.service import Assistant, Document, DrawingFailed
 from bot.telegram_view import bubbles, keyboard, send_files
 from flows import followup
 from flows.conversation import Reply
@@ -43,10 +41,10 @@ Step = Callable[[Account, Case, date, datetime], Exchange]
 
 
 class DebtorDesk:
-    def __init__(self, assistant: Assistant, links: DebtorLinks, locks: Locks) -> None:
+    def __init__(self, assistant: Assistant, links: DebtorLinks) -> None:
         self.assistant = assistant
         self.links = links
-        self.locks = locks
+        self.locks = assistant.storage.locks
 
     # Telegram: the debtor ------------------------------------------------------------------
     async def open(self, bot: Bot, debtor_chat: int, language_code: str | None,
@@ -78,8 +76,8 @@ class DebtorDesk:
         where = self.links.debtor(str(debtor_chat))
         if where is None:
             return False
-        account = await asyncio.to_thread(self.assistant.store.load, where[0])
-        case = account.case(where[1]) if account is not None else None
+        stored = await asyncio.to_thread(self.assistant.load, where[0])
+        case = stored.account.case(where[1]) if stored is not None else None
         if case is None or DebtorSide.read(case).chat != str(debtor_chat) \
                 or not DebtorSide.read(case).awaiting:
             return False
@@ -131,15 +129,16 @@ class DebtorDesk:
             return False
         creditor_chat, case_id = where
         async with self.locks[creditor_chat]:
-            account = await asyncio.to_thread(self.assistant.store.load, creditor_chat)
-            case = account.case(case_id) if account is not None else None
-            if account is None or case is None or (token is not None
-                                                   and not link.holds(case, token)):
+            stored = await asyncio.to_thread(self.assistant.load, creditor_chat)
+            case = stored.account.case(case_id) if stored is not None else None
+            if stored is None or case is None or (token is not None
+                                                  and not link.holds(case, token)):
                 return False
+            account = stored.account
             now = self.assistant.clock()
             exchange = step(account, case, followup.local_today(account, now), now)
             followup.refresh(account, now)  # an agreed plan starts its instalment reminders
-            await asyncio.to_thread(self.assistant.save, account)
+            await asyncio.to_thread(self.assistant.save, stored)
             side = DebtorSide.read(case)
             target = int(side.chat) if side.chat else debtor_chat
             files = await self._documents(creditor_chat, case, exchange.documents,
@@ -155,9 +154,9 @@ class DebtorDesk:
 
     async def _documents(self, creditor_chat: str, case: Case, kinds: tuple[str, ...],
                          creditor_lang: str, debtor_lang: str,
-                         today: date) -> dict[str, list[Path]]:
+                         today: date) -> dict[str, list[Document]]:
         """The documents an answer calls for, drawn in each side's language (once when they
-        share one), kept in the creditor's case folder."""
+        share one), kept in the creditor's case."""
         if not kinds:
             return {}
         langs = list(dict.fromkeys([creditor_lang, debtor_lang or creditor_lang]))
@@ -167,13 +166,13 @@ class DebtorDesk:
         except DrawingFailed:
             log.error("the debtor's documents could not be drawn for chat %s", creditor_chat)
             return {}
-        files: dict[str, list[Path]] = {}
+        files: dict[str, list[Document]] = {}
         for item in rendered:
-            files.setdefault(item.job.lang, []).append(item.path)
+            files.setdefault(item.job.lang, []).append(item.document)
         return files
 
 
-async def _show(bot: Bot, chat_id: int, reply: Reply, documents: list[Path]) -> None:
+async def _show(bot: Bot, chat_id: int, reply: Reply, documents: list[Document]) -> None:
     chunks, question = bubbles(reply)
     for chunk in chunks:
         await bot.send_message(chat_id, chunk)

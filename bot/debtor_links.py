@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.files import write_atomic
-from bot.storage import ChatStore
 from bot.storage.debtor_index import Where, entries_of, token_key
+from bot.storage.interface import Accounts
 from flows.debtor import link
 from flows.model import Account
 
@@ -40,12 +40,12 @@ class DebtorLinks:
         self._lock = threading.Lock()  # saves run in worker threads
 
     # Reading -------------------------------------------------------------------------------
-    def load(self, store: ChatStore) -> None:
+    def load(self, accounts: Accounts) -> None:
         """Read the log (compacting it), or rebuild it from the chat files when there is none."""
         try:
             text = self.path.read_text(encoding="ascii")
         except FileNotFoundError:
-            self.rebuild(store)
+            self.rebuild(accounts)
             return
         tokens: dict[str, Where] = {}
         debtors: dict[str, Where] = {}
@@ -62,13 +62,13 @@ class DebtorLinks:
             self.tokens, self.debtors = tokens, debtors
         self.compact()
 
-    def rebuild(self, store: ChatStore) -> None:
+    def rebuild(self, accounts: Accounts) -> None:
         tokens: dict[str, Where] = {}
         debtors: dict[str, Where] = {}
-        for chat_id in store.chat_ids():
-            account = store.load(chat_id)
-            if account is not None:
-                owned = entries_of(account)
+        for chat_id in accounts.chat_ids():
+            chat = accounts.load(chat_id)
+            if chat is not None:
+                owned = entries_of(chat.account)
                 tokens.update(owned.tokens)
                 debtors.update(owned.debtors)
         with self._lock:

@@ -198,8 +198,8 @@ class DebtorWeb:
         where = self.desk.links.find(token) if link.looks_like_token(token) else None
         if where is None:
             return None
-        account = await asyncio.to_thread(self.desk.assistant.store.load, where[0])
-        case = account.case(where[1]) if account is not None else None
+        stored = await asyncio.to_thread(self.desk.assistant.load, where[0])
+        case = stored.account.case(where[1]) if stored is not None else None
         return case if case is not None and link.holds(case, token) else None
 
     def _limited(self, request: web.Request, token: str, lang: str) -> web.Response | None:

@@ -2,9 +2,10 @@
 
 The decisions (what is refused, which case a file goes to) are ``flows.evidence``'s; this
 module does the input/output around them. A file is screened on what Telegram announces before
-anything is downloaded, downloaded into the case folder under a temporary name, screened again
-on its bytes, and only then kept, named by its SHA-256 (the same bytes sent twice are one
-file). Nothing of a file's name or content is logged: ids and sizes only.
+anything is downloaded, downloaded into a scratch file of the chat (``Blobs.scratch``: a local
+path the storage hands out and sweeps), screened again on its bytes, and only then kept as the
+case's blob ``evidence/<sha256>`` (the same bytes sent twice are one blob). Nothing of a file's
+name or content is logged: ids and sizes only.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
-import os
-import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.http import ResponseTooLarge
 from bot.invoice_reader import read_invoice, readable
 from bot.screening_pool import Checked, ScreeningPool, check_file
-from bot.storage import ChatStore
+from bot.storage import Storage
 from flows import invoice_intake, limits
 from flows.conversation import Upload
 from flows.evidence import locker, screening
@@ -36,8 +35,7 @@ log = logging.getLogger("impayes.evidence")
 
 # Downloads running at once, every chat together: each one holds up to 20 MB in memory.
 PARALLEL_DOWNLOADS = 8
-# A file being downloaded and screened, before it is kept under its SHA-256 (or refused).
-INCOMING_PREFIX = ".incoming-"
+EVIDENCE = "evidence/"  # the blobs' prefix for evidence, named by their SHA-256
 
 
 @dataclass(frozen=True)
@@ -74,9 +72,9 @@ def attachment_of(message: Message, now: datetime) -> Attachment | None:
 class EvidenceDesk:
     """Turns a message carrying a file into an ``Upload`` event, the file safely kept."""
 
-    def __init__(self, store: ChatStore, policy: screening.Policy,
+    def __init__(self, storage: Storage, policy: screening.Policy,
                  clock: Callable[[], datetime]) -> None:
-        self.store = store
+        self.storage = storage
         self.policy = policy
         self.clock = clock
         self.downloads = asyncio.Semaphore(PARALLEL_DOWNLOADS)
@@ -85,7 +83,7 @@ class EvidenceDesk:
     async def receive(self, update: Update, bot: Bot) -> Upload | None:
         """The event for this update; None if it carries no file or was already handled.
 
-        Call it holding the chat's lock: it reads the account, then writes into a case folder.
+        Call it holding the chat's lock: it reads the chat, then keeps a blob in its case.
         """
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None:
@@ -94,9 +92,10 @@ class EvidenceDesk:
         if attached is None:
             return None
         chat_id = str(chat.id)
-        account = await asyncio.to_thread(self.store.load, chat_id)
-        if account is not None and update.update_id in account.seen_updates:
+        stored = await asyncio.to_thread(self.storage.accounts.load, chat_id)
+        if stored is not None and update.update_id in stored.seen_updates:
             return None  # Telegram sent it again: it was kept the first time
+        account = stored.account if stored is not None else None
         case = locker.target_case(account) if account is not None else None
         caption = message.caption or ""
         if case is None:
@@ -110,10 +109,9 @@ class EvidenceDesk:
         if refusal is not None:
             log.info("file refused before download for chat %s: %s", chat_id, refusal.code)
             return _refused(attached, refusal.code, refusal.detail, case.id, caption)
-        folder = self.store.case_dir(chat_id, case.id) / "evidence"
         try:
             async with self.downloads:
-                incoming = await self._download(bot, attached, folder, held)
+                incoming = await self._download(bot, attached, chat_id, held)
         except _Refused as refused:
             log.info("file refused for chat %s: %s", chat_id, refused.refusal.code)
             return _refused(attached, refused.refusal.code, refused.refusal.detail, case.id,
@@ -127,21 +125,25 @@ class EvidenceDesk:
         if checked.refusal is None and limits.evidence_full(case, checked.size):
             checked = Checked(checked.size, checked.sha256,
                               screening.Refusal("case_full", str(limits.MAX_BYTES_PER_CASE)))
+        reading = None
+        if _may_be_the_invoice(checked, attached, case):
+            # Read off the event loop, in the screening workers: OCR takes seconds of CPU.
+            try:
+                reading = await self.screening.read(incoming, attached.mime_type, attached.name)
+            except BaseException:
+                incoming.unlink(missing_ok=True)
+                raise
         upload = await asyncio.to_thread(self._take, chat_id, case.id, attached, incoming,
                                          checked, caption)
-        if _may_be_the_invoice(upload, case):
-            # Read off the event loop, in the screening workers: OCR takes seconds of CPU.
-            reading = await self.screening.read(folder / upload.sha256, attached.mime_type,
-                                                attached.name)
-            upload = replace(upload, reading=reading)
-        return upload
+        return replace(upload, reading=reading) if reading is not None else upload
 
     def receive_local(self, chat_id: str, path: Path) -> Upload:
         """The same for a file on this computer (the console chat's ``/send <path>``)."""
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         size = path.stat().st_size if path.is_file() else None
         attached = Attachment("", path.name, mime, size)
-        account = self.store.load(chat_id)
+        stored = self.storage.accounts.load(chat_id)
+        account = stored.account if stored is not None else None
         case = locker.target_case(account) if account is not None else None
         if case is None:
             return _refused(attached, "no_case")
@@ -151,16 +153,14 @@ class EvidenceDesk:
         refusal = screening.screen(attached.name, mime, size, self.policy, held)
         if refusal is not None:
             return _refused(attached, refusal.code, refusal.detail, case.id)
-        folder = self.store.case_dir(chat_id, case.id) / "evidence"
-        folder.mkdir(parents=True, exist_ok=True)
-        incoming = folder / f"{INCOMING_PREFIX}{secrets.token_hex(8)}"
-        shutil.copyfile(path, incoming)
+        incoming = self.storage.blobs.scratch(chat_id, "incoming")
+        shutil.copyfile(path, incoming)  # the user's own file, copied into scratch space
         checked = check_file(str(incoming), attached.name, mime, self.policy, held)
+        reading = None
+        if _may_be_the_invoice(checked, attached, case):
+            reading = read_invoice(str(incoming), mime, attached.name)
         upload = self._take(chat_id, case.id, attached, incoming, checked)
-        if _may_be_the_invoice(upload, case):
-            reading = read_invoice(str(folder / upload.sha256), mime, attached.name)
-            upload = replace(upload, reading=reading)
-        return upload
+        return replace(upload, reading=reading) if reading is not None else upload
 
     def _take(self, chat_id: str, case_id: str, attached: Attachment, incoming: Path,
               checked: Checked, caption: str = "") -> Upload:
@@ -170,14 +170,15 @@ class EvidenceDesk:
             if refusal is not None:
                 log.info("file refused after download for chat %s: %s", chat_id, refusal.code)
                 return _refused(attached, refusal.code, refusal.detail, case_id, caption)
-            _keep(incoming, incoming.parent / digest)
+            self.storage.blobs.put_file(chat_id, case_id, EVIDENCE + digest, incoming)
         finally:
             incoming.unlink(missing_ok=True)
         log.info("file kept for chat %s case %s: %d bytes", chat_id, case_id, size)
         return Upload(case_id, attached.name, attached.mime_type, size, digest,
-                      f"evidence/{digest}", caption)
+                      EVIDENCE + digest, caption)
 
-    async def _download(self, bot: Bot, attached: Attachment, folder: Path, held: int) -> Path:
+    async def _download(self, bot: Bot, attached: Attachment, chat_id: str,
+                        held: int) -> Path:
         try:
             remote = await bot.get_file(attached.file_id)
         except BadRequest as error:
@@ -190,8 +191,7 @@ class EvidenceDesk:
                                   self.policy, held)
         if refusal is not None:
             raise _Refused(refusal)
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        incoming = folder / f"{INCOMING_PREFIX}{secrets.token_hex(8)}"
+        incoming = await asyncio.to_thread(self.storage.blobs.scratch, chat_id, "incoming")
         try:
             await remote.download_to_drive(incoming)
         except ResponseTooLarge as error:  # bigger than announced, or not announced at all
@@ -203,10 +203,10 @@ class EvidenceDesk:
         return incoming
 
 
-def _may_be_the_invoice(upload: Upload, case: Case) -> bool:
+def _may_be_the_invoice(checked: Checked, attached: Attachment, case: Case) -> bool:
     """A PDF or a picture kept while the case still asks about its invoice is read as one."""
-    return not upload.refused and invoice_intake.wants_invoice(case) and \
-        readable(upload.mime_type, upload.file_name)
+    return checked.refusal is None and invoice_intake.wants_invoice(case) and \
+        readable(attached.mime_type, attached.name)
 
 
 class _Refused(Exception):
@@ -219,15 +219,3 @@ def _refused(attached: Attachment, code: str, detail: str = "", case_id: str = "
              caption: str = "") -> Upload:
     return Upload(case_id, attached.name, attached.mime_type, attached.size or 0,
                   caption=caption, refused=code, detail=detail)
-
-
-def _keep(incoming: Path, target: Path) -> None:
-    """Durably put the checked file in place (the same bytes again: the same file)."""
-    with incoming.open("rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(incoming, target)
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

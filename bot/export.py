@@ -1,8 +1,10 @@
-"""``/export``: everything held on a user, as zip files written next to their data.
+"""``/export``: everything held on a user, as zip files built in the chat's scratch space.
 
 The wording inside (read-me, chronology, index) comes from ``flows.casefile_export``; this
 module gathers the files and writes the archive. Telegram takes documents up to 50 MB from a
-bot, so a large export is cut into several zips, each whole entries only.
+bot, so a large export is cut into several zips, each whole entries only. The case's files come
+from the storage's blobs; the zips are scratch files (``Blobs.scratch``), removed once sent and
+swept at the next start if a crash kept them from being sent.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import csv
 import io
 import json
 import re
-import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,34 +24,37 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.files import atomic_file
-from bot.storage import ChatStore
+from bot.storage import Storage
 from flows import casefile_export as words
 from flows.i18n import t
 from flows.model import Account
 
 PART_BYTES = 45 * 1024 * 1024  # under Telegram's 50 MB, with room for the zip's own headers
-EXPORTS = "exports"  # inside the chat's folder: erased with it
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One file of the export: its path in the zip, and its bytes or where to read them."""
+    """One file of the export: its path in the zip, and its bytes or how to read them (a
+    kept file is read only when its zip is written: evidence can be large)."""
 
     name: str
     data: bytes | None = None
-    source: Path | None = None
+    source: Callable[[], bytes | None] | None = None
+    source_size: int = 0
 
     @property
     def size(self) -> int:
+        return len(self.data) if self.data is not None else self.source_size
+
+    def content(self) -> bytes:
         if self.data is not None:
-            return len(self.data)
-        return self.source.stat().st_size if self.source is not None else 0
+            return self.data
+        return (self.source() if self.source is not None else None) or b""
 
 
-def entries(store: ChatStore, account: Account, now: datetime) -> list[Entry]:
+def entries(storage: Storage, account: Account, now: datetime) -> list[Entry]:
     """Every file of the export, the small descriptive ones first."""
     lang = account.lang
     root = words.ROOT
@@ -62,20 +67,33 @@ def entries(store: ChatStore, account: Account, now: datetime) -> list[Entry]:
                   Entry(f"{folder}/chronology.txt", _text(words.chronology_text(case, lang))),
                   Entry(f"{folder}/chronology.csv", _csv(words.chronology_rows(case, lang))),
                   Entry(f"{folder}/evidence/index.csv", _csv(words.evidence_index(case, lang)))]
-        case_dir = store.case_dir(account.chat_id, case.id)
+        kept = storage.blobs.names(account.chat_id, case.id)
         for record, name in words.evidence_names(case):
-            source = case_dir / str(record.get("stored_as", ""))
-            if source.is_file() and source.resolve().is_relative_to(case_dir.resolve()):
-                files.append(Entry(f"{folder}/{name}", source=source))
-        # Everything else the case folder holds: the documents drafted, and whatever later
-        # features keep there (calendars, letters received…).
-        if case_dir.is_dir():
-            for path in sorted(case_dir.rglob("*")):
-                relative = path.relative_to(case_dir)
-                if (path.is_file() and relative.parts[0] != "evidence"
-                        and not path.name.startswith(".")):
-                    files.append(Entry(f"{folder}/{relative.as_posix()}", source=path))
+            stored_as = str(record.get("stored_as", ""))
+            if stored_as in kept:
+                files.append(Entry(f"{folder}/{name}", source=_blob(storage, account.chat_id,
+                                                                     case.id, stored_as),
+                                   source_size=_int(record.get("size"))))
+        # Everything else the case holds: the documents drafted, and whatever later features
+        # keep there (calendars, letters received…).
+        for stored_as in kept:
+            if not stored_as.startswith("evidence/"):
+                data = storage.blobs.get(account.chat_id, case.id, stored_as)
+                if data is not None:
+                    files.append(Entry(f"{folder}/{stored_as}", data=data))
     return found + files
+
+
+def _blob(storage: Storage, chat_id: str, case_id: str,
+          name: str) -> Callable[[], bytes | None]:
+    return lambda: storage.blobs.get(chat_id, case_id, name)
+
+
+def _int(value: Any) -> int:
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def parts(items: list[Entry], limit: int = PART_BYTES) -> list[list[Entry]]:
@@ -92,40 +110,36 @@ def parts(items: list[Entry], limit: int = PART_BYTES) -> list[list[Entry]]:
     return groups
 
 
-def build(store: ChatStore, chat_id: str, now: datetime,
+def build(storage: Storage, chat_id: str, now: datetime,
           limit: int = PART_BYTES) -> list[Path]:
-    """Write the export of one chat; returns the zip files, in order."""
-    account = store.load(chat_id)
-    if account is None:
-        account = Account.new(chat_id, "fr")
-    out = store.chat_dir(chat_id) / EXPORTS
-    shutil.rmtree(out, ignore_errors=True)  # an earlier export never sent
-    out.mkdir(parents=True)
-    groups = parts(entries(store, account, now), limit)
+    """Write the export of one chat into scratch files; returns the zips, in order."""
+    stored = storage.accounts.load(chat_id)
+    account = stored.account if stored is not None else Account.new(chat_id, "fr")
+    groups = parts(entries(storage, account, now), limit)
     paths = []
-    for number, group in enumerate(groups, start=1):
-        path = out / words.archive_name(now, number, len(groups))
-        _write_zip(path, group)
-        paths.append(path)
+    try:
+        for number, group in enumerate(groups, start=1):
+            path = storage.blobs.scratch(chat_id, words.archive_name(now, number, len(groups)))
+            paths.append(path)
+            _write_zip(path, group)
+    except BaseException:
+        discard(paths)
+        raise
     return paths
 
 
 def discard(paths: list[Path]) -> None:
-    """Remove the zips once sent: the data they copy stays where it was."""
+    """Remove the zips once sent (scratch files): the data they copy stays where it was."""
     for path in paths:
         path.unlink(missing_ok=True)
-    for folder in {p.parent for p in paths}:
-        with contextlib.suppress(OSError):  # not empty, or already gone
-            folder.rmdir()
+        with contextlib.suppress(OSError):  # the scratch file's own folder, now empty
+            path.parent.rmdir()
 
 
 def _write_zip(path: Path, group: list[Entry]) -> None:
-    with atomic_file(path) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
+    with path.open("wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry in group:
-            if entry.data is not None:
-                archive.writestr(entry.name, entry.data)
-            elif entry.source is not None:
-                archive.write(entry.source, entry.name)
+            archive.writestr(entry.name, entry.content())
 
 
 def _text(text: str) -> bytes:
@@ -151,9 +165,9 @@ def _inert(cell: str) -> str:
     return cell
 
 
-async def send(bot: Bot, store: ChatStore, chat_id: int, now: datetime, lang: str) -> None:
+async def send(bot: Bot, storage: Storage, chat_id: int, now: datetime, lang: str) -> None:
     """Build the export off the event loop, send it as documents, then remove the zips."""
-    paths = await asyncio.to_thread(build, store, str(chat_id), now)
+    paths = await asyncio.to_thread(build, storage, str(chat_id), now)
     try:
         if len(paths) > 1:
             await bot.send_message(chat_id, t(lang, "casefile.export.parts", count=len(paths)))

@@ -21,13 +21,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import Any
 
 from bot.config import Settings
 from bot.public_api import SourceUnavailable, fetch_json
-from bot.service import TURN_LOCK
-from bot.storage import ChatStore
+from bot.service import TURN_LOCK, Assistant
+from bot.storage import StoredChat
 from flows.company import watched
 from flows.conversation import Reply
 from flows.insolvency_watch import Announcement, alert, openings
@@ -38,10 +38,6 @@ DATASET_PATH = "/catalog/datasets/annonces-commerciales/records"
 FIRST_DAILY_PASS = timedelta(minutes=2)
 
 Deliver = Callable[[str, Reply], Awaitable[None]]
-
-
-class Locks(Protocol):
-    def __getitem__(self, chat_id: str) -> asyncio.Lock: ...
 
 
 def fetch_openings(settings: Settings, siren: str) -> list[Announcement]:
@@ -56,14 +52,15 @@ def fetch_openings(settings: Settings, siren: str) -> list[Announcement]:
     return openings(answer, siren)
 
 
-def alerts_for(settings: Settings, store: ChatStore, chat_id: str, case_id: str | None,
-               clock: Callable[[], datetime]) -> tuple[Any, list[Reply]]:
-    """Ask the BODACC about the chat's watched cases (one, or all): the account changed by
-    what was found (None when nothing was) and the alerts to send. Network and disk: to be
-    run off the event loop."""
-    account = store.load(chat_id)
-    if account is None:
+def alerts_for(settings: Settings, assistant: Assistant, chat_id: str,
+               case_id: str | None) -> tuple[StoredChat | None, list[Reply]]:
+    """Ask the BODACC about the chat's watched cases (one, or all): the chat changed by
+    what was found (None when nothing was) and the alerts to send. Network and storage: to
+    be run off the event loop."""
+    chat = assistant.load(chat_id)
+    if chat is None:
         return None, []
+    account, clock = chat.account, assistant.clock
     replies = []
     for case in list(account.cases):
         if case_id is not None and case.id != case_id:
@@ -80,27 +77,27 @@ def alerts_for(settings: Settings, store: ChatStore, chat_id: str, case_id: str 
             reply = alert(account, case, found, clock())
         if reply is not None:
             replies.append(reply)
-    return (account if replies else None), replies
+    return (chat if replies else None), replies
 
 
 class InsolvencyWatch:
     """Checks chats against the BODACC and delivers what it finds, under each chat's lock."""
 
-    def __init__(self, settings: Settings, store: ChatStore, locks: Locks, deliver: Deliver,
-                 clock: Callable[[], datetime]) -> None:
-        self.settings, self.store, self.locks = settings, store, locks
-        self.deliver, self.clock = deliver, clock
+    def __init__(self, settings: Settings, assistant: Assistant, deliver: Deliver) -> None:
+        self.settings, self.assistant = settings, assistant
+        self.locks = assistant.storage.locks
+        self.deliver = deliver
         self._background: set[asyncio.Task[int]] = set()
 
     async def check(self, chat_id: str, case_id: str | None = None) -> int:
         """Check one chat (one case of it): how many alerts went out."""
         async with self.locks[chat_id]:
-            account, replies = await asyncio.to_thread(
-                alerts_for, self.settings, self.store, chat_id, case_id, self.clock)
+            chat, replies = await asyncio.to_thread(
+                alerts_for, self.settings, self.assistant, chat_id, case_id)
             for reply in replies:
                 await self.deliver(chat_id, reply)
-            if account is not None:
-                await asyncio.to_thread(self.store.save, account)
+            if chat is not None:
+                await asyncio.to_thread(self.assistant.save, chat)
             return len(replies)
 
     def check_soon(self, chat_id: str, case_id: str) -> None:
@@ -119,7 +116,8 @@ class InsolvencyWatch:
     async def check_everyone(self) -> int:
         """The daily pass: every chat with a watched case, one after the other."""
         sent = 0
-        for chat_id in await asyncio.to_thread(lambda: list(self.store.chat_ids())):
+        accounts = self.assistant.storage.accounts
+        for chat_id in await asyncio.to_thread(lambda: list(accounts.chat_ids())):
             if chat_id.lstrip("-").isdigit():  # console users get theirs in the console
                 sent += await self._quietly(chat_id, None)
         log.info("insolvency watch: %d alerts", sent)

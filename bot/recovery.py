@@ -16,10 +16,9 @@ never shows a question the user's redelivered answer is about to move past. A ch
 reply meanwhile is owed nothing more. A chat whose answer was started ``MAX_ATTEMPTS`` times
 already (each start killed) is given up: the bot must not die on it at every start.
 
-**Sweeping.** Interrupted atomic writes leave ``.tmp-*`` files (``bot.files``), interrupted
-evidence downloads ``.incoming-*`` files, an export interrupted before it was sent its zips;
-older than this process, nothing will ever use them, so a background thread removes them at
-startup.
+**Sweeping.** Interrupted atomic writes leave temporary files, interrupted evidence downloads
+and exports never sent leave scratch files; older than this process, nothing will ever use
+them, so a background thread has the storage remove them at startup (``Storage.sweep``).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable
-from pathlib import Path
 from typing import Any
 
 from telegram import Bot, Update
@@ -38,10 +36,9 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import SimpleUpdateProcessor
 
-from bot import export, redact
-from bot.evidence import INCOMING_PREFIX
-from bot.files import TEMP_PREFIX, sweep_temporary
+from bot import redact
 from bot.outbox import Outbox
+from bot.storage import Storage
 from flows.conversation import INTERRUPTED, Command
 
 log = logging.getLogger("impayes.recovery")
@@ -122,8 +119,8 @@ class Recovery:
     def start(self, bot: Bot) -> None:
         """Before polling starts: read the outbox (quick), then answer in the background."""
         self.owed = self.outbox.open()
-        root = Path(self.adapter.assistant.store.root)
-        self.sweeper = threading.Thread(target=sweep, args=(root, STARTED_AT),
+        storage = self.adapter.assistant.storage
+        self.sweeper = threading.Thread(target=sweep, args=(storage, STARTED_AT),
                                         name="sweep-temporary", daemon=True)
         self.sweeper.start()
         if self.owed:
@@ -199,14 +196,13 @@ async def _until(condition: Any, timeout: float = LET_IN_TIMEOUT) -> None:
         await asyncio.sleep(POLL)
 
 
-def sweep(root: Path, older_than: float) -> int:
-    """Remove what interrupted writes left under ``root``; logs only how many."""
+def sweep(storage: Storage, older_than: float) -> int:
+    """Have the storage remove what interrupted work left; logs only how many."""
     try:
         # Temporary files of atomic writes, evidence downloads cut short, and export zips a
         # crash kept from being sent and discarded (a copy of everything held on the user).
-        removed = sweep_temporary(root, older_than, prefixes=(TEMP_PREFIX, INCOMING_PREFIX),
-                                  folders=(export.EXPORTS,))
-    except OSError as error:
+        removed = storage.sweep(older_than)
+    except Exception as error:  # a disk's or a database's refusal: swept at the next start
         log.warning("temporary files not swept: %s", type(error).__name__)
         return 0
     log.info("temporary files swept: %d", removed)

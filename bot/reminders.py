@@ -3,22 +3,18 @@
 What the reminders say and when they are due is decided in ``flows.followup``; this module
 only keeps time and talks to Telegram.
 
-**Where reminders live.** In each chat's own file, with its cases (``bot.storage``): a save
-costs one user's data, never all users'. To find what is due without reading every chat file
-at startup, a compact **index** maps each chat to the earliest instant it may have something
-to push (``<data>/reminders/index.log``). It is an append-only log of ``chat_id epoch`` lines
-(``-`` for nothing planned), the last line for a chat wins: a change costs one short appended
-line, whatever the number of users; the log is compacted (rewritten atomically) at startup and
-when it grows to several times the number of chats. The index is a hint, never the truth: it
-may say *earlier* than the chat file (the scheduler then wakes for nothing), never later. For
-that, a save that brings a chat's time forward writes the index line *before* the chat file,
-and one that pushes it back writes it *after*: a crash between the two leaves an early hint.
-A missing index is rebuilt from the chat files (slow, once).
+**Where reminders live.** In each chat's account, with its cases: a save costs one user's data,
+never all users'. To find what is due without reading every chat, the storage keeps a
+**reminder index** (``bot.storage``'s ``ReminderIndex``: a log file on TinyDB, a table on
+PostgreSQL) mapping each chat to the earliest instant it may have something to push, written
+with every save of the chat (``Assistant.prepare`` gives it the instant). The index is a hint,
+never the truth: it may say *earlier* than the chat (the scheduler then wakes for nothing),
+never later. A lost index is rebuilt from the accounts (slow, once).
 
-**Timer.** A heap of (instant, chat) from the index, and one JobQueue job armed for the
-earliest instant (re-armed at least hourly, so a clock change or a lost wake-up costs at most
-an hour). 20 000 pending reminders are not 20 000 scheduler jobs: memory and startup stay
-proportional to the number of chats with something planned, read from one small file.
+**Timer.** One JobQueue job armed for the earliest instant the index holds (re-armed at least
+hourly, so a clock change or a lost wake-up costs at most an hour, and whenever a save plans
+an earlier one). When it fires, the due chats are *claimed* (each by exactly one caller, across
+every instance sharing the storage), delivered under the chat's lock, then released.
 
 **At least once, at most once per run.** A reminder is marked ``sent`` in the chat file only
 after Telegram has taken it, in one durable save for the chat's batch. A reminder whose time
@@ -42,14 +38,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
 import logging
-import os
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from aiolimiter import AsyncLimiter
 from apscheduler.jobstores.base import JobLookupError
@@ -57,8 +49,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, CallbackContext, Job, JobQueue
 
-from bot.files import write_atomic
-from bot.storage import ChatStore, Write
+from bot.service import Assistant
 from bot.telegram_view import bubbles, keyboard
 from flows import followup
 from flows.conversation import Reply
@@ -73,165 +64,39 @@ CONCURRENT_CHATS = 32
 Clock = Callable[[], datetime]
 
 
-class Locks(Protocol):
-    """The adapter's per-chat locks (``bot.telegram_app.ChatLocks``)."""
-
-    def __getitem__(self, chat_id: str) -> asyncio.Lock: ...
-
-
 def rate_limiter(rate: float) -> AIORateLimiter:
     """Every Bot API call within ``rate`` messages a second (0: no limit), 429s retried."""
     return AIORateLimiter(overall_max_rate=rate, overall_time_period=1 if rate else 0,
                           max_retries=3)
 
 
-# The index ------------------------------------------------------------------------------------
-class ReminderIndex:
-    """chat id → the earliest instant (epoch seconds) that chat may have a reminder due."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.path = Path(data_dir) / "reminders" / "index.log"
-        self.entries: dict[str, int] = {}
-        self.listeners: list[Callable[[str, int], None]] = []
-        self._lines = 0
-        self._lock = threading.Lock()  # saves run in worker threads
-
-    def load(self) -> bool:
-        """Read the log; False when there is none (the caller rebuilds it)."""
-        try:
-            text = self.path.read_text(encoding="ascii")
-        except FileNotFoundError:
-            return False
-        entries: dict[str, int] = {}
-        lines = 0
-        # Only whole lines count: a last line without its newline was torn by a crash (the
-        # save it came with rewrites the hint anyway, and startup compacts the log).
-        for line in text.split("\n")[:-1]:
-            chat_id, _, when = line.partition(" ")
-            if not chat_id or not when:
-                continue
-            lines += 1
-            if when == "-":
-                entries.pop(chat_id, None)
-            elif when.isdigit():
-                entries[chat_id] = int(when)
-        with self._lock:
-            self.entries, self._lines = entries, lines
-        return True
-
-    def rebuild(self, store: ChatStore, clock: Clock) -> None:
-        """Read every chat file once (only when the index was lost)."""
-        now = clock()
-        entries = {}
-        for chat_id in store.chat_ids():
-            account = store.load(chat_id)
-            wake = followup.next_wakeup(account, now) if account else None
-            if wake is not None:
-                entries[chat_id] = int(wake.timestamp())
-        with self._lock:
-            self.entries = entries
-        self.compact()
-
-    def get(self, chat_id: str) -> int | None:
-        return self.entries.get(chat_id)
-
-    def set(self, chat_id: str, when: datetime | None) -> None:
-        # Rounded down: the hint may be a little early, never late.
-        value = int(when.timestamp()) if when is not None else None
-        with self._lock:
-            if self.entries.get(chat_id) == value:
-                return
-            if value is None:
-                del self.entries[chat_id]
-            else:
-                self.entries[chat_id] = value
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="ascii") as fh:
-                fh.write(f"{chat_id} {value if value is not None else '-'}\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            self._lines += 1
-            crowded = self._lines > 4 * len(self.entries) + 1000
-        if crowded:
-            self.compact()
-        if value is not None:
-            for listener in self.listeners:
-                listener(chat_id, value)
-
-    def compact(self) -> None:
-        """Rewrite the log with one line per chat (atomically: temp file, fsync, rename)."""
-        with self._lock:
-            payload = "".join(f"{chat} {when}\n" for chat, when in self.entries.items())
-            write_atomic(self.path, payload.encode("ascii"))
-            self._lines = len(self.entries)
-
-
-class ReminderStore(ChatStore):
-    """The chat store, keeping the reminder index in step with every save."""
-
-    def __init__(self, data_dir: Path | str, index: ReminderIndex, clock: Clock) -> None:
-        super().__init__(data_dir)
-        self.index = index
-        self.clock = clock
-
-    def prepare(self, account: Account) -> Write:
-        chat_id, wake = account.chat_id, followup.next_wakeup(account, self.clock())
-        write_file = super().prepare(account)
-
-        def write() -> None:
-            old = self.index.get(chat_id)
-            earlier = wake is not None and (old is None or wake.timestamp() < old)
-            if earlier:
-                self.index.set(chat_id, wake)  # before the file: never a late hint
-            write_file()
-            if not earlier:
-                self.index.set(chat_id, wake)
-        return write
-
-    def delete(self, chat_id: str) -> None:
-        super().delete(chat_id)
-        self.index.set(chat_id, None)
-        # The log still names the chat in its earlier lines: rewritten without it at once.
-        self.index.compact()
-
-    def note(self, account: Account) -> None:
-        """Nothing to save, but the next wake-up moved (say, a reminder waits for morning)."""
-        self.index.set(account.chat_id, followup.next_wakeup(account, self.clock()))
-
-
-# The scheduler ---------------------------------------------------------------------------------
 class ReminderService:
-    def __init__(self, store: ReminderStore, locks: Locks, rate: float) -> None:
-        self.store = store
-        self.index = store.index
-        self.clock = store.clock
-        self.locks = locks
+    def __init__(self, assistant: Assistant, rate: float) -> None:
+        self.assistant = assistant
+        self.index = assistant.storage.reminders
+        self.locks = assistant.storage.locks
+        self.clock = assistant.clock
         # Sent in this run but not yet durably recorded (the save after them failed).
         self._unsaved: set[tuple[str, str, str]] = set()
         self.limiter = AsyncLimiter(rate * REMINDER_SHARE, 1) if rate else None
         self.bot: Bot | None = None
         self.job_queue: JobQueue[Any] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
-        self._heap: list[tuple[int, str]] = []
-        self._heap_lock = threading.Lock()
         self._job: Job[Any] | None = None
-        self._armed_for: int | None = None
+        self._armed_for: float | None = None
         self._run_lock = asyncio.Lock()
-        self.index.listeners.append(self._on_index)
+        self.index.watch(self._planned)
+
+    def wake_of(self, account: Account) -> datetime | None:
+        return followup.next_wakeup(account, self.clock())
 
     async def start(self, bot: Bot, job_queue: JobQueue[Any] | None) -> None:
-        """At startup: read the index (or rebuild it) and arm the timer; what fell due while
+        """At startup: open the index (or rebuild it) and arm the timer; what fell due while
         the bot was down goes out at once."""
         self.bot, self.job_queue = bot, job_queue
         self.loop = asyncio.get_running_loop()
-        if await asyncio.to_thread(self.index.load):
-            await asyncio.to_thread(self.index.compact)
-        else:
-            await asyncio.to_thread(self.index.rebuild, self.store, self.clock)
-        with self._heap_lock:
-            self._heap = [(when, chat) for chat, when in self.index.entries.items()]
-            heapq.heapify(self._heap)
-        log.info("reminders: %d chats with something planned", len(self._heap))
+        planned = await asyncio.to_thread(self.index.open, self.wake_of)
+        log.info("reminders: %d chats with something planned", planned)
         self.arm()
 
     def stop(self) -> None:
@@ -243,11 +108,10 @@ class ReminderService:
             self._job = None
 
     # Timer -------------------------------------------------------------------------------------
-    def _on_index(self, chat_id: str, when: int) -> None:
-        """The index changed (from any thread): remember, and wake earlier if needed."""
-        with self._heap_lock:
-            heapq.heappush(self._heap, (when, chat_id))
-            sooner = self._armed_for is None or when < self._armed_for
+    def _planned(self, when: datetime) -> None:
+        """A chat's instant was planned (from any thread): wake earlier if needed."""
+        armed_for = self._armed_for
+        sooner = armed_for is None or when.timestamp() < armed_for
         if sooner and self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.arm)
 
@@ -255,16 +119,13 @@ class ReminderService:
         """(Re)arm the one JobQueue job for the earliest planned instant."""
         if self.job_queue is None:
             return
-        with self._heap_lock:
-            while self._heap and self.index.get(self._heap[0][1]) != self._heap[0][0]:
-                heapq.heappop(self._heap)  # superseded by a later line for the same chat
-            first = self._heap[0][0] if self._heap else None
+        first = self.index.next_due()
         now = self.clock().timestamp()
-        delay = MAX_SLEEP.total_seconds() if first is None else first - now
+        delay = MAX_SLEEP.total_seconds() if first is None else first.timestamp() - now
         delay = min(max(delay, 0.0), MAX_SLEEP.total_seconds())
         if self._job is not None:
             self._job.schedule_removal()
-        self._armed_for = int(now + delay)
+        self._armed_for = now + delay
         self._job = self.job_queue.run_once(self._tick, when=delay, name="reminders")
 
     async def _tick(self, _context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -279,13 +140,7 @@ class ReminderService:
     async def run_due(self) -> int:
         """Push every reminder due now; how many went out."""
         async with self._run_lock:
-            now = int(self.clock().timestamp())
-            chats: list[str] = []
-            with self._heap_lock:
-                while self._heap and self._heap[0][0] <= now:
-                    when, chat_id = heapq.heappop(self._heap)
-                    if self.index.get(chat_id) == when and chat_id not in chats:
-                        chats.append(chat_id)
+            chats = await asyncio.to_thread(self.index.claim_due, self.clock())
             if not chats:
                 return 0
             gate = asyncio.Semaphore(CONCURRENT_CHATS)
@@ -298,30 +153,31 @@ class ReminderService:
             return sum(sent)
 
     async def deliver(self, chat_id: str) -> int:
-        """Push the due reminders of one chat, holding that chat's lock (no answer of the
-        user is handled in the middle)."""
-        async with self.locks[chat_id]:
-            try:
-                return await self._deliver(chat_id)
-            except Exception:
-                log.exception("reminders for chat %s failed", chat_id)
-                when = self.clock() + RETRY_AFTER_ERROR
-                self._on_index(chat_id, int(when.timestamp()))
-                return 0
-            finally:
-                current = self.index.get(chat_id)
-                if current is not None:  # keep the chat on the heap whatever happened
-                    self._on_index(chat_id, current)
+        """Push the due reminders of one claimed chat, holding that chat's lock (no answer of
+        the user is handled in the middle), then release the claim."""
+        try:
+            async with self.locks[chat_id]:
+                try:
+                    return await self._deliver(chat_id)
+                except Exception:
+                    log.exception("reminders for chat %s failed", chat_id)
+                    # Tried again a little later (an earlier hint than the truth, never later).
+                    self.index.plan(chat_id, self.clock() + RETRY_AFTER_ERROR)
+                    return 0
+        finally:
+            self.index.release(chat_id)
 
     async def _deliver(self, chat_id: str) -> int:
         now = self.clock()
-        account = await asyncio.to_thread(self.store.load, chat_id)
-        if account is None or not chat_id.lstrip("-").isdigit():
-            self.index.set(chat_id, None)  # deleted, or a console user: nothing to push
+        chat = await asyncio.to_thread(self.assistant.load, chat_id)
+        if chat is None or not chat_id.lstrip("-").isdigit():
+            self.index.plan(chat_id, None)  # deleted, or a console user: nothing to push
             return 0
+        account = chat.account
         batch = followup.due(account, now)
         if not batch:
-            self.store.note(account)  # night: wait for the morning; or nothing left
+            # Night: wait for the morning; or nothing left.
+            self.index.plan(chat_id, followup.next_wakeup(account, self.clock()))
             return 0
         sent = 0
         keys = []
@@ -340,7 +196,7 @@ class ReminderService:
             else:
                 followup.mark_failed(record, now, retry_at)
         followup.refresh(account, self.clock())
-        await asyncio.to_thread(self.store.save, account)  # after sending: never a lost one
+        await asyncio.to_thread(self.assistant.save, chat)  # after sending: never a lost one
         self._unsaved.difference_update(keys)
         log.info("reminders: %d pushed to chat %s", sent, chat_id)
         return sent

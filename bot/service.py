@@ -1,10 +1,14 @@
 """What both adapters do around a turn: load, decide, save, then draw documents.
 
-The order matters: the account is saved before any reply is shown, so an answer the user
-saw acknowledged is on disk. Documents are drawn afterwards (slow), then remembered in the
-case (a second save). The first save also records the documents still to draw, and the second
-forgets them (``flows.pending``): a crash in between leaves them to be drawn with the chat's
-next reply.
+The order matters: the chat is saved before any reply is shown, so an answer the user saw
+acknowledged is kept. Documents are drawn afterwards (slow), kept as the case's blobs, then
+remembered in the case (a second save). The first save also records the documents still to
+draw in the chat's envelope, and the second forgets them (``flows.pending``): a crash in between
+leaves them to be drawn with the chat's next reply.
+
+Everything goes through the storage's roles (``bot.storage``): the chat (account and envelope)
+through ``accounts``, written with its next reminder instant so that the reminder index follows
+it; the drawn documents through ``blobs``. No path leaves the backend.
 """
 
 from __future__ import annotations
@@ -13,12 +17,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from bot.debtor_links import DebtorLinks
-from bot.files import write_all
-from bot.storage import ChatStore
-from flows import pending
+from bot.storage import Storage, StoredChat, Write
+from bot.storage.interface import SEEN_UPDATES_KEPT
+from flows import followup, pending
 from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
 from flows.documents import drawing
 from flows.documents.links import NO_LINKS, LinkBases
@@ -26,7 +29,7 @@ from flows.i18n import normalize_language
 from flows.model import Account
 from flows.turn import turn
 
-SEEN_UPDATES_KEPT = 64
+DOCUMENTS = "documents/"  # the blobs' prefix for drawn documents
 
 # The journey machine is shared by every case: turns run one at a time, whatever the thread.
 TURN_LOCK = threading.Lock()
@@ -37,12 +40,19 @@ class DrawingFailed(Exception):
 
 
 @dataclass(frozen=True)
+class Document:
+    """A drawn file as it is sent: its name and its bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """A file drawn for ``job`` and written at ``path`` (``content``: its bytes)."""
+    """A file drawn for ``job`` and kept in its case as ``documents/<name>``."""
 
     job: DocumentJob
-    path: Path
-    content: bytes
+    document: Document
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,9 @@ def _nothing() -> None:
 
 
 class Assistant:
-    def __init__(self, store: ChatStore, clock: Callable[[], datetime],
+    def __init__(self, storage: Storage, clock: Callable[[], datetime],
                  links: DebtorLinks | None = None) -> None:
-        self.store = store
+        self.storage = storage
         self.clock = clock
         # Where the debtor's links in letters point: the Telegram adapter sets the bot's
         # username (getMe) and public address at start; the console chat has neither.
@@ -69,19 +79,25 @@ class Assistant:
         # The debtors' links, kept in step with every save that may issue or revoke one.
         self.links = links
 
-    def prepare(self, account: Account) -> Callable[[], None]:
-        """The account's durable write, the debtors' links index kept in step."""
-        write = self.store.prepare(account)
-        return self.links.saving(account, write) if self.links is not None else write
+    def load(self, chat_id: str) -> StoredChat | None:
+        """The chat as last saved; None when nothing is held for it."""
+        return self.storage.accounts.load(chat_id)
 
-    def save(self, account: Account) -> None:
-        self.prepare(account)()
+    def prepare(self, chat: StoredChat) -> Write:
+        """The chat's durable write, with its next reminder instant (the reminder index never
+        says later than the chat), the debtors' links index kept in step."""
+        wake_at = followup.next_wakeup(chat.account, self.clock())
+        write = self.storage.accounts.prepare(chat, wake_at)
+        return self.links.saving(chat.account, write) if self.links is not None else write
+
+    def save(self, chat: StoredChat) -> None:
+        self.prepare(chat)()
 
     def account(self, chat_id: str, language_code: str | None = None) -> Account:
-        account = self.store.load(chat_id)
-        if account is None:
-            account = Account.new(chat_id, normalize_language(language_code))
-        return account
+        chat = self.load(chat_id)
+        if chat is None:
+            return Account.new(chat_id, normalize_language(language_code))
+        return chat.account
 
     def handle(self, chat_id: str, event: Event, language_code: str | None = None,
                update_id: int | None = None) -> Reply | None:
@@ -95,49 +111,50 @@ class Assistant:
     def decide(self, chat_id: str, event: Event, language_code: str | None = None,
                update_id: int | None = None) -> Decided | None:
         """Run one turn: the reply, and the write that must be done before it is shown."""
-        stored = self.store.load(chat_id)
-        account = stored if stored is not None else Account.new(
-            chat_id, normalize_language(language_code))
+        stored = self.load(chat_id)
+        chat = stored if stored is not None else StoredChat(
+            Account.new(chat_id, normalize_language(language_code)))
         if update_id is not None:
-            if update_id in account.seen_updates:
+            if update_id in chat.seen_updates:
                 return None  # Telegram delivered the same update twice: answer it once
-            account.seen_updates = [*account.seen_updates[-(SEEN_UPDATES_KEPT - 1):], update_id]
+            chat.seen_updates = [*chat.seen_updates[-(SEEN_UPDATES_KEPT - 1):], update_id]
         with TURN_LOCK:
-            reply = turn(account, event, self.clock())
+            reply = turn(chat.account, event, self.clock())
         if reply.action == ERASE:
             return Decided(reply, lambda: self._erase(chat_id))
-        carried = pending.carry(account, reply)
+        carried = pending.carry(chat.pending_documents, chat.account.lang, reply)
+        if carried is not None:
+            chat.pending_documents = carried
         # Someone we hold nothing about, whose message changed nothing (a stale button after
         # /delete, /help), is not written down.
-        if carried or reply.changed or (update_id is not None and stored is not None):
-            return Decided(reply, self.prepare(account))
+        if carried is not None or reply.changed or (update_id is not None and stored is not None):
+            return Decided(reply, self.prepare(chat))
         return Decided(reply, _nothing)
 
     def _erase(self, chat_id: str) -> None:
-        """/delete confirmed: nothing of this chat stays on disk, files included."""
-        self.store.delete(chat_id)
+        """/delete confirmed: nothing of this chat stays, files included (``delete`` raises
+        when something could not be erased: never say "erased" when it is not)."""
+        self.storage.accounts.delete(chat_id)
         if self.links is not None:
             self.links.forget_chat(chat_id)
-        if self.store.chat_dir(chat_id).exists():  # never say "erased" when it is not
-            raise OSError("the chat folder could not be erased")
 
     def render(self, chat_id: str, jobs: list[DocumentJob],
                until_sent: bool = False) -> list[Rendered]:
-        """Draw the documents into the case folder, remember them in their case and forget
-        them as pending, in one save; ``until_sent`` keeps them pending until ``sent`` says
-        they reached the user (Telegram: uploading them takes a while too). If a drawing
-        raises, the jobs stay pending, marked failed with the reason (``flows.pending``): not
-        redrawn at every later turn, but drawn again when the user asks (/documents), and
+        """Draw the documents, keep them in their cases, remember them there and forget them as
+        pending, in one save; ``until_sent`` keeps them pending until ``sent`` says they
+        reached the user (Telegram: uploading them takes a while too). If a drawing raises,
+        the jobs stay pending, marked failed with the reason (``flows.pending``): not redrawn
+        at every later turn, but drawn again when the user asks (/documents), and
         ``DrawingFailed`` tells the adapter to say so."""
         if not jobs:
             return []
         rendered: list[Rendered] = []
+        blobs = self.storage.blobs
         try:
             for job in jobs:
-                folder = self.store.case_dir(chat_id, job.case_id) / "documents"
-                files = drawing.draw(job, self.link_bases)
-                rendered += [Rendered(job, path, files[path.name])
-                             for path in write_all(folder, files)]
+                for name, content in drawing.draw(job, self.link_bases).items():
+                    blobs.put(chat_id, job.case_id, DOCUMENTS + name, content)
+                    rendered.append(Rendered(job, Document(name, content)))
         except Exception as error:
             reason = type(error).__name__
             self._record(chat_id, jobs, rendered, forget=False, failed=reason)
@@ -145,16 +162,19 @@ class Assistant:
         self._record(chat_id, jobs, rendered, forget=not until_sent)
         return rendered
 
-    def drawn(self, chat_id: str, files: list[DocumentFile]) -> list[Path]:
-        """The documents a reply sends again, as kept in their cases' folders (a file gone
-        from the disk is skipped: there is nothing to send)."""
-        paths = []
+    def drawn(self, chat_id: str, files: list[DocumentFile]) -> list[Document]:
+        """The documents a reply sends again, as kept in their cases (one no longer kept is
+        skipped: there is nothing to send)."""
+        found = []
         for item in files:
-            folder = self.store.case_dir(chat_id, item.case_id) / "documents"
-            path = folder / Path(item.name).name  # a bare name, never a path elsewhere
-            if path.is_file():
-                paths.append(path)
-        return paths
+            name = item.name.rsplit("/", 1)[-1]  # a bare name, never a blob elsewhere
+            try:
+                content = self.storage.blobs.get(chat_id, item.case_id, DOCUMENTS + name)
+            except ValueError:  # not a name a blob can have
+                content = None
+            if content is not None:
+                found.append(Document(name, content))
+        return found
 
     def sent(self, chat_id: str, jobs: list[DocumentJob]) -> None:
         """The documents drawn with ``until_sent`` reached the user: no longer pending."""
@@ -163,20 +183,24 @@ class Assistant:
 
     def _record(self, chat_id: str, jobs: list[DocumentJob], rendered: list[Rendered],
                 forget: bool, failed: str = "") -> None:
-        account = self.store.load(chat_id)
-        if account is None:  # erased meanwhile
+        chat = self.load(chat_id)
+        if chat is None:  # erased meanwhile
             return
-        changed = forget and pending.clear(account, jobs)
+        changed = False
+        if forget and (kept := pending.clear(chat.pending_documents, jobs)) is not None:
+            chat.pending_documents = kept
+            changed = True
         if failed:
-            changed = pending.mark_failed(account, jobs, failed) or changed
+            changed = pending.mark_failed(chat.pending_documents, jobs, failed) or changed
         stamp = self.clock().isoformat()
         for item in rendered:
-            case = account.case(item.job.case_id)
+            case = chat.account.case(item.job.case_id)
             if case is not None:
                 # Drawn again after an interruption: the file at that name is the new one.
-                case.documents = [d for d in case.documents if d.get("name") != item.path.name]
-                case.documents.append(drawing.file_record(item.path.name, item.content,
+                name = item.document.name
+                case.documents = [d for d in case.documents if d.get("name") != name]
+                case.documents.append(drawing.file_record(name, item.document.content,
                                                           item.job, stamp))
                 changed = True
         if changed:
-            self.store.save(account)
+            self.save(chat)

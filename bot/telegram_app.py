@@ -15,9 +15,7 @@ import dataclasses
 import errno
 import logging
 import sys
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +49,7 @@ from bot.http import AiohttpRequest
 from bot.insolvency import InsolvencyWatch
 from bot.outbox import Outbox
 from bot.service import Assistant, DrawingFailed
+from bot.storage import open_storage
 from bot.telegram_view import bubbles, keyboard, press_from, send_files
 from flows import casefile
 from flows.conversation import (
@@ -85,40 +84,22 @@ CONNECTIONS = 8
 POOL_TIMEOUT = 30.0
 
 
-class ChatLocks:
-    """One lock per chat, made when first needed and forgotten when no task holds or awaits it
-    (a plain dict kept a lock for every chat ever seen, for the life of the process)."""
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary())
-
-    def __getitem__(self, chat_id: str) -> asyncio.Lock:
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = self._locks[chat_id] = asyncio.Lock()
-        return lock
-
-    def __len__(self) -> int:
-        return len(self._locks)
-
-
 class TelegramAdapter:
     def __init__(self, settings: Settings, assistant: Assistant) -> None:
         self.settings = settings
         self.assistant = assistant
-        self.locks = ChatLocks()
+        # One chat's work at a time, other chats never held up (``bot.storage``'s locks).
+        self.locks = assistant.storage.locks
         # Chats owed a reply, should the process die before it is shown (``bot.recovery``).
-        self.outbox = Outbox(Path(assistant.store.root) / "outbox.log")
+        self.outbox = Outbox(assistant.storage.outbox)
         # The debtors' answers (their links' deep links and buttons), across two chats.
-        self.debtors = (DebtorDesk(assistant, assistant.links, self.locks)
+        self.debtors = (DebtorDesk(assistant, assistant.links)
                         if assistant.links is not None else None)
-        self.desk = EvidenceDesk(assistant.store, Policy(settings.evidence_max_bytes,
-                                                         settings.evidence_quota_bytes),
+        self.desk = EvidenceDesk(assistant.storage, Policy(settings.evidence_max_bytes,
+                                                           settings.evidence_quota_bytes),
                                  assistant.clock)
         self.bot: Bot | None = None  # set once the application is up (post_init)
-        self.watch = InsolvencyWatch(settings, assistant.store, self.locks, self.alert,
-                                     assistant.clock)
+        self.watch = InsolvencyWatch(settings, assistant, self.alert)
 
     # Handlers ---------------------------------------------------------------------------------
     async def private_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -145,7 +126,7 @@ class TelegramAdapter:
         name = name.split("@")[0].lower()
         if name == "start" and arg.strip() and self.debtors is not None and (
                 looks_like_token(arg.strip())
-                or self.assistant.store.load(str(message.chat_id)) is None):
+                or self.assistant.load(str(message.chat_id)) is None):
             # A debtor's link from a letter (t.me/<bot>?start=<token>): the debtor's side.
             # Someone we know who types "/start something" just starts; a stranger's broken
             # link gets the answer any link that does not work gets.
@@ -296,7 +277,7 @@ class TelegramAdapter:
                     lang = self.assistant.account(str(chat_id)).lang
                     await bot.send_message(chat_id, t(lang, "documents_retry.failed"))
                 else:
-                    await send_files(bot, chat_id, [item.path for item in rendered])
+                    await send_files(bot, chat_id, [item.document for item in rendered])
                     await asyncio.to_thread(self.assistant.sent, str(chat_id),
                                             reply.documents)
         if reply.files:
@@ -305,8 +286,8 @@ class TelegramAdapter:
         if reply.action == EXPORT:
             lang = self.assistant.account(str(chat_id)).lang  # loaded here only, not per update
             async with uploading(bot, chat_id):
-                await export.send(bot, self.assistant.store, chat_id, self.assistant.clock(),
-                                  lang)
+                await export.send(bot, self.assistant.storage, chat_id,
+                                  self.assistant.clock(), lang)
         if reply.prompt is not None and question is not None:
             await bot.send_message(chat_id, question, reply_markup=keyboard(reply.prompt))
 
@@ -389,18 +370,18 @@ def build_application(settings: Settings,
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
     redact.install([settings.token, settings.webhook_secret])
     clock = clock or settings.now
-    # Every save keeps the reminders' index in step (bot/reminders.py).
-    store = reminders.ReminderStore(settings.data_dir,
-                                    reminders.ReminderIndex(settings.data_dir), clock)
+    # Every role (accounts, blobs, the reminder index, the outbox, the chat locks), from the
+    # settings: the data folder by default.
+    storage = open_storage(settings.data_dir)
     # The debtors' links: which chat and case a token opens (read, or rebuilt once, now).
     links = DebtorLinks(settings.data_dir)
-    links.load(store)
-    adapter = TelegramAdapter(settings, Assistant(store, clock, links))
+    links.load(storage.accounts)
+    adapter = TelegramAdapter(settings, Assistant(storage, clock, links))
     # Every update of a private chat is noted in the outbox as it comes in and once handled:
     # what a crash leaves owed is answered at the next start (bot/recovery.py).
     queue = recovery.ReceivedUpdates(adapter.outbox)
     owed = recovery.Recovery(adapter, queue)
-    pushed = reminders.ReminderService(store, adapter.locks, settings.send_rate)
+    pushed = reminders.ReminderService(adapter.assistant, settings.send_rate)
 
     async def post_init(application: AnyApplication) -> None:
         # Before any update is handled: the outbox is read (the replies a crash swallowed go
@@ -423,6 +404,7 @@ def build_application(settings: Settings,
 
     async def post_shutdown(_application: AnyApplication) -> None:
         owed.close()  # the outbox, last: handled updates are noted in it until the end
+        storage.close()
 
     application = (
         ApplicationBuilder()

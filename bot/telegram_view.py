@@ -4,12 +4,10 @@ reminders for theirs, so that a reminder looks like any other reply."""
 
 from __future__ import annotations
 
-import contextlib
-from pathlib import Path
-
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument
 
 from bot import message_size
+from bot.service import Document
 from flows.conversation import EXPORT, Button, Press, Prompt, Reply, Role
 
 ALBUM = 10  # documents Telegram groups in one message at most
@@ -29,19 +27,22 @@ def bubbles(reply: Reply) -> tuple[list[str], str | None]:
     return chunks, question
 
 
-async def send_files(bot: Bot, chat_id: int, paths: list[Path]) -> None:
+async def send_files(bot: Bot, chat_id: int, documents: list[Document]) -> list[int]:
     """Documents as albums of up to ten (one message on the phone instead of one per file);
-    a file left alone goes as a plain document, since an album needs two."""
-    for start in range(0, len(paths), ALBUM):
-        batch = paths[start:start + ALBUM]
-        with contextlib.ExitStack() as files:
-            handles = [files.enter_context(path.open("rb")) for path in batch]
-            if len(batch) == 1:
-                await bot.send_document(chat_id, handles[0], filename=batch[0].name)
-            else:
-                await bot.send_media_group(chat_id, [
-                    InputMediaDocument(fh, filename=path.name)
-                    for fh, path in zip(handles, batch, strict=True)])
+    a file left alone goes as a plain document, since an album needs two. The ids of the
+    messages Telegram made of them, in order."""
+    sent: list[int] = []
+    for start in range(0, len(documents), ALBUM):
+        batch = documents[start:start + ALBUM]
+        if len(batch) == 1:
+            message = await bot.send_document(chat_id, batch[0].content,
+                                              filename=batch[0].name)
+            sent.append(message.message_id)
+        else:
+            messages = await bot.send_media_group(chat_id, [
+                InputMediaDocument(item.content, filename=item.name) for item in batch])
+            sent += [message.message_id for message in messages]
+    return sent
 
 
 # A button's callback data is "<case>:<question>:<value>"; a button with a role other than

@@ -19,7 +19,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from flows import formatting, limits, pending
+from flows import formatting, limits
 from flows.answers import Kind, Question, read_answer
 from flows.conversation import (
     ERASE,
@@ -28,6 +28,7 @@ from flows.conversation import (
     DocumentFile,
     Press,
     Prompt,
+    Redraw,
     Reply,
     Text,
     Upload,
@@ -114,16 +115,13 @@ def press(account: Account, event: Press, now: datetime) -> Detour:
 def documents_again(account: Account, case: Case) -> Reply:
     """/documents: the files of the case's last drawing, sent again as they were (a letter
     already sent must stay the letter that was sent: nothing is redrawn with today's figures);
-    documents whose drawing failed are drawn now."""
+    documents whose drawing failed are drawn now (the service knows them: ``Redraw``)."""
     lang = account.lang
-    retry = pending.failed(account, case.id)
-    if retry:
-        return Reply(messages=[t(lang, "documents_retry.drawing", case=title(case, lang))],
-                     documents=retry)
+    redraw = Redraw(case.id, t(lang, "documents_retry.drawing", case=title(case, lang)))
     drawn = [r for r in case.documents if r.get("name") and r.get("created_at")]
     if not drawn:
         return Reply(messages=[t(lang, "casefile.documents.none", case=title(case, lang))],
-                     changed=False)
+                     changed=False, redraw=redraw)
     last = max(r["created_at"] for r in drawn)
     names = list(dict.fromkeys(r["name"] for r in drawn if r["created_at"] == last))
     message = t(lang, "casefile.documents.again", case=title(case, lang), count=len(names),
@@ -132,7 +130,7 @@ def documents_again(account: Account, case: Case) -> Reply:
     if earlier > 0:
         message += "\n" + t(lang, "casefile.documents.earlier", count=earlier)
     return Reply(messages=[message], files=[DocumentFile(case.id, name) for name in names],
-                 changed=False)
+                 changed=False, redraw=redraw)
 
 
 # Evidence -----------------------------------------------------------------------------------

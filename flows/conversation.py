@@ -188,6 +188,16 @@ class DocumentFile:
     name: str  # the file's name in ``<case>/documents/``
 
 
+@dataclass(frozen=True)
+class Redraw:
+    """/documents for a case: if documents of it failed to draw (they wait in the chat's
+    envelope, ``flows.pending``, out of the brain's sight), they are drawn instead of sending
+    the files, with ``message`` in place of the reply's messages."""
+
+    case_id: str
+    message: str
+
+
 @dataclass
 class Reply:
     messages: list[str] = field(default_factory=list)
@@ -199,3 +209,4 @@ class Reply:
     changed: bool = True  # False when nothing stored changed (no need to save)
     action: str | None = None  # EXPORT or ERASE, see above
     lookups: list[Lookup] = field(default_factory=list)  # outside sources to ask, see above
+    redraw: Redraw | None = None  # documents that failed to draw come first, see ``Redraw``

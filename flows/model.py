@@ -358,10 +358,6 @@ class Account:
     settings: dict[str, Any] = field(default_factory=dict)
     asking: Asking | None = None  # the question the next answer is for, when it is not simply
     # the next one the open case needs
-    seen_updates: list[int] = field(default_factory=list)
-    # Documents a turn asked for and not yet drawn (``flows.pending``): what a crash while
-    # drawing them would otherwise lose.
-    pending_documents: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def new(cls, chat_id: str, lang: str) -> Account:
@@ -387,8 +383,6 @@ class Account:
             "active_case": self.active_case,
             "settings": self.settings,
             "asking": self.asking.to_json() if self.asking is not None else None,
-            "seen_updates": self.seen_updates,
-            "pending_documents": self.pending_documents,
             "cases": [c.to_json() for c in self.cases],
         }
 
@@ -406,6 +400,4 @@ class Account:
             active_case=data.get("active_case"),
             settings=settings,
             asking=asking,
-            seen_updates=list(data.get("seen_updates", [])),
-            pending_documents=list(data.get("pending_documents", [])),
         )

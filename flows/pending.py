@@ -1,17 +1,21 @@
-"""Documents asked for and not yet drawn, kept in the account until they are.
+"""Documents asked for and not yet drawn: the records the service keeps beside the account.
 
 Drawing a turn's documents takes a second or more, after the turn was saved and often after its
 messages were shown: a crash in that second would leave the case in follow-up with the
-documents never sent. So the save of the turn that asks for documents also records them
-(``Account.pending_documents``, each job with the number of times its drawing was started),
-and the save that records the drawn files clears them. Whatever is still pending at the next
-reply to that chat (the bot's restart, or the user's next message) is drawn again and sent,
-with a word of explanation. After ``MAX_ATTEMPTS`` starts the documents are given up and the
-user told: a document whose drawing kills the process must not do so at every restart.
+documents never sent. So the save of the turn that asks for documents also records them (in
+the chat's envelope, ``bot.storage.StoredChat.pending_documents``: bookkeeping of the service,
+no part of the conversation), each job with the number of times its drawing was started, and
+the save that records the drawn files clears them. Whatever is still pending at the next reply
+to that chat (the bot's restart, or the user's next message) is drawn again and sent, with a
+word of explanation. After ``MAX_ATTEMPTS`` starts the documents are given up and the user
+told: a document whose drawing kills the process must not do so at every restart.
 
 A drawing that raises is different: the job stays pending, marked ``failed`` with the reason,
-and is not redrawn by itself (it would fail again at every reply); ``/documents`` or the review
-screen's "generate" asks for it again, and the new job takes its place.
+and is not redrawn by itself (it would fail again at every reply); ``/documents`` (a reply
+carrying a ``Redraw``) or the review screen's "generate" asks for it again, and the new job
+takes its place.
+
+Every function here works on those records and on what a turn returned; nothing is stored.
 """
 
 from __future__ import annotations
@@ -21,19 +25,22 @@ from typing import Any
 
 from flows.conversation import DocumentJob, Reply
 from flows.i18n import t
-from flows.model import Account
 
 MAX_ATTEMPTS = 2
 
+Records = list[dict[str, Any]]
 
-def carry(account: Account, reply: Reply) -> bool:
-    """Add to ``reply`` the documents an interruption left, and record all the documents it
-    asks for as pending; True when the account changed (it must be saved with the turn)."""
-    failed = [r for r in account.pending_documents if r.get("failed")]
-    left = [r for r in account.pending_documents if not r.get("failed")]
+
+def carry(records: Records, lang: str, reply: Reply) -> Records | None:
+    """Add to ``reply`` the documents an interruption left (or, for a ``Redraw``, those that
+    failed), and record all the documents it asks for as pending: the records to keep with
+    the turn's save, or None when they did not change."""
+    _redraw_failed(records, reply)
+    failed = [r for r in records if r.get("failed")]
+    left = [r for r in records if not r.get("failed")]
     if not left and not reply.documents:
-        return False
-    again: list[dict[str, Any]] = []
+        return None
+    again: Records = []
     lost = 0
     for record in left:
         job = _job(record)
@@ -42,43 +49,52 @@ def carry(account: Account, reply: Reply) -> bool:
         else:
             again.append({"job": record["job"], "attempts": _attempts(record) + 1})
     if again:
-        reply.messages.append(t(account.lang, "recovery.documents"))
+        reply.messages.append(t(lang, "recovery.documents"))
     if lost:
-        reply.messages.append(t(account.lang, "recovery.documents_lost"))
+        reply.messages.append(t(lang, "recovery.documents_lost"))
     new = [{"job": job.to_json(), "attempts": 1} for job in reply.documents]
     reply.documents[:0] = [DocumentJob.from_json(record["job"]) for record in again]
     asked = {_identity(job.to_json()) for job in reply.documents}
-    account.pending_documents = [r for r in failed if not isinstance(r.get("job"), dict)
-                                 or _identity(r["job"]) not in asked] + again + new
-    return True
+    return [r for r in failed if not isinstance(r.get("job"), dict)
+            or _identity(r["job"]) not in asked] + again + new
 
 
-def failed(account: Account, case_id: str) -> list[DocumentJob]:
+def _redraw_failed(records: Records, reply: Reply) -> None:
+    """/documents: the case's documents whose drawing failed are drawn now, instead of
+    sending the files of its last drawing."""
+    if reply.redraw is None:
+        return
+    retry = failed(records, reply.redraw.case_id)
+    if retry:
+        reply.messages = [reply.redraw.message]
+        reply.files = []
+        reply.documents = retry
+        reply.changed = True
+
+
+def failed(records: Records, case_id: str) -> list[DocumentJob]:
     """The case's documents whose drawing failed, still to be drawn again."""
-    jobs = [_job(r) for r in account.pending_documents if r.get("failed")]
+    jobs = [_job(r) for r in records if r.get("failed")]
     return [job for job in jobs if job is not None and job.case_id == case_id]
 
 
-def mark_failed(account: Account, jobs: Iterable[DocumentJob], reason: str) -> bool:
+def mark_failed(records: Records, jobs: Iterable[DocumentJob], reason: str) -> bool:
     """These jobs' drawing raised: kept pending with the reason, not redrawn by themselves."""
     names = {_identity(job.to_json()) for job in jobs}
     changed = False
-    for record in account.pending_documents:
+    for record in records:
         if isinstance(record.get("job"), dict) and _identity(record["job"]) in names:
             record["failed"] = reason
             changed = True
     return changed
 
 
-def clear(account: Account, jobs: Iterable[DocumentJob]) -> bool:
-    """Forget these jobs (drawn, or failed for good); True when the account changed."""
+def clear(records: Records, jobs: Iterable[DocumentJob]) -> Records | None:
+    """Forget these jobs (drawn, or failed for good): the records left, None if unchanged."""
     done = {_identity(job.to_json()) for job in jobs}
-    kept = [r for r in account.pending_documents
+    kept = [r for r in records
             if not isinstance(r.get("job"), dict) or _identity(r["job"]) not in done]
-    if len(kept) == len(account.pending_documents):
-        return False
-    account.pending_documents = kept
-    return True
+    return kept if len(kept) != len(records) else None
 
 
 def _identity(job: dict[str, Any]) -> tuple[Any, ...]:

@@ -32,6 +32,8 @@ EXCERPT_FIRST = "❓ Combien de relances"
 EXCERPT_STOP = "❓ On continue"
 # A case's id is random; shown as this so that two runs print the same text.
 CASE_ID_SHOWN = "<case>"
+# The documents shown are copies in a scratch folder of random name; shown as this.
+SCRATCH_SHOWN = "/scratch/<copy>/"
 
 
 def transcript() -> str:
@@ -45,6 +47,7 @@ def transcript() -> str:
                                 env=env, check=True, timeout=300).stdout
         for case in Path(data, "chats", "console", "cases").iterdir():
             output = output.replace(f"/cases/{case.name}/", f"/cases/{CASE_ID_SHOWN}/")
+        output = re.sub(r"/scratch/[0-9a-f]+/", SCRATCH_SHOWN, output)
         output = output.replace(data, "data")
     parts = output.split("> ")
     text = parts[0]

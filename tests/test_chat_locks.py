@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.telegram_app import ChatLocks
+from bot.storage.locks import LocalChatLocks as ChatLocks
 
 
 async def test_one_chat_waits_for_its_own_lock_and_other_chats_do_not() -> None:

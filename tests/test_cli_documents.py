@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli_documents import main
-from bot.storage import ChatStore
 from flows.model import Account
 from flows.vocabulary import Remedy
+from testing.stored import save_account
 from tests.documents_samples import be_business, fr_business, with_remedy
 from tests.pdf import pdf_text
 
@@ -48,12 +48,11 @@ def test_renders_every_document_of_a_saved_case(tmp_path: Path) -> None:
 def test_picks_a_case_from_a_whole_chat_file_in_its_language(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]
                                                              ) -> None:
-    store = ChatStore(tmp_path / "data")
     account = Account.new("4242", "en")
     account.cases = [with_remedy(fr_business(), Remedy.PAYMENT_PLAN),
                      with_remedy(be_business(), Remedy.FORMAL_DEMAND)]
     account.active_case = "bebiz001"
-    store.save(account)
+    save_account(tmp_path / "data", account)
     chat = tmp_path / "data" / "chats" / "4242" / "chat.json"
     code = main(["--case", str(chat), "--case-id", "frbiz001", "--out", str(tmp_path / "o"),
                  "--on", "2026-11-23"])

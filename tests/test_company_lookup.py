@@ -18,7 +18,7 @@ import pytest
 from bot import company_registry, console, public_api
 from bot.config import Settings
 from bot.service import Assistant
-from bot.storage import ChatStore
+from bot.storage import TinyDBStorage
 from flows.company import Company, company_number, from_search, trader_by_form
 from flows.conversation import (
     LOOKUPS_OFF,
@@ -42,6 +42,7 @@ from testing.fake_registries import (
     default_registers,
 )
 from testing.fakebot import FakeBotApi
+from testing.stored import load_account
 from testing.telegram_harness import TelegramUser, question_key, running_bot
 from tests.conftest import NOW
 
@@ -319,15 +320,14 @@ def test_a_mistyped_siren_is_no_number_and_is_refused_as_a_name() -> None:
 
 def test_the_console_looks_the_number_up_and_asks_to_confirm(settings: Settings,
                                                             data_dir: Path) -> None:
-    store = ChatStore(data_dir)
     out = io.StringIO()
-    console.run(Assistant(store, lambda: NOW), "console",
+    console.run(Assistant(TinyDBStorage(data_dir), lambda: NOW), "console",
                 io.StringIO("1\n1\n812 345 676\n1\n"), out, settings=settings)
     shown = plain(out.getvalue())
     assert "Trouvé dans le répertoire des entreprises : ACME SOLUTIONS — SAS" in shown
     assert "1. ✅ Tout accepter" in shown
     assert "C'est noté : 3 réponses enregistrées." in shown
-    account = store.load("console")
+    account = load_account(data_dir, "console")
     assert account is not None
     assert account.current is not None
     assert account.current.answers["debtor_name"] == "ACME SOLUTIONS"
@@ -357,6 +357,6 @@ async def test_on_telegram_a_siren_fills_the_debtor_after_one_tap(
         again = await user.say(FAILING)
         assert question_key(again) == "debtor_name"
         assert "n'a pas répondu" in plain(str(again.params["text"]))
-    account = ChatStore(data_dir).load("5001")
+    account = load_account(data_dir, "5001")
     assert account is not None
     assert account.cases[0].answers["debtor_name"] == "ACME SOLUTIONS"

@@ -6,9 +6,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from bot.storage import ChatStore
 from testing.console import run_console, typed_lines
 from testing.driver import FRENCH_BUSINESS_CASE
+from testing.stored import load_account
 from tests.pdf import pdf_text
 
 
@@ -54,7 +54,7 @@ def test_console_reads_an_address_in_several_lines_as_one_answer(data_dir: Path)
     assert output.count("❓ Which town will the letter be dated from?\n"
                         "(/back to return to the previous question)") == 1
     assert "❓ In a few words, what did you supply" in output  # no empty line after the days
-    account = ChatStore(data_dir).load("console")
+    account = load_account(data_dir, "console")
     assert account is not None
     case = account.current
     assert case is not None

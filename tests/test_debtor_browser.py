@@ -20,9 +20,9 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from bot.storage import ChatStore
 from testing.bot_process import free_port, kill, launch
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import save_account
 from tests.test_debtor_web import CREDITOR, NOW, creditor_account
 from tests.test_webhook import SECRET, wait_listening
 
@@ -60,7 +60,7 @@ def browser() -> Iterator[WebDriver]:
 def test_a_debtor_proposes_a_plan_in_a_browser_and_the_creditor_receives_it(
         api: FakeBotApi, data_dir: Path, tmp_path: Path, browser: WebDriver) -> None:
     account, token = creditor_account()
-    ChatStore(data_dir).save(account)
+    save_account(data_dir, account)
     port = free_port()
     public = f"http://127.0.0.1:{port}"
     process = launch(api, data_dir, tmp_path / "bot.log", NOW,

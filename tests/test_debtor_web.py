@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import debtor_web
 from bot.debtor_web import FormKey, SlidingWindow
+from bot.storage import StoredChat
 from flows.debtor import link
 from flows.i18n import t
 from flows.model import Account
@@ -56,7 +57,7 @@ class Page:
                                       allow_redirects=False)
 
     def case(self) -> Any:
-        account = self.application.bot_data["adapter"].assistant.store.load(str(CREDITOR))
+        account = self.application.bot_data["adapter"].assistant.account(str(CREDITOR))
         return account.cases[0]
 
     def to_creditor(self) -> list[str]:
@@ -79,7 +80,7 @@ async def debtor_page(api: FakeBotApi, data_dir: Path,
     async with running_bot(api, data_dir, NOW) as application:
         assistant = application.bot_data["adapter"].assistant
         account, token = creditor_account()
-        assistant.save(account)
+        assistant.save(StoredChat(account))
         app = web.Application()
         debtor_web.add_routes(app, pages or debtor_web.debtor_web(
             application.bot_data["debtor_desk"], application.bot, assistant.clock))
@@ -157,9 +158,9 @@ async def test_unknown_revoked_and_malformed_links_get_the_same_404(api: FakeBot
         live = await page.get()
         assert live.status == 200
         assistant = page.application.bot_data["adapter"].assistant
-        account = assistant.store.load(str(CREDITOR))
+        account = assistant.account(str(CREDITOR))
         assert link.revoke(account.cases[0], NOW)
-        assistant.save(account)
+        assistant.save(StoredChat(account))
         answers = [await page.client.get(path) for path in (
             f"/d/{page.token}",                     # revoked
             "/d/Zq3J1l0bWn2xV8cT5kR7aA",            # well shaped, never issued
@@ -291,7 +292,7 @@ async def test_too_many_requests_get_a_friendly_429_per_link_and_per_address(
     async with running_bot(api, data_dir, NOW) as application:
         assistant = application.bot_data["adapter"].assistant
         account, token = creditor_account()
-        assistant.save(account)
+        assistant.save(StoredChat(account))
         pages = debtor_web.DebtorWeb(application.bot_data["debtor_desk"], application.bot,
                                      FormKey(api.token), assistant.clock,
                                      per_token=SlidingWindow(3), per_address=SlidingWindow(5))
@@ -325,7 +326,7 @@ async def test_the_page_dies_when_the_creditor_closes_the_case(api: FakeBotApi,
     token = link.live(d.case)
     async with running_bot(api, data_dir, NOW) as application:
         assistant = application.bot_data["adapter"].assistant
-        assistant.save(d.account)
+        assistant.save(StoredChat(d.account))
         app = web.Application()
         debtor_web.add_routes(app, debtor_web.debtor_web(
             application.bot_data["debtor_desk"], application.bot, assistant.clock))
@@ -334,7 +335,7 @@ async def test_the_page_dies_when_the_creditor_closes_the_case(api: FakeBotApi,
             found = FORM.search(await body(before))
             assert found is not None
             press_reminder(d, "paid", reminder(d, "demand_ended"))  # paid: the case closes
-            assistant.save(d.account)
+            assistant.save(StoredChat(d.account))
             after = await client.get(f"/d/{token}")
             posted = await client.post(f"/d/{token}/contest", data={
                 "form": found.group(1), "reason": "paid", "text": "Déjà payé."})

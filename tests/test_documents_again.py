@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.service import Assistant
-from bot.storage import ChatStore
+from bot.storage import StoredChat, TinyDBStorage
 from flows.casefile import documents_again
 from flows.conversation import Command, DocumentFile
 from flows.model import Account
@@ -63,15 +63,16 @@ def test_the_files_sent_again_are_those_kept_in_the_case_folder(tmp_path: Path) 
     driver.command("start")
     driver.play(FRENCH_BUSINESS_CASE)
     jobs = next(r.documents for r in reversed(driver.replies) if r.documents)
-    assistant = Assistant(ChatStore(tmp_path), lambda: NOW)
-    assistant.store.save(driver.account)
-    made = {r.path for r in assistant.render(driver.account.chat_id, jobs)}
+    assistant = Assistant(TinyDBStorage(tmp_path), lambda: NOW)
+    assistant.save(StoredChat(driver.account))
+    made = {r.document for r in assistant.render(driver.account.chat_id, jobs)}
     reply = assistant.handle(driver.account.chat_id, Command("documents"))
     assert reply is not None
     assert set(assistant.drawn(driver.account.chat_id, reply.files)) == made
     assert len(made) == 6
-    forged = [DocumentFile(reply.files[0].case_id, "../../chat.json")]
-    assert assistant.drawn(driver.account.chat_id, forged) == []  # never a path elsewhere
+    forged = [DocumentFile(reply.files[0].case_id, "../../chat.json"),
+              DocumentFile("../..", "chat.json")]
+    assert assistant.drawn(driver.account.chat_id, forged) == []  # never a blob elsewhere
 
 
 async def test_on_telegram_the_same_files_arrive_again_byte_for_byte(

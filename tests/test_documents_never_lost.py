@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.storage import ChatStore
 from flows.documents import drawing
 from flows.i18n import t
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import load_chat
 from testing.telegram_harness import TelegramUser, running_bot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -73,9 +73,9 @@ async def test_a_drawing_that_fails_stays_pending_and_documents_draws_it_again(
         mark = api.mark()
         generate(api, user)
         await api.await_for(to_chat(user.chat_id, t("fr", "documents_retry.failed")), since=mark)
-        account = ChatStore(data_dir).load(str(user.chat_id))
-        assert account is not None
-        assert [r["failed"] for r in account.pending_documents] == ["RuntimeError"] * 3
+        chat = load_chat(data_dir, str(user.chat_id))
+        assert chat is not None
+        assert [r["failed"] for r in chat.pending_documents] == ["RuntimeError"] * 3
         # Another message does not try them again by itself (it would fail at every reply)...
         mark = api.mark()
         api.send_text(user.chat_id, "/help")
@@ -86,7 +86,7 @@ async def test_a_drawing_that_fails_stays_pending_and_documents_draws_it_again(
         mark = api.mark()
         api.send_text(user.chat_id, "/documents")
         await api.await_documents(user.chat_id, 6, since=mark, timeout=120)
-    account = ChatStore(data_dir).load(str(user.chat_id))
-    assert account is not None
-    assert account.pending_documents == []
-    assert len({d["name"] for d in account.cases[0].documents}) == 6
+    chat = load_chat(data_dir, str(user.chat_id))
+    assert chat is not None
+    assert chat.pending_documents == []
+    assert len({d["name"] for d in chat.account.cases[0].documents}) == 6

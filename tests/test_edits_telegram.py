@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.storage import ChatStore
 from flows.i18n import t
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import load_account
 from testing.telegram_harness import TelegramUser, question_key, running_bot, settle
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 def stored_answers(data_dir: Path, chat_id: int) -> list[dict[str, object]]:
     """The answers of each case of the chat, as stored on disk."""
-    account = ChatStore(data_dir).load(str(chat_id))
+    account = load_account(data_dir, str(chat_id))
     assert account is not None
     return [case.answers for case in account.cases]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage import ChatStore
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import save_account
 from testing.telegram_harness import TelegramUser
 from tests.casefile_bot import casefile_bot
 from tests.followup_cases import FORMAL_DEMAND, followed
@@ -34,7 +34,7 @@ def naming(data_dir: Path, chat_id: int) -> list[str]:
 async def test_after_delete_the_chat_id_leaves_the_outbox_and_reminder_index_at_once(
         api: FakeBotApi, data_dir: Path) -> None:
     for chat_id in (CHAT, OTHER):  # both with reminders pending, so both in the index
-        ChatStore(data_dir).save(followed(FORMAL_DEMAND, chat_id=str(chat_id)).account)
+        save_account(data_dir, followed(FORMAL_DEMAND, chat_id=str(chat_id)).account)
     user = TelegramUser(api, CHAT)
     async with casefile_bot(api, data_dir):
         await TelegramUser(api, OTHER).say("/reminders")

@@ -7,10 +7,10 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.storage import ChatStore
 from flows.i18n import t
 from testing.fakebot import ApiCall, FakeBotApi
 from testing.hostile_files import hostile_zip
+from testing.stored import save_account
 from testing.telegram_harness import question_key
 from tests.casefile_bot import casefile_bot
 from tests.followup_cases import FORMAL_DEMAND, followed
@@ -46,7 +46,7 @@ async def test_other_chats_stay_fast_while_six_hostile_zips_are_screened(
         api: FakeBotApi, data_dir: Path) -> None:
     hostile = hostile_zip()  # 184 KB, three PDFs of 60 MB of names each once inflated
     for chat_id in SENDERS:
-        ChatStore(data_dir).save(followed(FORMAL_DEMAND, chat_id=str(chat_id)).account)
+        save_account(data_dir, followed(FORMAL_DEMAND, chat_id=str(chat_id)).account)
     async with casefile_bot(api, data_dir):
         baseline = await reply_times(api, range(7500, 7520))
         mark = api.mark()

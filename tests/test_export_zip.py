@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot import export
 from bot.service import Assistant
-from bot.storage import ChatStore
+from bot.storage import Storage, StoredChat, TinyDBStorage
 from flows.conversation import ERASE, EXPORT, Command, Press, Upload
 from flows.model import Account
 from flows.turn import turn
@@ -24,18 +24,16 @@ DEVIS = b"%PDF-1.7 devis signe " * 200
 PHOTO = b"\xff\xd8\xff\xe0 bon de livraison " * 300
 
 
-def keep_file(store: ChatStore, d: Driver, name: str, data: bytes) -> None:
-    """What the Telegram adapter does for a file: bytes on disk, then the Upload event."""
+def keep_file(storage: Storage, d: Driver, name: str, data: bytes) -> None:
+    """What the Telegram adapter does for a file: the bytes kept, then the Upload event."""
     digest = hashlib.sha256(data).hexdigest()
-    folder = store.case_dir(d.account.chat_id, d.case.id) / "evidence"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / digest).write_bytes(data)
+    storage.blobs.put(d.account.chat_id, d.case.id, f"evidence/{digest}", data)
     d._record(turn(d.account, Upload(d.case.id, name, "application/pdf", len(data), digest,
                                      f"evidence/{digest}"), d.now))
 
 
-def saved_case_file(make: Make, data_dir: Path) -> tuple[ChatStore, Driver]:
-    store = ChatStore(data_dir)
+def saved_case_file(make: Make, data_dir: Path) -> tuple[Storage, Driver]:
+    store = TinyDBStorage(data_dir)
     d = make()
     d.command("start")
     d.play(FRENCH_BUSINESS_CASE, until="ev_contract")
@@ -44,12 +42,11 @@ def saved_case_file(make: Make, data_dir: Path) -> tuple[ChatStore, Driver]:
     keep_file(store, d, "bon de livraison.jpg", PHOTO)
     d.press_label("Preuve de livraison")
     d.command("note", "appelé le 12/10, il promet de payer vendredi")
-    documents = store.case_dir(d.account.chat_id, d.case.id) / "documents"
-    documents.mkdir(parents=True)
-    (documents / "mise_en_demeure_20261123.pdf").write_bytes(b"%PDF lettre")
+    store.blobs.put(d.account.chat_id, d.case.id, "documents/mise_en_demeure_20261123.pdf",
+                    b"%PDF lettre")
     d.command("new")
     d.press("be")
-    store.save(d.account)
+    store.accounts.save(StoredChat(d.account), None)
     return store, d
 
 
@@ -141,7 +138,7 @@ def test_a_large_export_comes_in_parts_each_a_valid_zip(driver: Make, data_dir: 
         names += read_zip(path)
     assert len(names) == len(set(names)) == 13
     export.discard(paths)
-    assert not (store.chat_dir(d.account.chat_id) / "exports").exists()
+    assert not any(path.exists() or path.parent.exists() for path in paths)
 
 
 def test_export_command_asks_the_adapter_for_the_zip(driver: Make) -> None:
@@ -184,10 +181,10 @@ def test_confirmed_delete_leaves_nothing_of_the_user_on_disk(driver: Make,
     store, d = saved_case_file(driver, data_dir)
     other = Driver(account=Account.new("2002", "fr"), now=d.now)
     other.command("start")
-    store.save(other.account)
+    store.accounts.save(StoredChat(other.account), None)
     assistant = Assistant(store, lambda: d.now)
     assistant.handle(d.account.chat_id, Press("", "erase", "x"))  # nothing pending: refused
-    assert store.load(d.account.chat_id) is not None
+    assert store.accounts.load(d.account.chat_id) is not None
     reply = assistant.handle(d.account.chat_id, Command("delete"))
     assert reply is not None
     assert reply.prompt is not None
@@ -198,7 +195,7 @@ def test_confirmed_delete_leaves_nothing_of_the_user_on_disk(driver: Make,
                               "/start pour recommencer."]
     left = [p for p in data_dir.rglob("*") if d.account.chat_id in p.parts]
     assert left == []
-    assert store.load("2002") is not None  # the other user keeps everything
+    assert store.accounts.load("2002") is not None  # the other user keeps everything
     # The same confirmation delivered again, or any old button, writes nothing back.
     assert assistant.handle(d.account.chat_id, Press("", "erase", "x"), update_id=77) is not None
-    assert not store.chat_dir(d.account.chat_id).exists()
+    assert [p for p in data_dir.rglob("*") if d.account.chat_id in p.parts] == []

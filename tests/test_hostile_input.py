@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.storage import ChatStore
 from flows.i18n import t
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import load_account, save_account
 from testing.telegram_harness import TelegramUser, running_bot
 from tests.followup_cases import FORMAL_DEMAND, followed
 
@@ -24,7 +24,7 @@ CHAT = 7301
 def followed_chat(data_dir: Path, chat_id: int = CHAT, lang: str = "en") -> None:
     """A chat on disk whose formal demand has gone out (it has reminders)."""
     d = followed(FORMAL_DEMAND, lang=lang, chat_id=str(chat_id))
-    ChatStore(data_dir).save(d.account)
+    save_account(data_dir, d.account)
 
 
 def text_to(chat_id: int, *needles: str):  # type: ignore[no-untyped-def]
@@ -51,7 +51,7 @@ async def test_a_time_zone_that_is_a_folder_or_too_long_is_a_friendly_error(
         api.send_text(CHAT, "America/Toronto", language_code="en")
         await api.await_for(text_to(CHAT, "America/Toronto"), since=mark)
     assert t("en", "error.internal") not in TelegramUser(api, CHAT).texts()
-    account = ChatStore(data_dir).load(str(CHAT))
+    account = load_account(data_dir, str(CHAT))
     assert account is not None
     assert account.settings["tz"] == "America/Toronto"
 
@@ -65,7 +65,7 @@ async def test_cases_with_long_emoji_names_are_listed_within_telegrams_utf16_lim
     d.account.cases = [replace(base, id=f"case{n:02d}",
                                answers={**base.answers, "debtor_name": f"{n} " + "😀" * 150})
                        for n in range(15)]
-    ChatStore(data_dir).save(d.account)
+    save_account(data_dir, d.account)
     user = TelegramUser(api, CHAT, "en")
     async with running_bot(api, data_dir, NOW):
         mark = api.mark()
@@ -95,7 +95,7 @@ async def test_a_lone_surrogate_is_refused_at_input_and_never_stored(
         api.send_text(CHAT, "Called the debtor today", language_code="en")
         await api.await_for(text_to(CHAT, "Note added to the chronology"), since=mark)
     assert t("en", "error.internal") not in user.texts()
-    account = ChatStore(data_dir).load(str(CHAT))
+    account = load_account(data_dir, str(CHAT))
     assert account is not None
     notes = [e["params"]["text"] for e in account.cases[0].events if e["kind"] == "note"]
     assert notes == ["Called the debtor today"]

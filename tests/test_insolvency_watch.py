@@ -23,7 +23,7 @@ from bot import console
 from bot.config import Settings
 from bot.insolvency import alerts_for
 from bot.service import Assistant
-from bot.storage import ChatStore
+from bot.storage import StoredChat, TinyDBStorage
 from flows.company import alerted, watched
 from flows.i18n import t
 from flows.insolvency_watch import alert, openings
@@ -31,6 +31,7 @@ from flows.model import Account
 from testing.driver import FRENCH_BUSINESS_CASE, Driver, plain
 from testing.fake_registries import ACME, FAILING, FakeRegisters, opening, sale
 from testing.fakebot import FakeBotApi
+from testing.stored import load_account, save_account
 from testing.telegram_harness import TelegramUser, question_key, running_bot
 from tests.conftest import NOW
 
@@ -158,43 +159,44 @@ def test_the_english_alert_says_the_same_in_english() -> None:
     assert "Last day to send your proof of claim: 18 January 2027" in text
 
 
-def _stored_case(data_dir: Path, chat_id: str) -> ChatStore:
+def _stored_case(data_dir: Path, chat_id: str) -> Assistant:
     driver = demand_sent()
     driver.account.chat_id = chat_id
-    store = ChatStore(data_dir)
-    store.save(driver.account)
-    return store
+    assistant = Assistant(TinyDBStorage(data_dir), lambda: NOW)
+    assistant.save(StoredChat(driver.account))
+    return assistant
 
 
 def test_the_bot_asks_the_bodacc_saves_the_switch_and_does_not_ask_again(
         settings: Settings, registers: FakeRegisters, data_dir: Path) -> None:
-    store = _stored_case(data_dir, "5001")
-    account, replies = alerts_for(settings, store, "5001", None, lambda: NOW)
+    assistant = _stored_case(data_dir, "5001")
+    chat, replies = alerts_for(settings, assistant, "5001", None)
     assert len(replies) == 1
-    assert account is not None
+    assert chat is not None
     asked = registers.registers.asked[-1]
     assert asked.startswith("/api/explore/v2.1/catalog/datasets/annonces-commerciales/records?")
     assert "registre+like+%22812345676%22" in asked
     assert "familleavis%3D%22collective%22" in asked
-    store.save(account)
+    assistant.save(chat)
     before = len(registers.registers.asked)
-    assert alerts_for(settings, store, "5001", None, lambda: NOW) == (None, [])
+    assert alerts_for(settings, assistant, "5001", None) == (None, [])
     assert len(registers.registers.asked) == before  # an alerted case is not watched any more
 
 
 def test_a_failing_bodacc_changes_nothing(settings: Settings, data_dir: Path) -> None:
-    store = _stored_case(data_dir, "5001")
-    account = store.load("5001")
-    assert account is not None
+    assistant = _stored_case(data_dir, "5001")
+    chat = assistant.load("5001")
+    assert chat is not None
+    account = chat.account
     assert account.current is not None
     account.current.answers["debtor_id"] = FAILING
-    store.save(account)
-    assert alerts_for(settings, store, "5001", None, lambda: NOW) == (None, [])
+    assistant.save(chat)
+    assert alerts_for(settings, assistant, "5001", None) == (None, [])
     offline = replace(settings, bodacc_api_url="http://127.0.0.1:9")
     account.current.answers["debtor_id"] = ACME
-    store.save(account)
-    assert alerts_for(offline, store, "5001", None, lambda: NOW) == (None, [])
-    reloaded = store.load("5001")
+    assistant.save(chat)
+    assert alerts_for(offline, assistant, "5001", None) == (None, [])
+    reloaded = assistant.account("5001")
     assert reloaded is not None
     assert reloaded.current is not None
     assert reloaded.current.text("remedy") == "formal_demand"
@@ -202,10 +204,10 @@ def test_a_failing_bodacc_changes_nothing(settings: Settings, data_dir: Path) ->
 
 def test_lookups_off_asks_the_bodacc_nothing(settings: Settings, registers: FakeRegisters,
                                              data_dir: Path) -> None:
-    store = _stored_case(data_dir, "5001")
+    assistant = _stored_case(data_dir, "5001")
     before = len(registers.registers.asked)
     off = replace(settings, lookups=False)
-    assert alerts_for(off, store, "5001", None, lambda: NOW) == (None, [])
+    assert alerts_for(off, assistant, "5001", None) == (None, [])
     assert len(registers.registers.asked) == before
 
 
@@ -250,7 +252,7 @@ def at_the_debtor_number(chat_id: str) -> Driver:
 
 async def test_entering_the_siren_checks_the_bodacc_in_the_background(
         api: FakeBotApi, registers: FakeRegisters, data_dir: Path) -> None:
-    ChatStore(data_dir).save(at_the_debtor_number("5001").account)
+    save_account(data_dir, at_the_debtor_number("5001").account)
     async with running_bot(api, data_dir, NOW, lookups=True,
                            bodacc_api_url=registers.bodacc_url):
         user = TelegramUser(api, 5001)
@@ -265,7 +267,7 @@ async def test_entering_the_siren_checks_the_bodacc_in_the_background(
         assert "Date limite pour déclarer votre créance : 18 janvier 2027" in plain(
             str(alert_call.params["text"]))
         await api.await_for(lambda c: question_key(c) == "creditor_abroad", since=mark)
-    stored = ChatStore(data_dir).load("5001")
+    stored = load_account(data_dir, "5001")
     assert stored is not None
     assert stored.current is not None
     assert stored.current.text("remedy") == "insolvency_claim"
@@ -274,17 +276,17 @@ async def test_entering_the_siren_checks_the_bodacc_in_the_background(
 
 def test_the_console_tells_the_alert_before_the_next_prompt(
         settings: Settings, data_dir: Path) -> None:
-    store = ChatStore(data_dir)
-    store.save(at_the_debtor_number("console").account)
+    save_account(data_dir, at_the_debtor_number("console").account)
     out = io.StringIO()
-    console.run(Assistant(store, lambda: NOW), "console", io.StringIO("812 345 676\n"), out,
+    console.run(Assistant(TinyDBStorage(data_dir), lambda: NOW), "console",
+                io.StringIO("812 345 676\n"), out,
                 settings=replace(settings, data_dir=data_dir))
     shown = plain(out.getvalue())
     assert "BODACC : ACME Rénovation SARL est en procédure collective" in shown
     contact = plain(t("fr", "q.creditor_contact", debtor="ACME Rénovation SARL"))
     assert shown.index("BODACC") > shown.index(contact)  # after the reply to the number
     assert "Date limite pour déclarer votre créance : 18 janvier 2027" in shown
-    stored = store.load("console")
+    stored = load_account(data_dir, "console")
     assert stored is not None
     assert stored.current is not None
     assert alerted(stored.current)

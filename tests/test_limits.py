@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.storage import ChatStore
 from flows import limits
 from flows.i18n import t
 from flows.model import Account
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import load_account, save_account
 from tests.casefile_bot import PDF, casefile_bot
 from tests.followup_cases import FORMAL_DEMAND, followed
 
@@ -23,12 +23,12 @@ CHAT = 8101
 
 def seeded(data_dir: Path) -> Account:
     account = followed(FORMAL_DEMAND, lang="en", chat_id=str(CHAT)).account
-    ChatStore(data_dir).save(account)
+    save_account(data_dir, account)
     return account
 
 
 def stored(data_dir: Path) -> Account:
-    account = ChatStore(data_dir).load(str(CHAT))
+    account = load_account(data_dir, str(CHAT))
     assert account is not None
     return account
 
@@ -46,7 +46,7 @@ async def test_no_new_case_past_the_most_one_user_may_keep(api: FakeBotApi,
     account = seeded(data_dir)
     base = account.cases[0]
     account.cases = [replace(base, id=f"case{n:03d}") for n in range(limits.MAX_CASES)]
-    ChatStore(data_dir).save(account)
+    save_account(data_dir, account)
     async with casefile_bot(api, data_dir, NOW):
         shown = await answer_to(api, "/new")
     assert shown == t("en", "limits.cases", count=limits.MAX_CASES)
@@ -57,7 +57,7 @@ async def test_no_note_past_the_most_one_case_may_hold(api: FakeBotApi, data_dir
     account = seeded(data_dir)
     for n in range(limits.MAX_NOTES_PER_CASE):
         account.cases[0].log(NOW, "note", text=f"call {n}")
-    ChatStore(data_dir).save(account)
+    save_account(data_dir, account)
     async with casefile_bot(api, data_dir, NOW):
         shown = await answer_to(api, "/note one more call")
     assert shown == t("en", "limits.notes", count=limits.MAX_NOTES_PER_CASE)
@@ -72,7 +72,7 @@ async def test_no_file_past_the_most_one_case_may_hold_and_nothing_downloaded(
         {"id": f"f{n}", "name": f"scan {n}.pdf", "mime": "application/pdf", "size": 1000,
          "sha256": f"{n:064x}", "received_at": NOW.isoformat(), "stored_as": "",
          "caption": "", "proves": None} for n in range(limits.MAX_FILES_PER_CASE)]
-    ChatStore(data_dir).save(account)
+    save_account(data_dir, account)
     async with casefile_bot(api, data_dir, NOW):
         mark = api.mark()
         api.send_document(CHAT, "devis.pdf", PDF, "application/pdf")

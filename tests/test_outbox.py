@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.outbox import Outbox
+from bot.storage.tinydb_backend import OutboxFile
 
 
 def restarted(path: Path) -> dict[str, int]:
     """What the next run reads from the log (and the log it leaves for the one after)."""
-    outbox = Outbox(path)
+    outbox = Outbox(OutboxFile(path))
     owed = outbox.open()
     outbox.close()
     return owed
@@ -18,7 +19,7 @@ def restarted(path: Path) -> dict[str, int]:
 def test_a_chat_whose_update_came_in_and_was_never_handled_is_owed_a_reply(
         tmp_path: Path) -> None:
     log = tmp_path / "outbox.log"
-    outbox = Outbox(log)
+    outbox = Outbox(OutboxFile(log))
     assert outbox.open() == {}
     outbox.came_in("5001")
     outbox.came_in("5002")
@@ -30,7 +31,7 @@ def test_a_chat_whose_update_came_in_and_was_never_handled_is_owed_a_reply(
 
 def test_a_chat_stays_owed_until_each_of_its_updates_is_handled(tmp_path: Path) -> None:
     log = tmp_path / "outbox.log"
-    outbox = Outbox(log)
+    outbox = Outbox(OutboxFile(log))
     outbox.open()
     outbox.came_in("7")
     outbox.came_in("7")
@@ -54,7 +55,7 @@ def test_damaged_lines_are_skipped_and_the_rest_still_counts(tmp_path: Path) -> 
 def test_startup_rewrites_the_log_with_only_what_is_still_owed(tmp_path: Path) -> None:
     log = tmp_path / "outbox.log"
     log.write_text("".join(f"+{n}\n-{n}\n" for n in range(100)) + "+5\n", "ascii")
-    outbox = Outbox(log)
+    outbox = Outbox(OutboxFile(log))
     assert outbox.open() == {"5": 0}
     assert log.read_text("ascii") == "+5\n"
     outbox.came_in("6")
@@ -65,7 +66,7 @@ def test_startup_rewrites_the_log_with_only_what_is_still_owed(tmp_path: Path) -
 def test_a_chat_answered_after_the_restart_is_no_longer_owed(tmp_path: Path) -> None:
     log = tmp_path / "outbox.log"
     log.write_text("+5\n+5\n+8\n", "ascii")
-    outbox = Outbox(log)
+    outbox = Outbox(OutboxFile(log))
     assert outbox.open() == {"5": 0, "8": 0}
     outbox.came_in("5")  # the user wrote again after the restart
     assert outbox.in_flight("5") == 1
@@ -81,10 +82,10 @@ def test_answers_started_after_a_restart_are_counted_across_restarts(tmp_path: P
     log = tmp_path / "outbox.log"
     log.write_text("+5\n", "ascii")
     for attempts in range(3):
-        outbox = Outbox(log)
+        outbox = Outbox(OutboxFile(log))
         assert outbox.open() == {"5": attempts}
         outbox.attempt("5")  # then killed before the reply went out
-    outbox = Outbox(log)
+    outbox = Outbox(OutboxFile(log))
     assert outbox.open() == {"5": 3}
     outbox.settle("5")
     outbox.close()
@@ -94,7 +95,7 @@ def test_answers_started_after_a_restart_are_counted_across_restarts(tmp_path: P
 
 def test_the_log_is_rotated_when_it_grows_and_keeps_what_is_owed(tmp_path: Path) -> None:
     log = tmp_path / "outbox.log"
-    outbox = Outbox(log, rotate_at=200)
+    outbox = Outbox(OutboxFile(log), rotate_at=200)
     outbox.open()
     outbox.came_in("1")  # never handled
     for n in range(1000, 1500):
@@ -108,7 +109,7 @@ def test_the_log_is_rotated_when_it_grows_and_keeps_what_is_owed(tmp_path: Path)
 
 def test_nothing_is_written_before_the_outbox_is_opened(tmp_path: Path) -> None:
     log = tmp_path / "outbox.log"
-    outbox = Outbox(log)
+    outbox = Outbox(OutboxFile(log))
     outbox.came_in("1")
     outbox.handled("1")
     assert not log.exists()

@@ -3,20 +3,21 @@ bot/service.py): recorded with the turn that asks for them, forgotten once drawn
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.service import Assistant, DrawingFailed
-from bot.storage import ChatStore
+from bot.storage import StoredChat, TinyDBStorage
 from flows.conversation import Command, DocumentJob, Event, Press, Reply, Text
 from flows.documents import drawing
 from flows.i18n import t
-from flows.model import Account
 from testing.driver import FRENCH_BUSINESS_CASE
 
 CHAT = "5001"
+NOW_FIXED = datetime.fromisoformat("2026-11-23T10:00:00+01:00")
 
 
 def generate(assistant: Assistant) -> Reply:
@@ -40,15 +41,15 @@ def say(assistant: Assistant, text: str) -> Reply:
     return reply
 
 
-def stored(assistant: Assistant) -> Account:
-    account = assistant.store.load(CHAT)
-    assert account is not None
-    return account
+def stored(assistant: Assistant) -> StoredChat:
+    chat = assistant.load(CHAT)
+    assert chat is not None
+    return chat
 
 
 @pytest.fixture
 def assistant(data_dir: Path, now: datetime) -> Assistant:
-    return Assistant(ChatStore(data_dir), lambda: now)
+    return Assistant(TinyDBStorage(data_dir), lambda: now)
 
 
 def test_the_documents_asked_for_are_saved_with_the_answer_before_any_is_drawn(
@@ -64,19 +65,20 @@ def test_the_documents_asked_for_are_saved_with_the_answer_before_any_is_drawn(
 def test_drawing_them_forgets_them_and_files_them_in_the_case(assistant: Assistant) -> None:
     reply = generate(assistant)
     rendered = assistant.render(CHAT, reply.documents)
-    account = stored(assistant)
-    assert account.pending_documents == []
-    assert sorted(d["name"] for d in account.cases[0].documents) == sorted(
-        r.path.name for r in rendered)
+    chat = stored(assistant)
+    assert chat.pending_documents == []
+    assert sorted(d["name"] for d in chat.account.cases[0].documents) == sorted(
+        r.document.name for r in rendered)
     assert say(assistant, "bonjour").documents == []
 
 
 def test_on_telegram_they_stay_pending_until_sent(assistant: Assistant) -> None:
     reply = generate(assistant)
     assistant.render(CHAT, reply.documents, until_sent=True)
-    account = stored(assistant)
-    assert len(account.pending_documents) == 3  # drawn, not yet uploaded
-    assert len(account.cases[0].documents) == 6  # PDF, DOCX, TXT letter; checklist; chronology ×2
+    chat = stored(assistant)
+    assert len(chat.pending_documents) == 3  # drawn, not yet uploaded
+    # PDF, DOCX, TXT letter; checklist; chronology ×2
+    assert len(chat.account.cases[0].documents) == 6
     assistant.sent(CHAT, reply.documents)
     assert stored(assistant).pending_documents == []
 
@@ -102,7 +104,7 @@ def test_drawn_again_the_files_are_filed_once_in_the_case(assistant: Assistant) 
     generate(assistant)  # killed while drawing them
     again = say(assistant, "bonjour")
     assistant.render(CHAT, again.documents)
-    names = [d["name"] for d in stored(assistant).cases[0].documents]
+    names = [d["name"] for d in stored(assistant).account.cases[0].documents]
     assert len(names) == len(set(names)) == 6
 
 
@@ -123,6 +125,33 @@ def test_a_document_that_fails_to_draw_stays_pending_without_failing_later_turns
 
 
 def test_a_chat_file_saved_before_pending_documents_existed_still_loads() -> None:
-    account = Account.from_json({"chat_id": "1", "lang": "en", "cases": []})
-    assert account.pending_documents == []
-    assert Account.from_json(account.to_json()).pending_documents == []
+    chat = StoredChat.from_json({"chat_id": "1", "lang": "en", "cases": []}, None)
+    assert chat.pending_documents == []
+    assert chat.seen_updates == []
+    assert chat.account.to_json()["cases"] == []
+
+
+def test_a_chat_file_with_its_bookkeeping_in_the_account_loads_and_moves_it_out(
+        data_dir: Path) -> None:
+    """Before the envelope, the update ids and pending documents sat inside the account: a
+    chat file of that time loads with them, and the next save keeps them in the envelope."""
+    job = {"case_id": "abcd1234", "kind": "demand_letter", "lang": "fr",
+           "filename": "mise_en_demeure_20261123", "context": {}, "formats": ["pdf"]}
+    old = {"account": {"1": {"chat_id": CHAT, "lang": "fr", "cases": [],
+                             "seen_updates": [41, 42],
+                             "pending_documents": [{"job": job, "attempts": 1}]}}}
+    folder = data_dir / "chats" / CHAT
+    folder.mkdir(parents=True)
+    (folder / "chat.json").write_text(json.dumps(old), encoding="utf-8")
+    storage = TinyDBStorage(data_dir)
+    chat = storage.accounts.load(CHAT)
+    assert chat is not None
+    assert chat.seen_updates == [41, 42]
+    assert [r["job"]["kind"] for r in chat.pending_documents] == ["demand_letter"]
+    storage.accounts.save(chat, None)
+    written = json.loads((folder / "chat.json").read_text(encoding="utf-8"))
+    assert "seen_updates" not in written["account"]["1"]
+    assert "pending_documents" not in written["account"]["1"]
+    assert written["envelope"]["1"]["seen_updates"] == [41, 42]
+    # Telegram's redelivery of an update answered before the move is still recognised.
+    assert Assistant(storage, lambda: NOW_FIXED).handle(CHAT, Text("x"), update_id=42) is None

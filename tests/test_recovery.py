@@ -23,7 +23,8 @@ import pytest
 from bot import recovery
 from bot.outbox import Outbox
 from bot.service import Assistant
-from bot.storage import ChatStore
+from bot.storage import TinyDBStorage
+from bot.storage.tinydb_backend import OutboxFile
 from flows.conversation import Command, Press, Text
 from flows.i18n import t
 from testing.bot_process import kill, launch, polling_started
@@ -39,7 +40,7 @@ HELD = {"retry_after": 60}  # the bot waits a minute before retrying: it is kill
 
 def owed_after(data_dir: Path) -> dict[str, int]:
     """What the outbox would make the next start answer."""
-    outbox = Outbox(data_dir / "outbox.log")
+    outbox = Outbox(OutboxFile(data_dir / "outbox.log"))
     owed = outbox.open()
     outbox.close()
     return owed
@@ -188,15 +189,15 @@ def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
     finally:
         kill(process)
     assert owed_after(data_dir) == {}
-    account = json.loads((data_dir / "chats" / "6102" / "chat.json").read_text("utf-8"))
-    assert account["account"]["1"]["pending_documents"] == []
+    chat = json.loads((data_dir / "chats" / "6102" / "chat.json").read_text("utf-8"))
+    assert chat["envelope"]["1"]["pending_documents"] == []
 
 
 # In-process: the data folder as a crash leaves it -------------------------------------------
 def at_debtor_name(data_dir: Path, now: datetime, chat_id: int, update_id: int | None = None,
                    answered: bool = False) -> None:
     """The chat's file after /start, France, a business (and the name, if ``answered``)."""
-    assistant = Assistant(ChatStore(data_dir), lambda: now)
+    assistant = Assistant(TinyDBStorage(data_dir), lambda: now)
     reply = assistant.handle(str(chat_id), Command("start"), "fr")
     for value in ("fr", "business"):
         assert reply is not None
@@ -277,10 +278,13 @@ async def test_temporary_files_of_dead_writes_are_swept_at_startup_and_fresh_one
     dead.write_bytes(b'{"account":')
     an_hour_ago = time.time() - 3600
     os.utime(dead, (an_hour_ago, an_hour_ago))
-    download = folder / "cases" / "abcd1234" / "evidence" / ".incoming-0123456789abcdef"
-    zipped = folder / "exports" / "impayes_export_20261123.zip"  # never sent, never discarded
+    download = folder / "scratch" / "0123456789abcdef" / "incoming"
+    zipped = folder / "scratch" / "fedcba9876543210" / "impayes_export_20261123.zip"
+    # What versions before the scratch space left: a download, an export never sent.
+    old_download = folder / "cases" / "abcd1234" / "evidence" / ".incoming-0123456789abcdef"
+    old_zip = folder / "exports" / "impayes_export_20261120.zip"
     kept = folder / "cases" / "abcd1234" / "documents" / "mise_en_demeure_20261120.pdf"
-    for path in (download, zipped, kept):
+    for path in (download, zipped, old_download, old_zip, kept):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"%PDF-1.7 ...")
         os.utime(path, (an_hour_ago, an_hour_ago))
@@ -293,6 +297,8 @@ async def test_temporary_files_of_dead_writes_are_swept_at_startup_and_fresh_one
     assert not dead.exists()
     assert not download.exists()
     assert not zipped.exists()
+    assert not old_download.exists()
+    assert not old_zip.exists()
     assert kept.exists()
     assert fresh.exists()
-    assert "temporary files swept: 3" in caplog.messages
+    assert "temporary files swept: 5" in caplog.messages

@@ -19,13 +19,15 @@ import pytest
 from aiolimiter import AsyncLimiter
 
 from bot.config import DEFAULT_SEND_RATE
-from bot.reminders import ReminderIndex, ReminderService, ReminderStore
-from bot.storage import ChatStore
+from bot.reminders import ReminderService
+from bot.service import Assistant
+from bot.storage import StoredChat, TinyDBStorage
 from bot.telegram_app import build_application
 from flows import followup
 from flows.model import Account
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import load_account
 from testing.telegram_harness import TelegramUser, settings_for
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed
 
@@ -98,7 +100,7 @@ def seed(data_dir: Path, chat_ids: range | list[int], **settings: Any) -> None:
 
 
 def stored(data_dir: Path, chat_id: int) -> list[dict[str, Any]]:
-    account = ChatStore(data_dir).load(str(chat_id))
+    account = load_account(data_dir, chat_id)
     assert account is not None
     return list((account.cases[0].followup or {})["reminders"])
 
@@ -133,8 +135,7 @@ async def test_a_reminder_due_while_the_bot_slept_at_night_waits_for_the_morning
     clock = Clock(datetime(2026, 12, 2, 23, 30, tzinfo=PARIS))  # restarted late at night
     async with running(api, data_dir, clock) as service:
         assert reminders_to(api, 601) == []
-        assert service.index.get("601") == int(datetime(2026, 12, 3, 9, 0,
-                                                        tzinfo=PARIS).timestamp())
+        assert service.index.next_due() == datetime(2026, 12, 3, 9, 0, tzinfo=PARIS)
         clock.now = datetime(2026, 12, 3, 7, 59, tzinfo=PARIS)
         assert await service.run_due() == 0
         clock.now = datetime(2026, 12, 3, 9, 0, tzinfo=PARIS)
@@ -169,14 +170,14 @@ async def test_a_failed_save_after_sending_never_sends_twice_in_the_same_run(
     seed(data_dir, [801])
     clock = Clock(datetime(2026, 12, 2, 9, 5, tzinfo=PARIS))
     saves = {"failing": True}
-    original = ReminderStore.save
+    original = Assistant.save
 
-    def flaky(self: ReminderStore, account: Account) -> None:
-        if saves["failing"] and account.chat_id == "801":
+    def flaky(self: Assistant, chat: StoredChat) -> None:
+        if saves["failing"] and chat.chat_id == "801":
             raise OSError("disk full")
-        original(self, account)
+        original(self, chat)
 
-    monkeypatch.setattr(ReminderStore, "save", flaky)
+    monkeypatch.setattr(Assistant, "save", flaky)
     async with running(api, data_dir, clock) as service:
         assert len(reminders_to(api, 801)) == 1  # sent, but the record could not be saved
         saves["failing"] = False
@@ -201,7 +202,7 @@ async def test_paid_under_a_pushed_reminder_closes_the_case(api: FakeBotApi,
         await api.await_for(lambda c: c.method == "sendMessage" and "Bravo" in str(
             c.params.get("text")), since=mark)
     assert "acompte" in "\n".join(user.texts())
-    account = ChatStore(data_dir).load("901")
+    account = load_account(data_dir, "901")
     assert account is not None
     assert account.cases[0].state == "closed"
     assert followup.pending(account) == []
@@ -267,45 +268,43 @@ async def test_reminders_are_paced_within_telegrams_rate(api: FakeBotApi, data_d
     assert busiest <= 40, busiest
 
 
-# The index -------------------------------------------------------------------------------------
+# The index (the TinyDB storage's log) ------------------------------------------------------------
 def test_index_keeps_the_last_line_per_chat_and_ignores_a_torn_one(tmp_path: Path) -> None:
-    index = ReminderIndex(tmp_path)
-    index.set("1", datetime(2026, 12, 2, 9, tzinfo=PARIS))
-    index.set("2", datetime(2026, 12, 3, 9, tzinfo=PARIS))
-    index.set("1", None)
+    index = TinyDBStorage(tmp_path).reminders
+    index.plan("1", datetime(2026, 12, 2, 9, tzinfo=PARIS))
+    index.plan("2", datetime(2026, 12, 3, 9, tzinfo=PARIS))
+    index.plan("1", None)
     with index.path.open("a") as fh:
         fh.write("3 17")  # the process died in the middle of a line
-    fresh = ReminderIndex(tmp_path)
-    assert fresh.load()
+    fresh = TinyDBStorage(tmp_path).reminders
+    assert fresh.open(lambda _account: None) == 1
     assert fresh.entries == {"2": int(datetime(2026, 12, 3, 9, tzinfo=PARIS).timestamp())}
-    fresh.compact()
-    assert index.path.read_text().splitlines() == [f"2 {fresh.entries['2']}"]
+    assert index.path.read_text().splitlines() == [f"2 {fresh.entries['2']}"]  # compacted
 
 
 def test_a_save_that_brings_a_reminder_forward_writes_the_index_first(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    index = ReminderIndex(tmp_path)
-    store = ReminderStore(tmp_path, index, lambda: NOW)
+    storage = TinyDBStorage(tmp_path)
     account = Account.from_json(template())
-    index.set(account.chat_id, datetime(2027, 1, 1, tzinfo=PARIS))  # a later hint on disk
+    storage.reminders.plan(account.chat_id, datetime(2027, 1, 1, tzinfo=PARIS))  # a later hint
 
     def crash(_path: Path, _data: bytes) -> Path:
         raise OSError("disk full")
 
     # The chat file, not the index.
-    monkeypatch.setattr("bot.storage.chat_store.write_atomic", crash)
+    monkeypatch.setattr("bot.storage.tinydb_backend.write_atomic", crash)
     with pytest.raises(OSError, match="disk full"):
-        store.save(account)
-    reread = ReminderIndex(tmp_path)
-    reread.load()
+        Assistant(storage, lambda: NOW).save(StoredChat(account))
+    monkeypatch.undo()
+    reread = TinyDBStorage(tmp_path).reminders
+    reread.open(lambda _account: None)
     assert reread.entries[account.chat_id] == int(DUE.timestamp())  # early, never late
 
 
 def test_a_lost_index_is_rebuilt_from_the_chat_files(tmp_path: Path) -> None:
     seed(tmp_path, [41, 42])
-    index = ReminderIndex(tmp_path)
-    assert not index.load()
-    index.rebuild(ChatStore(tmp_path), lambda: NOW)
+    index = TinyDBStorage(tmp_path).reminders
+    assert index.open(lambda account: followup.next_wakeup(account, NOW)) == 2
     assert index.entries == {"41": int(DUE.timestamp()), "42": int(DUE.timestamp())}
 
 

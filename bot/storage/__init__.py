@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage.chat_store import ChatStore
 from bot.storage.interface import Storage, StoredChat, Write
 from bot.storage.postgres_backend import PostgresStorage
 from bot.storage.tinydb_backend import AtomicJSONStorage, TinyDBStorage
 
-__all__ = ["AtomicJSONStorage", "ChatStore", "PostgresStorage", "Storage", "StoredChat",
+__all__ = ["AtomicJSONStorage", "PostgresStorage", "Storage", "StoredChat",
            "TinyDBStorage", "Write", "open_storage"]
 
 

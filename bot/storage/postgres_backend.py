@@ -171,6 +171,8 @@ class BlobRows:
     def put_file(self, chat_id: str, case_id: str, name: str, source: Path) -> None:
         self.put(chat_id, case_id, name, source.read_bytes())
         source.unlink()
+        with contextlib.suppress(OSError):  # the scratch file's own folder, now empty
+            source.parent.rmdir()
 
     def get(self, chat_id: str, case_id: str, name: str) -> bytes | None:
         with self.pool.connection() as connection:

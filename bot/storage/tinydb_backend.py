@@ -26,6 +26,7 @@ where that cost is paid once.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import os
@@ -214,6 +215,8 @@ class CaseFolders:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
         fsync_dir(target.parent)
+        with contextlib.suppress(OSError):  # the scratch file's own folder, now empty
+            source.parent.rmdir()
 
     def get(self, chat_id: str, case_id: str, name: str) -> bytes | None:
         try:
@@ -427,8 +430,10 @@ class TinyDBStorage:
     def sweep(self, older_than: float) -> int:
         # Temporary files of atomic writes, and whatever scratch files (downloads cut short,
         # export zips a crash kept from being sent and discarded) interrupted work left.
-        return sweep_temporary(self.root, older_than, prefixes=(TEMP_PREFIX,),
-                               folders=(SCRATCH,))
+        # (Versions before the scratch space downloaded into the case's evidence folder under
+        # ``.incoming-`` names and built exports in the chat's ``exports`` folder.)
+        return sweep_temporary(self.root, older_than, prefixes=(TEMP_PREFIX, ".incoming-"),
+                               folders=(SCRATCH, "exports"))
 
     def close(self) -> None:
         self.outbox.close()
