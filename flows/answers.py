@@ -191,18 +191,49 @@ def _parse_zone(raw: str) -> str:
     return name
 
 
+# A rate said per month ("2 % par mois") is a yearly rate twelve times as large (simple
+# interest, as the figures count it); per year is what every question and letter states.
+PER_MONTH = ("parmois", "/mois", "mensuel", "permonth", "amonth", "/month", "monthly")
+PER_YEAR = ("paran", "l'an", "/an", "annuel", "peryear", "ayear", "/year", "yearly")
+MONTHS_A_YEAR = Decimal(12)
+
+
+def monthly_rate(text: str) -> Decimal | None:
+    """The monthly figure of a rate typed per month (``2 % par mois`` → 2), else None."""
+    cleaned = _rate_words(text)
+    for suffix in PER_MONTH:
+        if cleaned.endswith(suffix):
+            return _rate_figure(cleaned.removesuffix(suffix))
+    return None
+
+
+def _rate_words(text: str) -> str:
+    return text.replace("%", "").replace(",", ".").replace(" ", "").replace("\u2019", "'").lower()
+
+
 def _parse_rate(text: str) -> Decimal:
-    cleaned = text.replace("%", "").replace(",", ".").replace(" ", "").lower()
+    """A yearly rate: ``12``, ``12,5 %``, ``12 % par an``; ``2 % par mois`` is 24 a year."""
+    cleaned = _rate_words(text)
+    per_month = monthly_rate(text)
+    if per_month is not None:
+        rate = per_month * MONTHS_A_YEAR
+    else:
+        for suffix in PER_YEAR:
+            cleaned = cleaned.removesuffix(suffix)
+        rate = _rate_figure(cleaned)
+    if not Decimal("0") < rate <= Decimal("100"):
+        raise ParseError("error.rate")
+    return rate
+
+
+def _rate_figure(cleaned: str) -> Decimal:
     cleaned = cleaned.removesuffix("pourcent").removesuffix("percent")
     if not re.fullmatch(r"\d{1,3}(\.\d{1,3})?", cleaned):
         raise ParseError("error.rate")
     try:
-        rate = Decimal(cleaned)
+        return Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
         raise ParseError("error.rate") from exc
-    if not Decimal("0") < rate <= Decimal("100"):
-        raise ParseError("error.rate")
-    return rate
 
 
 def choice_value(question: Question, case: Case, code: str) -> Any:

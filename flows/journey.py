@@ -21,6 +21,7 @@ from flows.answers import (
     Kind,
     Question,
     choice_value,
+    monthly_rate,
     parse_answer,
 )
 from flows.company import watched
@@ -148,8 +149,23 @@ def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
         return _again(account, case, question,
                       t(lang, question.error_key(error), **_error_params(error, lang)))
     reply = Reply()
+    if question.kind is Kind.RATE and chosen is None:
+        reply.messages += _rate_said_back(case, event.text, lang)
     _answer(account, case, question, value, now, reply)
     return reply
+
+
+def _rate_said_back(case: Case, typed_text: str, lang: str) -> list[str]:
+    """A rate typed per month is kept per year: say the conversion, so the user can check it.
+    In Quebec a contract stating only a monthly rate entitles to 5 % a year (Interest Act s. 4)."""
+    per_month = monthly_rate(typed_text)
+    if per_month is None:
+        return []
+    said = t(lang, "hint.rate_monthly", monthly=formatting.percent(per_month, lang),
+             yearly=formatting.percent(per_month * 12, lang))
+    if case.jurisdiction == "qc":
+        said += "\n" + t(lang, "hint.rate_monthly_qc")
+    return [said]
 
 
 def _use_proposal(account: Account, case: Case, question: Question, now: datetime) -> Reply:

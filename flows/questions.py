@@ -46,15 +46,25 @@ def in_insolvency(case: Case) -> bool:
 
 
 # Choices that depend on the case --------------------------------------------------------
+# A Quebec demand must give a reasonable delay (C.c.Q. 1595), commonly 10 days (LEGAL_FACTS D3):
+# never fewer.
+QUEBEC_DEMAND_DAYS = ("10", "15")
+
+
 def _demand_days_choices(case: Case) -> tuple[str, ...]:
     # A Belgian consumer's first reminder leaves at least 14 days (CDE XIX.2): never fewer.
-    return BELGIAN_CONSUMER_DAYS if belgian_consumer(case) else ("8", "15")
+    if belgian_consumer(case):
+        return BELGIAN_CONSUMER_DAYS
+    return QUEBEC_DEMAND_DAYS if case.jurisdiction == "qc" else ("8", "15")
 
 
 def _demand_days_allowed(case: Case, value: Any, _today: date) -> None:
     least = int(BELGIAN_CONSUMER_DAYS[0])
     if belgian_consumer(case) and int(value) < least:
         raise ParseError("error.be_consumer_days", {"least": least})
+    least = int(QUEBEC_DEMAND_DAYS[0])
+    if case.jurisdiction == "qc" and int(value) < least:
+        raise ParseError("error.qc_demand_days", {"least": least})
 
 
 def payment_plan(case: Case) -> bool:

@@ -142,6 +142,7 @@ def _letter_facts(case: Case, on: date, all_rights: list[Rights], legal: tables.
         consumer_damages=_consumer_damages(case, principal),
         small_claims_open=routes.get("small_claims_court", {}).get("available"),
         order_for_payment_form=routes.get("order_for_payment", {}).get("form", ""),
+        default_by_term=case.flag("qc_default_by_term") is True,
     )
 
 

@@ -37,6 +37,8 @@ class LetterFacts:
     # France: the Cerfa of the order for payment before the court the route names (12946
     # commercial court, 12948 tribunal judiciaire).
     order_for_payment_form: str = ""
+    # Quebec: the contract makes the mere lapse of the term a default (C.c.Q. 1594).
+    default_by_term: bool = False
 
     @property
     def business(self) -> bool:

@@ -59,9 +59,20 @@ def wording(facts: LetterFacts) -> LetterWording:
             L + "form.small_claims_court_conclusion",
             rate=(Message.of(L + "rate.agreed_qc_claim", rate=facts.contract_rate)
                   if facts.contract_rate else Message.of(L + "rate.legal_qc_claim")),
-            since=Message.of(L + ("form.since_default" if facts.demand_on
-                                  else "form.since_demand"))),
+            since=_interest_since(facts)),
     )
+
+
+def _interest_since(facts: LetterFacts) -> Message:
+    """From when the application claims interest: the default, which the contract's own term
+    brings (C.c.Q. 1594) or the expiry of the demand's delay (1595); with neither, the filing
+    itself, and the application says no demand was sent (our reading: the judicial demand puts
+    the debtor in default)."""
+    if facts.default_by_term:
+        return Message.of(L + "form.since_term")
+    if facts.demand_on is not None:
+        return Message.of(L + "form.since_demand", demand=facts.demand_on)
+    return Message.of(L + "form.since_filing")
 
 
 def _legal_basis(facts: LetterFacts, key: str) -> Message:
