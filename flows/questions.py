@@ -21,7 +21,7 @@ from flows.model import Asking, Case
 from flows.parsing import ParseError
 from flows.stage_messages import ranked_remedies
 from flows.stages import stage_index
-from flows.vocabulary import Remedy
+from flows.vocabulary import DISPUTE_POINTS, Remedy
 
 # The first reminder to a Belgian consumer: 14 days counted from the third working day after
 # posting (CDE XIX.2, figure in flows/law/data); 30 for a user who wants to give more.
@@ -193,6 +193,9 @@ QUESTIONS: tuple[Question, ...] = (
              when=lambda c: c.text("reminders_sent", "0") != "0"),
     # remedy: the situation, then the choice
     Question("disputed", "remedy", Kind.YESNO),
+    # What is disputed: the reply letter answers that point (a debtor's contest pre-answers it).
+    Question("dispute_reason", "remedy", Kind.CHOICE, DISPUTE_POINTS,
+             when=lambda c: c.flag("disputed") is True),
     Question("insolvency", "remedy", Kind.YESNO, when=business_debtor),
     Question("insolvency_date", "remedy", Kind.DATE, when=in_insolvency,
              check=checks.not_in_future),

@@ -18,6 +18,11 @@ class Remedy(StrEnum):
     INSOLVENCY_CLAIM = "insolvency_claim"
 
 
+# What a debtor may dispute: the creditor's question (``dispute_reason``) and the debtor's own
+# page offer the same points, so a debtor's contest pre-answers the creditor's question.
+DISPUTE_POINTS = ("quality", "quantity", "delay", "price", "paid", "other")
+
+
 class DebtorKind(StrEnum):
     BUSINESS = "business"
     CONSUMER = "consumer"

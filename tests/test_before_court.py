@@ -101,7 +101,8 @@ def test_a_silent_debtor_gets_the_order_for_payment_with_its_cost_delay_and_cour
 
 
 def test_a_disputed_claim_goes_to_a_summons_with_the_brief_not_an_order() -> None:
-    d = to_question(COURT | {"disputed": "press:yes"}, "demand_before_court")
+    disputed = COURT | {"disputed": "press:yes", "dispute_reason": "press:other"}
+    d = to_question(disputed, "demand_before_court")
     d.say("05/11/2026")
     documents_out(d, COURT)
     kinds = [job.kind for job in d.last.documents]

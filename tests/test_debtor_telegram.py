@@ -180,11 +180,12 @@ async def test_acknowledging_restarts_limitation_and_contesting_changes_the_advi
     advice_after = from_case.advice_for(case, NOW.date())
     assert advice_before is not None
     assert advice_after is not None
-    # Disputed: no more friendly reminders nor collection agency; a settlement first.
+    # Disputed: no more friendly reminders nor collection agency; a reply on the point
+    # disputed and free conciliation first (issue 13 item 6).
     assert [r.remedy for r in advice_after.recommended] != \
         [r.remedy for r in advice_before.recommended]
     assert advice_before.first.reason.key == "law.remedy.why.plan_responsive"
-    assert advice_after.first.reason.key == "law.remedy.why.settle_dispute"
+    assert advice_after.first.reason.key == "law.remedy.why.dispute_reply.fr"
     assert "Étape recommandée" in disputed
 
 

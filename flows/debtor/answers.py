@@ -36,14 +36,14 @@ from flows.law import InvalidFacts, from_case
 from flows.law.messages import Message
 from flows.model import Case, new_id
 from flows.money import Money
-from flows.vocabulary import Remedy
+from flows.vocabulary import DISPUTE_POINTS, Remedy
 
 # Product rules, not law: a plan the bot can carry is 2 to 24 instalments (as the creditor's own
 # plan question), starting within 60 days.
 MIN_INSTALMENTS, MAX_INSTALMENTS = 2, 24
 FIRST_WITHIN = timedelta(days=60)
 # What a debtor may dispute (the same points the creditor's dispute question asks about).
-DISPUTE_REASONS = ("quality", "quantity", "delay", "price", "paid", "other")
+DISPUTE_REASONS = DISPUTE_POINTS
 MAX_DISPUTE_TEXT = 2000
 MAX_NAME = 120
 

@@ -34,7 +34,7 @@ from flows.money import Money
 from flows.payment import payment_details_for
 from flows.question_checks import format_company_id
 from flows.questions import BY_KEY
-from flows.vocabulary import CountryWord, Jurisdiction, Remedy, country_word
+from flows.vocabulary import DISPUTE_POINTS, CountryWord, Jurisdiction, Remedy, country_word
 
 NO_VALUE = {"none", "unknown", "self", "invoice"}
 # A drafting choice, not a legal figure: the rhythm of friendly reminders (the notice a payment
@@ -107,6 +107,7 @@ def case_context(case: Case, lang: str, today: date) -> dict[str, Any]:
         "debtor_token": debtor_link.live(case),
         "debtor_links": {},
         "disputed": case.flag("disputed") is True,
+        "dispute": _dispute(case, lang),
         "services_running": case.flag("services_running") is True,
         "rot_goods": case.flag("rot_goods") is True,
         "insolvent": case.flag("insolvency") is True,
@@ -403,3 +404,16 @@ def upcoming(context: dict[str, Any], lang: str) -> list[dict[str, str]]:
         ahead.append({"date": limitation["last_day"],
                       "text": t(lang, "upcoming.limitation", article=limitation["article"])})
     return sorted((a for a in ahead if a["date"] >= context["today"]), key=lambda a: a["date"])
+
+
+def _dispute(case: Case, lang: str) -> dict[str, Any] | None:
+    """What the debtor disputes and the evidence the user holds that answers it: the formal
+    demand then answers that point and offers the country's conciliation or mediation
+    (``demand_letter.html``; the template itself never decides by country)."""
+    if case.flag("disputed") is not True:
+        return None
+    point = case.text("dispute_reason")
+    return {"point": point if point in DISPUTE_POINTS else "other",
+            "contract_proof": case.flag("ev_contract") is True,
+            "delivery_proof": case.flag("ev_delivery") is True,
+            "conciliation": t(lang, f"letter.dispute.conciliation.{case.jurisdiction}")}

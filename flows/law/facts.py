@@ -184,6 +184,8 @@ class CaseFacts:
     jurisdiction: Jurisdiction
     invoice: InvoiceFacts
     disputed: bool = False
+    # What is disputed (``vocabulary.DISPUTE_POINTS``): the reply letter answers that point.
+    dispute_point: str = "other"
     debtor_responsive: bool = True
     financial_difficulty: bool = False
     insolvency: InsolvencyFacts | None = None

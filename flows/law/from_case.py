@@ -188,6 +188,7 @@ def case_facts(case: Case) -> CaseFacts | None:
         jurisdiction=Jurisdiction(case.jurisdiction),
         invoice=invoice_facts(case, combined),
         disputed=case.flag("disputed") is True,
+        dispute_point=case.text("dispute_reason") or "other",
         debtor_responsive=case.flag("debtor_responsive") is not False,
         financial_difficulty=case.flag("insolvency") is True,
         insolvency=insolvency_facts(case),

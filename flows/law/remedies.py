@@ -21,6 +21,7 @@ from flows.law.remedy_compare import (
     RemedyProfile,
     compare,
     court_route,
+    dispute_point,
     limitation_close,
 )
 from flows.law.rights import InsolvencyGuide, Rights, RouteKind
@@ -118,7 +119,14 @@ def recommend(case: CaseFacts, on: date) -> Advice:
     return Advice(
         recommended=tuple(plan.picked),
         ruled_out=tuple(plan.out),
-        comparison=compare(case, rights, guide, court_route(case, rights, on), on),
+        comparison=compare(
+            case,
+            rights,
+            guide,
+            court_route(case, rights, on),
+            on,
+            {out.remedy: out.reason for out in plan.out},
+        ),
         rights=rights,
         insolvency=guide,
     )
@@ -212,10 +220,10 @@ def _solvent(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
             route_name=Message.of(f"law.route.{route}.name"),
             acts=Listing(rights.limitation.interrupted_by),
         )
-    _leverage(case, plan)
     if case.disputed:
         _disputed(case, rights, on, plan)
         return
+    _leverage(case, plan)
     if case.financial_difficulty and case.debtor_responsive:
         plan.pick(Remedy.PAYMENT_PLAN, "law.remedy.why.plan_difficulty")
     _stage(case, rights, on, plan)
@@ -255,15 +263,23 @@ def _not_yet_due(due: date, plan: _Plan) -> None:
         plan.rule_out(remedy, "law.remedy.out.not_yet_due", due=due)
 
 
-def _leverage(case: CaseFacts, plan: _Plan) -> None:
-    """Goods to take back and services to suspend put pressure without a judge."""
+def _leverage(case: CaseFacts, plan: _Plan, disputed: bool = False) -> None:
+    """Goods to take back and services to suspend put pressure without a judge; while the
+    claim is disputed, suspending is not proposed: it must be proportionate to a breach that
+    is sufficiently serious (C. civ. 1219, LEGAL_FACTS A7), which is the very point in doubt."""
     if case.goods_held_under_retention:
         plan.pick(Remedy.RETENTION_OF_TITLE, "law.remedy.why.reclaim_goods")
     elif case.invoice.supply is Supply.SERVICES:
         plan.rule_out(Remedy.RETENTION_OF_TITLE, "law.remedy.out.services_nothing_to_reclaim")
     else:
         plan.rule_out(Remedy.RETENTION_OF_TITLE, "law.remedy.out.no_goods")
-    if case.services_ongoing:
+    if case.services_ongoing and disputed:
+        plan.rule_out(
+            Remedy.SUSPENSION,
+            "law.remedy.out.suspension_disputed",
+            article=SUSPENSION_ARTICLE[case.jurisdiction],
+        )
+    elif case.services_ongoing:
         plan.pick(
             Remedy.SUSPENSION,
             "law.remedy.why.suspend",
@@ -274,9 +290,18 @@ def _leverage(case: CaseFacts, plan: _Plan) -> None:
 
 
 def _disputed(case: CaseFacts, rights: Rights, on: date, plan: _Plan) -> None:
-    """A disputed debt needs a judge or a mediator, not an order made without hearing the debtor."""
-    if case.invoice.demand_date is None:
-        plan.pick(Remedy.FORMAL_DEMAND, "law.remedy.why.demand_disputed")
+    """A disputed debt: first a letter answering the point disputed with the evidence that
+    answers it, and an offer of free conciliation or mediation (France: the conciliateur de
+    justice, CPC 750-1; Quebec: the small-claims mediation); then a judge who hears both sides.
+    Never an order made without hearing the debtor, nor a suspension while the point is open."""
+    point = dispute_point(case)
+    plan.pick(
+        Remedy.FORMAL_DEMAND,
+        f"law.remedy.why.dispute_reply.{case.jurisdiction}",
+        point=Message.of(f"law.dispute.point.{point}"),
+        evidence=Message.of(f"law.dispute.evidence.{point}"),
+    )
+    _leverage(case, plan, disputed=True)
     if case.debtor_responsive:
         plan.pick(Remedy.PAYMENT_PLAN, "law.remedy.why.settle_dispute")
     route = court_route(case, rights, on)

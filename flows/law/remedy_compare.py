@@ -7,6 +7,7 @@ the prerequisites are checked against this case's facts, ``None`` when we cannot
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,7 +20,7 @@ from flows.law.facts import CaseFacts
 from flows.law.messages import Condition, Message, ParamValue, Source
 from flows.law.rights import InsolvencyGuide, Rights, RouteKind
 from flows.money import Money
-from flows.vocabulary import Jurisdiction, Remedy
+from flows.vocabulary import DISPUTE_POINTS, Jurisdiction, Remedy
 
 
 class CostBand(StrEnum):
@@ -81,25 +82,41 @@ def court_route(case: CaseFacts, rights: Rights, on: date) -> RouteKind:
     return RouteKind.ORDER_FOR_PAYMENT
 
 
+def dispute_point(case: CaseFacts) -> str:
+    """What the debtor disputes (``vocabulary.DISPUTE_POINTS``), "other" when not said."""
+    return case.dispute_point if case.dispute_point in DISPUTE_POINTS else "other"
+
+
 def compare(
     case: CaseFacts,
     rights: Rights,
     guide: InsolvencyGuide | None,
     route: RouteKind,
     on: date,
+    ruled_out: Mapping[Remedy, Message] | None = None,
 ) -> tuple[RemedyProfile, ...]:
+    """Each remedy's cost, delay and prerequisites; a remedy the recommendation ruled out
+    shows why first, and no tick that would make it look open."""
     rows = _data()[str(case.jurisdiction)]
+    ruled_out = ruled_out or {}
     profiles = []
     for remedy in Remedy:
         row = rows[str(remedy)]
         prefix = f"law.compare.{case.jurisdiction}.{remedy}"
+        prerequisites = _prerequisites(remedy, case, rights, guide, route, on)
+        why_not = ruled_out.get(remedy)
+        if why_not is not None:
+            prerequisites = (
+                Condition(why_not, False),
+                *(c for c in prerequisites if c.met is not True),
+            )
         profiles.append(
             RemedyProfile(
                 remedy=remedy,
                 cost_band=CostBand(row["cost_band"]),
                 cost=Message.of(f"{prefix}.cost", **_cost_params(row)),
                 delay=Message.of(f"{prefix}.delay", **_delay_params(row)),
-                prerequisites=_prerequisites(remedy, case, rights, guide, route, on),
+                prerequisites=prerequisites,
                 recovers=Message.of(f"law.compare.recovers.{remedy}", total=rights.total),
                 source=Source(str(remedy), row["source"], row["verified"]),
             )
@@ -145,6 +162,9 @@ def _prerequisites(
             solvent,
             cond("few_reminders", case.reminders_sent < 2, count=case.reminders_sent),
         )
+    if remedy is Remedy.FORMAL_DEMAND and case.disputed:
+        point = Message.of(f"law.dispute.point.{dispute_point(case)}")
+        return (due, solvent, cond("answers_dispute", True, point=point))
     if remedy is Remedy.FORMAL_DEMAND:
         return (due, solvent, cond("demand_not_sent", demand is None))
     if remedy is Remedy.SUSPENSION:
