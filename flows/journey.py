@@ -574,6 +574,27 @@ def _next_check_text(case: Case, lang: str) -> str:
     return formatting.day(case.next_check, lang) if case.next_check else ""
 
 
+def show_standing(account: Account, case: Case, reply: Reply, now: datetime) -> None:
+    """After a side turn (a note, the evidence list, a court step recorded…): where the case
+    stands and what can be done next, with the buttons of the question it waits on, so that
+    the user is never left without a next step."""
+    lang = account.lang
+    if case.state == "closed":
+        reply.messages.append(t(lang, "followup.closed"))
+        return
+    followup.refresh(account, now)  # the next check as this turn's change makes it
+    reply.messages.append(t(lang, "standing.case", case=casefile.title(case, lang),
+                            next=casefile.next_step_text(case, lang, now.date(),
+                                                         account.asking)))
+    if case.state == "followup":
+        case.answers.pop("outcome", None)  # asked again: what happened since?
+        _proceed(account, case, reply, now)
+        return
+    reply.prompt = reprompt(account, case)
+    if reply.prompt is None:
+        _proceed(account, case, reply, now)
+
+
 def _waiting_message(account: Account, case: Case) -> str:
     lang = account.lang
     if case.state == "closed":
@@ -616,7 +637,11 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
         reply.messages.append(followup.closing_message(case, lang, result.close))
         return
     if result.ask is None and not result.escalate:
-        return  # nothing to ask now: the follow-up comes back when the next step is due
+        # Nothing to ask now (the follow-up comes back when the next step is due): say where
+        # the case stands, with what can be done meanwhile.
+        if account.active_case == case.id:
+            show_standing(account, case, reply, now)
+        return
     if account.active_case != case.id:  # a reminder about another case: the answer is for it
         account.active_case = case.id
         reply.messages.append(t(lang, "fu.done.switched", debtor=case.title))
@@ -712,9 +737,10 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply | Non
         if case is None or question is None:
             return Reply(messages=[t(lang, "notice.first_question")], changed=False)
         reply = _go_back(account, case, question, now)
-        if reply.notice:
+        if reply.notice:  # nothing before the first question: ask it again, with its buttons
             reply.messages.append(reply.notice)
             reply.notice = None
+            show_standing(account, case, reply, now)
         return reply
     if name == "resume":
         if case is None and account.cases:

@@ -109,7 +109,10 @@ def typed(account: Account, event: Text, now: datetime) -> Reply:
     for value, words in _WORDS.items():
         if said in words:
             return press(account, Press(case.id, KEY, value), now)
-    reply = screen(account, case, now) or Reply()
+    reply = screen(account, case, now)
+    if reply is None:  # nothing left to confirm: the text answers the case's own question
+        account.asking = None
+        return journey.typed(account, case, event, now)
     reply.messages.insert(0, t(account.lang, "error.use_buttons"))
     return reply
 

@@ -77,7 +77,10 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
     lang = account.lang
     name = event.name.lower()
     if name in casefile.COMMANDS:
-        return casefile.command(account, name, event.arg, now)
+        said = casefile.command(account, name, event.arg, now)
+        if name in STANDING_AFTER:
+            return _with_standing(account, said, now)
+        return said
     if name == "help":
         # Features add their commands to the help in their own catalogs (``help_extra.*``).
         extra = [t(lang, key) for key in sorted(catalog(lang)) if key.startswith("help_extra.")]
@@ -114,7 +117,8 @@ def _press(account: Account, event: Press, now: datetime) -> Reply:
 
 def _text(account: Account, event: Text, now: datetime) -> Reply:
     if account.asking is not None and account.asking.key == casefile.NOTE.key:
-        return casefile.note_text(account, account.asking, event, now)
+        return _with_standing(account, casefile.note_text(account, account.asking, event, now),
+                              now)
     if prefill.waiting(account):
         return prefill.typed(account, event, now)
     if followup.awaits_text(account):
@@ -126,6 +130,21 @@ def _text(account: Account, event: Text, now: datetime) -> Reply:
     if number is not None:  # a company number where its name was asked
         return company_lookup.number_typed(account, case, number)
     return journey.typed(account, case, event, now)
+
+
+# Commands after which the open case is shown again, with what can be done next.
+STANDING_AFTER = ("evidence", "note")
+
+
+def _with_standing(account: Account, reply: Reply, now: datetime) -> Reply:
+    """A case-file reply, then where the open case stands and its next step's buttons; not
+    while a note is still awaited (its text is the next thing the user types)."""
+    case = account.current
+    if case is None or reply.prompt is not None or (
+            account.asking is not None and account.asking.key == casefile.NOTE.key):
+        return reply
+    journey.show_standing(account, case, reply, now)
+    return reply
 
 
 def _after_detour(account: Account, detour: Detour, now: datetime) -> Reply:

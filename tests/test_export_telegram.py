@@ -27,7 +27,8 @@ async def complete_case_file(user: FileSendingUser) -> None:
     await user.tap_label("Devis / contrat")
     await user.send_photo(PHOTO)
     current = await user.tap_label("Preuve de livraison")
-    await user.command("/note appelé le 12/10, il promet de payer vendredi")
+    # The note is kept, then the question the case waits on is asked again.
+    current = await user.say("/note appelé le 12/10, il promet de payer vendredi")
     mark = user.api.mark()
     start = [k for k, _ in FRENCH_BUSINESS_CASE].index("ev_invoice_sent")
     await user.play(FRENCH_BUSINESS_CASE[start:], current)

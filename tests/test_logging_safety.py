@@ -25,7 +25,8 @@ async def whole_journey(api: FakeBotApi, data_dir: Path) -> None:
         current = await user.start_case()
         await user.send_file("devis signé.pdf", PDF, "application/pdf")
         current = await user.tap_label("Devis / contrat")
-        await user.command(f"/note {NOTE}")
+        # The note is kept, then the question the case waits on is asked again.
+        current = await user.say(f"/note {NOTE}")
         mark = api.mark()
         start = [k for k, _ in FRENCH_BUSINESS_CASE].index("ev_delivery")
         await user.play(FRENCH_BUSINESS_CASE[start:], current)
