@@ -16,12 +16,14 @@ from datetime import date
 from flows.law import tables
 from flows.law.facts import CaseFacts
 from flows.law.france_routes import court_for
-from flows.law.messages import Message
+from flows.law.messages import Message, Percent
 from flows.law.rights import Rights, RouteKind
 from flows.money import Money
 from flows.vocabulary import DebtorKind, Jurisdiction
 
 FR = "fr"
+BE = "be"
+QC = "qc"
 
 
 def demand_first_reasons(case: CaseFacts, rights: Rights, on: date) -> tuple[Message, ...]:
@@ -49,10 +51,15 @@ def demand_first_reasons(case: CaseFacts, rights: Rights, on: date) -> tuple[Mes
     return tuple(reasons)
 
 
-def route_guidance(case: CaseFacts, route: RouteKind, on: date) -> Message | None:
-    """France: the route to take first, why, what it costs and how long it takes."""
-    if case.jurisdiction is not Jurisdiction.FRANCE:
-        return None
+def route_guidance(
+    case: CaseFacts, route: RouteKind, on: date, rights: Rights | None = None
+) -> Message | None:
+    """The route to take first, why, what it costs and how long it takes (a cost or a delay
+    our sources do not give is said to be confirmed with the court, never guessed)."""
+    if case.jurisdiction is Jurisdiction.BELGIUM:
+        return _belgian_route(case, route, on, rights)
+    if case.jurisdiction is Jurisdiction.QUEBEC:
+        return _quebec_route(route, on, rights)
     invoice = case.invoice
     court = court_for(invoice, on)
     if route is RouteKind.SMALL_CLAIMS_PROCEDURE:
@@ -90,3 +97,62 @@ def route_guidance(case: CaseFacts, route: RouteKind, on: date) -> Message | Non
             threshold=Money(lawyer.value, lawyer.unit),
         )
     return None
+
+
+def _belgian_route(
+    case: CaseFacts, route: RouteKind, on: date, rights: Rights | None
+) -> Message | None:
+    """Belgium (LEGAL_FACTS B3): between enterprises and undisputed, the huissier procedure for
+    uncontested money debts (C. jud. 1394/20 ff.); otherwise a citation before the competent
+    court; the summary order for payment (C. jud. 1338-1344) only for a debt acknowledged in
+    writing, under thresholds to confirm; the European order for payment across EU borders."""
+    european = tables.require(BE, "european_order_opposition_days", on)
+    abroad = Message.of("law.before_court.be.extra.european_order", days=european.as_int)
+    if route is RouteKind.UNCONTESTED_DEBT:
+        cap = tables.require(BE, "uncontested_penalty_cap_percent", on)
+        answer = tables.require(BE, "uncontested_answer_months", on)
+        return Message.of(
+            "law.before_court.be.route.uncontested_debt",
+            months=answer.as_int,
+            cap=Percent(cap.value),
+            abroad=abroad,
+        )
+    if route is not RouteKind.SUMMONS:
+        return None
+    consumer = case.invoice.debtor_kind is DebtorKind.CONSUMER
+    why = "disputed" if case.disputed else "consumer" if consumer else "business"
+    court = (rights.route(RouteKind.SUMMONS).court if rights is not None
+             else Message.of("law.court.be.first_instance" if consumer
+                             else "law.court.be.enterprise"))
+    summary = None if case.disputed else Message.of("law.before_court.be.extra.summary_order")
+    return Message.of(
+        "law.before_court.be.route.summons",
+        court=court,
+        why=Message.of(f"law.before_court.be.why.{why}"),
+        summary=summary or "",
+        abroad=abroad,
+    )
+
+
+def _quebec_route(route: RouteKind, on: date, rights: Rights | None) -> Message | None:
+    """Quebec (LEGAL_FACTS C4): the Small Claims Division when the claim and the enterprise are
+    small enough (C.p.c. 536); otherwise a demande en justice before the regular courts."""
+    ceiling = tables.require(QC, "small_claims_ceiling", on)
+    staff = tables.require(QC, "small_claims_max_employees", on)
+    if route is RouteKind.SMALL_CLAIMS_COURT:
+        return Message.of(
+            "law.before_court.qc.route.small_claims_court",
+            ceiling=Money(ceiling.value, ceiling.unit),
+            employees=staff.as_int,
+            days=tables.require(QC, "small_claims_payment_days", on).as_int,
+            undefended_days=tables.require(QC, "small_claims_payment_days_undefended", on).as_int,
+        )
+    if route is not RouteKind.SUMMONS:
+        return None
+    small = rights.route(RouteKind.SMALL_CLAIMS_COURT) if rights is not None else None
+    failed = [c for c in small.conditions if c.met is False] if small is not None else []
+    return Message.of(
+        "law.before_court.qc.route.summons",
+        court=Message.of("law.court.qc.regular"),
+        why=failed[0].text if failed else Message.of("law.before_court.qc.why.other"),
+    )

@@ -219,9 +219,11 @@ def court_route_for(case: Case, today: date) -> RouteKind | None:
 
 
 def route_guidance_for(case: Case, today: date) -> Message | None:
-    """Which French route first, why, its cost and its time (``before_court.route_guidance``)."""
+    """Which route first, why, its cost and its time (``before_court.route_guidance``)."""
     facts = case_facts(case)
     route = court_route_for(case, today)
     if facts is None or route is None:
         return None
-    return route_guidance(facts, route, max(today, facts.invoice.issue_date))
+    advice = advice_for(case, today)
+    rights = advice.rights if advice is not None else None
+    return route_guidance(facts, route, max(today, facts.invoice.issue_date), rights)
