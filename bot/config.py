@@ -59,6 +59,9 @@ class Settings:
     # instance on it serves any chat; None keeps everything in ``data_dir`` (TinyDB). It holds
     # a password: never logged (``secrets``), printed only through ``shown_url``.
     database_url: str | None = None
+    # IMPAYES_NOW_FILE: a file holding the time (ISO), read at every reading, so that an
+    # end-to-end test moves a running process's clock (IMPAYES_NOW only freezes it).
+    now_file: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -88,10 +91,21 @@ class Settings:
             insolvency_watch=os.environ.get("IMPAYES_LOOKUPS", "").strip().lower() == "daily",
             public_url=os.environ.get("IMPAYES_PUBLIC_URL", "").strip().rstrip("/"),
             database_url=_database_url(os.environ.get("IMPAYES_DATABASE_URL", "")),
+            now_file=Path(os.environ["IMPAYES_NOW_FILE"]) if os.environ.get("IMPAYES_NOW_FILE")
+            else None,
         )
 
     def now(self) -> datetime:
+        if self.now_file is not None:
+            return datetime.fromisoformat(self.now_file.read_text("utf-8").strip()).replace(
+                tzinfo=self.tz)
         return self.fixed_now if self.fixed_now is not None else datetime.now(self.tz)
+
+    @property
+    def clock_moves_by_jumps(self) -> bool:
+        """The test's clock file can jump ahead at any moment: a timer must look again often
+        rather than sleep until what the clock said."""
+        return self.now_file is not None
 
     def secrets(self) -> list[str]:
         """What no log may show (``bot.redact.install``): the token, the webhook secret, the

@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
+from datetime import datetime
 from pathlib import Path
 
 from flows.answers import SEVERAL_LINES_KINDS
@@ -53,3 +56,66 @@ def run_console(data_dir: Path, lines: list[str]) -> str:
     result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(lines) + "\n",
                             capture_output=True, text=True, env=env, timeout=120, check=True)
     return result.stdout
+
+
+class ConsoleProcess:
+    """``python -m bot chat`` kept running: lines typed while it runs, its output read as it
+    comes, its clock in a file the test moves (``IMPAYES_NOW_FILE``)."""
+
+    def __init__(self, data_dir: Path, clock_file: Path, now: datetime) -> None:
+        self.clock_file = clock_file
+        self.set_time(now)
+        env = {**os.environ, "IMPAYES_DATA_DIR": str(data_dir),
+               "IMPAYES_NOW_FILE": str(clock_file), "PYTHONUNBUFFERED": "1"}
+        env.pop("TELEGRAM_BOT_TOKEN", None)
+        env.pop("IMPAYES_NOW", None)
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", "chat"], env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._output = bytearray()
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        for chunk in iter(lambda: os.read(stdout.fileno(), 4096), b""):
+            with self._changed:
+                self._output += chunk
+                self._changed.notify_all()
+
+    @property
+    def output(self) -> str:
+        with self._changed:
+            return self._output.decode("utf-8", errors="replace")
+
+    def set_time(self, now: datetime) -> None:
+        temporary = self.clock_file.with_suffix(".new")  # renamed in: never read half-written
+        temporary.write_text(now.replace(tzinfo=None).isoformat(), "utf-8")
+        temporary.replace(self.clock_file)
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 60) -> str:
+        """The output once ``text`` appears in it ``count`` times (fails after ``timeout``
+        seconds: a safety net against a hang, not a measure)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._output.decode("utf-8", errors="replace").count(text) < count:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._reader.is_alive():  # late, or the console ended
+                    raise AssertionError(f"{text!r} never shown; the console said:\n"
+                                         + self._output.decode("utf-8", errors="replace"))
+                self._changed.wait(min(left, 0.5))
+            return self._output.decode("utf-8", errors="replace")
+
+    def type(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write((line + "\n").encode("utf-8"))
+        self.process.stdin.flush()
+
+    def close(self) -> str:
+        """End the input (as Ctrl-D does) and return everything the console printed."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self._reader.join(timeout=10)
+        return self.output
