@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
 from bot import company_registry, export, rates
 from bot.config import Settings
+from bot.console_reminders import ConsoleReminders
 from bot.evidence import EvidenceDesk
 from bot.insolvency import alerts_for
 from bot.service import Assistant, Document, DrawingFailed
@@ -145,28 +147,48 @@ def run(assistant: Assistant, chat_id: str, stdin: TextIO, out: TextIO,
                 for alert in alerts:
                     present(alert)
 
-    event: Event | None = Command("start")
-    while True:
-        if event is not None:
-            reply = assistant.handle(chat_id, event)
-            if reply is not None:
-                present(reply)
+    def ask() -> None:
         print("> ", end="", file=out, flush=True)
-        line = stdin.readline()
-        if not line:
-            print(file=out)
-            return 0
-        if not line.strip():
-            event = None
-            continue
-        if line.startswith(SEND):  # a file on this computer, as Telegram users send theirs
-            event = desk.receive_local(chat_id, Path(line[len(SEND):].strip()).expanduser())
-            continue
-        event = event_for(line, prompt)
-        # An answer in several lines is one answer, as one Telegram message is; a command or
-        # a choice's number is taken at once.
-        if isinstance(event, Text) and prompt is not None and prompt.several_lines:
-            event = Text("\n".join([event.text, *rest_of_block(stdin)]))
+
+    # Reminders come from a timer thread while the user types: a turn and a delivery never
+    # interleave (one lock), and the user is asked for input again after a reminder.
+    lock = threading.Lock()
+    reminders = ConsoleReminders(assistant, chat_id, present, lock,
+                                 settings is not None and settings.clock_moves_by_jumps)
+    event: Event | None = Command("start")
+    try:
+        while True:
+            if event is not None:
+                with lock:
+                    reply = assistant.handle(chat_id, event)
+                    if reply is not None:
+                        present(reply)
+            if reminders.idle():  # at start: what is due comes before the first prompt
+                reminders.deliver_due()
+                reminders.start(before=lambda: print(file=out), after=ask)
+            with lock:
+                ask()
+            line = stdin.readline()
+            if not line:
+                print(file=out)
+                return 0
+            if not line.strip():
+                event = None
+                continue
+            if line.startswith(SEND):  # a file on this computer, as Telegram users send theirs
+                with lock:
+                    event = desk.receive_local(chat_id,
+                                               Path(line[len(SEND):].strip()).expanduser())
+                continue
+            with lock:
+                event = event_for(line, prompt)
+                several_lines = prompt is not None and prompt.several_lines
+            # An answer in several lines is one answer, as one Telegram message is; a command
+            # or a choice's number is taken at once.
+            if isinstance(event, Text) and several_lines:
+                event = Text("\n".join([event.text, *rest_of_block(stdin)]))
+    finally:
+        reminders.stop()
 
 
 def main(argv: list[str]) -> int:

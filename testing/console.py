@@ -50,8 +50,8 @@ def typed_lines(script: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
-def run_console(data_dir: Path, lines: list[str]) -> str:
-    env = {**os.environ, "IMPAYES_DATA_DIR": str(data_dir), "IMPAYES_NOW": "2026-11-23T10:00:00"}
+def run_console(data_dir: Path, lines: list[str], now: str = "2026-11-23T10:00:00") -> str:
+    env = {**os.environ, "IMPAYES_DATA_DIR": str(data_dir), "IMPAYES_NOW": now}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(lines) + "\n",
                             capture_output=True, text=True, env=env, timeout=120, check=True)
