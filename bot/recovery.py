@@ -164,7 +164,7 @@ class Recovery:
                 return  # shown a reply meanwhile
             outbox.attempt(chat_id)
             try:
-                decided = self.adapter.assistant.decide(chat_id, Command("resume", INTERRUPTED))
+                decided = await self.adapter.decide(chat_id, Command("resume", INTERRUPTED))
                 if decided is not None:
                     await asyncio.to_thread(decided.commit)
                     await self.adapter.show(bot, int(chat_id), decided.reply)

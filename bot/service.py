@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.debtor_links import DebtorLinks
-from bot.storage import Storage, StoredChat, Write
+from bot.storage import Storage, StoredChat, Write, json_pieces
 from bot.storage.interface import SEEN_UPDATES_KEPT
 from flows import followup, pending
 from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
@@ -78,6 +78,15 @@ class Assistant:
         self.link_bases: LinkBases = NO_LINKS
         # The debtors' links, kept in step with every save that may issue or revoke one.
         self.links = links
+        # Chats last seen small: their turn (load, decide, encode: about a millisecond) runs
+        # on the event loop. Any other, unseen since the start or big, runs in a worker
+        # thread, where a big chat's JSON is made and read in pieces (``json_pieces``), so
+        # that it never holds up other chats' replies.
+        self._small: set[str] = set()
+
+    def small(self, chat_id: str) -> bool:
+        """Whether the chat was small when last loaded (its turn may run on the event loop)."""
+        return chat_id in self._small
 
     def load(self, chat_id: str) -> StoredChat | None:
         """The chat as last saved; None when nothing is held for it."""
@@ -112,6 +121,10 @@ class Assistant:
                update_id: int | None = None) -> Decided | None:
         """Run one turn: the reply, and the write that must be done before it is shown."""
         stored = self.load(chat_id)
+        if stored is None or json_pieces.records(stored.account) <= json_pieces.BIG_RECORDS:
+            self._small.add(chat_id)
+        else:
+            self._small.discard(chat_id)
         chat = stored if stored is not None else StoredChat(
             Account.new(chat_id, normalize_language(language_code)))
         if update_id is not None:

@@ -48,7 +48,7 @@ from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
 from bot.insolvency import InsolvencyWatch
 from bot.outbox import Outbox
-from bot.service import Assistant, DrawingFailed
+from bot.service import Assistant, Decided, DrawingFailed
 from bot.storage import open_storage
 from bot.telegram_view import bubbles, keyboard, press_from, send_files
 from flows import casefile
@@ -126,7 +126,8 @@ class TelegramAdapter:
         name = name.split("@")[0].lower()
         if name == "start" and arg.strip() and self.debtors is not None and (
                 looks_like_token(arg.strip())
-                or self.assistant.load(str(message.chat_id)) is None):
+                or await asyncio.to_thread(self.assistant.load, str(message.chat_id))
+                is None):
             # A debtor's link from a letter (t.me/<bot>?start=<token>): the debtor's side.
             # Someone we know who types "/start something" just starts; a stranger's broken
             # link gets the answer any link that does not work gets.
@@ -161,7 +162,8 @@ class TelegramAdapter:
         chat = update.effective_chat
         if chat is None:
             return
-        lang = self.assistant.account(str(chat.id), _language_code(update)).lang
+        lang = (await asyncio.to_thread(self.assistant.account, str(chat.id),
+                                        _language_code(update))).lang
         await _quietly(context.bot.send_message(chat.id, t(lang, "edit.not_an_answer")))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -192,7 +194,8 @@ class TelegramAdapter:
                   type(context.error).__name__, redact.stack_of(context.error))
         if isinstance(update, Update) and update.effective_chat is not None:
             chat_id = str(update.effective_chat.id)
-            lang = self.assistant.account(chat_id, _language_code(update)).lang
+            lang = (await asyncio.to_thread(self.assistant.account, chat_id,
+                                            _language_code(update))).lang
             # A full or read-only disk is ours to fix and passes: not "something went wrong".
             key = "error.unavailable" if _storage_refused(context.error) else "error.internal"
             await _quietly(context.bot.send_message(update.effective_chat.id, t(lang, key)))
@@ -211,11 +214,12 @@ class TelegramAdapter:
                 if upload is None:
                     return
                 event = upload
-            # The turn itself runs here, on the event loop (about a millisecond of pure Python:
-            # in a worker thread it cost half as much again, fighting this thread for the GIL);
-            # only the durable write, which waits on the disk, goes to a thread.
-            decided = self.assistant.decide(chat_id, event, _language_code(update),
-                                            update.update_id)
+            # A small chat's turn runs here, on the event loop (about a millisecond of pure
+            # Python: in a worker thread it cost half as much again, fighting this thread for
+            # the GIL); only the durable write, which waits on the disk, goes to a thread. A
+            # big chat's, or one not seen since the start, runs in a thread (``Assistant``).
+            decided = await self.decide(chat_id, event, _language_code(update),
+                                        update.update_id)
             if decided is None:
                 log.info("update %s for chat %s already handled", update.update_id, chat_id)
                 if update.callback_query is not None:
@@ -229,6 +233,14 @@ class TelegramAdapter:
             await self.look_up(context.bot, chat.id, decided.reply)
             self.outbox.replied(chat_id)
 
+    async def decide(self, chat_id: str, event: Event, language_code: str | None = None,
+                     update_id: int | None = None) -> Decided | None:
+        """``Assistant.decide``: on the event loop for a chat known small, else in a thread."""
+        if self.assistant.small(chat_id):
+            return self.assistant.decide(chat_id, event, language_code, update_id)
+        return await asyncio.to_thread(self.assistant.decide, chat_id, event, language_code,
+                                       update_id)
+
     async def look_up(self, bot: Bot, chat_id: int, reply: Reply) -> None:
         """Ask the outside sources the reply names: the company register while the user waits
         (a few seconds at most), the BODACC in the background."""
@@ -238,7 +250,7 @@ class TelegramAdapter:
             elif isinstance(lookup, CompanyLookup):
                 await _quietly(bot.send_chat_action(chat_id, ChatAction.TYPING))
                 found = await asyncio.to_thread(company_registry.look_up, self.settings, lookup)
-                decided = self.assistant.decide(str(chat_id), found)
+                decided = await self.decide(str(chat_id), found)
                 if decided is not None:
                     await asyncio.to_thread(decided.commit)
                     await self.show(bot, chat_id, decided.reply)
@@ -274,7 +286,8 @@ class TelegramAdapter:
                     rendered = await asyncio.to_thread(self.assistant.render, str(chat_id),
                                                        reply.documents, True)
                 except DrawingFailed:  # kept pending: /documents draws them again
-                    lang = self.assistant.account(str(chat_id)).lang
+                    lang = (await asyncio.to_thread(self.assistant.account,
+                                                    str(chat_id))).lang
                     await bot.send_message(chat_id, t(lang, "documents_retry.failed"))
                 else:
                     await send_files(bot, chat_id, [item.document for item in rendered])
@@ -284,7 +297,8 @@ class TelegramAdapter:
             async with uploading(bot, chat_id):
                 await send_files(bot, chat_id, self.assistant.drawn(str(chat_id), reply.files))
         if reply.action == EXPORT:
-            lang = self.assistant.account(str(chat_id)).lang  # loaded here only, not per update
+            # Loaded here only, not per update (in a thread: the chat may be big).
+            lang = (await asyncio.to_thread(self.assistant.account, str(chat_id))).lang
             async with uploading(bot, chat_id):
                 await export.send(bot, self.assistant.storage, chat_id,
                                   self.assistant.clock(), lang)

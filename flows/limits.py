@@ -2,9 +2,11 @@
 
 Every save rewrites the chat's whole file and every turn loads it, so what one user keeps sets
 what each of their messages costs. These bounds are far above any real collection of unpaid
-invoices, and keep a chat's file small enough to load and encode in milliseconds whatever
-one user does (the bytes of the evidence files are not in it, only their records; the space
-they take is bounded per case here and per user by ``flows.evidence.screening.Policy``).
+invoices, and bound what one chat can cost: at all of them at once its file is about 12 MB,
+a second to load and encode, done in a worker thread and in pieces so that other chats' replies
+are not held up meanwhile (``bot.storage.json_pieces``). The bytes of the evidence files are
+not in it, only their records; the space they take is bounded per case here and per user by
+``flows.evidence.screening.Policy``.
 """
 
 from __future__ import annotations

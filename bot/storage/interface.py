@@ -7,9 +7,11 @@ path, no SQL. Everything is keyed by chat id (a string of digits, or a console u
 
 Calls are synchronous and thread-safe: the adapter runs the ones that wait on a disk or a
 network (committing a write, drawing on blobs, delivering reminders) in worker threads with
-``asyncio.to_thread``, and the cheap per-update load on the event loop itself (for TinyDB one
-small file read, cheaper than a hop to a thread). The per-chat lock is the one asynchronous
-role, since it is held across awaits.
+``asyncio.to_thread``, and a small chat's per-update load on the event loop itself (for TinyDB
+one small file read, cheaper than a hop to a thread). A big chat's load and encoding run in a
+worker thread, and a backend makes and reads a big chat's JSON in pieces (``json_pieces``), so
+that thread leaves the event loop running (one ``json.dumps`` holds the GIL throughout). The
+per-chat lock is the one asynchronous role, since it is held across awaits.
 
 The roles, and what each promises (``tests/test_storage_contract.py`` checks every backend):
 

@@ -42,8 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
+from bot.storage import json_pieces
 from bot.storage import postgres_schema as schema
 from bot.storage.debtor_index import entries_of
 from bot.storage.interface import StoredChat, Write
@@ -106,7 +108,9 @@ class AccountRows:
     def prepare(self, chat: StoredChat, wake_at: datetime | None) -> Write:
         chat_id = _safe(chat.chat_id, "chat")
         # Encoded now: the chat may change after ``prepare`` returns, the write may not.
-        account, envelope = _json(chat.account.to_json()), _json(chat.envelope_json())
+        big = json_pieces.records(chat.account) > json_pieces.BIG_RECORDS
+        account = _json(chat.account.to_json(), big)
+        envelope = _json(chat.envelope_json())
         links = entries_of(chat.account)
 
         def write() -> None:
@@ -145,8 +149,16 @@ class AccountRows:
         yield from (row[0] for row in rows)
 
 
-def _json(document: dict[str, Any]) -> str:
+def _json(document: dict[str, Any], in_pieces: bool = False) -> str:
+    if in_pieces:  # a big chat: the same text, leaving other threads run meanwhile
+        return json_pieces.dumps(document)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _read_big_json_in_pieces(connection: Connection) -> None:
+    """The connection's JSON columns decoded by ``json_pieces`` (a big chat's account without
+    holding the GIL throughout)."""
+    set_json_loads(json_pieces.loads, connection)
 
 
 # Blobs ------------------------------------------------------------------------------------
@@ -440,7 +452,7 @@ class PostgresStorage:
         self.scratch_dir = Path(scratch_dir) / SCRATCH
         self.pool: ConnectionPool[Connection] = ConnectionPool(
             url, min_size=1, max_size=pool_size, kwargs={"autocommit": True},
-            name="impayes", open=False)
+            configure=_read_big_json_in_pieces, name="impayes", open=False)
         try:
             self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             with self.pool.connection() as connection:

@@ -43,6 +43,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from bot.files import TEMP_PREFIX, fsync_dir, sweep_temporary, write_atomic
+from bot.storage import json_pieces
 from bot.storage.debtor_index import entries_of
 from bot.storage.interface import StoredChat, Write
 from bot.storage.locks import LocalChatLocks
@@ -66,7 +67,7 @@ class AtomicJSONStorage(Storage):
             text = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        return json.loads(text) if text.strip() else None
+        return json_pieces.loads(text) if text.strip() else None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         write_atomic(self.path, encode(data))
@@ -75,8 +76,11 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def encode(data: dict[str, dict[str, Any]]) -> bytes:
-    """The file's bytes: compact, and readable French (no ``\\u00e9``)."""
+def encode(data: dict[str, dict[str, Any]], in_pieces: bool = False) -> bytes:
+    """The file's bytes: compact, and readable French (no ``\\u00e9``); ``in_pieces`` for a
+    big chat (``json_pieces``: the same text, leaving other threads run meanwhile)."""
+    if in_pieces:
+        return json_pieces.dumps(data).encode("utf-8")
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -157,7 +161,8 @@ class ChatFiles:
         chat_id = chat.chat_id
         path = self.folders.file(chat_id)
         payload = encode({ACCOUNT: {"1": chat.account.to_json()},
-                          ENVELOPE: {"1": chat.envelope_json()}})
+                          ENVELOPE: {"1": chat.envelope_json()}},
+                         json_pieces.records(chat.account) > json_pieces.BIG_RECORDS)
         index, debtors, links = self.index, self.debtors, entries_of(chat.account)
 
         def write() -> None:
