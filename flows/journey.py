@@ -57,7 +57,7 @@ from flows.stage_messages import (
     rights_messages,
 )
 from flows.stages import STAGES, fire, stage_index
-from flows.vocabulary import CountryWord, country_word
+from flows.vocabulary import CountryWord, Remedy, country_word
 
 NOTHING_WORDS = NO_WORDS | {"rien", "nothing", "none"}
 MAX_MESSAGE = 4096
@@ -649,7 +649,10 @@ def _followup_outcome(account: Account, case: Case, result: followup.Outcome, no
     if result.ask is not None:
         account.asking = Asking(result.ask, case_id=case.id)
     if result.escalate:
-        if case.text("remedy") and case.text("remedy") not in case.tried:
+        # A demand sent before the debtor contested does not answer the contest: the reply
+        # letter (a formal demand again) stays first among the remedies offered.
+        replying = followup.contest_unanswered(case) and case.text("remedy") == Remedy.FORMAL_DEMAND
+        if case.text("remedy") and case.text("remedy") not in case.tried and not replying:
             case.tried.append(case.text("remedy"))
         for key in ("remedy", "review"):
             case.answers.pop(key, None)

@@ -166,3 +166,20 @@ def test_the_debtors_contest_lands_on_the_same_path_and_pre_answers_the_question
     # The question applies now and stands answered, shown as the creditor's own button says it.
     assert BY_KEY["dispute_reason"].applies(d.case)
     assert display(d.case, "dispute_reason", "fr") == "Le prix"
+
+
+def test_after_the_debtors_contest_the_next_step_is_the_reply_letter_not_the_court() -> None:
+    d = answering(dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | {"creditor_id": "press:none"})
+    debtor_answers.contest(d.case, "quantity", "Nous avons reçu 8 pièces, pas 10.", NOW.date(),
+                           NOW)
+    d.press("unpaid", key="outcome")  # "Toujours impayé → étape suivante"
+    said = d.text_of_last()
+    assert d.prompt.key == "remedy"
+    assert "1. Mise en demeure — Le débiteur conteste les quantités facturées" in said
+    assert d.prompt.buttons[0].value == "formal_demand"
+    d.press("formal_demand")
+    letter = documents_out(d, DISPUTED)
+    assert "Sur votre contestation. Vous contestez les quantités facturées." in letter
+    # Once answered, a further "still unpaid" goes on to the court.
+    d.press("unpaid", key="outcome")
+    assert d.case.text("remedy") == "court"

@@ -100,12 +100,25 @@ def outcome_choices(case: Case) -> tuple[str, ...]:
     return (*extra, "paid", "partly", "unpaid", "promised", "later", "abandon")
 
 
+def contest_unanswered(case: Case) -> bool:
+    """The debtor contested from their page and no letter has answered it since: the next step
+    is the reply letter the recommendation puts first, not the next rung (a court)."""
+    kinds = [(e.get("kind"), (e.get("params") or {}).get("remedy")) for e in case.events]
+    contested = [i for i, (kind, _) in enumerate(kinds) if kind == "debtor_contested"]
+    if not contested:
+        return False
+    return not any(kind == "documents" and remedy == Remedy.FORMAL_DEMAND
+                   for kind, remedy in kinds[contested[-1]:])
+
+
 def next_remedy(case: Case, step_kind: str | None = None) -> str | None:
     """The remedy "Still unpaid → next step" opens; None when the user must choose."""
     if case.flag("insolvency") is True:
         return None  # collective proceedings: the proof of claim is the route, nothing else
     if step_kind == StepKind.LIMITATION:
         return Remedy.COURT  # only a court claim stops the clock (C. civ. 2241)
+    if contest_unanswered(case):
+        return None  # the recommendation starts with the reply letter: the user picks from it
     current = FollowUp.read(case).remedy or case.text("remedy")
     if current == Remedy.FORMAL_DEMAND and case.text(THEN) == Remedy.SUSPENSION:
         return Remedy.SUSPENSION  # the demand was drafted first for it: now the notice
