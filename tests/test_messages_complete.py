@@ -4,8 +4,15 @@ parameters its callers actually pass, leaves no ``{name}`` behind.
 The callers are read from the source: every ``t(lang, "key", name=...)`` call in ``flows/`` and
 ``bot/``. A key written as an f-string (``f"fu.done.{action}"``) stands for every catalog key
 of that shape; a key that also has a caller naming it outright is checked against that caller
-only, since the pattern call is not the one that says it. A call passing ``**params`` gives
-names nobody can read here and is left to the tests of that feature.
+only, since the pattern call is not the one that says it.
+
+Many messages get their parameters on the way rather than from ``t(...)`` itself; those
+producers are read too: a law message (``Message.of("key", name=...)``, a finding
+``found.warn("key", name=...)``), an input error (``ParseError("key", {"name": ...})``), a
+follow-up step (``_step(StepKind.X, ..., name=...)``,
+shown as ``fu.step.x`` and ``fu.title.x`` with what ``flows.followup.messages`` adds), and a
+call passing ``**helper(...)`` where ``helper`` returns a dict literal (the questions' own
+parameters). Any other ``**params`` call is left to the tests of that feature.
 """
 
 from __future__ import annotations
@@ -43,21 +50,88 @@ def _key_pattern(node: ast.expr) -> tuple[re.Pattern[str], bool] | None:
     return None
 
 
+# What ``flows.followup.messages`` adds to a step's own parameters before showing it.
+STEP_SHOWN_WITH = {"fu.step": {"debtor", "article", "acts"}, "fu.title": {"debtor"}}
+
+
+def _dict_helpers(tree: ast.Module) -> dict[str, frozenset[str]]:
+    """Functions of a module that return dict literals: the names those dicts hold (all of
+    them: the message must be complete with whichever the data leads to)."""
+    helpers: dict[str, frozenset[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Return) and isinstance(inner.value, ast.Dict)
+                        and all(isinstance(k, ast.Constant) for k in inner.value.keys)):
+                    helpers[node.name] = helpers.get(node.name, frozenset()) | frozenset(
+                        str(k.value) for k in inner.value.keys if isinstance(k, ast.Constant))
+    return helpers
+
+
+def _spread_names(call: ast.Call, helpers: dict[str, frozenset[str]]) -> frozenset[str] | None:
+    """The names a call passes; None when a ``**params`` hides them."""
+    names = {kw.arg for kw in call.keywords if kw.arg}
+    for kw in call.keywords:
+        if kw.arg is not None:
+            continue
+        spread = kw.value
+        if not (isinstance(spread, ast.Call) and isinstance(spread.func, ast.Name)
+                and spread.func.id in helpers):
+            return None
+        names |= helpers[spread.func.id]
+    return frozenset(names)
+
+
+def _called(node: ast.Call) -> str:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+        return f"{node.func.value.id}.{node.func.attr}"
+    return ""
+
+
+def _produced(node: ast.Call, helpers: dict[str, frozenset[str]]
+              ) -> list[tuple[tuple[re.Pattern[str], bool], frozenset[str]]]:
+    """The messages a call shows or prepares, each with the names it is given."""
+    called = _called(node)
+    if called == "t" and len(node.args) >= 2:
+        key, names = _key_pattern(node.args[1]), _spread_names(node, helpers)
+        return [] if key is None or names is None else [(key, names)]
+    # A law message, or a finding of the law engine (``found.warn("key", name=...)``).
+    if (called == "Message.of" or called.endswith((".warn", ".note"))) and node.args:
+        key, names = _key_pattern(node.args[0]), _spread_names(node, helpers)
+        return [] if key is None or names is None else [(key, names)]
+    if called == "ParseError" and node.args:
+        key = _key_pattern(node.args[0])
+        given = node.args[1] if len(node.args) > 1 else None
+        if key is None or not (given is None or isinstance(given, ast.Dict)):
+            return []
+        keys = given.keys if isinstance(given, ast.Dict) else []
+        if not all(isinstance(k, ast.Constant) for k in keys):
+            return []
+        return [(key, frozenset(str(k.value) for k in keys if isinstance(k, ast.Constant)))]
+    if called == "_step" and node.args and isinstance(node.args[0], ast.Attribute):
+        names = _spread_names(node, helpers)
+        if names is None:
+            return []
+        kind = node.args[0].attr.lower()  # StepKind.DEMAND_ENDED is "demand_ended"
+        return [((re.compile(re.escape(f"{prefix}.{kind}")), True), names | frozenset(added))
+                for prefix, added in STEP_SHOWN_WITH.items()]
+    return []
+
+
 def _callers() -> list[Caller]:
     found: list[Caller] = []
     for folder in ("flows", "bot"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
+            helpers = _dict_helpers(tree)
             for node in ast.walk(tree):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id == "t" and len(node.args) >= 2):
+                if not isinstance(node, ast.Call):
                     continue
-                key = _key_pattern(node.args[1])
-                if key is None or any(kw.arg is None for kw in node.keywords):
-                    continue
-                names = frozenset(kw.arg for kw in node.keywords if kw.arg)
-                found.append(Caller(f"{path.relative_to(ROOT)}:{node.lineno}", key[0], key[1],
-                                    names))
+                for (key, exact), names in _produced(node, helpers):
+                    found.append(Caller(f"{path.relative_to(ROOT)}:{node.lineno}", key, exact,
+                                        names))
     return found
 
 
@@ -74,6 +148,10 @@ def test_the_source_scan_finds_the_callers() -> None:
     # The scan itself must see the order-served message's caller, or the test proves nothing.
     assert any(c.exact and c.key.fullmatch("fu.done.served") for c in CALLERS)
     assert len(CALLERS) > 150
+    # And the producers: a question, a law message, an input error, a follow-up step.
+    for key in ("q.debtor_address", "law.warning.limitation_near", "error.date_day",
+                "fu.step.demand_ended", "fu.title.demand_ended"):
+        assert _callers_of(key), key
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
