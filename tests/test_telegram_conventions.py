@@ -16,6 +16,7 @@ from bot import telegram_app
 from flows.i18n import t
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import FakeBotApi
+from testing.stored import load_account
 from testing.telegram_harness import TelegramUser, running_bot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -35,8 +36,10 @@ async def test_privacy_says_what_is_kept_where_how_long_and_how_to_export_or_era
     assert "/delete" in text
     assert "SHA-256" in text
     assert ("tant que vous ne les effacez pas" if lang == "fr" else "until you erase it") in text
-    # Nothing stored for a question about privacy: no case opened.
-    assert not (data_dir / "chats" / str(user.chat_id) / "cases").exists()
+    # Nothing stored for a question about privacy: no case opened. (A case's folder under
+    # cases/ appears only with its first file: its absence proved nothing.)
+    account = load_account(data_dir, user.chat_id)
+    assert account is None or account.cases == []
 
 
 async def test_description_and_short_description_are_set_per_language(
