@@ -109,8 +109,11 @@ def test_a_disputed_claim_goes_to_a_summons_with_the_brief_not_an_order() -> Non
     assert "injonction_request" not in kinds
     assert kinds[0] == "lawyer_brief"
     advice = d.text_of_last()
-    assert "Première voie : une assignation devant le tribunal des activités économiques" in advice
-    assert "un avocat obligatoire au-delà de 10 000,00 €" in advice
+    assert ("Première voie : une assignation devant le tribunal des activités économiques de "
+            "Lyon, parce que la créance est contestée") in advice
+    assert ("Coût : les frais du commissaire de justice qui signifie l'assignation, et un avocat "
+            "obligatoire au-delà de 10 000,00 €") in advice
+    assert "Délai : plusieurs mois, le temps des audiences" in advice
 
 
 def test_quebec_expects_a_demand_before_small_claims() -> None:
