@@ -95,7 +95,7 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply:
     if arg.strip():
         return _add_note(account, case, arg, now)
     account.asking = Asking(NOTE.key, case_id=case.id)
-    return Reply(messages=[t(lang, "casefile.note.ask", case=title(case, lang))])
+    return Reply(prompt=_note_prompt(case, t(lang, "casefile.note.ask", case=title(case, lang))))
 
 
 def press(account: Account, event: Press, now: datetime) -> Detour:
@@ -266,6 +266,11 @@ def refusal_message(lang: str, code: str, detail: str = "") -> str:
 
 
 # Notes ----------------------------------------------------------------------------------------
+def _note_prompt(case: Case, text: str) -> Prompt:
+    """The note asked for: free text, in as many lines as the user likes."""
+    return Prompt(case.id, NOTE.key, text, several_lines=True)
+
+
 def note_cancelled(account: Account) -> Reply:
     return Reply(messages=[t(account.lang, "casefile.note.cancelled")])
 
@@ -285,8 +290,8 @@ def _add_note(account: Account, case: Case, raw: str, now: datetime) -> Reply:
         text = read_answer(NOTE, case, raw, now.date())
     except ParseError as error:  # empty or too long: the note is asked for again
         account.asking = Asking(NOTE.key, case_id=case.id)
-        return Reply(messages=[t(lang, NOTE.error_key(error), case=title(case, lang),
-                                 **error.params)])
+        return Reply(prompt=_note_prompt(case, t(lang, NOTE.error_key(error),
+                                                 case=title(case, lang), **error.params)))
     if limits.notes_full(case):
         return Reply(messages=[t(lang, "limits.notes", count=limits.MAX_NOTES_PER_CASE)],
                      changed=False)

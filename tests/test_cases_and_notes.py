@@ -130,7 +130,7 @@ def test_note_alone_asks_for_the_text_then_keeps_it(driver: Make) -> None:
 def test_pressing_a_button_instead_of_typing_the_note_drops_it(driver: Make) -> None:
     d = two_cases(driver)
     d.command("note")
-    d.press("services")
+    d.press("services", key="supply")  # on the earlier question's keyboard, still on screen
     assert d.case.answers["supply"] == "services"
     assert d.last.changed is True
     d.press("trader")

@@ -80,3 +80,16 @@ def test_console_bad_amount_is_explained_and_asked_again(data_dir: Path) -> None
     assert "Je ne comprends pas ce montant" in output
     assert output.count("Quel est le montant de la facture") == 2
     assert "À quelle date la facture a-t-elle été émise" in output
+
+
+def test_console_reads_a_note_in_several_lines_then_goes_on(data_dir: Path) -> None:
+    lines = typed_lines(FRENCH_BUSINESS_CASE)
+    output = run_console(data_dir, [*lines[:4], "/note", "Appelé le client.",
+                                    "Il promet de payer vendredi.", "", "1 200,50 €"])
+    assert "(une ou plusieurs lignes, puis une ligne vide pour finir)" in output
+    assert output.count("📝 Note ajoutée") == 1
+    assert "❓ À quelle date la facture a-t-elle été émise" in output  # the amount was taken
+    account = load_account(data_dir, "console")
+    assert account is not None
+    [note] = [e["params"]["text"] for e in account.cases[0].events if e["kind"] == "note"]
+    assert note == "Appelé le client.\nIl promet de payer vendredi."
