@@ -8,30 +8,37 @@ with its buttons, and the documents an answer calls for to both (the plan agreem
 acknowledgement to sign). Only the creditor's lock is
 ever held, so two people who are each other's debtor never wait on each other.
 
-The web page calls ``act`` with the same effect.
+The web page calls ``act`` with the same effect. The files a debtor sends with an objection
+(``bot.debtor_files``) are screened and kept before the creditor's lock is taken; the creditor
+receives them after the objection.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
-from telegram import Bot, CallbackQuery
+from telegram import Bot, CallbackQuery, Message
 from telegram.error import TelegramError
 
+from bot.debtor_files import DebtorFiles, Screened, discard
 from bot.debtor_links import DebtorLinks
+from bot.evidence import Attachment, attachment_of
 from bot.service import Assistant, Document, DrawingFailed
 from bot.telegram_view import bubbles, keyboard, send_files
 from flows import followup
 from flows.conversation import Reply
 from flows.debtor import chat, link
+from flows.debtor import files as debtor_files
 from flows.debtor.agreement import document_job
 from flows.debtor.answers import Answered
 from flows.debtor.chat import Exchange
 from flows.debtor.record import DebtorSide
-from flows.i18n import normalize_language
+from flows.i18n import normalize_language, t
 from flows.model import Account, Case
 
 log = logging.getLogger("impayes.debtor")
@@ -41,10 +48,16 @@ Step = Callable[[Account, Case, date, datetime], Exchange]
 
 
 class DebtorDesk:
-    def __init__(self, assistant: Assistant, links: DebtorLinks) -> None:
+    def __init__(self, assistant: Assistant, links: DebtorLinks, files: DebtorFiles) -> None:
         self.assistant = assistant
         self.links = links
         self.locks = assistant.storage.locks
+        self.files = files
+        # One debtor's files are taken in order (an album comes as updates handled at once).
+        # Not the chat locks: a debtor holding their own chat's lock while waiting for the
+        # creditor's could wait forever on a creditor who is, in turn, their debtor.
+        self._uploads: weakref.WeakValueDictionary[str, asyncio.Lock] = \
+            weakref.WeakValueDictionary()
 
     # Telegram: the debtor ------------------------------------------------------------------
     async def open(self, bot: Bot, debtor_chat: int, language_code: str | None,
@@ -86,6 +99,68 @@ class DebtorDesk:
             side = DebtorSide.read(case)
             return chat.debtor_typed(case, text, side.lang, account.lang, today, now)
         return await self._run(bot, where, DebtorSide.read(case).token, step, debtor_chat)
+
+    async def debtor_file(self, bot: Bot, message: Message) -> bool:
+        """A file from a chat that opened a debtor's link, while their objection waits for
+        Done: screened, kept with it. False: not for the debtor's side (the chat's own case)."""
+        debtor_chat = message.chat_id
+        where = self.links.debtor(str(debtor_chat))
+        attached = attachment_of(message, self.assistant.clock())
+        if where is None or attached is None:
+            return False
+        lock = self._uploads.setdefault(str(debtor_chat), asyncio.Lock())
+        async with lock:
+            case = await self._read_case(where)
+            if case is None or DebtorSide.read(case).chat != str(debtor_chat):
+                return False
+            token = DebtorSide.read(case).token
+            if debtor_files.draft(case) is None:
+                own = await asyncio.to_thread(self.assistant.load, str(debtor_chat))
+                if own is not None:
+                    return False  # a user of the bot, sending a file for their own case
+
+                def not_now(account: Account, case: Case, today: date,
+                            now: datetime) -> Exchange:
+                    return chat.debtor_file(case, None, None, DebtorSide.read(case).lang)
+                return await self._run(bot, where, token, not_now, debtor_chat)
+            already = debtor_files.draft_files(case)
+            kept, refusal = await self._receive(bot, attached, where, case, already)
+
+            def step(account: Account, case: Case, today: date, now: datetime) -> Exchange:
+                found, refused = None, refusal
+                if kept is not None:
+                    code = debtor_files.room(case, debtor_files.draft_files(case), kept.size)
+                    if code:
+                        refused = (code, "")
+                    else:
+                        found = debtor_files.record(kept.name, kept.mime_type, kept.size,
+                                                    kept.sha256, now)
+                return chat.debtor_file(case, found, refused, DebtorSide.read(case).lang)
+            return await self._run(bot, where, token, step, debtor_chat)
+
+    async def _receive(self, bot: Bot, attached: Attachment, where: tuple[str, str], case: Case,
+                       already: list[dict[str, Any]]
+                       ) -> tuple[Screened | None, tuple[str, str] | None]:
+        """Download, screen and keep one Telegram file of the debtor's: the file kept, or
+        the refusal (code, detail)."""
+        code = debtor_files.room(case, already, attached.size)
+        if code:
+            return None, (code, "")
+        held = debtor_files.held(already)
+        target = await asyncio.to_thread(self.files.scratch, where[0])
+        refused = await self.files.download(bot, attached, target, held)
+        if refused is not None:
+            await discard([target])
+            return None, (refused.code, refused.detail)
+        screened = await self.files.screen(target, attached.name, attached.mime_type, held)
+        if not isinstance(screened, Screened):
+            return None, (screened.code, screened.detail)
+        await asyncio.to_thread(self.files.keep, where[0], where[1], screened)
+        return screened, None
+
+    async def _read_case(self, where: tuple[str, str]) -> Case | None:
+        stored = await asyncio.to_thread(self.assistant.load, where[0])
+        return stored.account.case(where[1]) if stored is not None else None
 
     # Telegram: the creditor ----------------------------------------------------------------
     async def creditor_press(self, bot: Bot, query: CallbackQuery, case_id: str,
@@ -147,6 +222,8 @@ class DebtorDesk:
             if exchange.creditor is not None:
                 await _show(bot, int(creditor_chat), exchange.creditor,
                             files.get(account.lang, []))
+                await self._send_debtor_files(bot, creditor_chat, case.id, exchange.files,
+                                              account.lang)
             if exchange.debtor is not None and target is not None:
                 await _show(bot, target, exchange.debtor,
                             files.get(side.lang or account.lang, []))
@@ -170,6 +247,19 @@ class DebtorDesk:
         for item in rendered:
             files.setdefault(item.job.lang, []).append(item.document)
         return files
+
+    async def _send_debtor_files(self, bot: Bot, creditor_chat: str, case_id: str,
+                                 records: tuple[dict[str, Any], ...], lang: str) -> None:
+        """The debtor's files, one by one (a file at a time in memory), each named."""
+        for record in records:
+            data = await asyncio.to_thread(self.files.read, creditor_chat, case_id,
+                                           str(record.get("stored_as", "")))
+            if data is None:
+                log.error("a debtor's file is missing in chat %s", creditor_chat)
+                continue
+            name = str(record.get("name", "file"))
+            await bot.send_document(int(creditor_chat), data, filename=name,
+                                    caption=t(lang, "debtor.files.caption", name=name))
 
 
 async def _show(bot: Bot, chat_id: int, reply: Reply, documents: list[Document]) -> None:

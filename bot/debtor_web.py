@@ -12,7 +12,10 @@ What a stranger holding a guessed or old link could do is bounded here:
   derived from the bot's token, checked before anything is read further (CSRF);
 - requests are counted per link token and per client address over a sliding window, and past
   the limit get a friendly 429 page with ``Retry-After``;
-- every answer has headers that forbid scripts, framing and referrers.
+- every answer has headers that forbid scripts, framing and referrers;
+- an objection may carry files (``bot.debtor_upload`` reads them as they stream in, within
+  ``flows.debtor.files``' limits); they are screened like the creditor's evidence, and a
+  refused one sends nothing: the page comes back with why, and what was typed.
 """
 
 from __future__ import annotations
@@ -31,10 +34,15 @@ from typing import Any
 from aiohttp import web
 from telegram import Bot
 
+from bot import debtor_upload
 from bot.debtor_desk import DebtorDesk
+from bot.debtor_files import Screened, discard
+from flows import limits
 from flows.debtor import answers, link
+from flows.debtor import files as debtor_files
 from flows.debtor.answers import Answered, DebtorInputError, Side
 from flows.debtor_page import ACTIONS, page_facts
+from flows.evidence import screening
 from flows.i18n import LANGUAGES, normalize_language, t, templates_dir
 from flows.law.render import Renderer
 from flows.model import Case
@@ -51,7 +59,9 @@ FORM_LIFETIME = 2 * 3600  # seconds a page's forms stay valid: a debtor may take
 WINDOW = 600.0
 PER_TOKEN = 60
 PER_ADDRESS = 120
-MAX_FORM_BYTES = 64 * 1024  # the longest dispute text with room; no file here
+MAX_FORM_BYTES = 64 * 1024  # the longest dispute text with room
+# The objection's form with its files: the most files of the most bytes, and the text.
+MAX_UPLOAD_BYTES = debtor_files.MAX_FILES * debtor_files.MAX_FILE_BYTES + MAX_FORM_BYTES
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -154,8 +164,12 @@ class DebtorWeb:
             return limited
         if action not in ACTIONS or not link.looks_like_token(token):
             return not_found(lang)
-        if request.content_length is None or request.content_length > MAX_FORM_BYTES:
-            return web.Response(status=413, headers={"Connection": "close"})
+        with_files = action == "contest" and request.content_type == "multipart/form-data"
+        limit = MAX_UPLOAD_BYTES if with_files else MAX_FORM_BYTES
+        if request.content_length is None or request.content_length > limit:
+            return await self._too_large(token, lang, with_files)
+        if with_files:
+            return await self._contest_with_files(request, token, lang)
         form = await request.post()
         lang = normalize_language(str(form.get("lang", lang)))
         if not self.forms.valid(token, str(form.get("form", ""))):
@@ -181,6 +195,91 @@ class DebtorWeb:
         # After a POST, a GET: reloading the page does not send the answer twice.
         return web.Response(status=303,
                             headers={"Location": f"/d/{token}?lang={lang}&done={action}#done"})
+
+    async def _contest_with_files(self, request: web.Request, token: str,
+                                  lang: str) -> web.Response:
+        """The objection with its files: read, checked, screened, kept, then recorded as from
+        Telegram (``DebtorDesk.act``). Any refusal records nothing and keeps what was typed."""
+        where = self.desk.links.find(token)
+        if where is None:
+            return not_found(lang)
+        try:
+            read = await debtor_upload.read_contest(
+                request, lambda form: self.forms.valid(token, form),
+                lambda: self.desk.files.receive(where[0]))
+        except (debtor_upload.FieldTooLong, ValueError):  # not what the page sends
+            return web.Response(status=400, headers={"Connection": "close"})
+        fields = read.fields
+        lang = normalize_language(fields.get("lang", lang))
+        case = await self._case(token)
+        if case is None:
+            await discard([received.path for received in read.received])
+            return not_found(lang)
+
+        def again(error: str, status: int = 400) -> web.Response:
+            return self._show(case, token, lang, error=error, action="contest",
+                              typed=_typed(fields), status=status)
+        if not read.form_ok:
+            return again(t(lang, "debtor_web.form_expired"))
+        if read.refusal is not None:
+            return again(_files_refused(lang, read.refusal))
+        reason, text = fields.get("reason", ""), fields.get("text", "")
+        say = Renderer(lang, Jurisdiction(case.jurisdiction))
+        try:
+            answers.check_contest(reason, text)
+        except DebtorInputError as error:
+            await discard([received.path for received in read.received])
+            return again(say(error.message()))
+        screened, refusal = await self._screen(read.received)
+        if refusal is None and screened and limits.evidence_full(
+                case, debtor_files.held([{"size": file.size} for file in screened])):
+            refusal = screening.Refusal("case_full")
+        if refusal is not None:
+            await discard([file.path for file in screened])
+            return again(_files_refused(lang, refusal))
+        for file in screened:
+            await asyncio.to_thread(self.desk.files.keep, where[0], where[1], file)
+
+        def do(case: Case, today: date, now: datetime) -> Answered:
+            records = [debtor_files.record(file.name, file.mime_type, file.size, file.sha256,
+                                           now) for file in screened]
+            return answers.contest(case, reason, text, today, now, records)
+        try:
+            answered = await self.desk.act(self.bot, token, do)
+        except DebtorInputError as error:
+            return again(say(error.message()))
+        if answered is None:
+            return not_found(lang)
+        return web.Response(status=303,
+                            headers={"Location": f"/d/{token}?lang={lang}&done=contest#done"})
+
+    async def _screen(self, received: list[debtor_upload.Received]
+                      ) -> tuple[list[Screened], screening.Refusal | None]:
+        """Each file screened in turn (the same bytes twice: once); on the first refusal the
+        files not yet screened are deleted, and the refusal returned with those that passed."""
+        screened: list[Screened] = []
+        for at, file in enumerate(received):
+            held = debtor_files.held([{"size": done.size} for done in screened])
+            result = await self.desk.files.screen(file.path, file.name, file.mime_type, held)
+            if isinstance(result, screening.Refusal):
+                await discard([later.path for later in received[at + 1:]])
+                return screened, result
+            if any(done.sha256 == result.sha256 for done in screened):
+                await discard([result.path])
+                continue
+            screened.append(result)
+        return screened, None
+
+    async def _too_large(self, token: str, lang: str, with_files: bool) -> web.Response:
+        """More bytes than the page's forms can send: not read. For files, the page says so."""
+        closing = {"Connection": "close"}
+        case = await self._case(token) if with_files else None
+        if case is None:
+            return web.Response(status=413, headers=closing)
+        response = self._show(case, token, lang, action="contest", status=413,
+                              error=_files_refused(lang, screening.Refusal("quota")))
+        response.headers.update(closing)
+        return response
 
     def _show(self, case: Case, token: str, lang: str, done: str = "", error: str = "",
               action: str = "", typed: dict[str, str] | None = None,
@@ -228,6 +327,11 @@ def _act(action: str, form: Any) -> Act:
     reason = str(form.get("reason", ""))
     text = str(form.get("text", ""))
     return lambda case, today, now: answers.contest(case, reason, text, today, now)
+
+
+def _files_refused(lang: str, refusal: screening.Refusal) -> str:
+    return t(lang, "debtor.files.web_refused",
+             why=debtor_files.refusal_text(lang, refusal.code, refusal.detail))
 
 
 def _whole_number(text: str) -> int:

@@ -43,6 +43,7 @@ from telegram.ext import (
 from bot import company_registry, export, message_size, recovery, redact, reminders, webhook
 from bot.config import Settings
 from bot.debtor_desk import DebtorDesk
+from bot.debtor_files import DebtorFiles
 from bot.debtor_links import DebtorLinks
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
@@ -92,12 +93,14 @@ class TelegramAdapter:
         self.locks = assistant.storage.locks
         # Chats owed a reply, should the process die before it is shown (``bot.recovery``).
         self.outbox = Outbox(assistant.storage.outbox)
-        # The debtors' answers (their links' deep links and buttons), across two chats.
-        self.debtors = (DebtorDesk(assistant, assistant.links)
-                        if assistant.links is not None else None)
         self.desk = EvidenceDesk(assistant.storage, Policy(settings.evidence_max_bytes,
                                                            settings.evidence_quota_bytes),
                                  assistant.clock)
+        # The debtors' answers (their links' deep links and buttons), across two chats; their
+        # files are screened in the same workers as the evidence.
+        self.debtors = (DebtorDesk(assistant, assistant.links,
+                                   DebtorFiles(assistant.storage, self.desk.screening))
+                        if assistant.links is not None else None)
         self.bot: Bot | None = None  # set once the application is up (post_init)
         self.watch = InsolvencyWatch(settings, assistant, self.alert)
 
@@ -151,7 +154,12 @@ class TelegramAdapter:
         await self.dispatch(update, context, Text(""))
 
     async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The user sent a photo or a document: it goes into the open case's file."""
+        """The user sent a photo or a document: it goes into the open case's file (or, from
+        a debtor whose objection waits for its files, with the objection)."""
+        message = update.effective_message
+        if self.debtors is not None and message is not None and await self.debtors.debtor_file(
+                context.bot, message):
+            return
         await self.dispatch(update, context, lambda: self.desk.receive(update, context.bot))
 
     async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

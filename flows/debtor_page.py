@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flows.debtor import answers
+from flows.debtor import files as debtor_files
 from flows.debtor.claim import ClaimView, claim_view, payment_text
 from flows.debtor.record import DebtorSide
 from flows.followup.plan import INTERVALS
@@ -59,6 +60,8 @@ def page_facts(case: Case, lang: str, today: date) -> dict[str, Any]:
                        amount=value(view.principal), count=len(view.invoices),
                        invoices=", ".join(i.number for i in view.invoices)),
         "max_text": answers.MAX_DISPUTE_TEXT,
+        "files_label": t(lang, "debtor.files.web_label", count=debtor_files.MAX_FILES,
+                         mb=debtor_files.MAX_FILE_BYTES // debtor_files.MB),
         "max_name": answers.MAX_NAME,
     }
 

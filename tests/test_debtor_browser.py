@@ -1,7 +1,8 @@
 """The debtor's page in a real browser: headless Chromium (Debian's ``chromium`` and
 ``chromium-driver``, driven by Selenium) opens the letter's web link on the bot's own server
 (``python -m bot telegram`` in webhook mode), proposes a payment plan, and the creditor's chat
-on the fake Bot API receives it. The screenshot it takes is the README's picture of the page
+on the fake Bot API receives it; contests with a file chosen in the page's plain file field, and
+the creditor receives both. The screenshot it takes is the README's picture of the page
 (``docs/debtor-page.png``: written when missing or with ``UPDATE_SCREENSHOTS=1``)."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from testing.bot_process import free_port, kill, launch
 from testing.fakebot import ApiCall, FakeBotApi
 from testing.stored import save_account
+from tests.test_debtor_files import delivery_note
 from tests.test_debtor_web import CREDITOR, NOW, creditor_account
 from tests.test_webhook import SECRET, wait_listening
 
@@ -94,6 +96,38 @@ def test_a_debtor_proposes_a_plan_in_a_browser_and_the_creditor_receives_it(
         assert "4 échéances mensuelles à partir du 10 décembre 2026" in said
     finally:
         kill(process)
+
+
+def test_a_debtor_contests_with_a_file_in_a_browser_and_the_creditor_receives_both(
+        api: FakeBotApi, data_dir: Path, tmp_path: Path, browser: WebDriver) -> None:
+    account, token = creditor_account()
+    save_account(data_dir, account)
+    note = tmp_path / "bon de livraison.pdf"
+    note.write_bytes(delivery_note())
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"
+    process = launch(api, data_dir, tmp_path / "bot.log", NOW,
+                     args=["--webhook-url", f"{public}/tg/hook", "--port", str(port)],
+                     TELEGRAM_WEBHOOK_SECRET=SECRET)
+    try:
+        wait_listening(port)
+        browser.get(f"{public}/d/{token}")
+        Select(browser.find_element(By.ID, "reason")).select_by_value("quantity")
+        browser.find_element(By.ID, "text").send_keys("Seules 2 pages sur 5 ont été livrées.")
+        browser.find_element(By.ID, "files").send_keys(str(note))  # as "Choose file" does
+        mark = api.mark()
+        browser.find_element(By.CSS_SELECTOR, '#contest button[type="submit"]').click()
+        WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located(
+            (By.ID, "done")))
+        assert "transmise au créancier" in browser.find_element(By.ID, "done").text
+        [sent] = api.wait_documents(CREDITOR, 1, timeout=30, since=mark)
+    finally:
+        kill(process)
+    assert sent.filename == "bon de livraison.pdf"
+    assert sent.content == note.read_bytes()
+    said = "\n".join(m.text for m in api.messages_to(CREDITOR))
+    assert "« Seules 2 pages sur 5 ont été livrées. »" in said
+    assert "Il joint 1 fichier" in said
 
 
 def type_date(field: WebElement, day: str, month: str, year: str) -> None:

@@ -29,6 +29,8 @@ ALLOWED = {
     "bot/export.py": "builds the zips in scratch paths handed out by Blobs.scratch, and "
                      "removes them once sent",
     "bot/rates.py": "writes the rate-table overrides: configuration, not storage",
+    "bot/debtor_files.py": "receives the debtor's files in scratch paths handed out by "
+                           "Blobs.scratch, and removes them once kept or refused",
     "bot/debtor_links.py": "its own index log of debtor tokens, until the tokens become a "
                            "storage role (issue 18)",
 }
