@@ -174,3 +174,15 @@ def test_every_page_of_docs_is_linked_from_the_readme() -> None:
     assert pages, "docs/ is empty"
     assert {page for page in pages if f"]({page})" not in README} == set()
 
+
+
+def test_readme_shows_the_debtors_page_the_browser_test_took() -> None:
+    """Issue 15's "done when": the README shows a debtor's page, the screenshot that
+    tests/test_debtor_browser.py takes (a PNG of a whole page, not a placeholder)."""
+    assert '<img src="docs/debtor-page.png"' in README
+    shot = (DOCS / "debtor-page.png").read_bytes()
+    assert shot.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(shot[16:20], "big"), int.from_bytes(shot[20:24], "big")
+    assert width >= 320
+    assert height >= 2 * width  # a phone-sized page, top to the forms
+    assert len(shot) > 50_000
