@@ -7,8 +7,10 @@ the chat's envelope, ``bot.storage.StoredChat.pending_documents``: bookkeeping o
 no part of the conversation), each job with the number of times its drawing was started, and
 the save that records the drawn files clears them. Whatever is still pending at the next reply
 to that chat (the bot's restart, or the user's next message) is drawn again and sent, with a
-word of explanation. After ``MAX_ATTEMPTS`` starts the documents are given up and the user
-told: a document whose drawing kills the process must not do so at every restart.
+word of explanation. After ``MAX_ATTEMPTS`` starts they are no longer drawn by themselves, and
+the user is told: a document whose drawing kills the process must not do so at every restart.
+They stay pending, marked ``failed`` as ``INTERRUPTED``, so that ``/documents`` draws them when
+the user asks: a storm of restarts must not lose them either.
 
 A drawing that raises is different: the job stays pending, marked ``failed`` with the reason,
 and is not redrawn by itself (it would fail again at every reply); ``/documents`` (a reply
@@ -27,6 +29,7 @@ from flows.conversation import DocumentJob, Reply
 from flows.i18n import t
 
 MAX_ATTEMPTS = 2
+INTERRUPTED = "interrupted"  # the ``failed`` reason of documents given up after MAX_ATTEMPTS
 
 Records = list[dict[str, Any]]
 
@@ -41,21 +44,27 @@ def carry(records: Records, lang: str, reply: Reply) -> Records | None:
     if not left and not reply.documents:
         return None
     again: Records = []
+    given_up: Records = []
     lost = 0
     for record in left:
         job = _job(record)
-        if job is None or _attempts(record) >= MAX_ATTEMPTS:
+        if job is None:
             lost += 1
+        elif _attempts(record) >= MAX_ATTEMPTS:
+            given_up.append({"job": record["job"], "attempts": _attempts(record),
+                             "failed": INTERRUPTED})
         else:
             again.append({"job": record["job"], "attempts": _attempts(record) + 1})
     if again:
         reply.messages.append(t(lang, "recovery.documents"))
+    if given_up:
+        reply.messages.append(t(lang, "recovery.documents_interrupted"))
     if lost:
         reply.messages.append(t(lang, "recovery.documents_lost"))
     new = [{"job": job.to_json(), "attempts": 1} for job in reply.documents]
     reply.documents[:0] = [DocumentJob.from_json(record["job"]) for record in again]
     asked = {_identity(job.to_json()) for job in reply.documents}
-    return [r for r in failed if not isinstance(r.get("job"), dict)
+    return [r for r in [*failed, *given_up] if not isinstance(r.get("job"), dict)
             or _identity(r["job"]) not in asked] + again + new
 
 

@@ -83,7 +83,7 @@ def test_on_telegram_they_stay_pending_until_sent(assistant: Assistant) -> None:
     assert stored(assistant).pending_documents == []
 
 
-def test_documents_a_crash_interrupted_come_with_the_next_reply_then_are_given_up(
+def test_documents_a_crash_interrupted_come_with_the_next_reply_then_wait_for_documents(
         assistant: Assistant) -> None:
     first = generate(assistant)  # ...and killed while drawing them
 
@@ -92,12 +92,24 @@ def test_documents_a_crash_interrupted_come_with_the_next_reply_then_are_given_u
     assert again.messages[-1] == t("fr", "recovery.documents")
     assert [r["attempts"] for r in stored(assistant).pending_documents] == [2, 2, 2]
 
-    # Killed while drawing them a second time: they are not tried a third time.
+    # Killed while drawing them a second time: they are not tried a third time by themselves
+    # (a document whose drawing kills the bot would do so at every restart)...
     third = say(assistant, "bonjour")
     assert third.documents == []
-    assert third.messages[-1] == t("fr", "recovery.documents_lost")
+    assert third.messages[-1] == t("fr", "recovery.documents_interrupted")
+    assert "/documents" in third.messages[-1]
+    assert [r["failed"] for r in stored(assistant).pending_documents] == ["interrupted"] * 3
+    assert say(assistant, "bonjour").documents == []
+    assert t("fr", "recovery.documents_interrupted") not in say(assistant, "bonjour").messages
+
+    # ...but they are not lost: /documents draws them when the user asks.
+    asked = assistant.handle(CHAT, Command("documents"))
+    assert asked is not None
+    assert asked.documents == first.documents
+    assert [r["attempts"] for r in stored(assistant).pending_documents] == [1, 1, 1]
+    assistant.render(CHAT, asked.documents)
     assert stored(assistant).pending_documents == []
-    assert t("fr", "recovery.documents_lost") not in say(assistant, "bonjour").messages
+    assert len({d["name"] for d in stored(assistant).account.cases[0].documents}) == 6
 
 
 def test_drawn_again_the_files_are_filed_once_in_the_case(assistant: Assistant) -> None:
