@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import crash, postgres, render, startup, steps, storage
+from benchmarks import crash, hardening, postgres, render, startup, steps, storage
 from benchmarks.report import Report, machine
 
 SECTIONS: dict[str, Callable[[Report, bool], None]] = {
@@ -22,6 +22,7 @@ SECTIONS: dict[str, Callable[[Report, bool], None]] = {
     "storage": storage.saving,
     "startup": startup.startup,
     "crash": crash.crash,
+    "hardening": hardening.hardening,
     "postgres": postgres.postgres,
 }
 
