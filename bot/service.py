@@ -189,6 +189,15 @@ class Assistant:
                 found.append(Document(name, content))
         return found
 
+    def delivered(self, chat_id: str, jobs: list[DocumentJob], message_ids: list[int]) -> None:
+        """Telegram took these jobs' files (an album, or a lone document) as these messages:
+        written down before ``sent`` forgets the jobs, so that a process killed in between
+        does not send them again at its restart (``flows.pending``)."""
+        chat = self.load(chat_id)
+        if chat is not None and pending.mark_delivered(chat.pending_documents, jobs,
+                                                       message_ids):
+            self.save(chat)
+
     def sent(self, chat_id: str, jobs: list[DocumentJob]) -> None:
         """The documents drawn with ``until_sent`` reached the user: no longer pending."""
         if jobs:

@@ -49,15 +49,16 @@ from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
 from bot.insolvency import InsolvencyWatch
 from bot.outbox import Outbox
-from bot.service import Assistant, Decided, DrawingFailed
+from bot.service import Assistant, Decided, DrawingFailed, Rendered
 from bot.storage import open_storage
-from bot.telegram_view import bubbles, keyboard, press_from, send_files
+from bot.telegram_view import albums, bubbles, keyboard, press_from, send_files
 from flows import casefile
 from flows.conversation import (
     ERASE,
     EXPORT,
     Command,
     CompanyLookup,
+    DocumentJob,
     Event,
     InsolvencyCheck,
     Reply,
@@ -298,7 +299,13 @@ class TelegramAdapter:
                                                     str(chat_id))).lang
                     await bot.send_message(chat_id, t(lang, "documents_retry.failed"))
                 else:
-                    await send_files(bot, chat_id, [item.document for item in rendered])
+                    for album in albums(rendered):
+                        message_ids = await send_files(bot, chat_id,
+                                                       [item.document for item in album])
+                        # Telegram took them: recorded before they are forgotten as pending,
+                        # so that a kill in between does not send them again at restart.
+                        await asyncio.to_thread(self.assistant.delivered, str(chat_id),
+                                                _jobs_of(album), message_ids)
                     await asyncio.to_thread(self.assistant.sent, str(chat_id),
                                             reply.documents)
         if reply.files:
@@ -312,6 +319,14 @@ class TelegramAdapter:
                                   self.assistant.clock(), lang)
         if reply.prompt is not None and question is not None:
             await bot.send_message(chat_id, question, reply_markup=keyboard(reply.prompt))
+
+
+def _jobs_of(album: list[Rendered]) -> list[DocumentJob]:
+    jobs: list[DocumentJob] = []
+    for item in album:
+        if item.job not in jobs:
+            jobs.append(item.job)
+    return jobs
 
 
 STORAGE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument
 
 from bot import message_size
-from bot.service import Document
+from bot.service import Document, Rendered
 from flows.conversation import EXPORT, Button, Press, Prompt, Reply, Role
 
 ALBUM = 10  # documents Telegram groups in one message at most
@@ -43,6 +43,23 @@ async def send_files(bot: Bot, chat_id: int, documents: list[Document]) -> list[
                 InputMediaDocument(item.content, filename=item.name) for item in batch])
             sent += [message.message_id for message in messages]
     return sent
+
+
+def albums(rendered: list[Rendered]) -> list[list[Rendered]]:
+    """Drawn files in albums of up to ten, in order, the files of one job never split between
+    two albums: each album's delivery is recorded for the jobs it carries whole."""
+    jobs: list[list[Rendered]] = []
+    for item in rendered:
+        if jobs and jobs[-1][-1].job == item.job:
+            jobs[-1].append(item)
+        else:
+            jobs.append([item])
+    batches: list[list[Rendered]] = []
+    for files in jobs:
+        if not batches or len(batches[-1]) + len(files) > ALBUM:
+            batches.append([])
+        batches[-1].extend(files)
+    return batches
 
 
 # A button's callback data is "<case>:<question>:<value>"; a button with a role other than

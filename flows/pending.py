@@ -12,6 +12,11 @@ the user is told: a document whose drawing kills the process must not do so at e
 They stay pending, marked ``failed`` as ``INTERRUPTED``, so that ``/documents`` draws them when
 the user asks: a storm of restarts must not lose them either.
 
+Telegram's answer to an upload is recorded too: once an album (or a lone document) is taken,
+the message ids Telegram gave it are written into its jobs' records (``mark_delivered``) before
+the save that forgets them; a crash between the two leaves records that say "delivered", which
+the next reply forgets without sending them again.
+
 A drawing that raises is different: the job stays pending, marked ``failed`` with the reason,
 and is not redrawn by itself (it would fail again at every reply); ``/documents`` (a reply
 carrying a ``Redraw``) or the review screen's "generate" asks for it again, and the new job
@@ -47,6 +52,8 @@ def carry(records: Records, lang: str, reply: Reply) -> Records | None:
     given_up: Records = []
     lost = 0
     for record in left:
+        if record.get("sent"):
+            continue  # Telegram took them (its message ids were recorded): done, not resent
         job = _job(record)
         if job is None:
             lost += 1
@@ -94,6 +101,19 @@ def mark_failed(records: Records, jobs: Iterable[DocumentJob], reason: str) -> b
     for record in records:
         if isinstance(record.get("job"), dict) and _identity(record["job"]) in names:
             record["failed"] = reason
+            changed = True
+    return changed
+
+
+def mark_delivered(records: Records, jobs: Iterable[DocumentJob],
+                   message_ids: list[int]) -> bool:
+    """These jobs' files reached the user as these Telegram messages: recorded, so that they
+    are never sent again, even if forgetting them (``clear``) is cut short by a crash."""
+    names = {_identity(job.to_json()) for job in jobs}
+    changed = False
+    for record in records:
+        if isinstance(record.get("job"), dict) and _identity(record["job"]) in names:
+            record["sent"] = list(message_ids)
             changed = True
     return changed
 

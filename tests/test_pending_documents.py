@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.service import Assistant, DrawingFailed
+from bot.service import Assistant, Document, DrawingFailed, Rendered
 from bot.storage import StoredChat, TinyDBStorage
+from bot.telegram_view import albums
 from flows.conversation import Command, DocumentJob, Event, Press, Reply, Text
 from flows.documents import drawing
 from flows.i18n import t
@@ -167,3 +168,26 @@ def test_a_chat_file_with_its_bookkeeping_in_the_account_loads_and_moves_it_out(
     assert written["envelope"]["1"]["seen_updates"] == [41, 42]
     # Telegram's redelivery of an update answered before the move is still recognised.
     assert Assistant(storage, lambda: NOW_FIXED).handle(CHAT, Text("x"), update_id=42) is None
+
+
+def test_documents_telegram_took_are_not_sent_again_after_a_crash(assistant: Assistant) -> None:
+    reply = generate(assistant)
+    assistant.render(CHAT, reply.documents, until_sent=True)
+    assistant.delivered(CHAT, reply.documents, [101, 102, 103, 104, 105, 106])
+    # Killed here, before ``sent``: the records say Telegram has them.
+    assert [r["sent"] for r in stored(assistant).pending_documents] == [
+        [101, 102, 103, 104, 105, 106]] * 3
+    again = say(assistant, "bonjour")
+    assert again.documents == []
+    assert t("fr", "recovery.documents") not in again.messages
+    assert stored(assistant).pending_documents == []
+
+
+def test_albums_hold_ten_files_at_most_and_never_split_a_documents_files() -> None:
+    jobs = [DocumentJob("demand_letter", "fr", "abcd1234", f"lettre_{n}", {}) for n in range(4)]
+    rendered = [Rendered(job, Document(f"{job.filename}.{kind}", b"x"))
+                for job in jobs for kind in ("pdf", "docx", "txt")]
+    batches = albums(rendered)
+    assert [len(batch) for batch in batches] == [9, 3]
+    assert [item for batch in batches for item in batch] == rendered
+    assert {item.job.filename for item in batches[1]} == {"lettre_3"}

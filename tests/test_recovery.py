@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import time
 from datetime import datetime
@@ -30,6 +31,7 @@ from flows.i18n import t
 from testing.bot_process import kill, launch, polling_started
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.stored import load_chat
 from testing.telegram_harness import question_key, running_bot, settle
 from tests.pdf import pdf_text
 
@@ -191,6 +193,51 @@ def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
     assert owed_after(data_dir) == {}
     chat = json.loads((data_dir / "chats" / "6102" / "chat.json").read_text("utf-8"))
     assert chat["envelope"]["1"]["pending_documents"] == []
+
+
+@pytest.mark.slow
+def test_an_album_telegram_took_before_a_sigkill_is_not_sent_again(
+        api: FakeBotApi, data_dir: Path, tmp_path: Path, now: datetime) -> None:
+    """Killed after Telegram answered the album and its message ids were written down, but
+    before the documents were marked sent: the restarted bot does not send them again."""
+    user = ProcessUser(api, 6103)
+    log = tmp_path / "bot.log"
+    mark = api.mark()
+    process = launch(api, data_dir, log, now, module=("testing.killed_bot",),
+                     IMPAYES_TEST_KILL_BEFORE="sent")
+    polling_started(api, mark)
+    try:
+        shown = user.play_until("review")
+        user.answer(shown, "press:generate")
+        assert process.wait(120) == -signal.SIGKILL  # once Telegram took the album
+        [album] = [c for c in api.calls("sendMediaGroup")
+                   if c.params.get("chat_id") == user.chat_id and c.ok]
+        assert len(api.documents_to(user.chat_id)) == 6
+        chat = load_chat(data_dir, user.chat_id)
+        assert chat is not None
+        ids = [message["message_id"] for message in album.result]
+        assert [r.get("sent") for r in chat.pending_documents] == [ids] * 3
+
+        mark = api.mark()
+        process = start(api, data_dir, log, now)
+        api.wait_for(lambda c: c.method == "sendMessage" and c.ok
+                     and c.params.get("chat_id") == user.chat_id
+                     and str(c.params.get("text", "")).startswith(APOLOGY), since=mark)
+        mark = api.mark()
+        api.send_text(user.chat_id, "/cases")
+        api.wait_for(lambda c: c.method == "sendMessage" and c.ok
+                     and c.params.get("chat_id") == user.chat_id, since=mark)
+        assert len(api.documents_to(user.chat_id)) == 6  # not one sent again
+        redrawn = t("fr", "recovery.documents")
+        assert not any(redrawn in text for text in api.texts_to(user.chat_id))
+        stop(process)
+    finally:
+        kill(process)
+    chat = load_chat(data_dir, user.chat_id)
+    assert chat is not None
+    assert chat.pending_documents == []
+    assert len({d["name"] for d in chat.account.cases[0].documents}) == 6
+    assert owed_after(data_dir) == {}
 
 
 # In-process: the data folder as a crash leaves it -------------------------------------------
