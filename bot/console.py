@@ -199,7 +199,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     rates.load_overrides(Path(args.data_dir) if args.data_dir else settings.data_dir)
-    storage = open_storage(args.data_dir or settings.data_dir)
+    # A folder named on the command line is that folder; otherwise the settings' storage.
+    storage = (open_storage(args.data_dir) if args.data_dir
+               else open_storage(settings.data_dir, settings.database_url))
     assistant = Assistant(storage, settings.now)
     storage.reminders.open(lambda account: followup.next_wakeup(account, settings.now()))
     desk = EvidenceDesk(storage, Policy(settings.evidence_max_bytes,

@@ -1,7 +1,8 @@
 """The debtor's answers delivered to both chats: the only part of the bot that acts across chats.
 
 A debtor has no account: their link's token (``/start <token>``, then in every button) finds
-the creditor's chat and case (``bot.debtor_links``), confirmed against the chat file. Each
+the creditor's chat and case (the storage's ``debtor_tokens``, shared by every instance),
+confirmed against the chat file. Each
 answer is worked out in ``flows.debtor.chat`` under the *creditor's* chat lock (the case is
 theirs), saved, then shown: the debtor's reply in the debtor's chat, the creditor's in theirs
 with its buttons, and the documents an answer calls for to both (the plan agreement, the
@@ -26,7 +27,6 @@ from telegram import Bot, CallbackQuery, Message
 from telegram.error import TelegramError
 
 from bot.debtor_files import DebtorFiles, Screened, discard
-from bot.debtor_links import DebtorLinks
 from bot.evidence import Attachment, attachment_of
 from bot.service import Assistant, Document, DrawingFailed
 from bot.telegram_view import bubbles, keyboard, send_files
@@ -48,9 +48,9 @@ Step = Callable[[Account, Case, date, datetime], Exchange]
 
 
 class DebtorDesk:
-    def __init__(self, assistant: Assistant, links: DebtorLinks, files: DebtorFiles) -> None:
+    def __init__(self, assistant: Assistant, files: DebtorFiles) -> None:
         self.assistant = assistant
-        self.links = links
+        self.links = assistant.storage.debtor_tokens
         self.locks = assistant.storage.locks
         self.files = files
         # One debtor's files are taken in order (an album comes as updates handled at once).

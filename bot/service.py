@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.debtor_links import DebtorLinks
 from bot.storage import Storage, StoredChat, Write, json_pieces
 from bot.storage.interface import SEEN_UPDATES_KEPT
 from flows import followup, pending
@@ -69,15 +68,12 @@ def _nothing() -> None:
 
 
 class Assistant:
-    def __init__(self, storage: Storage, clock: Callable[[], datetime],
-                 links: DebtorLinks | None = None) -> None:
+    def __init__(self, storage: Storage, clock: Callable[[], datetime]) -> None:
         self.storage = storage
         self.clock = clock
         # Where the debtor's links in letters point: the Telegram adapter sets the bot's
         # username (getMe) and public address at start; the console chat has neither.
         self.link_bases: LinkBases = NO_LINKS
-        # The debtors' links, kept in step with every save that may issue or revoke one.
-        self.links = links
         # Chats last seen small: their turn (load, decide, encode: about a millisecond) runs
         # on the event loop. Any other, unseen since the start or big, runs in a worker
         # thread, where a big chat's JSON is made and read in pieces (``json_pieces``), so
@@ -94,10 +90,9 @@ class Assistant:
 
     def prepare(self, chat: StoredChat) -> Write:
         """The chat's durable write, with its next reminder instant (the reminder index never
-        says later than the chat), the debtors' links index kept in step."""
+        says later than the chat); the storage keeps the debtors' links in step itself."""
         wake_at = followup.next_wakeup(chat.account, self.clock())
-        write = self.storage.accounts.prepare(chat, wake_at)
-        return self.links.saving(chat.account, write) if self.links is not None else write
+        return self.storage.accounts.prepare(chat, wake_at)
 
     def save(self, chat: StoredChat) -> None:
         self.prepare(chat)()
@@ -148,8 +143,6 @@ class Assistant:
         """/delete confirmed: nothing of this chat stays, files included (``delete`` raises
         when something could not be erased: never say "erased" when it is not)."""
         self.storage.accounts.delete(chat_id)
-        if self.links is not None:
-            self.links.forget_chat(chat_id)
 
     def render(self, chat_id: str, jobs: list[DocumentJob],
                until_sent: bool = False) -> list[Rendered]:

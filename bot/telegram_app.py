@@ -44,7 +44,6 @@ from bot import company_registry, export, message_size, recovery, redact, remind
 from bot.config import Settings
 from bot.debtor_desk import DebtorDesk
 from bot.debtor_files import DebtorFiles
-from bot.debtor_links import DebtorLinks
 from bot.evidence import EvidenceDesk
 from bot.http import AiohttpRequest
 from bot.insolvency import InsolvencyWatch
@@ -99,9 +98,8 @@ class TelegramAdapter:
                                  assistant.clock)
         # The debtors' answers (their links' deep links and buttons), across two chats; their
         # files are screened in the same workers as the evidence.
-        self.debtors = (DebtorDesk(assistant, assistant.links,
-                                   DebtorFiles(assistant.storage, self.desk.screening))
-                        if assistant.links is not None else None)
+        self.debtors: DebtorDesk | None = DebtorDesk(
+            assistant, DebtorFiles(assistant.storage, self.desk.screening))
         self.bot: Bot | None = None  # set once the application is up (post_init)
         self.watch = InsolvencyWatch(settings, assistant, self.alert)
 
@@ -405,15 +403,12 @@ def build_application(settings: Settings,
     (tests move it)."""
     if not settings.token:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
-    redact.install([settings.token, settings.webhook_secret])
+    redact.install(settings.secrets())  # the token, the webhook secret, the database password
     clock = clock or settings.now
     # Every role (accounts, blobs, the reminder index, the outbox, the chat locks), from the
-    # settings: the data folder by default.
-    storage = open_storage(settings.data_dir)
-    # The debtors' links: which chat and case a token opens (read, or rebuilt once, now).
-    links = DebtorLinks(settings.data_dir)
-    links.load(storage.accounts)
-    adapter = TelegramAdapter(settings, Assistant(storage, clock, links))
+    # settings: the data folder, or the database every instance shares (IMPAYES_DATABASE_URL).
+    storage = open_storage(settings.data_dir, settings.database_url)
+    adapter = TelegramAdapter(settings, Assistant(storage, clock))
     # Every update of a private chat is noted in the outbox as it comes in and once handled:
     # what a crash leaves owed is answered at the next start (bot/recovery.py).
     queue = recovery.ReceivedUpdates(adapter.outbox)

@@ -111,3 +111,14 @@ def test_accounts_written_before_the_index_existed_are_indexed_at_the_next_start
         assert started.debtor_tokens.rebuild_if_pending() == 0  # once only
     finally:
         started.close()
+
+
+def test_the_log_the_bot_kept_before_is_replaced_and_removed(tmp_path: Path) -> None:
+    account = creditor()
+    token = link.issue(account.cases[0], NOW)
+    TinyDBStorage(tmp_path).accounts.save(StoredChat(account), None)
+    (tmp_path / "debtor" / "index.log").unlink()
+    legacy = tmp_path / "debtor" / "links.log"  # hashes of an older version's index
+    legacy.write_text("T 0123456789abcdef0123456789abcdef 1001 old\n", "ascii")
+    assert TinyDBStorage(tmp_path).debtor_tokens.find(token) == ("1001", account.cases[0].id)
+    assert not legacy.exists()

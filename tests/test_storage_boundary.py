@@ -31,8 +31,6 @@ ALLOWED = {
     "bot/rates.py": "writes the rate-table overrides: configuration, not storage",
     "bot/debtor_files.py": "receives the debtor's files in scratch paths handed out by "
                            "Blobs.scratch, and removes them once kept or refused",
-    "bot/debtor_links.py": "its own index log of debtor tokens, until the tokens become a "
-                           "storage role (issue 18)",
 }
 
 PATH_METHODS = {"write_bytes", "write_text", "mkdir", "unlink", "rmdir", "touch", "rename",

@@ -20,6 +20,9 @@ from bot.files import write_atomic
 from bot.storage.debtor_index import LinkEntries, Where, token_key
 from flows.debtor import link
 
+# The log's earlier name, when the bot kept it beside the storage: replaced by this one
+# (rebuilt from the chat files once), then removed, so that no stale copy stays behind.
+LEGACY = "links.log"
 _FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -98,6 +101,7 @@ class DebtorLog:
                     table.set(key, (where[0], where[1]) if len(where) == 2 else None)
         self._loaded = True
         self._compact()
+        (self.path.parent / LEGACY).unlink(missing_ok=True)
 
     def _take(self, entries: LinkEntries) -> list[str]:
         """Under the lock: set these entries; the log lines of what changed."""
