@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.storage import PostgresStorage
 from flows.i18n import t
 from flows.model import Account
 from testing.bot_process import kill, launch
@@ -81,8 +82,10 @@ class Storm:
     """Drives the users and the killer from one loop: no threads, no races in the test."""
 
     def __init__(self, api: FakeBotApi, data_dir: Path, log: Path, users: int, seed: int,
-                 give_up_after: float = 5.0) -> None:
+                 give_up_after: float = 5.0, database_url: str | None = None) -> None:
         self.api, self.data_dir, self.log = api, data_dir, log
+        # On PostgreSQL (IMPAYES_DATABASE_URL) the chats are rows, checked through the storage.
+        self.database_url = database_url
         self.rng = random.Random(seed)
         self.expected = expected_answers()
         self.users = {6000 + n: StormUser(6000 + n, dict(SCRIPT)) for n in range(users)}
@@ -97,7 +100,8 @@ class Storm:
     def start_bot(self) -> None:
         self.launched_at = self.api.mark()
         self.ready = False
-        self.process = launch(self.api, self.data_dir, self.log, NOW)
+        extra = {"IMPAYES_DATABASE_URL": self.database_url} if self.database_url else {}
+        self.process = launch(self.api, self.data_dir, self.log, NOW, **extra)
 
     def kill_bot(self) -> None:
         assert self.process is not None
@@ -204,9 +208,18 @@ class Storm:
             last = now
 
     # The checks --------------------------------------------------------------------------
-    def check_disk(self, final: bool = False) -> None:
-        self.report.checks += 1
-        self.read_calls()  # replies sent before the kill count
+    def stored_accounts(self) -> dict[int, Account | None]:
+        """Each user's account as kept now. On the data folder, read from the files
+        themselves: every one must be whole JSON (an interrupted write leaves at most an
+        unused temporary file); on PostgreSQL, through the storage (a COMMIT is whole)."""
+        if self.database_url:
+            storage = PostgresStorage(self.database_url, self.data_dir.parent / "storm-check",
+                                      instance="storm-check")
+            try:
+                return {chat_id: chat.account if (chat := storage.accounts.load(str(chat_id)))
+                        else None for chat_id in self.users}
+            finally:
+                storage.close()
         chats = self.data_dir / "chats"
         leftovers = 0
         for path in chats.rglob("*.json"):
@@ -215,14 +228,23 @@ class Storm:
             else:
                 json.loads(path.read_text("utf-8"))  # every data file is whole JSON
         self.report.temp_files_left = leftovers
+        found: dict[int, Account | None] = {}
+        for chat_id in self.users:
+            path = chats / str(chat_id) / "chat.json"
+            found[chat_id] = (Account.from_json(json.loads(path.read_text("utf-8"))["account"]
+                                                ["1"]) if path.exists() else None)
+        return found
+
+    def check_disk(self, final: bool = False) -> None:
+        self.report.checks += 1
+        self.read_calls()  # replies sent before the kill count
+        accounts = self.stored_accounts()
         for user in self.users.values():
-            path = chats / str(user.chat_id) / "chat.json"
             replied = [s for s in user.sent if s.replied and s.key is not None]
-            if not path.exists():
-                assert not replied, f"chat {user.chat_id}: replied answers but no file"
+            account = accounts[user.chat_id]
+            if account is None:
+                assert not replied, f"chat {user.chat_id}: replied answers but nothing kept"
                 continue
-            raw = json.loads(path.read_text("utf-8"))  # whole JSON, never a torn write
-            account = Account.from_json(raw["account"]["1"])
             assert len(account.cases) == 1, "a crash made a second case"
             answers = account.cases[0].answers
             for sent in replied:

@@ -18,6 +18,7 @@ from testing.backends import BACKENDS
 from testing.driver import Driver
 from testing.fakebot import FakeBotApi
 from testing.pgcluster import Cluster, find_binaries
+from testing.stored import Place
 
 # Set by .ci/run: CI must run the PostgreSQL tests, never skip them.
 REQUIRE_POSTGRES = "IMPAYES_REQUIRE_POSTGRES"
@@ -92,6 +93,14 @@ def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def place(request: pytest.FixtureRequest, data_dir: Path) -> Place:
+    """Where the bot keeps things, once per backend: the data folder, and on PostgreSQL a new
+    database on the session's throwaway server."""
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    return Place(data_dir, url)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

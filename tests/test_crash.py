@@ -2,6 +2,8 @@
 
 What a user may rely on, checked at every crash and at the end:
 
+The same on each backend (``place``): the data folder, and a PostgreSQL database.
+
 - **An answer that received a reply is on disk.** An answer *received a reply* when, after the
   user sent it and before the user sent anything else, the bot sent that chat the next
   question (a message with the journey's inline keyboard). The bot saves before it replies, so
@@ -32,14 +34,16 @@ from pathlib import Path
 import pytest
 
 from testing.fakebot import FakeBotApi
+from testing.stored import Place
 from testing.storm import Storm
 
 
 @pytest.mark.slow
 def test_answers_acknowledged_before_a_sigkill_are_all_on_disk_and_everyone_finishes(
-        data_dir: Path, tmp_path: Path) -> None:
+        place: Place, tmp_path: Path) -> None:
     with FakeBotApi() as api:
-        storm = Storm(api, data_dir, tmp_path / "bot.log", users=6, seed=20261123)
+        storm = Storm(api, place.data_dir, tmp_path / "bot.log", users=6, seed=20261123,
+                      database_url=place.database_url)
         report = storm.run(cycles=8, alive=(0.2, 2.5))
         assert api.token not in (tmp_path / "bot.log").read_text("utf-8")
     print(report)

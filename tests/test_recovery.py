@@ -10,7 +10,6 @@ as a crash would leave it.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -25,13 +24,12 @@ from bot import recovery
 from bot.outbox import Outbox
 from bot.service import Assistant
 from bot.storage import TinyDBStorage
-from bot.storage.tinydb_backend import OutboxFile
 from flows.conversation import Command, Press, Text
 from flows.i18n import t
 from testing.bot_process import kill, launch, polling_started
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
-from testing.stored import load_chat
+from testing.stored import Place, load_chat
 from testing.telegram_harness import question_key, running_bot, settle
 from tests.pdf import pdf_text
 
@@ -40,18 +38,23 @@ HELD = {"retry_after": 60}  # the bot waits a minute before retrying: it is kill
 
 
 
-def owed_after(data_dir: Path) -> dict[str, int]:
-    """What the outbox would make the next start answer."""
-    outbox = Outbox(OutboxFile(data_dir / "outbox.log"))
-    owed = outbox.open()
-    outbox.close()
-    return owed
+def owed_after(place: Place | Path) -> dict[str, int]:
+    """What the outbox would make the next start answer (on PostgreSQL: the outbox of the
+    instance this data folder names, as the restarted bot reads it)."""
+    place = place if isinstance(place, Place) else Place(place)
+    storage = place.open()
+    outbox = Outbox(storage.outbox)
+    try:
+        return outbox.open()
+    finally:
+        outbox.close()
+        storage.close()
 
 
-def answers_on_disk(data_dir: Path, chat_id: int) -> dict[str, Any]:
-    raw = json.loads((data_dir / "chats" / str(chat_id) / "chat.json").read_text("utf-8"))
-    account = raw["account"]["1"]
-    return dict(account["cases"][0]["answers"])
+def answers_on_disk(place: Place | Path, chat_id: int) -> dict[str, Any]:
+    account = (place if isinstance(place, Place) else Place(place)).load_account(chat_id)
+    assert account is not None
+    return dict(account.cases[0].answers)
 
 
 class ProcessUser:
@@ -92,9 +95,11 @@ class ProcessUser:
         raise AssertionError(f"{key} is not in the script")
 
 
-def start(api: FakeBotApi, data_dir: Path, log: Path, now: datetime) -> subprocess.Popen[bytes]:
+def start(api: FakeBotApi, place: Place | Path, log: Path,
+          now: datetime) -> subprocess.Popen[bytes]:
+    place = place if isinstance(place, Place) else Place(place)
     mark = api.mark()
-    process = launch(api, data_dir, log, now)
+    process = launch(api, place.data_dir, log, now, **place.env())
     polling_started(api, mark)
     return process
 
@@ -115,10 +120,10 @@ def killed_when_held(api: FakeBotApi, process: subprocess.Popen[bytes], method: 
 
 @pytest.mark.slow
 def test_an_answer_whose_reply_a_sigkill_swallowed_is_answered_at_restart_unasked(
-        api: FakeBotApi, data_dir: Path, tmp_path: Path, now: datetime) -> None:
+        api: FakeBotApi, place: Place, tmp_path: Path, now: datetime) -> None:
     user = ProcessUser(api, 6101)
     log = tmp_path / "bot.log"
-    process = start(api, data_dir, log, now)
+    process = start(api, place, log, now)
     try:
         shown = user.play_until("debtor_name")
         api.inject_error("sendMessage", 429, "Too Many Requests: retry after 60",
@@ -126,12 +131,12 @@ def test_an_answer_whose_reply_a_sigkill_swallowed_is_answered_at_restart_unaske
         mark = api.mark()
         user.answer(shown, "ACME Rénovation SARL")
         killed_when_held(api, process, "sendMessage", mark)
-        assert answers_on_disk(data_dir, user.chat_id)["debtor_name"] == "ACME Rénovation SARL"
-        assert owed_after(data_dir) == {str(user.chat_id): 0}
+        assert answers_on_disk(place, user.chat_id)["debtor_name"] == "ACME Rénovation SARL"
+        assert owed_after(place) == {str(user.chat_id): 0}
 
         # The user types nothing more: the restarted bot apologises and asks the next question.
         mark = api.mark()
-        process = start(api, data_dir, log, now)
+        process = start(api, place, log, now)
         shown = user.next_question(mark)
         assert shown.result["text"].startswith(APOLOGY + "\n\n")
         assert question_key(shown) == "invoice_number"
@@ -144,15 +149,15 @@ def test_an_answer_whose_reply_a_sigkill_swallowed_is_answered_at_restart_unaske
         stop(process)
     finally:
         kill(process)
-    assert owed_after(data_dir) == {}
+    assert owed_after(place) == {}
 
 
 @pytest.mark.slow
 def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
-        api: FakeBotApi, data_dir: Path, tmp_path: Path, now: datetime) -> None:
+        api: FakeBotApi, place: Place, tmp_path: Path, now: datetime) -> None:
     user = ProcessUser(api, 6102)
     log = tmp_path / "bot.log"
-    process = start(api, data_dir, log, now)
+    process = start(api, place, log, now)
     try:
         shown = user.play_until("review")
         api.inject_error("sendMediaGroup", 429, "Too Many Requests: retry after 60",
@@ -163,11 +168,12 @@ def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
         assert api.documents_to(user.chat_id) == []
 
         mark = api.mark()
-        process = start(api, data_dir, log, now)
+        process = start(api, place, log, now)
         api.wait_documents(user.chat_id, 6, timeout=60, since=mark)
         sent = api.documents_to(user.chat_id)
-        filed = json.loads((data_dir / "chats" / "6102" / "chat.json").read_text("utf-8"))[
-            "account"]["1"]["cases"][0]["documents"]
+        kept = place.load_account("6102")
+        assert kept is not None
+        filed = kept.to_json()["cases"][0]["documents"]
         assert sorted(d.filename or "" for d in sent) == sorted(d["name"] for d in filed)
         assert {d["kind"] for d in filed} == {"demand_letter", "evidence_checklist",
                                               "chronology"}
@@ -190,9 +196,14 @@ def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
         stop(process)
     finally:
         kill(process)
-    assert owed_after(data_dir) == {}
-    chat = json.loads((data_dir / "chats" / "6102" / "chat.json").read_text("utf-8"))
-    assert chat["envelope"]["1"]["pending_documents"] == []
+    assert owed_after(place) == {}
+    storage = place.open()
+    try:
+        chat = storage.accounts.load("6102")
+    finally:
+        storage.close()
+    assert chat is not None
+    assert chat.pending_documents == []
 
 
 @pytest.mark.slow

@@ -27,7 +27,7 @@ from flows import followup
 from flows.model import Account
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
-from testing.stored import load_account
+from testing.stored import Place
 from testing.telegram_harness import TelegramUser, settings_for
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed
 
@@ -47,10 +47,13 @@ class Clock:
 
 
 @asynccontextmanager
-async def running(api: FakeBotApi, data_dir: Path, clock: Clock,
+async def running(api: FakeBotApi, place: Place | Path, clock: Clock,
                   send_rate: float = DEFAULT_SEND_RATE) -> AsyncIterator[ReminderService]:
-    """The application as ``python -m bot telegram`` builds it, on the test's clock."""
-    settings = dataclasses.replace(settings_for(api, data_dir, None), send_rate=send_rate)
+    """The application as ``python -m bot telegram`` builds it, on the test's clock and the
+    place's backend (the data folder, or a PostgreSQL database; a bare folder: TinyDB)."""
+    place = place if isinstance(place, Place) else Place(place)
+    settings = dataclasses.replace(settings_for(api, place.data_dir, None), send_rate=send_rate,
+                                   database_url=place.database_url)
     application = build_application(settings, clock)
     await application.initialize()
     assert application.post_init is not None
@@ -87,31 +90,41 @@ def template(**settings: Any) -> dict[str, Any]:
     return d.account.to_json()
 
 
-def seed(data_dir: Path, chat_ids: range | list[int], **settings: Any) -> None:
-    """Chat files as the store writes them (TinyDB's layout), without the fsyncs of a real
-    save: setting up 2 000 users is not what is being measured."""
+def seed(place: Place, chat_ids: range | list[int], **settings: Any) -> None:
+    """Chats whose formal demand went out. On TinyDB, chat files in its layout without the
+    fsyncs of a real save (setting up 2 000 users is not what is being measured) and without
+    the reminder index, which the bot rebuilds at start; on PostgreSQL, saved rows."""
     base = template(**settings)
+    if place.database_url:
+        storage = place.open()
+        try:
+            for chat_id in chat_ids:
+                account = Account.from_json(base | {"chat_id": str(chat_id)})
+                storage.accounts.save(StoredChat(account), followup.next_wakeup(account, NOW))
+        finally:
+            storage.close()
+        return
     for chat_id in chat_ids:
-        folder = data_dir / "chats" / str(chat_id)
+        folder = place.data_dir / "chats" / str(chat_id)
         folder.mkdir(parents=True)
         account = base | {"chat_id": str(chat_id)}
         (folder / "chat.json").write_text(json.dumps({"account": {"1": account}},
                                                      ensure_ascii=False), "utf-8")
 
 
-def stored(data_dir: Path, chat_id: int) -> list[dict[str, Any]]:
-    account = load_account(data_dir, chat_id)
+def stored(place: Place, chat_id: int) -> list[dict[str, Any]]:
+    account = place.load_account(chat_id)
     assert account is not None
     return list((account.cases[0].followup or {})["reminders"])
 
 
 # The right time ----------------------------------------------------------------------------
 async def test_reminder_fires_at_nine_in_the_users_own_time_zone(api: FakeBotApi,
-                                                                 data_dir: Path) -> None:
-    seed(data_dir, [501])
-    seed(data_dir, [502], tz="America/Toronto")  # 9:00 in Montreal is 15:00 in Paris
+                                                                 place: Place) -> None:
+    seed(place, [501])
+    seed(place, [502], tz="America/Toronto")  # 9:00 in Montreal is 15:00 in Paris
     clock = Clock(datetime(2026, 12, 2, 8, 59, 59, tzinfo=PARIS))
-    async with running(api, data_dir, clock) as service:
+    async with running(api, place, clock) as service:
         assert await service.run_due() == 0
         clock.now = DUE
         assert await service.run_due() == 1
@@ -130,10 +143,10 @@ async def test_reminder_fires_at_nine_in_the_users_own_time_zone(api: FakeBotApi
 
 
 async def test_a_reminder_due_while_the_bot_slept_at_night_waits_for_the_morning(
-        api: FakeBotApi, data_dir: Path) -> None:
-    seed(data_dir, [601])
+        api: FakeBotApi, place: Place) -> None:
+    seed(place, [601])
     clock = Clock(datetime(2026, 12, 2, 23, 30, tzinfo=PARIS))  # restarted late at night
-    async with running(api, data_dir, clock) as service:
+    async with running(api, place, clock) as service:
         assert reminders_to(api, 601) == []
         assert service.index.next_due() == datetime(2026, 12, 3, 9, 0, tzinfo=PARIS)
         clock.now = datetime(2026, 12, 3, 7, 59, tzinfo=PARIS)
@@ -145,29 +158,29 @@ async def test_a_reminder_due_while_the_bot_slept_at_night_waits_for_the_morning
 
 # Restarts -----------------------------------------------------------------------------------
 async def test_reminders_survive_restarts_missed_ones_go_out_once(api: FakeBotApi,
-                                                                  data_dir: Path) -> None:
+                                                                  place: Place) -> None:
     clock = Clock(NOW)
     user = TelegramUser(api, chat_id=701)
-    async with running(api, data_dir, clock):  # the user sends a formal demand
+    async with running(api, place, clock):  # the user sends a formal demand
         first = await user.say("/start")
         mark = api.mark()
         await user.play(FRENCH_BUSINESS_CASE, first)
         await api.await_documents(701, 2, since=mark, timeout=30)
     assert reminders_to(api, 701) == []
     clock.now = datetime(2026, 12, 5, 10, 0, tzinfo=PARIS)  # down over the due date
-    async with running(api, data_dir, clock):
+    async with running(api, place, clock):
         pass
     assert len(reminders_to(api, 701)) == 1  # sent at startup
-    async with running(api, data_dir, clock) as service:
+    async with running(api, place, clock) as service:
         assert await service.run_due() == 0
     assert len(reminders_to(api, 701)) == 1  # and not again after a second restart
-    statuses = {r["kind"]: r["status"] for r in stored(data_dir, 701)}
+    statuses = {r["kind"]: r["status"] for r in stored(place, 701)}
     assert statuses["demand_ended"] == "sent"
 
 
 async def test_a_failed_save_after_sending_never_sends_twice_in_the_same_run(
-        api: FakeBotApi, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seed(data_dir, [801])
+        api: FakeBotApi, place: Place, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(place, [801])
     clock = Clock(datetime(2026, 12, 2, 9, 5, tzinfo=PARIS))
     saves = {"failing": True}
     original = Assistant.save
@@ -178,21 +191,21 @@ async def test_a_failed_save_after_sending_never_sends_twice_in_the_same_run(
         original(self, chat)
 
     monkeypatch.setattr(Assistant, "save", flaky)
-    async with running(api, data_dir, clock) as service:
+    async with running(api, place, clock) as service:
         assert len(reminders_to(api, 801)) == 1  # sent, but the record could not be saved
         saves["failing"] = False
         clock.now = datetime(2026, 12, 2, 9, 15, tzinfo=PARIS)  # the retry after the error
         assert await service.run_due() == 0
     assert len(reminders_to(api, 801)) == 1
-    assert stored(data_dir, 801)[0]["status"] == "sent"
+    assert stored(place, 801)[0]["status"] == "sent"
 
 
 async def test_paid_under_a_pushed_reminder_closes_the_case(api: FakeBotApi,
-                                                            data_dir: Path) -> None:
-    seed(data_dir, [901])
+                                                            place: Place) -> None:
+    seed(place, [901])
     clock = Clock(DUE)
     user = TelegramUser(api, chat_id=901)
-    async with running(api, data_dir, clock):
+    async with running(api, place, clock):
         pushed = reminders_to(api, 901)[0]
         message_id = pushed.result["message_id"]
         data = next(b["callback_data"] for row in pushed.params["reply_markup"]["inline_keyboard"]
@@ -202,39 +215,39 @@ async def test_paid_under_a_pushed_reminder_closes_the_case(api: FakeBotApi,
         await api.await_for(lambda c: c.method == "sendMessage" and "Bravo" in str(
             c.params.get("text")), since=mark)
     assert "acompte" in "\n".join(user.texts())
-    account = load_account(data_dir, "901")
+    account = place.load_account("901")
     assert account is not None
     assert account.cases[0].state == "closed"
     assert followup.pending(account) == []
 
 
 async def test_a_user_who_blocked_the_bot_is_not_retried(api: FakeBotApi,
-                                                         data_dir: Path) -> None:
-    seed(data_dir, [1001, 1002])
+                                                         place: Place) -> None:
+    seed(place, [1001, 1002])
     api.inject_error("sendMessage", 403, "Forbidden: bot was blocked by the user", times=None,
                      chat_id=1001)
     clock = Clock(DUE)
-    async with running(api, data_dir, clock):
+    async with running(api, place, clock):
         pass
-    async with running(api, data_dir, clock):
+    async with running(api, place, clock):
         pass
     assert len([c for c in api.calls("sendMessage") if c.params.get("chat_id") == 1001]) == 1
-    assert stored(data_dir, 1001)[0]["status"] == "failed"
+    assert stored(place, 1001)[0]["status"] == "failed"
     assert len(reminders_to(api, 1002)) == 1
 
 
 # Many at once -----------------------------------------------------------------------------------
 @pytest.mark.slow
 async def test_two_thousand_reminders_due_at_once_are_all_delivered_once(
-        api: FakeBotApi, data_dir: Path) -> None:
+        api: FakeBotApi, place: Place) -> None:
     chats = range(20000, 22000)
-    seed(data_dir, chats)
+    seed(place, chats)
     api.rate_limit("sendMessage", times=3, retry_after=1)  # Telegram pushes back: retried
     clock = Clock(datetime(2026, 12, 2, 10, 0, tzinfo=PARIS))
     # IMPAYES_SEND_RATE=0: the fake has no limits (the pace: the test below).
-    async with running(api, data_dir, clock, send_rate=0):
+    async with running(api, place, clock, send_rate=0):
         await api.await_for_count(len(chats), is_reminder, timeout=120)
-    async with running(api, data_dir, clock, send_rate=0) as service:  # none again after a restart
+    async with running(api, place, clock, send_rate=0) as service:  # none again after a restart
         assert await service.run_due() == 0
     per_chat = Counter(str(c.params["chat_id"]) for c in api.calls("sendMessage")
                        if is_reminder(c) and c.ok)
@@ -242,7 +255,7 @@ async def test_two_thousand_reminders_due_at_once_are_all_delivered_once(
     assert set(per_chat.values()) == {1}
 
 
-async def test_reminders_are_paced_within_telegrams_rate(api: FakeBotApi, data_dir: Path,
+async def test_reminders_are_paced_within_telegrams_rate(api: FakeBotApi, place: Place,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # When each reminder is let through, read on the bot's own clock: arrival times at the
     # server bunch up whenever a busy machine stalls the bot, which says nothing of its pace.
@@ -255,9 +268,9 @@ async def test_reminders_are_paced_within_telegrams_rate(api: FakeBotApi, data_d
 
     monkeypatch.setattr(AsyncLimiter, "acquire", timed)
     chats = range(30000, 30060)
-    seed(data_dir, chats)
+    seed(place, chats)
     clock = Clock(datetime(2026, 12, 2, 10, 0, tzinfo=PARIS))
-    async with running(api, data_dir, clock, send_rate=30) as service:  # Telegram's rate
+    async with running(api, place, clock, send_rate=30) as service:  # Telegram's rate
         await api.await_for_count(len(chats), is_reminder, timeout=60)
         assert service.limiter is not None
         times = sorted(t for owner, t in let_through if owner == id(service.limiter))
@@ -302,16 +315,16 @@ def test_a_save_that_brings_a_reminder_forward_writes_the_index_first(
 
 
 def test_a_lost_index_is_rebuilt_from_the_chat_files(tmp_path: Path) -> None:
-    seed(tmp_path, [41, 42])
+    seed(Place(tmp_path), [41, 42])
     index = TinyDBStorage(tmp_path).reminders
     assert index.open(lambda account: followup.next_wakeup(account, NOW)) == 2
     assert index.entries == {"41": int(DUE.timestamp()), "42": int(DUE.timestamp())}
 
 
 async def test_reminders_command_on_telegram_sends_the_calendar_file(api: FakeBotApi,
-                                                                     data_dir: Path) -> None:
-    seed(data_dir, [1101])
-    async with running(api, data_dir, Clock(NOW)):
+                                                                     place: Place) -> None:
+    seed(place, [1101])
+    async with running(api, place, Clock(NOW)):
         mark = api.mark()
         api.send_text(1101, "/reminders")
         menu = await api.await_for(lambda c: c.method == "sendMessage" and "Vos rappels" in str(
