@@ -18,10 +18,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import datagen
+from benchmarks import datagen, pgserver
 from benchmarks.report import Report
 from benchmarks.traffic import Run, drive, is_message, is_question, start_process, stop_process
 from testing.fakebot import FakeBotApi
+from testing.pgcluster import Cluster
 
 ECHO = ("benchmarks.echo_bot",)
 CANNED = ("benchmarks.canned_bot",)
@@ -49,23 +50,30 @@ def _unpin() -> None:
 
 def run_bot(module: Sequence[str], users: int, steps: int, warmup: int = 1,
             think: float | None = None, duration: float | None = None, seed: int = 7,
-            env: dict[str, str] | None = None) -> Run:
-    """Start the bot, let ``users`` users each type ``steps`` answers, stop it."""
+            env: dict[str, str] | None = None, database: Cluster | None = None) -> Run:
+    """Start the bot, let ``users`` users each type ``steps`` answers, stop it. With a
+    ``database`` server, the users' chats are copied into a new database on it, the bot runs
+    on it (``IMPAYES_DATABASE_URL``), and the server's CPU time is measured too."""
     script = datagen.typed_script(START)
     assert steps + warmup <= len(script), "the journey has fewer typed answers than that"
     texts = script[:steps + warmup]
     with tempfile.TemporaryDirectory(prefix="impayes-bench-") as folder, FakeBotApi() as api:
         data = Path(folder)
         chats = datagen.populate(data, [datagen.journey_until(START)], users)
-        process, _ = start_process(api, module, data, data / "bot.log", datagen.NOW,
-                                   **(env or {}))
+        env = dict(env or {})
+        server = None
+        if database is not None:
+            env["IMPAYES_DATABASE_URL"] = pgserver.database_from(database, data, datagen.NOW)
+            server = pgserver.server_cpu(database)
+        process, _ = start_process(api, module, data, data / "bot.log", datagen.NOW, **env)
         _pin(process.pid)
         rng = random.Random(seed)
         pause = (lambda: rng.expovariate(1 / think)) if think else None
         try:
             return asyncio.run(drive(api, process.pid, dict.fromkeys(chats, texts),
                                      is_message if module == ECHO else is_question,
-                                     warmup=warmup, think=pause, duration=duration))
+                                     warmup=warmup, think=pause, duration=duration,
+                                     server=server))
         finally:
             _unpin()
             stop_process(process)

@@ -77,6 +77,7 @@ class Run:
     cpu: float  # bot process CPU seconds over the same span
     latencies: list[float]  # seconds from sending to the reply, per update
     messages: int = 0  # sendMessage calls the bot made meanwhile
+    server_cpu: float = 0.0  # the database server's CPU seconds over the same span, if any
 
     @property
     def messages_per_update(self) -> float:
@@ -85,6 +86,10 @@ class Run:
     @property
     def cpu_per_update_ms(self) -> float:
         return self.cpu / self.updates * 1000
+
+    @property
+    def server_cpu_per_update_ms(self) -> float:
+        return self.server_cpu / self.updates * 1000
 
     @property
     def wall_per_update_ms(self) -> float:
@@ -118,25 +123,29 @@ async def _user(api: FakeBotApi, replies: Replies, chat_id: int, texts: Sequence
 
 async def drive(api: FakeBotApi, pid: int, scripts: dict[int, Sequence[str]],
                 is_reply: ReplyTest, warmup: int = 1, timeout: float = 300,
-                think: Callable[[], float] | None = None, duration: float | None = None) -> Run:
+                think: Callable[[], float] | None = None, duration: float | None = None,
+                server: Callable[[], float] | None = None) -> Run:
     """Play every user's script at once; measure after each user's first ``warmup`` steps.
 
     ``think`` gives the seconds a user takes before each answer (none: answer at once);
-    with ``duration``, users send nothing more once that many seconds have passed."""
+    with ``duration``, users send nothing more once that many seconds have passed;
+    ``server`` reads a database server's CPU seconds, measured over the same span."""
+    server = server or (lambda: 0.0)
     async with Replies(api, is_reply) as replies:
         warm: list[float] = []
         await asyncio.gather(*(_user(api, replies, chat, texts[:warmup], warm, timeout)
                                for chat, texts in scripts.items()))
         latencies: list[float] = []
         mark = api.mark()
-        cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
+        cpu0, server0, wall0 = cpu_seconds(pid), server(), time.perf_counter()
         until = time.monotonic() + duration if duration is not None else None
         await asyncio.gather(*(_user(api, replies, chat, texts[warmup:], latencies, timeout,
                                      think, until)
                                for chat, texts in scripts.items()))
         wall, cpu = time.perf_counter() - wall0, cpu_seconds(pid) - cpu0
+        server_cpu = server() - server0
     messages = sum(1 for call in api.calls()[mark:] if call.method == "sendMessage")
-    return Run(len(latencies), wall, cpu, latencies, messages)
+    return Run(len(latencies), wall, cpu, latencies, messages, server_cpu)
 
 
 def start_process(api: FakeBotApi, module: Sequence[str], data_dir: Path, log: Path,
