@@ -4,7 +4,10 @@ debtor's, sent to the creditor with the objection, named in the chronology and t
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import zipfile
 from html import unescape
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import pytest
 from aiohttp import ClientResponse, FormData
 from weasyprint import HTML
 
-from bot import debtor_web
+from bot import debtor_web, export
 from flows import casefile, casefile_export
 from flows.debtor import answers
 from flows.debtor import files as debtor_files
@@ -262,6 +265,29 @@ async def test_the_objection_form_sends_files_without_any_script(api: FakeBotApi
     assert "<script" not in html
 
 
+async def test_the_export_holds_the_debtors_file_marked_as_theirs(api: FakeBotApi,
+                                                                  data_dir: Path) -> None:
+    note = delivery_note()
+    async with debtor_page(api, data_dir) as page:
+        response = await post_files(page, {"reason": "quantity", "text": WORDS},
+                                    [("bon de livraison.pdf", note, "application/pdf")])
+        assert response.status == 303
+        storage = page.application.bot_data["adapter"].assistant.storage
+        [zipped] = export.build(storage, str(CREDITOR), NOW)
+        with zipfile.ZipFile(zipped) as archive:
+            contents = {name: archive.read(name) for name in archive.namelist()}
+        export.discard([zipped])
+    [kept] = [name for name in contents if name.endswith("_bon de livraison.pdf")]
+    assert contents[kept] == note
+    [index] = [name for name in contents if name.endswith("evidence/index.csv")]
+    rows = list(csv.reader(io.StringIO(contents[index].decode("utf-8-sig"))))
+    [row] = [row for row in rows if row[1] == "bon de livraison.pdf"]
+    assert row[6] == "pièce du débiteur (contestation)"
+    [chronology] = [name for name in contents if name.endswith("chronology.txt")]
+    assert "Pièce jointe par le débiteur à sa contestation : bon de livraison.pdf" in \
+        contents[chronology].decode()
+
+
 # Telegram --------------------------------------------------------------------------------------
 @pytest.mark.slow
 async def test_a_debtor_on_telegram_sends_files_after_the_reason_until_done(
@@ -312,3 +338,4 @@ async def test_a_debtor_on_telegram_sends_files_after_the_reason_until_done(
     assert kinds[-2:] == ["debtor_contested", "debtor_file"]
     folder = data_dir / "chats" / str(TG_CREDITOR) / "cases" / case.id / "evidence"
     assert sorted(p.name for p in folder.iterdir()) == [record["sha256"]]  # the refused: gone
+
