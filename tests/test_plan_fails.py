@@ -16,7 +16,8 @@ from bot.files import write_all
 from flows import followup
 from flows.debtor import answers
 from flows.debtor.answers import Side
-from flows.documents.drawing import draw
+from flows.documents.drawing import draw, render_html
+from flows.documents.to_text import html_to_text
 from flows.followup import StepKind
 from testing.driver import Driver, plain
 from tests.followup_cases import (
@@ -55,6 +56,10 @@ def test_the_second_of_five_instalments_missed(tmp_path: Path) -> None:
     # instalments of 240,10 € from 15/12/2026; penalties not waived (the default).
     d = followed(FIVE_MONTHLY)
     assert d.case.answers["plan_waive"] is False
+    agreement = next(j for r in d.replies for j in r.documents if j.kind == "plan_agreement")
+    kept = plain(html_to_text(render_html(agreement)))
+    assert "le créancier n'y renonce pas" in kept  # not waived unless the user says so
+    assert "renonce aux pénalités" not in kept
     assert "Prochain point prévu le 30 novembre 2026" in d.text_of_last()
     # A week later: has the signed agreement come back? Yes, signed on 28/11.
     d.now = at(2026, 11, 30)
@@ -156,6 +161,12 @@ def test_penalties_waived_only_when_the_user_says_so_come_back_in_the_clause() -
         d.answer(step)
     agreement = next(j for j in d.last.documents if j.kind == "plan_agreement")
     assert agreement.context["plan"]["waives"] is True
+    # What the debtor signs: the waiver, conditional on every instalment paid on time.
+    signed = plain(html_to_text(render_html(agreement)))
+    assert ("Sous réserve du paiement intégral de toutes les échéances à leur date, le "
+            "créancier renonce aux pénalités de retard et à l'indemnité forfaitaire de "
+            "recouvrement") in signed
+    assert "Cette renonciation est non avenue si l'échéancier n'est pas respecté." in signed
     d.now = at(2026, 12, 16)
     press_reminder(d, "unpaid", reminder(d, "instalment"))
     d.press("generate")
