@@ -75,7 +75,7 @@ log = logging.getLogger("impayes.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = ("start", "new", "resume", "back", "cancel", "language", "help",
-            *casefile.COMMANDS, "reminders", "privacy", "revoke")
+            *casefile.COMMANDS, "reminders", "settings", "privacy", "revoke")
 # Updates of different chats handled at once (one chat's stay in order, see ``locks``).
 CONCURRENT_UPDATES = 256
 # HTTP connections to the Bot API (through aiohttp, see bot/http.py). Telegram lets a bot send

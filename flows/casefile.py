@@ -19,7 +19,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from flows import formatting, limits
+from flows import formatting, limits, profile
 from flows.answers import Kind, Question, read_answer
 from flows.conversation import (
     ERASE,
@@ -305,11 +305,13 @@ def _add_note(account: Account, case: Case, raw: str, now: datetime) -> Reply:
 def cases_reply(account: Account, now: datetime) -> Reply:
     """Every case with its balance and next step, and a button to open each."""
     lang = account.lang
-    if not account.cases:
+    # A case just opened, with nothing in it yet, is no case to pick or to come back to.
+    listed = [case for case in account.cases if not case.empty]
+    if not listed:
         return Reply(messages=[t(lang, "casefile.cases.none")], changed=False)
-    lines = [t(lang, "casefile.cases.title", count=len(account.cases))]
+    lines = [t(lang, "casefile.cases.title", count=len(listed))]
     buttons = []
-    for number, case in enumerate(account.cases, start=1):
+    for number, case in enumerate(listed, start=1):
         lines.append(case_line(case, number, lang, now.date(), account.asking,
                                current=case.id == account.active_case))
         buttons.append(Button(case.id, t(lang, "casefile.cases.button", number=number,
@@ -374,7 +376,7 @@ def _switch(account: Account, value: str, now: datetime) -> Detour:
         if limits.cases_full(account):
             return Detour(Reply(messages=[t(lang, "limits.cases", count=len(account.cases))],
                                 changed=False))
-        account.open_new_case(now)
+        profile.open_case(account, now)
         return Detour(Reply(chosen=t(lang, "casefile.cases.new_button"),
                             messages=[t(lang, "new_case")]), Then.NEXT_QUESTION)
     target = account.case(value)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flows import casefile, demand_first, followup, formatting, limits, proposals
+from flows import casefile, demand_first, followup, formatting, limits, profile, proposals
 from flows.answers import (
     NO_WORDS,
     NUMERIC_KINDS,
@@ -39,13 +39,14 @@ from flows.debtor import link as debtor_link
 from flows.documents import catalog as documents
 from flows.followup.plan import record_payment
 from flows.i18n import LANGUAGES, t
-from flows.model import Account, Asking, Case, Closing
+from flows.model import FROM_PROFILE, Account, Asking, Case, Closing
 from flows.money import Money
 from flows.parsing import ParseError
 from flows.questions import (
     BY_KEY,
     EDIT_PICK,
     QUESTIONS,
+    SAME_DETAILS,
     applies,
     current_question,
     editable_keys,
@@ -270,6 +271,7 @@ def store_answer(account: Account, case: Case, question: Question, value: Any,
         case.history.remove(question.key)
     case.history.append(question.key)
     proposals.settle(case, question.key)
+    profile.remember(account, question.key, value)
     if _asked(account, case) == question.key:
         account.asking = None
         if walking:
@@ -297,6 +299,11 @@ def _answer(account: Account, case: Case, question: Question, value: Any, now: d
                                 count=len(case.more_invoices) + 1))
     elif question.key == demand_first.KEY:
         reply.messages += demand_first.on_answer(case, value, now.date(), account.lang)
+    elif question.key == SAME_DETAILS and value == "same":
+        refused = profile.accept(case, now.date(), lambda asked, given: store_answer(
+            account, case, asked, given, reply))
+        reply.messages += [t(account.lang, "prefill.refused", label=t(account.lang, f"label.{key}"))
+                           for key in refused]
     elif question.key == "outcome":
         _outcome(account, case, value, now, reply)
         return
@@ -436,11 +443,14 @@ def _proposed_value(question: Question, case: Case) -> Any:
 
 def _prompt(account: Account, case: Case, question: Question) -> Prompt:
     lang = account.lang
-    text = t(lang, f"q.{question.key}", **_prompt_params(case, lang))
+    text = t(lang, f"q.{question.key}", **prompt_params(case, lang))
+    if question.key == SAME_DETAILS:
+        text = t(lang, "profile.offered", details=profile.summary(case, lang)) + "\n\n" + text
     proposal = proposals.pending_for(case, question.key)
     proposed = _proposed_value(question, case)
     if proposal is not None and proposed is not None:
-        text += "\n\n" + t(lang, "prefill.suggested",
+        text += "\n\n" + t(lang, "profile.suggested" if proposal.source == FROM_PROFILE
+                            else "prefill.suggested",
                             value=display_value(case, question.key, proposed, lang),
                             source=source_label(proposal, lang))
     buttons = _choices(question, case, lang)
@@ -455,7 +465,7 @@ def _prompt(account: Account, case: Case, question: Question) -> Prompt:
                   several_lines=question.kind in SEVERAL_LINES_KINDS)
 
 
-def _prompt_params(case: Case, lang: str) -> dict[str, Any]:
+def prompt_params(case: Case, lang: str) -> dict[str, Any]:
     amount = case.money("invoice_amount")
     return {
         "debtor": case.text("debtor_name") or t(lang, "word.your_client"),
@@ -707,14 +717,14 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply | Non
                      changed=False)
     if name == "start":
         if case is None or case.state == "closed":
-            case = account.open_new_case(now)
+            case = profile.open_case(account, now)
             reply = Reply(messages=[t(account.lang, "welcome")])
         else:
             reply = Reply(messages=[t(lang, "welcome_back")])
         _proceed(account, case, reply, now)
         return reply
     if name == "new":
-        case = account.open_new_case(now)
+        case = profile.open_case(account, now)
         reply = Reply(messages=[t(lang, "new_case")])
         _proceed(account, case, reply, now)
         return reply
@@ -734,6 +744,9 @@ def command(account: Account, name: str, arg: str, now: datetime) -> Reply | Non
         if case is None:
             return Reply(messages=[t(lang, "cancel.nothing")], changed=False)
         account.active_case = None
+        if case.empty:  # opened and left at its first questions: nothing to set aside
+            account.discard_empty_cases()
+            return Reply(messages=[t(lang, "cancel.dropped")])
         return Reply(messages=[t(lang, "cancel.done")])
     if name == "back":
         question = current_question(case, account.asking) if case is not None else None

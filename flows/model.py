@@ -26,6 +26,15 @@ INITIAL_STATE = "start"
 INVOICE_KEYS = ("invoice_number", "invoice_amount", "issue_date", "due_date", "paid_amount",
                 "payments", "completion_date")
 
+# The user's own details, the same in every case: asked once, offered again in each new case
+# (``flows.profile``) and editable in /settings. Kept in ``Account.profile`` as the answers
+# were stored.
+PROFILE_KEYS = ("creditor_name", "creditor_address", "creditor_id", "signatory",
+                "creditor_contact", "payment_details", "city", "creditor_is_person",
+                "creditor_profession", "creditor_nationality", "creditor_birth")
+# The ``source`` of a proposed answer (``Case.proposals``) taken from the profile.
+FROM_PROFILE = "profile"
+
 
 @dataclass(frozen=True)
 class Received:
@@ -211,6 +220,13 @@ class Case:
         self.history = [k for k in self.history if k not in INVOICE_KEYS]
 
     @property
+    def empty(self) -> bool:
+        """Nothing in it: no answer, no file, no note, no document (a case opened and left
+        at its first question)."""
+        return not (self.answers or self.more_invoices or self.evidence or self.events
+                    or self.documents or self.followup or self.debtor)
+
+    @property
     def jurisdiction(self) -> str:
         return self.text("jurisdiction", "fr")
 
@@ -349,6 +365,15 @@ def _asking_before_the_slot(data: dict[str, Any]) -> Asking | None:
     return None
 
 
+def _profile_from(cases: list[Case]) -> dict[str, Any]:
+    """An account stored before the profile: the user's details as the latest case that has
+    them gave them."""
+    for case in reversed(cases):
+        if case.answered("creditor_name"):
+            return {key: case.answers[key] for key in PROFILE_KEYS if key in case.answers}
+    return {}
+
+
 @dataclass(eq=False)
 class Account:
     chat_id: str
@@ -358,6 +383,8 @@ class Account:
     settings: dict[str, Any] = field(default_factory=dict)
     asking: Asking | None = None  # the question the next answer is for, when it is not simply
     # the next one the open case needs
+    # The user's own details (``PROFILE_KEYS``), offered again in every new case.
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def new(cls, chat_id: str, lang: str) -> Account:
@@ -376,6 +403,13 @@ class Account:
         self.active_case = case.id
         return case
 
+    def discard_empty_cases(self) -> None:
+        """Forget the cases opened and left with nothing in them (``Case.empty``): /cancel
+        then /start must not leave an untitled case behind in /cases."""
+        self.cases = [c for c in self.cases if not (c.empty and c.state != "closed")]
+        if self.current is None:
+            self.active_case = None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "chat_id": self.chat_id,
@@ -383,6 +417,7 @@ class Account:
             "active_case": self.active_case,
             "settings": self.settings,
             "asking": self.asking.to_json() if self.asking is not None else None,
+            "profile": self.profile,
             "cases": [c.to_json() for c in self.cases],
         }
 
@@ -393,11 +428,14 @@ class Account:
             data = copy.deepcopy(data)
             asking = _asking_before_the_slot(data) or asking
         settings = dict(data.get("settings", {}))
+        cases = [Case.from_json(c) for c in data.get("cases", [])]
+        profile = data.get("profile")
         return cls(
             chat_id=str(data["chat_id"]),
             lang=data.get("lang", "fr"),
-            cases=[Case.from_json(c) for c in data.get("cases", [])],
+            cases=cases,
             active_case=data.get("active_case"),
             settings=settings,
             asking=asking,
+            profile=dict(profile) if isinstance(profile, dict) else _profile_from(cases),
         )

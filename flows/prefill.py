@@ -49,7 +49,7 @@ def propose(account: Account, case: Case, offered: Iterable[Proposal],
 def screen(account: Account, case: Case, now: datetime) -> Reply | None:
     """The list of pending proposals and the two buttons; None when nothing is pending."""
     lang = account.lang
-    shown = _acceptable(case, proposals.pending(case), now)
+    shown = _acceptable(case, proposals.read(case), now)
     if not shown:
         proposals.clear(case)
         return None
@@ -123,7 +123,7 @@ def _accept_all(account: Account, case: Case, now: datetime) -> Reply:
     lang = account.lang
     reply = Reply(chosen=t(lang, "prefill.accept_all"))
     kept = 0
-    for proposal in proposals.pending(case):
+    for proposal in proposals.read(case):
         question = BY_KEY[proposal.key]
         try:
             value = proposals.checked_value(question, case, proposal, now.date())

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from flows.answers import Kind, Question, choice_value, parse_answer
-from flows.model import Case
+from flows.model import FROM_PROFILE, Case
 from flows.questions import BY_KEY, QUESTIONS
 
 # ``Asking.about`` while the proposals are confirmed one by one: each answer then leads to the
@@ -57,6 +57,12 @@ def pending(case: Case) -> list[Proposal]:
     return in_question_order(Proposal.from_json(p) for p in case.proposals)
 
 
+def read(case: Case) -> list[Proposal]:
+    """The pending proposals read from a file or looked up, confirmed on ``flows.prefill``'s
+    screen; those from the user's profile wait for "same as before?" (``flows.profile``)."""
+    return [p for p in pending(case) if p.source != FROM_PROFILE]
+
+
 def pending_for(case: Case, key: str) -> Proposal | None:
     return next((p for p in pending(case) if p.key == key), None)
 
@@ -74,7 +80,9 @@ def settle(case: Case, key: str) -> None:
 
 
 def clear(case: Case) -> None:
-    case.proposals = []
+    """The confirmation screen is done with: what it listed is no longer proposed (the
+    profile's details still are, for their own question)."""
+    case.proposals = [p for p in case.proposals if p.get("source") == FROM_PROFILE]
 
 
 def checked_value(question: Question, case: Case, proposal: Proposal, today: date) -> Any:
@@ -98,7 +106,7 @@ def read_value(question: Question, case: Case, proposal: Proposal, today: date) 
 def next_to_confirm(case: Case) -> str | None:
     """The first pending proposal whose question belongs to the case now (the others wait
     until their question comes up: a remedy's details once the remedy is chosen)."""
-    for proposal in pending(case):
+    for proposal in read(case):
         question = BY_KEY[proposal.key]
         if not question.asked_only and question.applies(case):
             return proposal.key

@@ -17,7 +17,7 @@ from flows.followup.actions import outcome_choices
 from flows.followup.plan import PLAN_INSTALMENTS
 from flows.law.from_case import belgian_consumer
 from flows.missed_instalment import missed_instalment
-from flows.model import Asking, Case
+from flows.model import FROM_PROFILE, Asking, Case
 from flows.parsing import ParseError
 from flows.stage_messages import ranked_remedies
 from flows.stages import stage_index
@@ -26,6 +26,8 @@ from flows.vocabulary import DISPUTE_POINTS, Remedy
 # The first reminder to a Belgian consumer: 14 days counted from the third working day after
 # posting (CDE XIX.2, figure in flows/law/data); 30 for a user who wants to give more.
 BELGIAN_CONSUMER_DAYS = ("14", "30")
+# "The same details as in your last case?" (``flows.profile``).
+SAME_DETAILS = "same_details"
 
 
 # Predicates -------------------------------------------------------------------------------
@@ -141,6 +143,14 @@ _INSOLVENCY_DOCS = (Remedy.INSOLVENCY_CLAIM, Remedy.RETENTION_OF_TITLE)
 _OFFICIAL = (Remedy.COURT, Remedy.COLLECTION_AGENCY, Remedy.INSOLVENCY_CLAIM)
 
 
+def details_from_before(case: Case) -> bool:
+    """The user's details from an earlier case are offered (``flows.profile``) for a question
+    this case asks and has not answered: "same as before?" is asked once for all of them."""
+    offered = {p.get("key") for p in case.proposals if p.get("source") == FROM_PROFILE}
+    return any(key in BY_KEY and key not in case.answers and BY_KEY[key].applies(case)
+               for key in offered)
+
+
 def _remedy_choices(case: Case) -> tuple[str, ...]:
     return tuple(r.value for r in ranked_remedies(case))
 
@@ -211,7 +221,8 @@ QUESTIONS: tuple[Question, ...] = (
     # demand is drafted first: flows.demand_first)
     Question(demand_first.KEY, "details", Kind.DATE, ("none",), typed_too=True,
              when=demand_first.asks, check=checks.sent_after_invoice),
-    # details: what the documents need
+    # details: what the documents need; the user's own details first, from an earlier case
+    Question(SAME_DETAILS, "details", Kind.ACK, ("same", "change"), when=details_from_before),
     Question("creditor_name", "details", Kind.TEXT, max_length=120, check=checks.has_letters),
     Question("creditor_address", "details", Kind.ADDRESS, max_length=300,
              check=checks.postal_address),

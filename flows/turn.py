@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows import casefile, company_lookup, followup, invoice_intake, journey, prefill
+from flows import (
+    casefile,
+    company_lookup,
+    followup,
+    invoice_intake,
+    journey,
+    prefill,
+    settings,
+)
 from flows.casefile import Detour, Then
 from flows.conversation import Command, CompanyFound, Event, Press, Reply, Text, Upload
 from flows.debtor.chat import revoke_command
@@ -50,6 +58,8 @@ def _answers(asking: Asking, event: Event) -> bool:
         # The confirmation of proposed answers: a command, a file or another button leaves
         # it behind (the proposals stay, suggested when their questions come up).
         return isinstance(event, Text) or (isinstance(event, Press) and event.key == prefill.KEY)
+    if asking.key == settings.EDIT:
+        return isinstance(event, Text) or (isinstance(event, Press) and event.key == settings.KEY)
     if asking.key in followup.MENU_QUESTION_KEYS:
         return isinstance(event, Text) or (isinstance(event, Press)
                                            and event.key == followup.MENU_KEY)
@@ -87,6 +97,8 @@ def _command(account: Account, event: Command, now: datetime) -> Reply:
         return Reply(messages=["\n\n".join([t(lang, "help"), *extra])], changed=False)
     if name == "reminders":
         return followup.overview(account, now)
+    if name == settings.COMMAND:
+        return settings.menu(account, now)
     if name == "privacy":
         return Reply(messages=[t(lang, "privacy.text")], changed=False)
     if name == "revoke":
@@ -105,6 +117,8 @@ def _press(account: Account, event: Press, now: datetime) -> Reply:
         return _after_detour(account, casefile.press(account, event, now), now)
     if event.key == prefill.KEY:
         return prefill.press(account, event, now)
+    if event.key == settings.KEY:
+        return settings.press(account, event, now)
     if event.key == followup.REMINDER_KEY:
         return journey.reminder_press(account, event, now)
     if event.key == followup.MENU_KEY:
@@ -121,6 +135,8 @@ def _text(account: Account, event: Text, now: datetime) -> Reply:
                               now)
     if prefill.waiting(account):
         return prefill.typed(account, event, now)
+    if settings.waiting(account):
+        return settings.typed(account, event.text, now)
     if followup.awaits_text(account):
         return followup.menu_typed(account, event.text, now)
     case = account.current

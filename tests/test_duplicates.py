@@ -85,14 +85,18 @@ async def test_new_case_command_delivered_twice_opens_one_case(api: FakeBotApi,
     user = TelegramUser(api)
     async with running_bot(api, data_dir, NOW):
         await user.say("/start")
+        await user.press("jurisdiction", "fr")  # a case with an answer: /new keeps it
         mark = api.mark()
         update = api.send_text(user.chat_id, "/new")
         await user.next_question(mark)
+        opened = account(data_dir, user.chat_id)["active_case"]
         api.enqueue(update)
         await answered_after(api, user, "/help", mark)  # /help sends no question…
         await settle()
         assert questions_asked(api, user.chat_id, mark) == ["jurisdiction"]
+    # The copy opened no case (it would have replaced the empty one /new opened).
     assert len(account(data_dir, user.chat_id)["cases"]) == 2
+    assert account(data_dir, user.chat_id)["active_case"] == opened
 
 
 async def test_button_press_delivered_twice_counts_once_and_its_spinner_stops(

@@ -321,7 +321,9 @@ def test_any_event_at_any_point_gets_a_reply_in_the_users_language_and_keeps_ear
         allowed = set()
     after = answers_of(account)
     for case_id, old in before.items():
-        assert case_id in after, "a case disappeared"
+        if case_id not in after:  # /new, /start or /cancel forget a case with nothing in it
+            assert not old, "a case with answers disappeared"
+            continue
         for key, value in old.items():
             if key not in allowed:
                 assert after[case_id].get(key) == value, (key, value, after[case_id].get(key))
