@@ -67,7 +67,7 @@ def albums(rendered: list[Rendered]) -> list[list[Rendered]]:
 # Keyboards already in users' chats carry these same marks, so they keep working.
 _MARKS = {Role.BACK: "__back", Role.KEEP: "__keep", Role.OTHER_NUMBER: "__other",
           Role.COMPARE: "__compare", Role.PROPOSED: "__proposed",
-          Role.DETAILS: "__details"}
+          Role.DETAILS: "__details", Role.TRANSLATION: "__translation"}
 _ROLES = {mark: role for role, mark in _MARKS.items()}
 
 

@@ -30,10 +30,12 @@ from flows.conversation import (
     Prompt,
     Redraw,
     Reply,
+    Role,
     Text,
     Upload,
 )
 from flows.debtor import files as debtor_files
+from flows.documents.catalog import translatable_drawing, translation_jobs
 from flows.evidence import locker, screening
 from flows.followup.messages import step_title
 from flows.followup.timeline import next_step
@@ -50,6 +52,7 @@ TAG = "evtag"  # "<case>:evtag:<evidence id>.<checklist code>": what a file prov
 SWITCH = "cases"  # ":cases:<case id>" opens that case, ":cases:new" a new one
 CONFIRM_ERASE = "erase"  # ":erase:<token>" erases everything, ":erase:no" keeps it
 PRESS_KEYS = (TAG, SWITCH, CONFIRM_ERASE)
+TRANSLATION = "translation"  # under /documents: the letters translated for the user
 # Side questions (waited for in ``Account.asking``): the note after /note, and the erasure's
 # confirmation, a one-time button valid for ERASE_WINDOW.
 NOTE = Question("note", "casefile", Kind.NOTE, max_length=2000,
@@ -118,7 +121,9 @@ def documents_again(account: Account, case: Case) -> Reply:
     documents whose drawing failed are drawn now (the service knows them: ``Redraw``)."""
     lang = account.lang
     redraw = Redraw(case.id, t(lang, "documents_retry.drawing", case=title(case, lang)))
-    drawn = [r for r in case.documents if r.get("name") and r.get("created_at")]
+    # What the case sent (or is to send): the translations drawn for the user are not letters.
+    drawn = [r for r in case.documents if r.get("name") and r.get("created_at")
+             and not r.get("translation")]
     if not drawn:
         return Reply(messages=[t(lang, "casefile.documents.none", case=title(case, lang))],
                      changed=False, redraw=redraw)
@@ -129,8 +134,25 @@ def documents_again(account: Account, case: Case) -> Reply:
     earlier = len({r["name"] for r in drawn}) - len(names)
     if earlier > 0:
         message += "\n" + t(lang, "casefile.documents.earlier", count=earlier)
-    return Reply(messages=[message], files=[DocumentFile(case.id, name) for name in names],
-                 changed=False, redraw=redraw)
+    reply = Reply(messages=[message], files=[DocumentFile(case.id, name) for name in names],
+                  changed=False, redraw=redraw)
+    if translatable_drawing(case, lang) is not None:
+        reply.prompt = Prompt(case.id, TRANSLATION, t(lang, "documents.translation.offer"),
+                              (Button("", t(lang, "documents.translation.button"),
+                                      Role.TRANSLATION),), free_text=False)
+    return reply
+
+
+def translation(account: Account, case: Case) -> Detour:
+    """The letters of the case's last drawing, in the chat's language, as of the day they were
+    drawn: a translation for the user to read, marked as such; the case goes on where it was."""
+    lang = account.lang
+    drawn_on = translatable_drawing(case, lang)
+    if drawn_on is None:
+        return Detour(Reply(notice=t(lang, "notice.stale"), changed=False))
+    return Detour(Reply(messages=[t(lang, "documents.translation.drawing")],
+                        documents=translation_jobs(case, lang, drawn_on)),
+                  Then.SAME_QUESTION if case is account.current else Then.NOTHING)
 
 
 # Evidence -----------------------------------------------------------------------------------

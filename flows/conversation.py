@@ -24,6 +24,7 @@ class Role(StrEnum):
     COMPARE = "compare"
     PROPOSED = "proposed"  # take the answer read from an invoice or looked up (flows.proposals)
     DETAILS = "details"  # the rights in full, under their short card
+    TRANSLATION = "translation"  # the letters in the chat's language, for the user to read
 
 
 # Events -----------------------------------------------------------------------------------

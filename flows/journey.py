@@ -424,7 +424,14 @@ def _choices(question: Question, case: Case, lang: str) -> list[Button]:
         buttons.append(Button("", t(lang, "choice.rights_ack.details"), Role.DETAILS))
     if question.kind is Kind.COUNT:
         buttons.append(Button("", t(lang, "choice.other_number"), Role.OTHER_NUMBER))
+    if question.key == "outcome" and documents.translatable_drawing(case, lang) is not None:
+        buttons.append(translation_button(lang))
     return buttons
+
+
+def translation_button(lang: str) -> Button:
+    """The letters drawn in the law's language, in the chat's for the user to read."""
+    return Button("", t(lang, "documents.translation.button"), Role.TRANSLATION)
 
 
 def _proposed_value(question: Question, case: Case) -> Any:
@@ -548,7 +555,7 @@ def _on_enter(account: Account, case: Case, reply: Reply, now: datetime) -> list
     if case.state == "documents":
         # Every letter to the debtor carries the case's link (issued once, kept until revoked).
         debtor_link.issue(case, now)
-        jobs = documents.jobs_for(case, lang, now.date())
+        jobs = documents.jobs_to_send(case, lang, now.date())
         reply.documents.extend(jobs)
         case.log(now, "documents", remedy=case.text("remedy"), files=[j.filename for j in jobs])
         messages = [documents.sending_advice(case, lang, now.date())]

@@ -20,7 +20,7 @@ from flows import (
     settings,
 )
 from flows.casefile import Detour, Then
-from flows.conversation import Command, CompanyFound, Event, Press, Reply, Text, Upload
+from flows.conversation import Command, CompanyFound, Event, Press, Reply, Role, Text, Upload
 from flows.debtor.chat import revoke_command
 from flows.i18n import catalog, t
 from flows.model import Account, Asking
@@ -113,6 +113,11 @@ def _press(account: Account, event: Press, now: datetime) -> Reply:
     if event.case_id and account.case(event.case_id) is None:
         # A forged or stale button naming a case this user does not have.
         return Reply(notice=t(account.lang, "casefile.refused.not_yours"), changed=False)
+    if event.role is Role.TRANSLATION:
+        case = account.case(event.case_id) or account.current
+        if case is None:
+            return Reply(messages=[t(account.lang, "hint.no_case")], changed=False)
+        return _after_detour(account, casefile.translation(account, case), now)
     if event.key in casefile.PRESS_KEYS:
         return _after_detour(account, casefile.press(account, event, now), now)
     if event.key == prefill.KEY:

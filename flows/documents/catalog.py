@@ -10,7 +10,7 @@ slow part, done off the conversation path (``flows.documents.drawing``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flows import formatting
@@ -18,6 +18,7 @@ from flows.answers import Kind
 from flows.conversation import DocumentJob
 from flows.documents.context import case_context, checklist
 from flows.documents.figures import record_demand as record_demand
+from flows.documents.languages import language_of, law_language, translated
 from flows.i18n import t
 from flows.law import from_case
 from flows.law.render import Renderer
@@ -112,12 +113,61 @@ def _always(_context: Context) -> bool:
 
 
 def jobs_for(case: Case, lang: str, today: date) -> list[DocumentJob]:
+    """The case's documents, every one in ``lang`` (the operator's ``documents`` command, the
+    tests of each language's templates); the chat sends ``jobs_to_send``."""
     context = case_context(case, lang, today)
-    stamp = today.strftime("%Y%m%d")
-    return [DocumentJob(kind=kind, lang=lang, case_id=case.id,
-                        filename=f"{t(lang, 'documents.filename.' + kind)}_{stamp}",
-                        context=context, formats=formats_for(kind))
+    return [_job(case, kind, lang, context, today)
             for kind in kinds_for(case.text("remedy"), context)]
+
+
+def jobs_to_send(case: Case, chat_lang: str, today: date) -> list[DocumentJob]:
+    """The case's documents as the user gets them: the letters and court papers in the
+    language of the law, what the user alone reads in the chat's (``flows.documents.languages``)."""
+    contexts: dict[str, Context] = {}
+
+    def context_in(lang: str) -> Context:
+        if lang not in contexts:
+            contexts[lang] = case_context(case, lang, today)
+        return contexts[lang]
+
+    kinds = kinds_for(case.text("remedy"), context_in(law_language(case.jurisdiction)))
+    jobs = []
+    for kind in kinds:
+        lang = language_of(kind, case.jurisdiction, chat_lang)
+        jobs.append(_job(case, kind, lang, context_in(lang), today))
+    return jobs
+
+
+def translation_jobs(case: Case, chat_lang: str, drawn_on: date) -> list[DocumentJob]:
+    """The documents drawn on ``drawn_on`` in another language than the chat's, drawn again in
+    the chat's as of that day, for the user to read: PDF only, marked as a translation on every
+    page and in the file name (``documents.translation``), never a letter to send."""
+    context = {**case_context(case, chat_lang, drawn_on), "translation": True}
+    stamp = drawn_on.strftime("%Y%m%d")
+    mark = t(chat_lang, "documents.translation.filename")
+    return [DocumentJob(kind=kind, lang=chat_lang, case_id=case.id,
+                        filename=f"{mark}_{t(chat_lang, 'documents.filename.' + kind)}_{stamp}",
+                        context=context, formats=("pdf",))
+            for kind in kinds_for(case.text("remedy"), context)
+            if translated(kind, case.jurisdiction, chat_lang)]
+
+
+def translatable_drawing(case: Case, chat_lang: str) -> date | None:
+    """The day the case's documents were last drawn, when the user may have them translated:
+    some were in another language than the chat's, and they were for the remedy still chosen
+    (another remedy's documents need facts this one does not). None otherwise."""
+    if law_language(case.jurisdiction) == chat_lang:
+        return None
+    drawn = [e for e in case.events if e.get("kind") == "documents"]
+    if not drawn or drawn[-1].get("params", {}).get("remedy") != case.text("remedy"):
+        return None
+    return datetime.fromisoformat(str(drawn[-1]["at"])).date()
+
+
+def _job(case: Case, kind: str, lang: str, context: Context, today: date) -> DocumentJob:
+    return DocumentJob(kind=kind, lang=lang, case_id=case.id,
+                       filename=f"{t(lang, 'documents.filename.' + kind)}_{today:%Y%m%d}",
+                       context=context, formats=formats_for(kind))
 
 
 def missing_answers(case: Case) -> list[str]:
@@ -194,4 +244,7 @@ def sending_advice(case: Case, lang: str, today: date) -> str:
         # rate is carried over from an earlier period is for the user to know, here.
         lines.append(t(lang, "documents.advice.provisional"))
     lines.append(t(lang, "documents.advice.forms"))
+    if law_language(case.jurisdiction) != lang:
+        lines.append(t(lang, "documents.translation.advice",
+                       country=t(lang, f"choice.jurisdiction.{case.jurisdiction}")))
     return "\n\n".join(lines)

@@ -67,5 +67,8 @@ def html_to_pdf(html: str) -> bytes:
 
 def file_record(name: str, content: bytes, job: DocumentJob, created_at: str) -> dict[str, Any]:
     """What the case remembers of a drawn file."""
-    return {"kind": job.kind, "name": name, "created_at": created_at,
-            "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+    record: dict[str, Any] = {"kind": job.kind, "name": name, "created_at": created_at,
+                              "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+    if job.context.get("translation"):
+        record["translation"] = True  # for the user to read: never sent again as a letter
+    return record
