@@ -40,15 +40,19 @@ QUEBEC = {
 }
 
 
-def advice_after_documents(answers: dict[str, str], lang: str = "fr") -> str:
+def documents_out(answers: dict[str, str], lang: str = "fr") -> Driver:
     d = Driver(lang=lang, now=NOW)
     d.command("start")
     answers = {**DOCUMENT_ANSWERS, **answers}
     for _ in range(90):
         if d.case.state == "followup":
-            return " ".join(plain(d.text_of_last()).split())
+            return d
         d.answer(answers[d.prompt.key])
     raise AssertionError(f"no documents; the bot asks {d.prompt.key!r}")
+
+
+def advice_after_documents(answers: dict[str, str], lang: str = "fr") -> str:
+    return " ".join(plain(documents_out(answers, lang).text_of_last()).split())
 
 
 def test_belgian_enterprises_undisputed_go_to_the_huissier_procedure_first() -> None:
@@ -81,6 +85,15 @@ def test_a_disputed_belgian_claim_goes_to_a_citation_not_the_uncontested_procedu
             "l'entreprise), served by a huissier de justice") in advice
     assert "because the claim is disputed" in advice
     assert "summary order" not in advice  # it needs a debt acknowledged in writing
+
+
+def test_a_disputed_belgian_claim_gets_the_lawyers_brief_not_an_uncontested_request() -> None:
+    d = documents_out(BELGIAN | {"disputed": "press:yes", "dispute_reason": "press:quantity"})
+    kinds = [job.kind for job in d.last.documents]
+    assert "uncontested_debt_request" not in kinds
+    assert kinds[0] == "lawyer_brief"
+    undisputed = documents_out(BELGIAN)
+    assert undisputed.last.documents[0].kind == "uncontested_debt_request"
 
 
 def test_quebec_goes_to_the_small_claims_division_with_its_rules() -> None:

@@ -79,13 +79,15 @@ APPLIES: dict[str, Callable[[Context], bool]] = {
     and c["figures"]["routes"].get("small_claims_procedure", {}).get("available") is True,
     "injonction_request": lambda c: c["jurisdiction"] == "fr" and not _limitation_close(c)
     and c.get("court_route") != "summons",
+    # Belgium: the huissier procedure is for uncontested debts only (C. jud. 1394/20 ff.); a
+    # disputed claim goes to a citation, through a lawyer: the brief.
     "uncontested_debt_request": lambda c: c["jurisdiction"] == "be" and c["business"]
-    and not _limitation_close(c),
+    and not _limitation_close(c) and c.get("court_route") != "summons",
     "qc_small_claims": lambda c: c["jurisdiction"] == "qc" and not _limitation_close(c)
     and _route_open("small_claims_court")(c),
     "lawyer_brief": lambda c: _limitation_close(c)
     or (c["jurisdiction"] == "fr" and c.get("court_route") == "summons")
-    or (c["jurisdiction"] == "be" and not c["business"])
+    or (c["jurisdiction"] == "be" and (not c["business"] or c.get("court_route") == "summons"))
     or (c["jurisdiction"] == "qc" and not _route_open("small_claims_court")(c)),
 }
 # Which forms each document comes in: PDF to print, DOCX to edit, TXT to paste in an e-mail.
