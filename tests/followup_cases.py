@@ -75,16 +75,35 @@ def followed(script: list[tuple[str, str]], lang: str = "fr", now: datetime = NO
     return d
 
 
-def answering(answers: dict[str, str], now: datetime = NOW) -> Driver:
-    """Answer whatever the bot asks from ``answers`` until the documents are out."""
-    d = Driver(now=now)
+def asked(answers: dict[str, str], key: str, lang: str = "fr", now: datetime = NOW) -> Driver:
+    """A new chat that answers from ``answers`` (the documents' usual answers beneath) until
+    the bot asks ``key``."""
+    d = Driver(lang=lang, now=now)
     d.command("start")
     answers = {**DOCUMENT_ANSWERS, **answers}
     for _ in range(80):
-        if d.case.state == "followup":
+        if d.prompt.key == key:
             return d
         d.answer(answers[d.prompt.key])
-    raise AssertionError("the journey did not reach the follow-up")
+    raise AssertionError(f"{key!r} was never asked")
+
+
+def documents_out(d: Driver, answers: dict[str, str]) -> None:
+    """Answer whatever the bot asks from ``answers`` until the documents are out."""
+    answers = {**DOCUMENT_ANSWERS, **answers}
+    for _ in range(80):
+        if d.case.state == "followup":
+            return
+        d.answer(answers[d.prompt.key])
+    raise AssertionError(f"no documents; the bot asks {d.prompt.key!r}")
+
+
+def answering(answers: dict[str, str], now: datetime = NOW) -> Driver:
+    """A new chat whose documents are out, its questions answered from ``answers``."""
+    d = Driver(now=now)
+    d.command("start")
+    documents_out(d, answers)
+    return d
 
 
 def insolvent(published: str, goods: bool = False) -> Driver:

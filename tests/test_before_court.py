@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from flows.documents.drawing import render_html
 from flows.documents.to_text import html_to_text
-from testing.driver import FRENCH_BUSINESS_CASE, Driver, plain
-from tests.followup_cases import DETAILS, DOCUMENT_ANSWERS, NOW
+from testing.driver import FRENCH_BUSINESS_CASE, plain
+from tests.followup_cases import DETAILS, asked, documents_out
 
 COURT = dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | {"remedy": "press:court"}
 CONSUMER = COURT | {"debtor_kind": "press:consumer", "debtor_name": "Paul Durand",
@@ -21,28 +21,8 @@ CONSUMER = COURT | {"debtor_kind": "press:consumer", "debtor_name": "Paul Durand
                     "debtor_address": "8 rue Victor Hugo\n33000 Bordeaux"}
 
 
-def to_question(answers: dict[str, str], key: str) -> Driver:
-    d = Driver(now=NOW)
-    d.command("start")
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(80):
-        if d.prompt.key == key:
-            return d
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"{key!r} was never asked")
-
-
-def documents_out(d: Driver, answers: dict[str, str]) -> None:
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(40):
-        if d.case.state == "followup":
-            return
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"no documents; the bot asks {d.prompt.key!r}")
-
-
 def test_court_asks_for_the_formal_demand_and_drafts_it_first_when_there_is_none() -> None:
-    d = to_question(COURT, "demand_before_court")
+    d = asked(COURT, "demand_before_court")
     assert "Avez-vous déjà envoyé une mise en demeure" in d.prompt.text
     assert d.prompt.buttons[0].value == "none"
     d.press("none")
@@ -57,7 +37,7 @@ def test_court_asks_for_the_formal_demand_and_drafts_it_first_when_there_is_none
 
 
 def test_a_consumer_claim_under_5000_names_the_750_1_attempt_and_interest_from_the_demand() -> None:
-    d = to_question(CONSUMER, "demand_before_court")
+    d = asked(CONSUMER, "demand_before_court")
     d.say("non")
     said = d.text_of_last()
     assert "les intérêts au taux légal ne courent qu'à partir de la mise en demeure" in said
@@ -68,7 +48,7 @@ def test_a_consumer_claim_under_5000_names_the_750_1_attempt_and_interest_from_t
 
 
 def test_with_a_demand_sent_a_debtor_who_answers_goes_to_the_small_claims_first() -> None:
-    d = to_question(COURT, "demand_before_court")
+    d = asked(COURT, "demand_before_court")
     d.say("05/11/2026")
     documents_out(d, COURT)
     kinds = [job.kind for job in d.last.documents]
@@ -82,7 +62,7 @@ def test_with_a_demand_sent_a_debtor_who_answers_goes_to_the_small_claims_first(
 
 
 def test_a_silent_debtor_gets_the_order_for_payment_with_its_cost_delay_and_court() -> None:
-    d = to_question(COURT | {"debtor_responsive": "press:no"}, "demand_before_court")
+    d = asked(COURT | {"debtor_responsive": "press:no"}, "demand_before_court")
     d.say("05/11/2026")
     documents_out(d, COURT)
     kinds = [job.kind for job in d.last.documents]
@@ -102,7 +82,7 @@ def test_a_silent_debtor_gets_the_order_for_payment_with_its_cost_delay_and_cour
 
 def test_a_disputed_claim_goes_to_a_summons_with_the_brief_not_an_order() -> None:
     disputed = COURT | {"disputed": "press:yes", "dispute_reason": "press:other"}
-    d = to_question(disputed, "demand_before_court")
+    d = asked(disputed, "demand_before_court")
     d.say("05/11/2026")
     documents_out(d, COURT)
     kinds = [job.kind for job in d.last.documents]
@@ -121,7 +101,7 @@ def test_quebec_expects_a_demand_before_small_claims() -> None:
                       "qc_default_by_term": "press:no", "employees": "press:up_to_10",
                       "creditor_address": "100 rue Sherbrooke\nMontréal QC H2X 1C3",
                       "debtor_address": "5 rue Principale\nQuébec QC G1R 2B5"}
-    d = to_question(quebec, "demand_before_court")
+    d = asked(quebec, "demand_before_court")
     d.press("none")
     said = d.text_of_last()
     assert "une mise en demeure écrite est attendue avant une demande aux petites créances" in said

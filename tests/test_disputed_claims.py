@@ -19,31 +19,17 @@ from flows.law.render import Renderer
 from flows.questions import BY_KEY
 from flows.vocabulary import Jurisdiction, Remedy
 from testing.driver import FRENCH_BUSINESS_CASE, Driver, plain
-from tests.followup_cases import DETAILS, DOCUMENT_ANSWERS, NOW, answering
+from tests.followup_cases import DETAILS, NOW, answering, asked, documents_out
 
 DISPUTED = dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | {
     "disputed": "press:yes", "services_running": "press:yes", "creditor_id": "press:none"}
 
 
-def to_question(answers: dict[str, str], key: str, lang: str = "fr") -> Driver:
-    d = Driver(lang=lang, now=NOW)
-    d.command("start")
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(80):
-        if d.prompt.key == key:
-            return d
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"{key!r} was never asked")
-
-
-def documents_out(d: Driver, answers: dict[str, str]) -> str:
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(40):
-        if d.case.state == "followup":
-            job = next(j for j in d.last.documents if j.kind == "demand_letter")
-            return " ".join(plain(html_to_text(render_html(job))).split())
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"no documents; the bot asks {d.prompt.key!r}")
+def demand_text(d: Driver, answers: dict[str, str]) -> str:
+    """The formal demand's text once the documents are out."""
+    documents_out(d, answers)
+    job = next(j for j in d.last.documents if j.kind == "demand_letter")
+    return " ".join(plain(html_to_text(render_html(job))).split())
 
 
 def blocks(comparison: str) -> dict[str, str]:
@@ -56,15 +42,15 @@ def blocks(comparison: str) -> dict[str, str]:
 
 
 def test_the_chat_asks_what_is_disputed_with_buttons_in_both_languages() -> None:
-    for lang, asked, labels in (
+    for lang, wording, labels in (
             ("fr", "Sur quoi porte la contestation ?",
              ["La qualité", "La quantité", "Le délai / un retard", "Le prix", "Il dit avoir payé",
               "Autre chose"]),
             ("en", "What is disputed?",
              ["Quality", "Quantity", "Timing / a delay", "Price", "Says it was paid",
               "Something else"])):
-        d = to_question(DISPUTED, "dispute_reason", lang)
-        assert asked in d.prompt.text
+        d = asked(DISPUTED, "dispute_reason", lang)
+        assert wording in d.prompt.text
         answers = [b for b in d.prompt.buttons if b.role is Role.ANSWER]
         assert [b.label for b in answers] == labels
         assert [b.value for b in answers] == ["quality", "quantity", "delay", "price", "paid",
@@ -72,7 +58,7 @@ def test_the_chat_asks_what_is_disputed_with_buttons_in_both_languages() -> None
 
 
 def test_quality_disputed_starts_with_the_reply_and_the_conciliator_not_a_suspension() -> None:
-    d = to_question(DISPUTED | {"dispute_reason": "press:quality"}, "remedy")
+    d = asked(DISPUTED | {"dispute_reason": "press:quality"}, "remedy")
     said = d.text_of_last()
     recommended, _, ruled_out = said.partition("Écartés pour votre cas :")
     first = recommended.split("\n1. ", 1)[1].split("\n")[0]
@@ -178,7 +164,7 @@ def test_after_the_debtors_contest_the_next_step_is_the_reply_letter_not_the_cou
     assert "1. Mise en demeure — Le débiteur conteste les quantités facturées" in said
     assert d.prompt.buttons[0].value == "formal_demand"
     d.press("formal_demand")
-    letter = documents_out(d, DISPUTED)
+    letter = demand_text(d, DISPUTED)
     assert "Sur votre contestation. Vous contestez les quantités facturées." in letter
     # Once answered, a further "still unpaid" goes on to the court.
     d.press("unpaid", key="outcome")

@@ -16,34 +16,18 @@ from flows.documents.drawing import render_html
 from flows.documents.to_text import html_to_text
 from flows.followup.timeline import StepKind, timeline
 from testing.driver import FRENCH_BUSINESS_CASE, Driver, plain
-from tests.followup_cases import DETAILS, DOCUMENT_ANSWERS, NOW, PARIS
+from tests.followup_cases import DETAILS, NOW, PARIS, asked, documents_out
 
 OLD_INVOICE = {"issue_date": "10/12/2021", "due_date": "10/01/2022"}
 FRENCH = dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | OLD_INVOICE
 
 
 def to_remedy(answers: dict[str, str], lang: str = "fr", now: datetime = NOW) -> Driver:
-    d = Driver(lang=lang, now=now)
-    d.command("start")
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(60):
-        if d.prompt.key == "remedy":
-            return d
-        d.answer(answers[d.prompt.key])
-    raise AssertionError("the remedy question never came")
+    return asked(answers, "remedy", lang, now)
 
 
 def recommendation(d: Driver) -> str:
     return plain(next(m for m in reversed(d.last.messages) if "1. " in m))
-
-
-def documents_out(d: Driver, answers: dict[str, str]) -> None:
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(40):
-        if d.case.state == "followup":
-            return
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"no documents; the bot asks {d.prompt.key!r}")
 
 
 def test_17_days_before_the_end_only_a_served_summons_or_a_signed_acknowledgement() -> None:

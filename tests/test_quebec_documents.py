@@ -16,7 +16,7 @@ from flows.documents.to_text import html_to_text
 from flows.vocabulary import Remedy
 from testing.driver import FRENCH_BUSINESS_CASE, Driver, plain
 from tests.documents_samples import qc_business, with_remedy
-from tests.followup_cases import DETAILS, DOCUMENT_ANSWERS, NOW
+from tests.followup_cases import DETAILS, asked, documents_out
 from tests.pdf import pdf_text
 
 QUEBEC = dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | {
@@ -27,33 +27,13 @@ QUEBEC = dict(FRENCH_BUSINESS_CASE) | dict(DETAILS) | {
     "creditor_id": "press:none"}
 
 
-def to_question(answers: dict[str, str], key: str, lang: str = "fr") -> Driver:
-    d = Driver(lang=lang, now=NOW)
-    d.command("start")
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(80):
-        if d.prompt.key == key:
-            return d
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"{key!r} was never asked")
-
-
-def documents_out(d: Driver, answers: dict[str, str]) -> None:
-    answers = {**DOCUMENT_ANSWERS, **answers}
-    for _ in range(40):
-        if d.case.state == "followup":
-            return
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"no documents; the bot asks {d.prompt.key!r}")
-
-
 def document_text(d: Driver, kind: str) -> str:
     job = next(job for job in d.last.documents if job.kind == kind)
     return plain(html_to_text(render_html(job)))
 
 
 def test_the_rate_is_asked_per_year_and_a_monthly_rate_is_converted_and_said_back() -> None:
-    d = to_question(QUEBEC, "contract_rate")
+    d = asked(QUEBEC, "contract_rate")
     assert "par an" in d.prompt.text
     assert "« 2 % par mois » est compris" in d.prompt.text
     d.say("2 % par mois")
@@ -65,7 +45,7 @@ def test_the_rate_is_asked_per_year_and_a_monthly_rate_is_converted_and_said_bac
 
 
 def test_a_monthly_rate_in_english_and_a_rate_too_high_once_converted() -> None:
-    d = to_question(QUEBEC, "contract_rate", lang="en")
+    d = asked(QUEBEC, "contract_rate", lang="en")
     assert "per year" in d.prompt.text
     d.say("9% a month")  # 108 % a year: refused with the reason, asked again
     assert "Type a yearly rate in percent" in d.text_of_last()
@@ -76,7 +56,7 @@ def test_a_monthly_rate_in_english_and_a_rate_too_high_once_converted() -> None:
 
 
 def test_a_quebec_demand_gives_at_least_ten_days() -> None:
-    d = to_question(QUEBEC, "deadline_days")
+    d = asked(QUEBEC, "deadline_days")
     assert [b.value for b in d.prompt.buttons][:2] == ["10", "15"]
     d.say("8")
     said = d.text_of_last()
@@ -91,7 +71,7 @@ def test_a_quebec_demand_gives_at_least_ten_days() -> None:
 
 def test_the_application_claims_interest_from_the_demand_that_was_sent() -> None:
     court = QUEBEC | {"remedy": "press:court"}
-    d = to_question(court, "demand_before_court")
+    d = asked(court, "demand_before_court")
     d.say("05/11/2026")
     documents_out(d, court)
     application = document_text(d, "qc_small_claims")
