@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.migrate import copy_storage
-from bot.storage import PostgresStorage, TinyDBStorage
+from bot.storage import TinyDBStorage
+from bot.storage.postgres_backend import PostgresStorage
 from testing.pgcluster import Cluster, find_binaries
 
 _TICKS = os.sysconf("SC_CLK_TCK")

@@ -25,7 +25,7 @@ from benchmarks.pgserver import server
 from benchmarks.report import Report
 from benchmarks.steps import FLAT_OUT, IMPAYES, START, run_bot
 from benchmarks.traffic import Run
-from bot.storage import PostgresStorage
+from bot.storage.postgres_backend import PostgresStorage
 from testing.pgcluster import Cluster
 
 SECTION = "PostgreSQL backend"

@@ -7,6 +7,10 @@ resolves no entity and fetches nothing, the text layer is read from the first pa
 Tesseract runs as a child process with a time limit and one thread. A file that cannot be read
 gives no reading, and the questions are simply asked. Nothing read is logged: the ``factur-x``
 library's own messages quote the invoice, so they are silenced.
+
+The readers (pypdf, factur-x with lxml and requests) are imported where they are used: they
+weigh about 50 MB of memory, and the bot's own process, which only asks ``readable``, would
+carry them for nothing (the console chat reads in its own process, and pays then).
 """
 
 from __future__ import annotations
@@ -19,16 +23,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pypdf
-from facturx import get_xml_from_pdf
-from facturx.parse_xml import parse_ubl_cii_xml
-from lxml import etree
-
 from flows.conversation import Reading
 from flows.evidence.budget import Budget
 from flows.invoice_reading import FACTURX, MAX_TEXT, OCR, PDF_TEXT
 
-logging.getLogger("factur-x").disabled = True
+logging.getLogger("factur-x").disabled = True  # the logger the library takes when imported
 
 PDF_PAGES = 3  # an invoice's facts are on its first page; its totals may be on the next
 OCR_SECONDS = 30.0
@@ -67,6 +66,8 @@ def read_invoice(path: str, mime_type: str, name: str) -> Reading | None:
 
 
 def _read_pdf(content: bytes) -> Reading | None:
+    import pypdf  # deferred: ~20 MB, only the workers that read invoices need it
+
     fields = _facturx_fields(content)
     if fields:
         return Reading(FACTURX, fields=fields)
@@ -82,6 +83,10 @@ def _read_pdf(content: bytes) -> Reading | None:
 
 def _facturx_fields(content: bytes) -> dict[str, Any]:
     """The invoice's EN 16931 data, from the XML a Factur-X / ZUGFeRD PDF carries inside."""
+    from facturx import get_xml_from_pdf  # deferred: ~30 MB with lxml, read in workers only
+    from facturx.parse_xml import parse_ubl_cii_xml  # deferred: the same package
+    from lxml import etree  # deferred: loaded with factur-x above
+
     try:
         _name, xml = get_xml_from_pdf(content, check_xsd=False)
     except Exception:  # the library raises bare Exceptions on PDFs it does not understand

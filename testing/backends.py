@@ -12,7 +12,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.storage import PostgresStorage, Storage, TinyDBStorage
+from bot.storage import Storage, TinyDBStorage
+from bot.storage.postgres_backend import PostgresStorage
 
 Fixture = Callable[[str], Any]  # pytest's request.getfixturevalue
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.storage import PostgresStorage
+from bot.storage.postgres_backend import PostgresStorage
 from flows.i18n import t
 from flows.model import Account
 from testing.bot_process import kill, launch

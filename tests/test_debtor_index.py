@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage import PostgresStorage, StoredChat, TinyDBStorage
+from bot.storage import StoredChat, TinyDBStorage
 from bot.storage.debtor_index import token_key
+from bot.storage.postgres_backend import PostgresStorage
 from flows.debtor import answers, link
 from flows.model import Account
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed

@@ -10,7 +10,8 @@ import pytest
 
 from bot import __main__ as commands
 from bot.config import shown_url
-from bot.storage import PostgresStorage, StoredChat, TinyDBStorage, postgres_backend
+from bot.storage import StoredChat, TinyDBStorage, postgres_backend
+from bot.storage.postgres_backend import PostgresStorage
 from flows.followup import next_wakeup
 from flows.model import Account
 from testing.pgcluster import Cluster

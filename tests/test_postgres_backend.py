@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import PostgresStorage, StoredChat
+from bot.storage import StoredChat
+from bot.storage.postgres_backend import PostgresStorage
 from flows.model import Account
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

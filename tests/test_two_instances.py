@@ -35,7 +35,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.storage import PostgresStorage, StoredChat
+from bot.storage import StoredChat
+from bot.storage.postgres_backend import PostgresStorage
 from bot.webhook import SECRET_HEADER
 from flows import followup
 from flows.i18n import t

@@ -14,7 +14,6 @@ from typing import Any
 from flows.conversation import DocumentJob
 from flows.documents.catalog import TEMPLATE_FOR
 from flows.documents.links import NO_LINKS, LinkBases, links_for
-from flows.documents.to_docx import html_to_docx
 from flows.documents.to_text import html_to_text
 from flows.i18n import templates_dir
 from flows.templating import render
@@ -43,6 +42,9 @@ def draw(job: DocumentJob, bases: LinkBases = NO_LINKS) -> dict[str, bytes]:
     if "pdf" in job.formats:
         files[f"{job.filename}.pdf"] = html_to_pdf(html)
     if "docx" in job.formats:
+        # python-docx and lxml: ~10 MB that a bot which never draws a DOCX need not hold
+        from flows.documents.to_docx import html_to_docx  # deferred: see the line above
+
         author = xml_safe(str(job.context.get("creditor", {}).get("name", "")))
         files[f"{job.filename}.docx"] = html_to_docx(html, author)
     if "txt" in job.formats:
