@@ -41,9 +41,16 @@ def day(value: date, lang: str, jurisdiction: str = "fr") -> str:
     return text
 
 
-def short_day(value: date, lang: str) -> str:
-    """``15/09/2026`` in both languages: our users read day first."""
-    return value.strftime("%d/%m/%Y")
+@lru_cache(maxsize=4096)
+def short_day(value: date, lang: str, today: date) -> str:
+    """``2 déc.`` / ``2 Dec`` for a button on a phone, ``15 sept. 2031`` / ``15 Sept 2031`` when
+    not this year: the same words as :func:`day`, abbreviated, so a button and the line it
+    stands for read alike."""
+    pattern = "d MMM" if value.year == today.year else "d MMM y"
+    text = _babel_date(value, format=pattern, locale=locale_for(lang))
+    if lang == "fr" and value.day == 1:
+        text = "1er" + text[1:]
+    return text
 
 
 def percent(rate: Decimal, lang: str) -> str:

@@ -93,6 +93,9 @@ async def test_debtor_proposes_a_plan_the_creditor_accepts_and_both_get_the_agre
         await hears(api, DEBTOR, "In how many instalments?", mark)
         tap(api, DEBTOR, f"d:{token}:n.3")
         await hears(api, DEBTOR, "3 instalments: from which date", mark)
+        # In a week, two weeks, a month: days in words, short enough for a phone.
+        assert [label for label, _, _ in api.last_keyboard(DEBTOR)] == [
+            "30 Nov", "7 Dec", "23 Dec"]
         mark = tap(api, DEBTOR, f"d:{token}:f.3.20261207")
         await hears(api, DEBTOR, "Your proposal was sent to the creditor", mark)
         proposal = await hears(api, CREDITOR, "Votre réponse à cet échéancier", mark)

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from bot.files import write_all
@@ -212,6 +213,34 @@ def test_reminders_command_lists_upcoming_reminders_per_case() -> None:
     assert ("2 December 2026 09:00 — Formal demand: time to pay ended 1 December 2026 "
             "(ACME Rénovation SARL)") in text
     assert "Time-barred on 15 September 2031" in text
+
+
+@pytest.mark.parametrize(("lang", "labels", "line"), [
+    ("fr", ["1. 2 déc.", "2. 17 juil. 2031", "3. 1er sept. 2031"], "1. 2 décembre 2026 09:00"),
+    ("en", ["1. 2 Dec", "2. 17 Jul 2031", "3. 1 Sept 2031"], "1. 2 December 2026 09:00"),
+])
+def test_reminder_buttons_name_the_day_in_words_short_for_a_phone(
+        lang: str, labels: list[str], line: str) -> None:
+    d = followed(FORMAL_DEMAND, lang=lang)
+    menu = d.command("reminders").prompt
+    assert menu is not None
+    assert line in plain(menu.text)
+    # This year's days without the year, later ones with it; the number ties a button to a line.
+    assert [b.label for b in menu.buttons if b.value.startswith("pick.")] == labels
+
+
+def test_a_reminder_button_shows_the_users_own_day_not_the_servers() -> None:
+    d = followed(FORMAL_DEMAND, lang="en")
+    d.command("reminders")
+    d._record(turn(d.account, Press("", "rm", "tz.quebec"), d.now))
+    d._record(turn(d.account, Press("", "rm", "hour.2030"), d.now))
+    # 20:30 in Montreal on 2 December is already 3 December in UTC.
+    assert datetime.fromisoformat(reminder(d, "demand_ended")["at"]) == datetime(
+        2026, 12, 3, 1, 30, tzinfo=UTC)
+    menu = d.command("reminders").prompt
+    assert menu is not None
+    assert "1. 2 December 2026 20:30" in plain(menu.text)
+    assert menu.buttons[0].label == "1. 2 Dec"
 
 
 def test_a_reminder_can_be_moved_to_a_typed_date_or_cancelled_from_the_list() -> None:

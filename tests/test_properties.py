@@ -153,7 +153,7 @@ def test_date_parser_gives_a_real_date_or_a_clear_error(text: str) -> None:
 def test_a_date_read_back_as_the_bot_writes_it_is_the_same_day(day: date, lang: str,
                                                                 jurisdiction: str) -> None:
     assert parse_date(formatting.day(day, lang, jurisdiction), TODAY) == day
-    assert parse_date(formatting.short_day(day, lang), TODAY) == day
+    assert parse_date(formatting.short_day(day, lang, date(day.year - 1, 1, 1)), TODAY) == day
     assert parse_date(day.isoformat(), TODAY) == day
 
 

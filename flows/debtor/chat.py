@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flows import formatting
 from flows.conversation import Button, Prompt, Reply
 from flows.debtor import answers
 from flows.debtor import files as debtor_files
@@ -267,7 +268,7 @@ def _first_prompt(prefix: str, key: str, count: int, lang: str, today: date) -> 
         raise ValueError(count)
     days = [today + timedelta(days=n) for n in FIRST_IN_DAYS]
     return Prompt(prefix, key, t(lang, "debtor.plan.ask_first", count=count),
-                  tuple(Button(f"f.{count}.{day:%Y%m%d}", day.strftime("%d/%m/%Y"))
+                  tuple(Button(f"f.{count}.{day:%Y%m%d}", formatting.short_day(day, lang, today))
                         for day in days), free_text=False)
 
 

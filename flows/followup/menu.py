@@ -81,6 +81,7 @@ def overview(account: Account, now: datetime) -> Reply:
     buttons: list[Button] = []
     listed = 0
     waiting = pending(account)
+    today = local_today(account, now)
     cases = _open_cases(account)
     for case in cases:
         lines += ["", t(lang, "fu.menu.case", debtor=debtor(case, lang),
@@ -98,8 +99,9 @@ def overview(account: Account, now: datetime) -> Reply:
             at = datetime.fromisoformat(str(record["at"]))
             lines.append(f"{listed}. {_when(account, at, now)} — {_title(case, record, lang)}")
             if listed <= MAX_BUTTONS:
+                day = at.astimezone(user_zone(account, now)).date()  # the day the line shows
                 buttons.append(Button(f"pick.{case.id}.{record['id']}",
-                                      f"{listed}. {formatting.short_day(at.date(), lang)}"))
+                                      f"{listed}. {formatting.short_day(day, lang, today)}"))
     if not cases:
         lines += ["", t(lang, "fu.menu.none")]
     buttons.append(Button("hour", t(lang, "fu.menu.hour_button",
