@@ -137,9 +137,13 @@ def test_the_demand_that_preceded_a_suspension_leads_to_court_after_it() -> None
     ("be_business", "fr", ["Par ma mise en demeure du 5 novembre 2026",
                            "les seules prestations liées à la facture n° 2026/0311",
                            "aucune autre prestation n'est suspendue",
-                           "exception d'inexécution prévue par le livre 5 du Code civil"]),
+                           "de bonne foi et en proportion de ce manquement",
+                           "exception d'inexécution, que le Code civil consacre depuis le 1er "
+                           "janvier 2023 (livre 5 « Les obligations »)"]),
     ("be_business", "en", ["By my formal demand of 5 November 2026",
-                           "Book 5 of the Civil Code"]),
+                           "in good faith and in proportion to that failure",
+                           "which the Civil Code has laid down since 1 January 2023 (Book 5, on "
+                           "obligations)"]),
     ("qc_business", "fr", ["Par ma mise en demeure du 5 novembre 2026",
                            "les seules prestations liées à la facture n°",
                            "l'article 1591 du Code civil du Québec"]),
