@@ -14,6 +14,13 @@ demande en justice otherwise.
 
 from __future__ import annotations
 
+import pytest
+
+from flows.documents.drawing import render_html
+from flows.documents.to_text import html_to_text
+from flows.law.from_case import advice_for
+from flows.law.render import Renderer
+from flows.vocabulary import Jurisdiction
 from testing.driver import Driver, plain
 from tests.followup_cases import DETAILS, DOCUMENT_ANSWERS, NOW
 
@@ -94,6 +101,35 @@ def test_a_disputed_belgian_claim_gets_the_lawyers_brief_not_an_uncontested_requ
     assert kinds[0] == "lawyer_brief"
     undisputed = documents_out(BELGIAN)
     assert undisputed.last.documents[0].kind == "uncontested_debt_request"
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", ["devant le juge qui serait compétent pour le litige — entre entreprises, le tribunal "
+            "de l'entreprise", "(Code judiciaire, art. 731)",
+            "Elle se demande par écrit au greffe et est en principe gratuite",
+            "un procès-verbal qui a force exécutoire", "Délai : à confirmer auprès du greffe"]),
+    ("en", ["before the judge who would hear the dispute — between enterprises, the enterprise "
+            "court", "(Judicial Code, art. 731)", "free of charge in principle",
+            "Time it takes: to be confirmed with the registry"]),
+])
+def test_a_disputed_belgian_claim_offers_conciliation_before_the_competent_judge(
+        lang: str, said: list[str]) -> None:
+    # Between two enterprises the judge is the enterprise court's, not the justice of the
+    # peace's; the conciliation is free in principle (superdroit.be, 2016), its delay unknown.
+    d = documents_out(BELGIAN | {"disputed": "press:yes", "dispute_reason": "press:quantity",
+                                 "remedy": "press:formal_demand", "deadline_days": "press:8"},
+                      lang)
+    advice = advice_for(d.case, NOW.date())
+    assert advice is not None
+    assert advice.first.reason.key == "law.remedy.why.dispute_reply.be"
+    reason = " ".join(plain(Renderer(lang, Jurisdiction.BELGIUM)(advice.first.reason)).split())
+    for words in said:
+        assert words in reason
+    assert "conciliation devant le juge de paix" not in reason  # whoever the debtor
+    letter = next(job for job in d.last.documents if job.kind == "demand_letter")
+    text = " ".join(plain(html_to_text(render_html(letter))).split())
+    assert ("une tentative de conciliation devant le juge compétent (article 731 du Code "
+            "judiciaire)") in text  # the letter is in the law's language
 
 
 def test_quebec_goes_to_the_small_claims_division_with_its_rules() -> None:
