@@ -14,6 +14,7 @@ it; the drawn documents through ``blobs``. No path leaves the backend.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,8 @@ DOCUMENTS = "documents/"  # the blobs' prefix for drawn documents
 
 # The journey machine is shared by every case: turns run one at a time, whatever the thread.
 TURN_LOCK = threading.Lock()
+# How many chats last seen small are remembered (``Assistant.small``): a few hundred kilobytes.
+SMALL_KEPT = 4096
 
 
 class DrawingFailed(Exception):
@@ -75,14 +78,28 @@ class Assistant:
         # username (getMe) and public address at start; the console chat has neither.
         self.link_bases: LinkBases = NO_LINKS
         # Chats last seen small: their turn (load, decide, encode: about a millisecond) runs
-        # on the event loop. Any other, unseen since the start or big, runs in a worker
-        # thread, where a big chat's JSON is made and read in pieces (``json_pieces``), so
-        # that it never holds up other chats' replies.
-        self._small: set[str] = set()
+        # on the event loop. Any other, unseen lately or big, runs in a worker thread, where
+        # a big chat's JSON is made and read in pieces (``json_pieces``), so that it never
+        # holds up other chats' replies. Only the most recent SMALL_KEPT are remembered (in
+        # the order last seen), so that a long-running bot does not keep every chat it ever
+        # met: a chat forgotten is treated as unseen, its next turn in a thread, as after a
+        # restart.
+        self._small: OrderedDict[str, None] = OrderedDict()
+        self._small_lock = threading.Lock()  # turns are decided in several threads
 
     def small(self, chat_id: str) -> bool:
         """Whether the chat was small when last loaded (its turn may run on the event loop)."""
         return chat_id in self._small
+
+    def _seen(self, chat_id: str, small: bool) -> None:
+        with self._small_lock:
+            if not small:
+                self._small.pop(chat_id, None)
+                return
+            self._small[chat_id] = None
+            self._small.move_to_end(chat_id)
+            if len(self._small) > SMALL_KEPT:
+                self._small.popitem(last=False)  # the chat seen longest ago
 
     def load(self, chat_id: str) -> StoredChat | None:
         """The chat as last saved; None when nothing is held for it."""
@@ -116,10 +133,8 @@ class Assistant:
                update_id: int | None = None) -> Decided | None:
         """Run one turn: the reply, and the write that must be done before it is shown."""
         stored = self.load(chat_id)
-        if stored is None or json_pieces.records(stored.account) <= json_pieces.BIG_RECORDS:
-            self._small.add(chat_id)
-        else:
-            self._small.discard(chat_id)
+        self._seen(chat_id, stored is None
+                   or json_pieces.records(stored.account) <= json_pieces.BIG_RECORDS)
         chat = stored if stored is not None else StoredChat(
             Account.new(chat_id, normalize_language(language_code)))
         if update_id is not None:
