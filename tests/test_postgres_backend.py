@@ -145,3 +145,49 @@ def test_a_killed_instances_chat_lock_is_released_with_its_connection(
     finally:
         a.close()
         b.close()
+
+
+async def test_a_chat_read_under_its_lock_sees_what_the_last_holder_wrote(
+        two: tuple[PostgresStorage, PostgresStorage]) -> None:
+    """The lock and the account come in one round trip: the account is read only once the
+    lock is held, never as it was before another instance's write."""
+    a, b = two
+    a.accounts.save(StoredChat(Account.new("42", "fr")), None)
+
+    async def writer() -> None:
+        async with a.locks["42"]:
+            chat = a.accounts.load("42")
+            assert chat is not None
+            chat.account.open_new_case(NOW).answers["debtor_name"] = "Dupont SARL"
+            await asyncio.sleep(0.3)  # b asks for the chat meanwhile, and waits
+            a.accounts.save(chat, NOW + timedelta(days=8))
+
+    async def reader() -> StoredChat | None:
+        await asyncio.sleep(0.1)
+        async with b.locks["42"]:
+            return b.accounts.load("42")
+
+    _, seen = await asyncio.gather(writer(), reader())
+    assert seen is not None
+    assert seen.account.cases[0].answers["debtor_name"] == "Dupont SARL"
+    assert b.reminders.next_due() == NOW + timedelta(days=8)
+
+
+async def test_a_write_that_keeps_the_reminder_instant_keeps_its_row_and_claim(
+        two: tuple[PostgresStorage, PostgresStorage]) -> None:
+    a, b = two
+    a.accounts.save(StoredChat(Account.new("7", "fr")), NOW)
+    assert a.reminders.claim_due(NOW) == ["7"]  # a delivers, under the chat's lock
+    async with a.locks["7"]:
+        chat = a.accounts.load("7")
+        assert chat is not None
+        chat.seen_updates.append(12)
+        a.accounts.save(chat, NOW)  # the same instant: its row is left alone
+        assert b.reminders.claim_due(NOW) == []  # still a's claim
+        chat = a.accounts.load("7")
+        assert chat is not None
+        assert chat.seen_updates == [12]
+        a.accounts.save(chat, None)  # nothing planned any more
+    a.reminders.release("7")
+    assert b.reminders.next_due() is None
+    assert b.reminders.claim_due(NOW + timedelta(days=1)) == []

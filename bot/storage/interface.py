@@ -70,6 +70,10 @@ class StoredChat:
     account: Account
     seen_updates: list[int] = field(default_factory=list)
     pending_documents: list[dict[str, Any]] = field(default_factory=list)
+    # The backend's own note of what it read or last wrote for this chat, so that a write
+    # leaves alone what it would not change (PostgreSQL: the reminder instant and the debtors'
+    # links as stored); None: unknown, everything is written. No part of the chat.
+    as_stored: Any = field(default=None, repr=False)
 
     @property
     def chat_id(self) -> str:

@@ -7,7 +7,9 @@ mode: a role that writes more than one row opens its own transaction.
 - **Accounts**: one row per chat, the account and its envelope as JSONB. A write is one
   transaction: the row upserted (which takes the row's lock, so two writers of one chat
   queue), the reminder index's row for the chat in the same transaction, so that the index is
-  never out of step with the account; the COMMIT is the durable point.
+  never out of step with the account; the COMMIT is the durable point. Usually one statement
+  (one round trip): the reminder row only when its instant moved, the debtors' links only
+  when they changed (``StoredChat.as_stored`` says what the database holds).
 - **Blobs**: bytea rows, so that instances need no shared disk; only scratch work (a download
   being screened, an export's zips) uses this machine's disk, under ``scratch_dir``.
 - **Reminders**: ``claim_due`` takes due chats with ``FOR UPDATE SKIP LOCKED`` and marks them
@@ -20,8 +22,11 @@ mode: a role that writes more than one row opens its own transaction.
   waiting for the disk (``synchronous_commit = off``), as the file outbox does not fsync: a
   hint, never an answer.
 - **Per-chat lock**: the process's ``asyncio.Lock``, then a session advisory lock on a
-  connection held while the chat's work runs (taken in a thread of its own, since waiting for
-  another instance blocks). A killed instance's connection closes and its locks go with it.
+  connection of its own, taken in the round trip that also reads the chat's account, and
+  used for the chat's reads and writes while held (``ChatSessions``): a text step makes three
+  round trips for its chat (lock and read, write, unlock) and no thread hop but the durable
+  write's. Waiting for a chat another instance holds blocks, so that wait runs in a thread.
+  A killed instance's connection closes and its locks go with it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import contextvars
 import json
 import logging
 import re
@@ -37,17 +43,19 @@ import shutil
 import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
 from bot.storage import json_pieces
 from bot.storage import postgres_schema as schema
-from bot.storage.debtor_index import entries_of
+from bot.storage.debtor_index import LinkEntries, entries_of
 from bot.storage.interface import StoredChat, Write
 from bot.storage.locks import LocalChatLocks
 from bot.storage.postgres_debtors import DebtorRows
@@ -59,10 +67,11 @@ log = logging.getLogger("impayes.postgres")
 CLAIM_LEASE = timedelta(minutes=2)
 CLAIM_BATCH = 500  # chats claimed at once, at most
 NOTIFY_CHANNEL = "impayes_reminders"
-# Connections, per instance: the loads, writes and blobs share a pool (they run in the
-# adapter's few worker threads); the per-chat locks have their own, one connection held by
-# each chat being handled, so that chats holding locks never starve the writes they wait
-# for. Two instances stay well within PostgreSQL's default of 100 connections.
+# Connections, per instance: blobs, reminders and reads outside a chat's lock share a pool
+# (they run in the adapter's few worker threads); the per-chat locks have their own, one
+# connection held by each chat being handled (its reads and writes go through it), so that
+# chats holding locks never starve the rest. Two instances stay well within PostgreSQL's
+# default of 100 connections.
 POOL_SIZE = 10
 LOCKED_CHATS = 16  # chats of one instance inside their lock at once; the others wait
 SCRATCH = "scratch"
@@ -87,9 +96,45 @@ def instance_name(data_dir: Path) -> str:
 
 
 # Accounts ---------------------------------------------------------------------------------
+# The account with its reminder instant (so that a write which leaves it alone skips its row).
+LOAD = ("SELECT account, envelope, (SELECT due_at FROM reminders r WHERE r.chat_id = a.chat_id) "
+        "FROM accounts a WHERE chat_id = %s")
+# One statement, so one transaction and one round trip, for the usual write: the account, and
+# its reminder row only if its instant moved (data-modifying WITH clauses all run, once).
+SAVE = ("INSERT INTO accounts (chat_id, account, envelope) "
+        "VALUES (%(chat)s, %(account)s::jsonb, %(envelope)s::jsonb) "
+        "ON CONFLICT (chat_id) DO UPDATE SET account = EXCLUDED.account, "
+        "envelope = EXCLUDED.envelope, saved_at = now()")
+SAVE_PLANNED = ("WITH saved AS (INSERT INTO accounts (chat_id, account, envelope) "
+                " VALUES (%(chat)s, %(account)s::jsonb, %(envelope)s::jsonb) "
+                " ON CONFLICT (chat_id) DO UPDATE SET account = EXCLUDED.account, "
+                " envelope = EXCLUDED.envelope, saved_at = now()), "
+                "planned AS (INSERT INTO reminders (chat_id, due_at) VALUES (%(chat)s, %(due)s) "
+                " ON CONFLICT (chat_id) DO UPDATE SET due_at = EXCLUDED.due_at) "
+                "SELECT pg_notify(%(channel)s, %(heard)s)")
+SAVE_UNPLANNED = ("WITH saved AS (INSERT INTO accounts (chat_id, account, envelope) "
+                  " VALUES (%(chat)s, %(account)s::jsonb, %(envelope)s::jsonb) "
+                  " ON CONFLICT (chat_id) DO UPDATE SET account = EXCLUDED.account, "
+                  " envelope = EXCLUDED.envelope, saved_at = now()) "
+                  "DELETE FROM reminders WHERE chat_id = %(chat)s")
+
+
+@dataclass(frozen=True)
+class AsStored:
+    """``StoredChat.as_stored`` on PostgreSQL: the chat's reminder instant and debtors' links
+    as the database holds them (read under the chat's lock, or written)."""
+
+    due_at: datetime | None
+    links: LinkEntries
+
+
 class AccountRows:
     """Accounts: ``accounts`` rows, written with the chat's ``reminders`` row and its debtors'
-    links (``postgres_debtors``)."""
+    links (``postgres_debtors``).
+
+    Within the chat's lock (``ChatSessions``), reads and writes go through the connection that
+    holds it: the first read gets the account the lock brought, a write is one statement
+    unless the debtors' links changed. Outside it (a look at a chat, a copy), the pool's."""
 
     def __init__(self, pool: ConnectionPool[Connection], index: ClaimedReminders,
                  blobs: BlobRows, debtors: DebtorRows) -> None:
@@ -99,11 +144,22 @@ class AccountRows:
         self.debtors = debtors
 
     def load(self, chat_id: str) -> StoredChat | None:
-        with self.pool.connection() as connection:
-            row = connection.execute(
-                "SELECT account, envelope FROM accounts WHERE chat_id = %s",
-                (_safe(chat_id, "chat"),)).fetchone()
-        return StoredChat.from_json(row[0], row[1]) if row is not None else None
+        _safe(chat_id, "chat")
+        session = ChatSession.of(chat_id)
+        if session is None:
+            with self.pool.connection() as connection:
+                row = connection.execute(LOAD, (chat_id,)).fetchone()
+            return _chat(*row) if row is not None else None
+        ahead, session.read_ahead = session.read_ahead, None
+        if ahead is not None:
+            stored, account, envelope, due_at = ahead
+            if not stored:
+                return None
+            if account is not None:
+                return _chat(account, envelope, due_at)
+            # Big: not brought by the lock (on the event loop), read here (off it).
+        row = session.connection.execute(LOAD, (chat_id,), prepare=True).fetchone()
+        return _chat(*row) if row is not None else None
 
     def prepare(self, chat: StoredChat, wake_at: datetime | None) -> Write:
         chat_id = _safe(chat.chat_id, "chat")
@@ -114,19 +170,37 @@ class AccountRows:
         links = entries_of(chat.account)
 
         def write() -> None:
-            # One round trip for the whole transaction (pipeline mode), not one a statement.
-            with (self.pool.connection() as connection, connection.pipeline(),
-                  connection.transaction()):
-                connection.execute(
-                    "INSERT INTO accounts (chat_id, account, envelope) "
-                    "VALUES (%s, %s::jsonb, %s::jsonb) "
-                    "ON CONFLICT (chat_id) DO UPDATE SET account = EXCLUDED.account, "
-                    "envelope = EXCLUDED.envelope, saved_at = now()",
-                    (chat_id, account, envelope))
-                self.index.plan_in(connection, chat_id, wake_at)
-                self.debtors.write_in(connection, chat_id, links)
-            self.index.heard(wake_at)
+            before = chat.as_stored if isinstance(chat.as_stored, AsStored) else None
+            plan = before is None or before.due_at != wake_at
+            relink = before is None or before.links != links
+            session = ChatSession.of(chat_id)
+            if session is not None:
+                session.read_ahead = None  # what the lock brought is no longer the truth
+                self._write(session.connection, chat_id, account, envelope, wake_at, plan,
+                            links if relink else None)
+            else:
+                with self.pool.connection() as connection:
+                    self._write(connection, chat_id, account, envelope, wake_at, plan,
+                                links if relink else None)
+            chat.as_stored = AsStored(wake_at, links)
+            if plan:
+                self.index.heard(wake_at)
         return write
+
+    def _write(self, connection: Connection, chat_id: str, account: str, envelope: str,
+               wake_at: datetime | None, plan: bool, links: LinkEntries | None) -> None:
+        values = {"chat": chat_id, "account": account, "envelope": envelope, "due": wake_at,
+                  "heard": wake_at.isoformat() if wake_at is not None else None,
+                  "channel": NOTIFY_CHANNEL}
+        if links is None:
+            query = SAVE if not plan else SAVE_UNPLANNED if wake_at is None else SAVE_PLANNED
+            connection.execute(query, values, prepare=True)
+            return
+        # The links changed (rare): the rows of three tables, one round trip (pipeline mode).
+        with connection.pipeline(), connection.transaction():
+            connection.execute(SAVE, values)
+            self.index.plan_in(connection, chat_id, wake_at)
+            self.debtors.write_in(connection, chat_id, links)
 
     def save(self, chat: StoredChat, wake_at: datetime | None) -> None:
         self.prepare(chat, wake_at)()
@@ -147,6 +221,13 @@ class AccountRows:
         with self.pool.connection() as connection:
             rows = connection.execute("SELECT chat_id FROM accounts").fetchall()
         yield from (row[0] for row in rows)
+
+
+def _chat(account: dict[str, Any], envelope: dict[str, Any],
+          due_at: datetime | None) -> StoredChat:
+    chat = StoredChat.from_json(account, envelope)
+    chat.as_stored = AsStored(due_at, entries_of(chat.account))
+    return chat
 
 
 def _json(document: dict[str, Any], in_pieces: bool = False) -> str:
@@ -377,23 +458,67 @@ class OutboxRows:
 
 
 # The per-chat lock --------------------------------------------------------------------------
-class AdvisoryChatLocks:
+# Accounts stored bigger than this (bytes, compressed) are not read with the lock, on the event
+# loop: about a tenth of what json_pieces reads in pieces.
+READ_AHEAD_AT_MOST = 32 * 1024
+LOCK_AND_READ = "SELECT * FROM chat_lock_and_read(%s, %s)"
+UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
+
+
+class ChatSession:
+    """A chat's lock, held by this process: the connection whose session holds the chat's
+    advisory lock, which the chat's reads and writes use while it is held (no other
+    connection needed, no other round trip), and the account read with the lock, for the
+    first ``load``. Known to the code running inside ``async with locks[chat]`` (and the
+    threads it starts with ``asyncio.to_thread``) through a context variable."""
+
+    def __init__(self, chat_id: str, connection: Connection,
+                 read_ahead: tuple[Any, ...] | None = None) -> None:
+        self.chat_id = chat_id
+        self.connection = connection
+        # (stored?, account or None if big, envelope, due_at), until the first load takes it.
+        self.read_ahead = read_ahead
+        self.held = True
+
+    @staticmethod
+    def of(chat_id: str) -> ChatSession | None:
+        """The session holding ``chat_id``'s lock, if the caller runs within it."""
+        session = _HOLDING.get()
+        if session is not None and session.held and session.chat_id == chat_id:
+            return session
+        return None
+
+
+_HOLDING: contextvars.ContextVar[ChatSession | None] = contextvars.ContextVar(
+    "impayes_chat_session", default=None)
+
+
+class ChatSessions:
     """``async with locks[chat_id]``: this process's lock, then the database's, for the chat.
 
-    Waiting for a chat another instance holds blocks a thread (``pg_advisory_lock``), so the
-    waits run in threads of their own, as many as connections in the locks' pool; the
-    process's ``asyncio.Lock`` comes first, so one instance waits once per chat."""
+    The database's is a session advisory lock on one of this process's lock connections
+    (kept idle between chats, at most ``LOCKED_CHATS`` of them), tried on the event loop in
+    the round trip that also reads the chat (``chat_lock_and_read``, migration 0003) and given
+    back in one more when the chat's work is done. Only when another instance holds the chat
+    does the wait (``pg_advisory_lock``, which blocks) run in a thread of its own; a
+    connection that fails (the server restarted) is dropped and a new one made, in a thread.
+    """
 
     def __init__(self, url: str) -> None:
-        self.pool: ConnectionPool[Connection] = ConnectionPool(
-            url, min_size=1, max_size=LOCKED_CHATS, kwargs={"autocommit": True},
-            name="impayes-locks", open=False)
+        self.url = url
         self.local = LocalChatLocks()
         self.threads = concurrent.futures.ThreadPoolExecutor(LOCKED_CHATS, "chat-lock")
+        self._idle: list[Connection] = []
+        self._idle_lock = threading.Lock()
         self._slots: asyncio.Semaphore | None = None
 
     def open(self) -> None:
-        self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+        self._put(self._connect())
+
+    def _connect(self) -> Connection:
+        connection = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        _read_big_json_in_pieces(connection)
+        return connection
 
     def __getitem__(self, chat_id: str) -> contextlib.AbstractAsyncContextManager[None]:
         return self._held(chat_id)
@@ -403,34 +528,74 @@ class AdvisoryChatLocks:
         if self._slots is None:
             self._slots = asyncio.Semaphore(LOCKED_CHATS)
         async with self.local[chat_id], self._slots:
-            loop = asyncio.get_running_loop()
-            taking = loop.run_in_executor(self.threads, self._take, chat_id)
-            try:
-                connection = await asyncio.shield(taking)
-            except asyncio.CancelledError:
-                # Cancelled while waiting: give the lock back once the thread has it.
-                taking.add_done_callback(lambda done: self._give_back_later(done, chat_id))
-                raise
+            session = self._try(chat_id) or await self._wait(chat_id)
+            holding = _HOLDING.set(session)
             try:
                 yield
             finally:
-                await loop.run_in_executor(self.threads, self._give_back, connection, chat_id)
+                _HOLDING.reset(holding)
+                session.held = False
+                self._give_back(session.connection, chat_id)
+
+    def _try(self, chat_id: str) -> ChatSession | None:
+        """The chat's lock and account from an idle connection, if the lock is free."""
+        with self._idle_lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            return None
+        try:
+            row = connection.execute(LOCK_AND_READ, (chat_id, READ_AHEAD_AT_MOST),
+                                     prepare=True).fetchone()
+        except psycopg.Error:
+            connection.close()  # lost (say, the server restarted): a new one is made
+            return None
+        if row is None or not row[0]:
+            self._put(connection)  # another instance has the chat: wait for it
+            return None
+        return ChatSession(chat_id, connection, tuple(row[1:]))
+
+    async def _wait(self, chat_id: str) -> ChatSession:
+        loop = asyncio.get_running_loop()
+        taking = loop.run_in_executor(self.threads, self._take, chat_id)
+        try:
+            connection = await asyncio.shield(taking)
+        except asyncio.CancelledError:
+            # Cancelled while waiting: give the lock back once the thread has it.
+            taking.add_done_callback(lambda done: self._give_back_later(done, chat_id))
+            raise
+        return ChatSession(chat_id, connection)
 
     def _take(self, chat_id: str) -> Connection:
-        connection = self.pool.getconn()
+        """A connection holding the chat's lock, waiting as long as another holds it."""
+        with self._idle_lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            connection = self._connect()
         try:
             connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (chat_id,))
+        except psycopg.OperationalError:
+            connection.close()  # lost: once more on a new connection
+            connection = self._connect()
+            connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (chat_id,))
         except BaseException:
-            self.pool.putconn(connection)
+            self._put(connection)
             raise
         return connection
 
     def _give_back(self, connection: Connection, chat_id: str) -> None:
         try:
-            connection.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))",
-                               (chat_id,))
-        finally:
-            self.pool.putconn(connection)
+            connection.execute(UNLOCK, (chat_id,), prepare=True)
+        except psycopg.Error:
+            connection.close()  # its session ends, and its locks with it
+            return
+        self._put(connection)
+
+    def _put(self, connection: Connection) -> None:
+        if connection.closed or connection.info.transaction_status != TransactionStatus.IDLE:
+            connection.close()
+            return
+        with self._idle_lock:
+            self._idle.append(connection)
 
     def _give_back_later(self, done: asyncio.Future[Connection], chat_id: str) -> None:
         if not done.cancelled() and done.exception() is None:
@@ -438,7 +603,10 @@ class AdvisoryChatLocks:
 
     def close(self) -> None:
         self.threads.shutdown(wait=True)
-        self.pool.close()
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
 
 
 # The whole backend --------------------------------------------------------------------------
@@ -467,7 +635,7 @@ class PostgresStorage:
         self.debtor_tokens = DebtorRows(self.pool)
         self.accounts = AccountRows(self.pool, self.reminders, self.blobs, self.debtor_tokens)
         self.outbox = OutboxRows(url, self.instance)
-        self.locks = AdvisoryChatLocks(url)
+        self.locks = ChatSessions(url)
         try:
             self.debtor_tokens.rebuild_if_pending()
             self.locks.open()
