@@ -320,6 +320,9 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 BY_KEY = {q.key: q for q in QUESTIONS}
+# The questions the journey asks by itself, each with its stage's place: ``current_question``
+# walks them two or three times a turn.
+IN_TURN = tuple((stage_index(q.stage), q) for q in QUESTIONS if not q.asked_only)
 
 # At the review, "change an answer": which one (the choices are the answers given so far).
 EDIT_PICK = Question("edit_pick", "review", Kind.CHOICE)
@@ -337,11 +340,10 @@ def current_question(case: Case, asking: Asking | None) -> Question | None:
     if case.state == "closed":
         return None
     limit = stage_index(case.state)
-    for question in QUESTIONS:
-        if stage_index(question.stage) > limit:
+    for place, question in IN_TURN:
+        if place > limit:
             break
-        if question.key not in case.answers and not question.asked_only \
-                and question.applies(case):
+        if question.key not in case.answers and question.applies(case):
             return question
     return None
 

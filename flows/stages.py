@@ -38,5 +38,13 @@ def fire(case: Case, trigger: str) -> None:
     MACHINE.events[trigger].trigger(case)
 
 
+# Where each stage stands: asked for every question at every turn, a dict beats tuple.index.
+_INDEX = {stage: number for number, stage in enumerate(STAGES)}
+
+
 def stage_index(stage: str) -> int:
-    return STAGES.index(stage)
+    """The stage's place in ``STAGES`` (ValueError for a name that is not a stage)."""
+    try:
+        return _INDEX[stage]
+    except KeyError:
+        raise ValueError(f"{stage!r} is not a stage") from None

@@ -226,9 +226,11 @@ def rate_series(name: str, column: str = "rate") -> RateSeries:
 
 
 def first_covered_day(prefix: str) -> date:
-    """The first day every rate table of jurisdiction ``prefix`` covers."""
+    """The first day every rate table of jurisdiction ``prefix`` covers (checked at every
+    invoice date typed: the files are read once, not parsed again at each answer)."""
     return max(
-        rate_series(name, _load(name)["meta"]["columns"][0]).first_day for name in TABLES_OF[prefix]
+        rate_series(name, data_file(name)["meta"]["columns"][0]).first_day
+        for name in TABLES_OF[prefix]
     )
 
 
