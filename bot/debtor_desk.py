@@ -26,7 +26,7 @@ from typing import Any
 from telegram import Bot, CallbackQuery, Message
 from telegram.error import TelegramError
 
-from bot.debtor_files import DebtorFiles, Screened, discard
+from bot.debtor_files import DebtorFiles, Screened, discard, stored_as
 from bot.evidence import Attachment, attachment_of
 from bot.service import Assistant, Document, DrawingFailed
 from bot.telegram_view import bubbles, keyboard, send_files
@@ -126,6 +126,8 @@ class DebtorDesk:
             already = debtor_files.draft_files(case)
             kept, refusal = await self._receive(bot, attached, where, case, already)
 
+            taken: list[bool] = []
+
             def step(account: Account, case: Case, today: date, now: datetime) -> Exchange:
                 found, refused = None, refusal
                 if kept is not None:
@@ -135,8 +137,13 @@ class DebtorDesk:
                     else:
                         found = debtor_files.record(kept.name, kept.mime_type, kept.size,
                                                     kept.sha256, now)
-                return chat.debtor_file(case, found, refused, DebtorSide.read(case).lang)
-            return await self._run(bot, where, token, step, debtor_chat)
+                exchange = chat.debtor_file(case, found, refused, DebtorSide.read(case).lang)
+                taken.append(kept is not None and stored_as(kept) in debtor_files.held_by(case))
+                return exchange
+            answered = await self._run(bot, where, token, step, debtor_chat)
+            if kept is not None and not any(taken):
+                await self.drop_unheld(where, [stored_as(kept)])
+            return answered
 
     async def _receive(self, bot: Bot, attached: Attachment, where: tuple[str, str], case: Case,
                        already: list[dict[str, Any]]
@@ -157,6 +164,17 @@ class DebtorDesk:
             return None, (screened.code, screened.detail)
         await asyncio.to_thread(self.files.keep, where[0], where[1], screened)
         return screened, None
+
+    async def drop_unheld(self, where: tuple[str, str], names: list[str]) -> None:
+        """Files of the debtor's kept in the case before the creditor's lock was taken, that
+        the case did not take after all (the link revoked or the case closed meanwhile, no
+        room left): deleted, unless a record of the case holds the same bytes."""
+        async with self.locks[where[0]]:
+            case = await self._read_case(where)
+            held = debtor_files.held_by(case) if case is not None else set()
+            for name in names:
+                if name not in held:
+                    await asyncio.to_thread(self.files.drop, where[0], where[1], name)
 
     async def _read_case(self, where: tuple[str, str]) -> Case | None:
         stored = await asyncio.to_thread(self.assistant.load, where[0])

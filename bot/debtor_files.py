@@ -7,7 +7,7 @@ screening and budget) under the debtor's policy (``flows.debtor.files.POLICY``),
 kept in the case, named by its SHA-256 as the creditor's evidence is. What is refused is
 deleted at once. Nothing of a file's name or content is logged.
 
-The storage's blobs are reached in ``scratch``, ``keep`` and ``read`` only.
+The storage's blobs are reached in ``scratch``, ``keep``, ``drop`` and ``read`` only.
 """
 
 from __future__ import annotations
@@ -60,9 +60,13 @@ class DebtorFiles:
     def keep(self, chat_id: str, case_id: str, file: Screened) -> str:
         """Durably put the screened bytes in the case, as the creditor's evidence is (the
         scratch file is moved in); the name they are kept under."""
-        name = EVIDENCE + file.sha256
+        name = stored_as(file)
         self.storage.blobs.put_file(chat_id, case_id, name, file.path)
         return name
+
+    def drop(self, chat_id: str, case_id: str, name: str) -> None:
+        """Delete the bytes kept as ``name`` in the case (a file the case did not take)."""
+        self.storage.blobs.drop(chat_id, case_id, name)
 
     def read(self, chat_id: str, case_id: str, name: str) -> bytes | None:
         """The bytes kept as ``name`` (``evidence/<sha256>``) in the case."""
@@ -113,6 +117,11 @@ class DebtorFiles:
             target.unlink(missing_ok=True)
             return screening.Refusal("download_failed")
         return None
+
+
+def stored_as(file: Screened) -> str:
+    """The blob name a screened file is kept under (by its bytes, as the creditor's evidence)."""
+    return EVIDENCE + file.sha256
 
 
 async def discard(paths: list[Path]) -> None:

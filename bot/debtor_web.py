@@ -237,8 +237,8 @@ class DebtorWeb:
         if refusal is not None:
             await discard([file.path for file in screened])
             return again(_files_refused(lang, refusal))
-        for file in screened:
-            await asyncio.to_thread(self.desk.files.keep, where[0], where[1], file)
+        kept = [await asyncio.to_thread(self.desk.files.keep, where[0], where[1], file)
+                for file in screened]
 
         def do(case: Case, today: date, now: datetime) -> Answered:
             records = [debtor_files.record(file.name, file.mime_type, file.size, file.sha256,
@@ -247,8 +247,10 @@ class DebtorWeb:
         try:
             answered = await self.desk.act(self.bot, token, do)
         except DebtorInputError as error:
+            await self.desk.drop_unheld(where, kept)
             return again(say(error.message()))
         if answered is None:
+            await self.desk.drop_unheld(where, kept)
             return not_found(lang)
         return web.Response(status=303,
                             headers={"Location": f"/d/{token}?lang={lang}&done=contest#done"})

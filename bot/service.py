@@ -23,6 +23,7 @@ from bot.storage import Storage, StoredChat, Write, json_pieces
 from bot.storage.interface import SEEN_UPDATES_KEPT
 from flows import followup, pending
 from flows.conversation import ERASE, DocumentFile, DocumentJob, Event, Reply
+from flows.debtor import files as debtor_files
 from flows.documents import drawing
 from flows.documents.links import NO_LINKS, LinkBases
 from flows.i18n import normalize_language
@@ -141,18 +142,33 @@ class Assistant:
             if update_id in chat.seen_updates:
                 return None  # Telegram delivered the same update twice: answer it once
             chat.seen_updates = [*chat.seen_updates[-(SEEN_UPDATES_KEPT - 1):], update_id]
+        drafted = debtor_files.draft_blobs(chat.account)
         with TURN_LOCK:
             reply = turn(chat.account, event, self.clock())
         if reply.action == ERASE:
             return Decided(reply, lambda: self._erase(chat_id))
+        # An objection dropped unsent (its link revoked, its case closed): its files go too.
+        dropped = debtor_files.unheld(chat.account, drafted) if drafted else []
         carried = pending.carry(chat.pending_documents, chat.account.lang, reply)
         if carried is not None:
             chat.pending_documents = carried
         # Someone we hold nothing about, whose message changed nothing (a stale button after
         # /delete, /help), is not written down.
         if carried is not None or reply.changed or (update_id is not None and stored is not None):
-            return Decided(reply, self.prepare(chat))
+            return Decided(reply, self._then_drop(self.prepare(chat), chat_id, dropped))
         return Decided(reply, _nothing)
+
+    def _then_drop(self, write: Write, chat_id: str, blobs: list[tuple[str, str]]) -> Write:
+        """The write, then the blobs it no longer refers to are deleted (after it: a crash in
+        between leaves a file unreferenced, never a reference to a missing file)."""
+        if not blobs:
+            return write
+
+        def write_then_drop() -> None:
+            write()
+            for case_id, name in blobs:
+                self.storage.blobs.drop(chat_id, case_id, name)
+        return write_then_drop
 
     def _erase(self, chat_id: str) -> None:
         """/delete confirmed: nothing of this chat stays, files included (``delete`` raises

@@ -110,10 +110,24 @@ def test_blobs_are_kept_by_case_and_name(storage: Storage) -> None:
     assert storage.blobs.get("42", "case1", "documents/relance_1.pdf") == b"drawn again"
 
 
+def test_a_blob_dropped_is_gone_and_only_it(storage: Storage) -> None:
+    storage.blobs.put("42", "case1", "evidence/ab12", b"the debtor's")
+    storage.blobs.put("42", "case1", "evidence/cd34", b"the creditor's")
+    storage.blobs.put("42", "case2", "evidence/ab12", b"another case's")
+    storage.blobs.drop("42", "case1", "evidence/ab12")
+    assert storage.blobs.get("42", "case1", "evidence/ab12") is None
+    assert storage.blobs.names("42", "case1") == ["evidence/cd34"]
+    assert storage.blobs.get("42", "case2", "evidence/ab12") == b"another case's"
+    storage.blobs.drop("42", "case1", "evidence/ab12")  # already gone: nothing to do
+    storage.blobs.drop("404", "case9", "evidence/ab12")
+
+
 @pytest.mark.parametrize("name", ["../chat.json", "/etc/passwd", "documents/../../x", ""])
 def test_blob_names_stay_inside_their_case(storage: Storage, name: str) -> None:
     with pytest.raises(ValueError, match="invalid blob name"):
         storage.blobs.put("42", "case1", name, b"x")
+    with pytest.raises(ValueError, match="invalid blob name"):
+        storage.blobs.drop("42", "case1", name)
 
 
 def test_a_scratch_file_moves_in_as_a_blob(storage: Storage) -> None:

@@ -128,6 +128,9 @@ class Blobs(Protocol):
     def names(self, chat_id: str, case_id: str) -> list[str]:
         """Every name kept in the case, sorted (``documents/…``, ``evidence/…``, …)."""
 
+    def drop(self, chat_id: str, case_id: str, name: str) -> None:
+        """Forget ``name`` in the case, durably; nothing to do when nothing has that name."""
+
     def scratch(self, chat_id: str, name: str) -> Path:
         """A local path (not yet a file) for work under way for this chat: a download being
         screened, an export's zip named ``name``. Unique to this call. Erased with the chat;

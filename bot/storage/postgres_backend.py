@@ -281,6 +281,15 @@ class BlobRows:
                 (chat_id, case_id)).fetchall()
         return [row[0] for row in rows]
 
+    def drop(self, chat_id: str, case_id: str, name: str) -> None:
+        _safe(chat_id, "chat")
+        _safe(case_id, "case")
+        _check_name(name)
+        with self.pool.connection() as connection:
+            connection.execute(
+                "DELETE FROM blobs WHERE chat_id = %s AND case_id = %s AND name = %s",
+                (chat_id, case_id, name))
+
     def scratch(self, chat_id: str, name: str) -> Path:
         folder = self.chat_scratch(chat_id) / secrets.token_hex(8)
         folder.mkdir(parents=True, exist_ok=True)

@@ -236,6 +236,14 @@ class CaseFolders:
         return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
                       if path.is_file() and not path.name.startswith("."))
 
+    def drop(self, chat_id: str, case_id: str, name: str) -> None:
+        path = self.folders.blob(chat_id, case_id, name)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        fsync_dir(path.parent)
+
     def scratch(self, chat_id: str, name: str) -> Path:
         folder = self.folders.chat(chat_id) / SCRATCH / secrets.token_hex(8)
         folder.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from flows import limits
 from flows.debtor.record import DebtorSide
 from flows.evidence import screening
 from flows.i18n import catalog, t
-from flows.model import Case, new_id
+from flows.model import Account, Case, new_id
 
 MB = 1024 * 1024
 # 10 MB a file, not Telegram's 20 MB: a phone photo or a scanned delivery note is a few MB, and
@@ -68,6 +68,26 @@ def draft_files(case: Case) -> list[dict[str, Any]]:
 
 def drop_draft(case: Case) -> None:
     DebtorSide.read(case).data.pop(DRAFT, None)
+
+
+def draft_blobs(account: Account) -> set[tuple[str, str]]:
+    """(case id, blob name) of every file waiting with an objection, in every case."""
+    return {(case.id, str(record.get("stored_as", ""))) for case in account.cases
+            for record in draft_files(case)}
+
+
+def held_by(case: Case) -> set[str]:
+    """The blob names the case's records hold: its evidence, and the waiting objection's files
+    (the same bytes, the same name: a debtor's file may be the creditor's evidence too)."""
+    return {str(record.get("stored_as", "")) for record in [*case.evidence, *draft_files(case)]}
+
+
+def unheld(account: Account, blobs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Those of ``blobs`` (case id, name) that no record holds any more: an objection dropped
+    unsent (link revoked, case closed) leaves its files to be deleted, not kept unseen."""
+    cases = {case.id: case for case in account.cases}
+    return sorted((case_id, name) for case_id, name in blobs
+                  if name and (case_id not in cases or name not in held_by(cases[case_id])))
 
 
 def add_to_draft(case: Case, record: dict[str, Any]) -> bool:
