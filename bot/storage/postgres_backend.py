@@ -58,6 +58,13 @@ from bot.storage import postgres_schema as schema
 from bot.storage.debtor_index import LinkEntries, entries_of
 from bot.storage.interface import StoredChat, Write
 from bot.storage.locks import LocalChatLocks
+from bot.storage.postgres_connections import (
+    CONNECT_TIMEOUT,
+    Connection,
+    OwnConnection,
+    check_idle,
+    cut,
+)
 from bot.storage.postgres_debtors import DebtorRows
 from flows.model import Account
 
@@ -75,8 +82,6 @@ NOTIFY_CHANNEL = "impayes_reminders"
 POOL_SIZE = 10
 LOCKED_CHATS = 16  # chats of one instance inside their lock at once; the others wait
 SCRATCH = "scratch"
-CONNECT_TIMEOUT = 30  # seconds to reach the database at start before giving up
-Connection = psycopg.Connection[Any]
 
 
 _SAFE_ID = re.compile(r"^-?[0-9A-Za-z_]{1,64}$")  # as the file backend's folder names
@@ -414,26 +419,19 @@ class OutboxRows:
 
     Appended on every update, from the event loop: one INSERT on a connection of its own
     whose commits do not wait for the disk (``synchronous_commit = off``), a single round
-    trip. Any failure is an ``OSError`` for ``bot.outbox``, which carries on without the log
-    for a while, as when the disk is full."""
+    trip; tried once more on a new connection if the server cut it (at worst a line written
+    twice: a hint, an apology too many). Any failure is an ``OSError`` for ``bot.outbox``,
+    which carries on without the log for a while, as when the disk is full."""
 
     def __init__(self, url: str, instance: str) -> None:
-        self.url = url
         self.instance = instance
-        self._connection: Connection | None = None
-        self._lock = threading.Lock()
+        self.connection = OwnConnection(url, "SET synchronous_commit = off")
 
     def _run(self, work: Callable[[Connection], Any]) -> Any:
-        with self._lock:
-            try:
-                if self._connection is None or self._connection.closed:
-                    self._connection = psycopg.connect(self.url, autocommit=True,
-                                                       connect_timeout=CONNECT_TIMEOUT)
-                    self._connection.execute("SET synchronous_commit = off")
-                return work(self._connection)
-            except psycopg.Error as error:
-                self._close()
-                raise OSError(f"outbox: {type(error).__name__}") from error
+        try:
+            return self.connection.run(work)
+        except psycopg.Error as error:
+            raise OSError(f"outbox: {type(error).__name__}") from error
 
     def read(self) -> list[str]:
         rows = self._run(lambda connection: connection.execute(
@@ -443,7 +441,8 @@ class OutboxRows:
 
     def append(self, line: str) -> None:
         self._run(lambda connection: connection.execute(
-            "INSERT INTO outbox (instance, line) VALUES (%s, %s)", (self.instance, line)))
+            "INSERT INTO outbox (instance, line) VALUES (%s, %s)", (self.instance, line),
+            prepare=True))
 
     def rewrite(self, lines: Iterable[str]) -> None:
         rows = [(self.instance, line) for line in lines]
@@ -457,13 +456,7 @@ class OutboxRows:
         self._run(replace)
 
     def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.connection.close()
 
 
 # The per-chat lock --------------------------------------------------------------------------
@@ -552,6 +545,9 @@ class ChatSessions:
             connection = self._idle.pop() if self._idle else None
         if connection is None:
             return None
+        if cut(connection):  # by a restart of the server: a new one is made
+            connection.close()
+            return None
         try:
             row = connection.execute(LOCK_AND_READ, (chat_id, READ_AHEAD_AT_MOST),
                                      prepare=True).fetchone()
@@ -578,7 +574,9 @@ class ChatSessions:
         """A connection holding the chat's lock, waiting as long as another holds it."""
         with self._idle_lock:
             connection = self._idle.pop() if self._idle else None
-        if connection is None:
+        if connection is None or cut(connection):
+            if connection is not None:
+                connection.close()
             connection = self._connect()
         try:
             connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (chat_id,))
@@ -627,9 +625,11 @@ class PostgresStorage:
                  pool_size: int = POOL_SIZE) -> None:
         self.instance = instance or instance_name(Path(scratch_dir))
         self.scratch_dir = Path(scratch_dir) / SCRATCH
+        # Each connection is checked as it is taken: one the server cut (a restart) is
+        # replaced, not handed out broken (``postgres_connections``).
         self.pool: ConnectionPool[Connection] = ConnectionPool(
             url, min_size=1, max_size=pool_size, kwargs={"autocommit": True},
-            configure=_read_big_json_in_pieces, name="impayes", open=False)
+            configure=_read_big_json_in_pieces, check=check_idle, name="impayes", open=False)
         try:
             self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             with self.pool.connection() as connection:
@@ -641,7 +641,7 @@ class PostgresStorage:
             log.info("postgres: schema migrations applied: %s", ", ".join(applied))
         self.reminders = ClaimedReminders(self.pool, url, self.instance)
         self.blobs = BlobRows(self.pool, self.scratch_dir)
-        self.debtor_tokens = DebtorRows(self.pool)
+        self.debtor_tokens = DebtorRows(self.pool, url)
         self.accounts = AccountRows(self.pool, self.reminders, self.blobs, self.debtor_tokens)
         self.outbox = OutboxRows(url, self.instance)
         self.locks = ChatSessions(url)
@@ -666,5 +666,6 @@ class PostgresStorage:
     def close(self) -> None:
         self.reminders.close()
         self.outbox.close()
+        self.debtor_tokens.close()
         self.locks.close()
         self.pool.close()

@@ -10,16 +10,14 @@ may change it at any time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-import psycopg
 from psycopg_pool import ConnectionPool
 
 from bot.storage.debtor_index import LinkEntries, Where, entries_of, token_key
 from bot.storage.interface import StoredChat
+from bot.storage.postgres_connections import Connection, OwnConnection
 from flows.debtor import link
 
-Connection = psycopg.Connection[Any]
 # For each table: drop the chat's entries it no longer holds, then set those it holds.
 TOKENS = ("DELETE FROM debtor_tokens WHERE chat_id = %s AND token_hash <> ALL(%s::text[])",
           "INSERT INTO debtor_tokens (token_hash, chat_id, case_id) VALUES (%s, %s, %s) "
@@ -34,8 +32,11 @@ DEBTORS = ("DELETE FROM debtor_chats WHERE chat_id = %s AND debtor_chat <> ALL(%
 class DebtorRows:
     """token hash → (chat, case), debtor chat → (chat, case)."""
 
-    def __init__(self, pool: ConnectionPool[Connection]) -> None:
+    def __init__(self, pool: ConnectionPool[Connection], url: str) -> None:
         self.pool = pool
+        # Looked up on the event loop for every text a chat types: a connection of its own,
+        # the statements prepared, no pool to go through.
+        self.lookups = OwnConnection(url)
 
     # Reading ---------------------------------------------------------------------------------
     def find(self, token: str) -> Where | None:
@@ -49,9 +50,12 @@ class DebtorRows:
                          str(debtor_chat))
 
     def _one(self, query: str, key: str) -> Where | None:
-        with self.pool.connection() as connection:
-            row = connection.execute(query, (key,)).fetchone()
+        row = self.lookups.run(
+            lambda connection: connection.execute(query, (key,), prepare=True).fetchone())
         return (row[0], row[1]) if row is not None else None
+
+    def close(self) -> None:
+        self.lookups.close()
 
     # Writing, within the caller's transaction ---------------------------------------------------
     @staticmethod
