@@ -245,11 +245,11 @@ def main(argv: list[str]) -> int:
     return code
 
 
-def install_daily(application: Any, settings: Settings) -> None:
+def install_daily(job_queue: Any, settings: Settings) -> None:
     """In the running bot, when ``IMPAYES_RATES_UPDATE=daily``: the update once a day (first a
-    minute after start), off the event loop; the overrides already on disk load at once."""
-    load_overrides(settings.data_dir)
-    before_init = application.post_init
+    minute after start), off the event loop."""
+    if not settings.rates_daily or job_queue is None:
+        return
 
     async def run(_context: Any) -> None:
         code, lines = await asyncio.to_thread(update, settings.ecb_api_url, settings.data_dir,
@@ -258,11 +258,5 @@ def install_daily(application: Any, settings: Settings) -> None:
         for line in lines:
             log("%s", line)
 
-    async def post_init(app: Any) -> None:
-        if before_init is not None:
-            await before_init(app)
-        if app.job_queue is not None:
-            app.job_queue.run_repeating(run, interval=timedelta(days=1),
-                                        first=timedelta(minutes=1), name="rates")
-
-    application.post_init = post_init
+    job_queue.run_repeating(run, interval=timedelta(days=1), first=timedelta(minutes=1),
+                            name="rates")

@@ -40,7 +40,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import company_registry, export, message_size, recovery, redact, reminders, webhook
+from bot import (
+    company_registry,
+    export,
+    message_size,
+    rates,
+    recovery,
+    redact,
+    reminders,
+    webhook,
+)
 from bot.config import Settings
 from bot.debtor_desk import DebtorDesk
 from bot.debtor_files import DebtorFiles
@@ -404,6 +413,7 @@ def build_application(settings: Settings,
     if not settings.token:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
     redact.install(settings.secrets())  # the token, the webhook secret, the database password
+    rates.load_overrides(settings.data_dir)  # rates fetched before this start (bot/rates.py)
     clock = clock or settings.now
     # Every role (accounts, blobs, the reminder index, the outbox, the chat locks), from the
     # settings: the data folder, or the database every instance shares (IMPAYES_DATABASE_URL).
@@ -427,6 +437,7 @@ def build_application(settings: Settings,
         await pushed.start(application.bot, application.job_queue)
         adapter.bot = application.bot
         adapter.watch.install_daily(application.job_queue)
+        rates.install_daily(application.job_queue, settings)
 
     async def post_stop(_application: AnyApplication) -> None:
         # Updates have stopped coming: no more reminders, and what the recovery has not

@@ -7,7 +7,6 @@ OBS_VALUE ... The figures are the real MRO decisions of 2024-2025 (LEGAL_FACTS A
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 
@@ -23,6 +22,9 @@ from bot import rates
 from bot.cli_rights import main as rights_main
 from bot.config import Settings
 from flows.law import tables
+from testing.fakebot import FakeBotApi
+from testing.telegram_harness import running_bot
+from tests.conftest import NOW
 
 HEADER = ("KEY,FREQ,REF_AREA,CURRENCY,PROVIDER_FM,INSTRUMENT_FM,PROVIDER_FM_ID,DATA_TYPE_FM,"
           "TIME_PERIOD,OBS_VALUE,OBS_STATUS,OBS_CONF,TITLE")
@@ -137,31 +139,29 @@ def test_the_belgian_rate_rounds_up_to_the_next_half_point() -> None:
     assert rates.belgian_b2b(Decimal("0.05")) == Decimal("8.5")
 
 
-def test_the_running_bot_fetches_daily_only_when_configured(
-    ecb: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_the_running_bot_fetches_daily_only_when_configured(
+    ecb: str, api: FakeBotApi, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("IMPAYES_NOW", "2026-11-23T10:00:00")
     assert not Settings.from_env().rates_daily  # off unless configured
     monkeypatch.setenv("IMPAYES_RATES_UPDATE", "daily")
-    settings = Settings.from_env()
-    assert settings.rates_daily
-    assert settings.ecb_api_url == ecb
-    scheduled: list[tuple[Any, timedelta, str]] = []
-
-    class JobQueue:
-        def run_repeating(self, callback: Any, interval: timedelta, first: timedelta,
-                          name: str) -> None:
-            scheduled.append((callback, interval, name))
-
-    class Application:
-        post_init: Any = None
-        job_queue = JobQueue()
-
-    application = Application()
-    rates.install_daily(application, settings)
-    asyncio.run(application.post_init(application))
-    ((job, interval, name),) = scheduled
-    assert (interval, name) == (timedelta(days=1), "rates")
-    asyncio.run(job(None))
-    assert (tmp_path / "rates" / "ecb_mro.toml").exists()
+    assert Settings.from_env().rates_daily
+    async with running_bot(api, data_dir, NOW) as application:
+        assert not [job for job in application.job_queue.jobs() if job.name == "rates"]
+    async with running_bot(api, data_dir, NOW, rates_daily=True,
+                           ecb_api_url=ecb) as application:
+        (job,) = [job for job in application.job_queue.jobs() if job.name == "rates"]
+        assert job.job.trigger.interval == timedelta(days=1)
+        await job.callback(None)  # as the job queue runs it, a minute after start
+    assert (data_dir / "rates" / "ecb_mro.toml").exists()
     assert not tables.rate_series("ecb_mro").at(date(2026, 9, 1)).provisional
+
+
+async def test_the_running_bot_starts_with_the_rates_fetched_before(
+    ecb: str, api: FakeBotApi, data_dir: Path
+) -> None:
+    assert rates.update(ecb, data_dir, date(2026, 11, 23))[0] == 0
+    tables._OVERRIDES.clear()  # as in a new process
+    tables.rate_series.cache_clear()
+    assert tables.rate_series("ecb_mro").at(date(2026, 9, 1)).provisional
+    async with running_bot(api, data_dir, NOW):
+        assert not tables.rate_series("ecb_mro").at(date(2026, 9, 1)).provisional
