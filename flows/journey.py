@@ -23,6 +23,7 @@ from flows.answers import (
     choice_value,
     monthly_rate,
     parse_answer,
+    read_answer,
 )
 from flows.company import watched
 from flows.conversation import (
@@ -131,21 +132,21 @@ def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
         return _again(account, case, question, t(lang, "error.too_long", limit=MAX_MESSAGE))
     buttons_only = question.kind in {Kind.CHOICE, Kind.ACK} and not question.typed_too
     if question is EDIT_PICK or buttons_only:
-        chosen = _match_choice(question, case, event.text, lang)
+        chosen = _match_choice(question, case, event.text, lang, now.date())
         if chosen is None:
             return _again(account, case, question, t(lang, "error.use_buttons"))
         return press(account, case, Press(case.id, question.key, chosen.value, chosen.role), now)
     options = question.options(case)
-    chosen = _match_choice(question, case, event.text, lang) if options else None
+    chosen = _match_choice(question, case, event.text, lang, now.date()) if options else None
     if chosen is not None and chosen.role is not Role.ANSWER:
         return press(account, case, Press(case.id, question.key, chosen.value, chosen.role), now)
     try:
         if chosen is not None:
             value = choice_value(question, case, chosen.value)
+            if question.check:
+                question.check(case, value, now.date())
         else:
-            value = parse_answer(question, case, event.text, now.date())
-        if question.check:
-            question.check(case, value, now.date())
+            value = read_answer(question, case, event.text, now.date())
     except ParseError as error:
         return _again(account, case, question,
                       t(lang, question.error_key(error), **_error_params(error, lang)))
@@ -215,7 +216,8 @@ def _error_params(error: ParseError, lang: str) -> dict[str, Any]:
     return params
 
 
-def _match_choice(question: Question, case: Case, text: str, lang: str) -> Button | None:
+def _match_choice(question: Question, case: Case, text: str, lang: str,
+                  today: date) -> Button | None:
     """A typed answer to a question with buttons: its number, its label or its code."""
     options = _choices(question, case, lang)
     typed = text.strip().lower().rstrip(".")
@@ -241,7 +243,7 @@ def _match_choice(question: Question, case: Case, text: str, lang: str) -> Butto
             return button
     if question.kind is Kind.YESNO:
         try:
-            yes = parse_answer(question, case, text, date.today())
+            yes = parse_answer(question, case, text, today)
         except ParseError:
             return None
         return Button("yes" if yes else "no", "")
