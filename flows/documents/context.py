@@ -18,15 +18,12 @@ from flows import formatting
 from flows.debtor import link as debtor_link
 from flows.debtor.chronology import DEBTOR_EVENTS
 from flows.debtor.chronology import event_text as debtor_event_text
-from flows.documents.figures import (
-    answered_day,
-    figures_for,
-    insolvency_for,
-)
+from flows.documents.figures import figures_for, insolvency_for
 from flows.documents.salutation import greeting
 from flows.followup.plan import Instalment, instalments
 from flows.i18n import t
 from flows.law import from_case, pack_for
+from flows.law.from_case import answered_day
 from flows.law.letters import InsolvencyLetterFacts
 from flows.missed_instalment import MissedInstalment, missed_instalment
 from flows.model import Case

@@ -44,9 +44,7 @@ def record_demand(case: Case, today: date) -> None:
     demand (France and Quebec against anyone, Belgium against a consumer) runs from it. Against
     a Belgian consumer the free first reminder is that demand (CDE Book XIX)."""
     remedy = case.text("remedy")
-    belgian_consumer = (case.jurisdiction == Jurisdiction.BELGIUM
-                        and case.text("debtor_kind") == "consumer")
-    demand_drawn = remedy == Remedy.FORMAL_DEMAND or (belgian_consumer
+    demand_drawn = remedy == Remedy.FORMAL_DEMAND or (from_case.belgian_consumer(case)
                                                       and remedy == Remedy.FRIENDLY_REMINDER)
     if demand_drawn and case.demand is None:
         case.demand = Demand(today, remedy)
@@ -257,15 +255,6 @@ def _all_of(values: list[bool | None]) -> bool | None:
     if any(v is None for v in values):
         return None
     return True
-
-
-def answered_day(case: Case, key: str) -> date | None:
-    """A date answer, or None when a button stood for "unknown" / "none"."""
-    value = case.answers.get(key)
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def insolvency_for(case: Case, lang: str) -> dict[str, Any] | None:

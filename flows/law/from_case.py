@@ -146,8 +146,8 @@ def rights_for(case: Case, today: date, *, with_demand: bool = True,
     return rights
 
 
-def _dated(case: Case, key: str) -> date | None:
-    """A date answer, or None when a button stood for "unknown"."""
+def answered_day(case: Case, key: str) -> date | None:
+    """A date answer, or None when a button stood for "unknown" / "none"."""
     value = case.answers.get(key)
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
@@ -164,7 +164,7 @@ def insolvency_facts(case: Case) -> InsolvencyFacts | None:
     return InsolvencyFacts(
         published_on=published,
         creditor_outside_metropole=case.flag("creditor_abroad"),
-        claims_deadline=_dated(case, "claims_deadline"),
+        claims_deadline=answered_day(case, "claims_deadline"),
         opened_on=opened if opened is not None and opened <= published else None,
     )
 
