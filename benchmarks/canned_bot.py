@@ -12,6 +12,7 @@ import sys
 
 from benchmarks import datagen
 from bot import service
+from bot.telegram_app import main as telegram_main
 from flows.conversation import Event, Text
 from flows.turn import turn
 
@@ -36,7 +37,6 @@ def main() -> int:
         return replies[index % len(replies)]
 
     service.Assistant.decide = decide  # type: ignore[method-assign]
-    from bot.telegram_app import main as telegram_main
 
     return telegram_main([])
 

@@ -25,7 +25,7 @@ def main() -> None:
     builder = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"])
                .base_url(base if base.endswith("/bot") else base + "/bot"))
     if os.environ.get("ECHO_CLIENT") == "aiohttp":
-        from bot.http import AiohttpRequest
+        from bot.http import AiohttpRequest  # deferred: the floor loads our client only when asked
 
         builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(1))
     application = builder.build()

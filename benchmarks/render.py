@@ -45,7 +45,7 @@ def _timed(actions: dict[str, Callable[[], None]], rounds: int) -> dict[str, lis
 
 
 def render(report: Report, quick: bool) -> None:
-    from weasyprint import HTML
+    from weasyprint import HTML  # deferred: ~0.5 s to import, paid by this section only
 
     rounds = 4 if quick else 15
     jobs = bundle_jobs()

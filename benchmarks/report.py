@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from dataclasses import dataclass, field
@@ -56,7 +57,6 @@ def machine() -> str:
                           if line.startswith("model name")), platform.processor())
     except OSError:
         model = platform.processor()
-    import os
 
     return (f"{os.cpu_count()} CPU ({model}), Python {sys.version.split()[0]}, "
             f"{platform.system()} {platform.release()}")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli_rights import main
+from bot.cli_rights import main, today
 
 A12 = [
     "--country",
@@ -235,7 +235,6 @@ def test_missing_required_argument_is_reported(capsys: pytest.CaptureFixture[str
 
 def test_on_defaults_to_today(capsys: pytest.CaptureFixture[str]) -> None:
     out = run_json(capsys, *A12[:-2])
-    from bot.cli_rights import today
 
     assert out["computed_on"] == today().isoformat()
 

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from bot.config import Settings
 from flows.evidence.screening import MB, Policy, Refusal, clean_name, screen, screen_content
 
 POLICY = Policy()
@@ -189,8 +190,6 @@ def test_file_names_are_kept_as_sent_but_never_as_paths(raw: str, clean: str) ->
 
 
 def test_the_operator_sets_the_limits_in_megabytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.config import Settings
-
     monkeypatch.setenv("IMPAYES_EVIDENCE_MAX_MB", "0,5")
     monkeypatch.setenv("IMPAYES_EVIDENCE_QUOTA_MB", "50")
     settings = Settings.from_env()
@@ -203,7 +202,5 @@ def test_the_operator_sets_the_limits_in_megabytes(monkeypatch: pytest.MonkeyPat
 
 def test_by_default_a_file_may_be_as_large_as_telegram_lets_a_bot_download(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.config import Settings
-
     monkeypatch.delenv("IMPAYES_EVIDENCE_MAX_MB", raising=False)
     assert Settings.from_env().evidence_max_bytes == 20 * MB

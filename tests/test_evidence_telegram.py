@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 
 from testing.driver import plain
@@ -121,9 +123,6 @@ async def test_a_program_is_refused_without_being_downloaded(api: FakeBotApi,
 
 async def test_a_zip_of_documents_is_kept_and_one_hiding_a_program_is_not(
         api: FakeBotApi, data_dir: Path) -> None:
-    import io
-    import zipfile
-
     def zipped(members: dict[str, bytes]) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:

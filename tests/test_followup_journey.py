@@ -20,6 +20,7 @@ from flows.model import Asking
 from flows.turn import turn
 from testing.driver import plain
 from tests.followup_cases import (
+    COURT,
     FORMAL_DEMAND,
     NOW,
     PAYMENT_PLAN,
@@ -307,8 +308,6 @@ def test_the_reminder_speaks_the_users_language_with_the_figures() -> None:
 
 
 def test_order_granted_and_served_dates_are_asked_and_set_the_deadlines() -> None:
-    from tests.followup_cases import COURT
-
     d = followed(COURT, lang="en")
     press_reminder(d, "granted", reminder(d, "court_check"))
     assert d.prompt.key == "granted_date"
@@ -360,7 +359,6 @@ def test_the_limitation_reminder_names_the_acts_that_interrupt_it() -> None:
 def test_the_end_of_the_opposition_period_announces_the_five_point_increase() -> None:
     # Served 23 Nov 2026; opposition until 23 Dec (CPC 1416); enforceable from 24 Dec; two
     # months later, 24 Feb 2027, the legal rate rises by 5 points (CMF L313-3).
-    from tests.followup_cases import COURT
 
     d = followed(COURT, lang="en")
     press_reminder(d, "granted", reminder(d, "court_check"))

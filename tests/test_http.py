@@ -8,8 +8,8 @@ import io
 import socket
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import NetworkError, TimedOut
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.http import AiohttpRequest
 from testing.fakebot import FakeBotApi
@@ -117,9 +117,6 @@ async def test_an_upload_the_server_stops_reading_times_out_instead_of_hanging()
 
 
 async def test_an_album_of_documents_arrives_whole_and_one_file_alone_is_refused() -> None:
-    from telegram import InputMediaDocument
-    from telegram.error import BadRequest
-
     with FakeBotApi() as api:
         async with bot_on(api) as bot:
             await bot.send_media_group(CHAT, [

@@ -156,8 +156,23 @@ def test_no_import_cycle(package: str) -> None:
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
-@pytest.mark.parametrize("package", PACKAGES)
+# The code around the product (its tests, what they share, the benchmarks and the scripts) is
+# held to the same rule.
+AROUND = ("testing", "benchmarks", "scripts", "tests")
+EVERYWHERE = graph_of((*PACKAGES, *AROUND))
+
+
+@pytest.mark.parametrize("package", [*PACKAGES, *AROUND])
 def test_no_import_inside_a_function(package: str) -> None:
-    nested = [where for name, found in GRAPH.items() if name.split(".")[0] == package
+    nested = [where for name, found in EVERYWHERE.items() if name.split(".")[0] == package
               for where in found.nested]
     assert nested == [], f"imports inside functions (mark a deliberate one {DEFERRED_MARK!r})"
+
+
+def test_only_the_tests_import_from_tests() -> None:
+    # What benchmarks and scripts share with the tests lives in testing/: a benchmark that
+    # imports a test module drags pytest and its fixtures along, and breaks when a test moves.
+    outside = {name: sorted(target for target in found.edges if target.split(".")[0] == "tests")
+               for name, found in EVERYWHERE.items() if name.split(".")[0] != "tests"}
+    assert {name: targets for name, targets in outside.items() if targets} == {}
+    assert "tests.conftest" in EVERYWHERE["tests.test_rates"].edges  # the reader sees them

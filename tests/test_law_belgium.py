@@ -141,8 +141,6 @@ def test_book_xix_damages_cap_matches_the_reference_examples(debt: str, cap: str
 
 
 def test_consumer_goods_claim_has_the_one_year_limitation() -> None:
-    from flows.law import Supply
-
     r = rights(
         BE,
         "400",

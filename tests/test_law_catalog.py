@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from flows.i18n import catalog
-from flows.law import DemandChannel, InsolvencyFacts, Message, Supply, pack_for
+from flows.law import DemandChannel, InsolvencyFacts, Message, RouteKind, Supply, pack_for
 from flows.law.facts import CaseFacts
 from flows.law.remedies import Advice, recommend
 from flows.law.render import Renderer, render_insolvency, render_rights
@@ -210,7 +210,6 @@ def test_every_message_the_engine_produces_renders_fully_in_both_languages(lang:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_names_of_every_remedy_and_route_exist(lang: str) -> None:
     known = catalog(lang)
-    from flows.law import RouteKind
 
     assert all(f"law.remedy.{r}.name" in known for r in Remedy)
     assert all(f"law.route.{r}.name" in known for r in RouteKind)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import redact
+from flows import casefile
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import DEFAULT_TOKEN, FakeBotApi
 from tests.casefile_bot import PDF, FileSendingUser, casefile_bot
@@ -96,8 +97,6 @@ def test_http_client_loggers_stay_quiet_at_info() -> None:
 async def test_a_failure_is_logged_with_its_place_but_without_what_the_user_typed(
         api: FakeBotApi, data_dir: Path, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows import casefile
-
     def broken(account: object, now: object) -> None:
         raise ValueError(f"cannot list {WHAT_THE_USER_TYPED!r}")
 
