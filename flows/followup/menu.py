@@ -35,7 +35,6 @@ NO_CASE = ""  # the menu is about every case, not one (an empty case id, like /c
 HOURS = ("08:00", "09:00", "10:00", "12:00", "14:00", "17:00", "19:00")
 ZONES = {"paris": "Europe/Paris", "brussels": "Europe/Brussels", "quebec": "America/Toronto"}
 MAX_BUTTONS = 10
-# Side questions (waited for in ``Account.asking``) the menu asks when a button is not enough.
 
 
 def _within_reminder_hours(value: Any, _today: date) -> None:
@@ -48,6 +47,8 @@ def _today_or_later(value: Any, today: date) -> None:
         raise ParseError("error.date_past")
 
 
+# Side questions (waited for in ``Account.asking``) the menu asks when a button is not enough,
+# read and checked by the one answer engine (``flows.answers.read_answer``).
 REMIND_HOUR = Question("remind_hour", "reminders", Kind.HOUR, check_alone=_within_reminder_hours,
                        errors=(("error.hour", "fu.menu.bad_hour"),))
 TIME_ZONE = Question("time_zone", "reminders", Kind.ZONE,
