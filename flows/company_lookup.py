@@ -36,10 +36,15 @@ SOURCE = "company_registry"  # flows.prefill's wording of where the answers come
 
 def number_for_name(account: Account, case: Case, text: str) -> CompanyNumber | None:
     """The company number typed where the debtor's name was asked, if that is what it is."""
+    # The text first: reading it costs less than finding the question, which every typed
+    # answer would otherwise pay here and again in the journey.
+    number = company_number(text, case.jurisdiction)
+    if number is None:
+        return None
     question = current_question(case, account.asking)
     if question is None or question.key != ASKED_AT or not business_debtor(case):
         return None
-    return company_number(text, case.jurisdiction)
+    return number
 
 
 def number_typed(account: Account, case: Case, number: CompanyNumber) -> Reply:
