@@ -191,3 +191,17 @@ async def test_a_write_that_keeps_the_reminder_instant_keeps_its_row_and_claim(
     a.reminders.release("7")
     assert b.reminders.next_due() is None
     assert b.reminders.claim_due(NOW + timedelta(days=1)) == []
+
+
+async def test_a_write_the_lock_does_not_see_still_reaches_its_next_read(
+        two: tuple[PostgresStorage, PostgresStorage]) -> None:
+    """The lock reads the account ahead; a write of the chat from a thread that does not know
+    the lock is held (``run_in_executor`` does not carry it) must not leave that read stale."""
+    a, _ = two
+    a.accounts.save(StoredChat(Account.new("42", "fr")), None)
+    async with a.locks["42"]:
+        await asyncio.get_running_loop().run_in_executor(
+            None, a.accounts.save, StoredChat(Account.new("42", "en")), None)
+        seen = a.accounts.load("42")
+    assert seen is not None
+    assert seen.account.lang == "en"

@@ -142,11 +142,12 @@ class AccountRows:
     unless the debtors' links changed. Outside it (a look at a chat, a copy), the pool's."""
 
     def __init__(self, pool: ConnectionPool[Connection], index: ClaimedReminders,
-                 blobs: BlobRows, debtors: DebtorRows) -> None:
+                 blobs: BlobRows, debtors: DebtorRows, sessions: ChatSessions) -> None:
         self.pool = pool
         self.index = index
         self.blobs = blobs
         self.debtors = debtors
+        self.sessions = sessions
 
     def load(self, chat_id: str) -> StoredChat | None:
         _safe(chat_id, "chat")
@@ -178,9 +179,10 @@ class AccountRows:
             before = chat.as_stored if isinstance(chat.as_stored, AsStored) else None
             plan = before is None or before.due_at != wake_at
             relink = before is None or before.links != links
+            # What the lock brought is no longer the truth, whoever holds it in this process.
+            self.sessions.forget_read_ahead(chat_id)
             session = ChatSession.of(chat_id)
             if session is not None:
-                session.read_ahead = None  # what the lock brought is no longer the truth
                 self._write(session.connection, chat_id, account, envelope, wake_at, plan,
                             links if relink else None)
             else:
@@ -510,6 +512,7 @@ class ChatSessions:
         self.url = url
         self.local = LocalChatLocks()
         self.threads = concurrent.futures.ThreadPoolExecutor(LOCKED_CHATS, "chat-lock")
+        self.held: dict[str, ChatSession] = {}  # chat → its session, while held
         self._idle: list[Connection] = []
         self._idle_lock = threading.Lock()
         self._slots: asyncio.Semaphore | None = None
@@ -532,12 +535,21 @@ class ChatSessions:
         async with self.local[chat_id], self._slots:
             session = self._try(chat_id) or await self._wait(chat_id)
             holding = _HOLDING.set(session)
+            self.held[chat_id] = session
             try:
                 yield
             finally:
+                del self.held[chat_id]
                 _HOLDING.reset(holding)
                 session.held = False
                 self._give_back(session.connection, chat_id)
+
+    def forget_read_ahead(self, chat_id: str) -> None:
+        """The chat is being written: what its lock read is stale (a write from a thread the
+        session is not known to, say, would otherwise leave it for the session's next read)."""
+        session = self.held.get(chat_id)
+        if session is not None:
+            session.read_ahead = None
 
     def _try(self, chat_id: str) -> ChatSession | None:
         """The chat's lock and account from an idle connection, if the lock is free."""
@@ -642,9 +654,10 @@ class PostgresStorage:
         self.reminders = ClaimedReminders(self.pool, url, self.instance)
         self.blobs = BlobRows(self.pool, self.scratch_dir)
         self.debtor_tokens = DebtorRows(self.pool, url)
-        self.accounts = AccountRows(self.pool, self.reminders, self.blobs, self.debtor_tokens)
-        self.outbox = OutboxRows(url, self.instance)
         self.locks = ChatSessions(url)
+        self.accounts = AccountRows(self.pool, self.reminders, self.blobs, self.debtor_tokens,
+                                    self.locks)
+        self.outbox = OutboxRows(url, self.instance)
         try:
             self.debtor_tokens.rebuild_if_pending()
             self.locks.open()
