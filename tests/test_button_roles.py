@@ -3,10 +3,15 @@ and the role survives the trip through Telegram's callback data and back."""
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 from bot.telegram_view import callback_data, keyboard, press_from
 from flows.conversation import Button, Press, Prompt, Role
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 
+ROOT = Path(__file__).resolve().parent.parent
 PROMPT = Prompt("c1", "reminders_sent", "How many?", (
     Button("1", "1"), Button("2", "2"), Button("", "Other number", Role.OTHER_NUMBER),
     Button("", "Keep", Role.KEEP), Button("", "Back", Role.BACK)))
@@ -40,3 +45,21 @@ def test_typing_the_other_number_label_asks_for_the_number() -> None:
     assert d.prompt.key == "reminders_sent"
     assert reply.messages == ["Écrivez le nombre, entre 0 et 99."], reply.messages
     assert "reminders_sent" not in d.case.answers
+
+
+def _marks_in(folder: str) -> list[str]:
+    """String constants such as "__back" (a double underscore, no closing one) in the sources."""
+    return [f"{path.relative_to(ROOT)}:{node.lineno}"
+            for path in sorted((ROOT / folder).rglob("*.py"))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and re.fullmatch(r"__[a-z_]+", node.value) and not node.value.endswith("__")]
+
+
+def test_the_brain_gives_roles_and_only_telegram_writes_marks() -> None:
+    # The marks are Telegram's callback data (bot/telegram_view.py); a value in flows/ that
+    # stands for a role would be a second way of saying what ``Role`` says.
+    assert _marks_in("flows") == []
+    in_bot = _marks_in("bot")
+    assert in_bot, "the reader finds the marks where they are"
+    assert {mark.split(":")[0] for mark in in_bot} == {"bot/telegram_view.py"}
