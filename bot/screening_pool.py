@@ -15,12 +15,14 @@ import asyncio
 import hashlib
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.invoice_reader import read_invoice
+from bot.parent_watch import follow_parent
 from flows.conversation import Reading
 from flows.evidence import screening
 
@@ -59,12 +61,10 @@ class ScreeningPool:
 
     async def check(self, path: Path, name: str, mime_type: str, policy: screening.Policy,
                     held: int) -> Checked:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers,
-                                             mp_context=multiprocessing.get_context("spawn"))
+        pool = self._started()
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, check_file, str(path), name,
+            return await loop.run_in_executor(pool, check_file, str(path), name,
                                               mime_type, policy, held)
         except BrokenProcessPool:
             log.warning("a screening worker died; the file is refused, the pool restarted")
@@ -74,12 +74,10 @@ class ScreeningPool:
     async def read(self, path: Path, mime_type: str, name: str) -> Reading | None:
         """What a kept file says as an invoice (``bot.invoice_reader``), in the same workers;
         None when it cannot be read."""
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers,
-                                             mp_context=multiprocessing.get_context("spawn"))
+        pool = self._started()
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, read_invoice, str(path), mime_type,
+            return await loop.run_in_executor(pool, read_invoice, str(path), mime_type,
                                               name)
         except BrokenProcessPool:
             log.warning("a reading worker died; the invoice is not read, the pool restarted")
@@ -88,6 +86,16 @@ class ScreeningPool:
         except Exception as error:  # a reader's bug on an odd file: the file stays kept
             log.warning("an invoice could not be read: %s", type(error).__name__)
             return None
+
+    def _started(self) -> ProcessPoolExecutor:
+        """The pool, started at its first use; its workers end with the bot even when it is
+        killed (``bot.parent_watch``)."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers,
+                                             mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=follow_parent,
+                                             initargs=(os.getpid(),))
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
