@@ -7,6 +7,7 @@ secret ever reaches it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -42,19 +43,27 @@ def bot_env(api: FakeBotApi, data_dir: Path, now: datetime | None = None,
 def launch(api: FakeBotApi, data_dir: Path, log: Path, now: datetime | None = None,
            args: Sequence[str] = (), module: Sequence[str] = ("bot", "telegram"),
            **extra_env: str) -> subprocess.Popen[bytes]:
-    """Start ``python -m bot telegram ARGS`` (or another module) writing its log to ``log``."""
+    """Start ``python -m bot telegram ARGS`` (or another module) writing its log to ``log``.
+
+    In a session of its own, so that ``kill`` reaches every process it starts (its screening
+    workers, an OCR run), as a power cut would, and a test leaves nothing running.
+    """
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", *module, *args], cwd=ROOT,
             env=bot_env(api, data_dir, now, **extra_env),
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
-    """SIGKILL: no handler runs, no buffer is flushed, as in a power cut or an OOM kill."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
+    """SIGKILL the bot and everything it started: no handler runs, no buffer is flushed, as
+    in a power cut. The group is killed even when the bot is already dead (it may have killed
+    itself, ``testing.killed_bot``): its children outlive it by design only until
+    ``bot.parent_watch`` ends them, and a test must not rely on that to clean up."""
+    with contextlib.suppress(ProcessLookupError):  # nothing of it left
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait(15)
 
 
