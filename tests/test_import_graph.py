@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -130,15 +131,24 @@ def find_cycle(graph: dict[str, frozenset[str]], within: str) -> list[str] | Non
     return None
 
 
-GRAPH = graph_of(("flows", "bot"))
-EDGES = {name: found.edges for name, found in GRAPH.items()}
+@cache
+def project_graph() -> dict[str, Found]:
+    """The graph of ``flows`` and ``bot``, read by the first test that needs it: at module
+    level every parallel worker would read it while collecting, not only the one running
+    these tests."""
+    return graph_of(("flows", "bot"))
+
+
+def edges() -> dict[str, frozenset[str]]:
+    return {name: found.edges for name, found in project_graph().items()}
 
 
 def test_the_graph_is_read_from_the_real_modules() -> None:
     # A broken reader would find no edge, hence no cycle: check it sees known imports.
-    assert "flows.model" in EDGES["flows.followup.actions"]
-    assert "flows.money" in EDGES["flows.model"]
-    assert "bot.service" in EDGES["bot.telegram_app"]
+    graph = edges()
+    assert "flows.model" in graph["flows.followup.actions"]
+    assert "flows.money" in graph["flows.model"]
+    assert "bot.service" in graph["bot.telegram_app"]
 
 
 def test_find_cycle_reports_a_cycle() -> None:
@@ -152,19 +162,23 @@ PACKAGES = ["flows", "bot"]
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_no_import_cycle(package: str) -> None:
-    cycle = find_cycle(EDGES, f"{package}.")
+    cycle = find_cycle(edges(), f"{package}.")
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
 # The code around the product (its tests, what they share, the benchmarks and the scripts) is
 # held to the same rule.
 AROUND = ("testing", "benchmarks", "scripts", "tests")
-EVERYWHERE = graph_of((*PACKAGES, *AROUND))
+
+
+@cache
+def everywhere() -> dict[str, Found]:
+    return graph_of((*PACKAGES, *AROUND))
 
 
 @pytest.mark.parametrize("package", [*PACKAGES, *AROUND])
 def test_no_import_inside_a_function(package: str) -> None:
-    nested = [where for name, found in EVERYWHERE.items() if name.split(".")[0] == package
+    nested = [where for name, found in everywhere().items() if name.split(".")[0] == package
               for where in found.nested]
     assert nested == [], f"imports inside functions (mark a deliberate one {DEFERRED_MARK!r})"
 
@@ -172,7 +186,8 @@ def test_no_import_inside_a_function(package: str) -> None:
 def test_only_the_tests_import_from_tests() -> None:
     # What benchmarks and scripts share with the tests lives in testing/: a benchmark that
     # imports a test module drags pytest and its fixtures along, and breaks when a test moves.
+    graph = everywhere()
     outside = {name: sorted(target for target in found.edges if target.split(".")[0] == "tests")
-               for name, found in EVERYWHERE.items() if name.split(".")[0] != "tests"}
+               for name, found in graph.items() if name.split(".")[0] != "tests"}
     assert {name: targets for name, targets in outside.items() if targets} == {}
-    assert "tests.conftest" in EVERYWHERE["tests.test_rates"].edges  # the reader sees them
+    assert "tests.conftest" in graph["tests.test_rates"].edges  # the reader sees them

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,10 @@ def _produced(node: ast.Call, helpers: dict[str, frozenset[str]]
     return []
 
 
-def _callers() -> list[Caller]:
+@cache
+def callers() -> list[Caller]:
+    """Read by the first test that needs them: at module level every parallel worker would
+    parse the whole source while collecting, not only the one running these tests."""
     found: list[Caller] = []
     for folder in ("flows", "bot"):
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -135,19 +139,17 @@ def _callers() -> list[Caller]:
     return found
 
 
-CALLERS = _callers()
-
 
 def _callers_of(key: str) -> list[Caller]:
-    matching = [c for c in CALLERS if c.key.fullmatch(key)]
+    matching = [c for c in callers() if c.key.fullmatch(key)]
     exact = [c for c in matching if c.exact]
     return exact or matching
 
 
 def test_the_source_scan_finds_the_callers() -> None:
     # The scan itself must see the order-served message's caller, or the test proves nothing.
-    assert any(c.exact and c.key.fullmatch("fu.done.served") for c in CALLERS)
-    assert len(CALLERS) > 150
+    assert any(c.exact and c.key.fullmatch("fu.done.served") for c in callers())
+    assert len(callers()) > 150
     # And the producers: a question, a law message, an input error, a follow-up step.
     for key in ("q.debtor_address", "law.warning.limitation_near", "error.date_day",
                 "fu.step.demand_ended", "fu.title.demand_ended"):
