@@ -205,3 +205,12 @@ async def test_a_write_the_lock_does_not_see_still_reaches_its_next_read(
         seen = a.accounts.load("42")
     assert seen is not None
     assert seen.account.lang == "en"
+
+
+async def test_a_chat_erased_within_its_lock_is_not_read_back(
+        two: tuple[PostgresStorage, PostgresStorage]) -> None:
+    a, _ = two
+    a.accounts.save(StoredChat(Account.new("42", "fr")), None)
+    async with a.locks["42"]:
+        a.accounts.delete("42")  # /delete confirmed, before anything read the chat
+        assert a.accounts.load("42") is None

@@ -214,6 +214,7 @@ class AccountRows:
 
     def delete(self, chat_id: str) -> None:
         _safe(chat_id, "chat")
+        self.sessions.forget_read_ahead(chat_id)  # the chat its lock read is gone
         with self.pool.connection() as connection, connection.transaction():
             for table in ("accounts", "blobs", "reminders"):
                 connection.execute(f"DELETE FROM {table} WHERE chat_id = %s",  # noqa: S608
