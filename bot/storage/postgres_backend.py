@@ -2,7 +2,9 @@
 
 The roles and their promises are ``bot.storage.interface``'s; the tables are
 ``bot/storage/migrations/``'s. One connection pool per process (psycopg 3), in autocommit
-mode: a role that writes more than one row opens its own transaction.
+mode: a role that writes more than one row opens its own transaction. The chat locks and the
+statements made on the event loop for every update have connections of their own
+(``ChatSessions``, ``postgres_connections.OwnConnection``): no pool to go through.
 
 - **Accounts**: one row per chat, the account and its envelope as JSONB. A write is one
   transaction: the row upserted (which takes the row's lock, so two writers of one chat
