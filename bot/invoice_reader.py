@@ -6,7 +6,8 @@ kept, never on the event loop: OCR takes seconds of CPU. Each step is bounded: t
 resolves no entity and fetches nothing, the text layer is read from the first pages only, and
 Tesseract runs as a child process with a time limit and one thread. A file that cannot be read
 gives no reading, and the questions are simply asked. Nothing read is logged: the ``factur-x``
-library's own messages quote the invoice, so they are silenced.
+library's messages quote the invoice, and pypdf's quote the file's first bytes ("invalid pdf
+header: b'Factu'"), on the bot's own stderr; both are silenced, warnings included.
 
 The readers (pypdf, factur-x with lxml and requests) are imported where they are used: they
 weigh about 50 MB of memory, and the bot's own process, which only asks ``readable``, would
@@ -20,6 +21,7 @@ import logging
 import os
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,8 @@ from flows.evidence.budget import Budget
 from flows.invoice_reading import FACTURX, MAX_TEXT, OCR, PDF_TEXT
 
 logging.getLogger("factur-x").disabled = True  # the logger the library takes when imported
+# pypdf logs through one logger per module ("pypdf._reader", ...), all under this one.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
 
 PDF_PAGES = 3  # an invoice's facts are on its first page; its totals may be on the next
 OCR_SECONDS = 30.0
@@ -58,9 +62,11 @@ def read_invoice(path: str, mime_type: str, name: str) -> Reading | None:
     """What the file at ``path`` says, if it is a PDF or a picture we can read (runs in a
     worker process)."""
     try:
-        if mime_type in IMAGE_TYPES and not name.lower().endswith(".pdf"):
-            return _read_photo(path)
-        return _read_pdf(Path(path).read_bytes())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a warning's text may quote the file, as a log may
+            if mime_type in IMAGE_TYPES and not name.lower().endswith(".pdf"):
+                return _read_photo(path)
+            return _read_pdf(Path(path).read_bytes())
     except Exception:  # over budget, or pypdf's error of the day on an odd PDF: kept unread
         return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,23 @@ def test_a_photo_is_read_by_tesseract(tmp_path: Path) -> None:
 def test_a_file_that_cannot_be_read_gives_nothing(tmp_path: Path, name: str, data: bytes,
                                                   mime: str) -> None:
     assert read_invoice(_write(tmp_path, name, data), mime, name) is None
+
+
+def test_reading_a_file_logs_nothing_it_holds(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                              capfd: pytest.CaptureFixture[str]) -> None:
+    # pypdf's own messages quote a broken file's first bytes ("invalid pdf header: b'Jean '"),
+    # and a worker's messages end in the bot's log.
+    data = b"Jean Dupont, 12 rue des Lilas: 1 500 EUR\n" * 4
+    caplog.set_level(logging.DEBUG)
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        assert read_invoice(_write(tmp_path, "dupont.pdf", data), "application/pdf",
+                            "dupont.pdf") is None
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    shown = capfd.readouterr()
+    assert "Jean" not in logged + shown.out + shown.err
+    assert caplog.records == []
+    assert warned == []
 
 
 def test_only_pdfs_and_pictures_are_read() -> None:
