@@ -68,6 +68,9 @@ class Question:
     max_length: int = 200
     check: Check | None = None
     choices_for: Callable[[Case], tuple[str, ...]] | None = None
+    # The buttons in the order shown when that order depends on the day (the remedies, best
+    # first): given the turn's day, never the machine's, so a frozen clock reaches it.
+    ranked_for: Callable[[Case, date], tuple[str, ...]] | None = None
     # The message shown for an engine error, when this question words it its own way.
     errors: tuple[tuple[str, str], ...] = ()
     # Asked only when something asks for it (``Account.asking``): a follow-up's date, say.
@@ -79,8 +82,14 @@ class Question:
     def applies(self, case: Case) -> bool:
         return self.when(case)
 
-    def options(self, case: Case) -> tuple[str, ...]:
+    def offers(self, case: Case) -> tuple[str, ...]:
+        """The codes of this question's buttons, in no particular order (which buttons there
+        are never depends on the day)."""
         return self.choices_for(case) if self.choices_for else self.choices
+
+    def options(self, case: Case, today: date) -> tuple[str, ...]:
+        """The codes of this question's buttons in the order shown on ``today``."""
+        return self.ranked_for(case, today) if self.ranked_for else self.offers(case)
 
     def error_key(self, error: ParseError) -> str:
         """The catalog key of the message explaining ``error`` for this question."""

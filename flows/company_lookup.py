@@ -47,14 +47,15 @@ def number_for_name(account: Account, case: Case, text: str) -> CompanyNumber | 
     return number
 
 
-def number_typed(account: Account, case: Case, number: CompanyNumber) -> Reply:
+def number_typed(account: Account, case: Case, number: CompanyNumber,
+                 now: datetime) -> Reply:
     """Keep the number as the debtor's registration; in France, look it up."""
     lang = account.lang
     case.answers["debtor_id"] = number.shown
     if case.jurisdiction != "fr":
         reply = Reply(messages=[t(lang, f"lookup.checked_{case.jurisdiction}",
                                   number=number.shown)])
-        reply.prompt = journey.reprompt(account, case)
+        reply.prompt = journey.reprompt(account, case, now.date())
         return reply
     reply = Reply(messages=[t(lang, "lookup.searching", number=number.shown)],
                   lookups=[CompanyLookup(case.id, number.digits)])
@@ -76,7 +77,7 @@ def found(account: Account, event: CompanyFound, now: datetime) -> Reply:
         key = ("lookup.off" if event.failure == LOOKUPS_OFF else
                "lookup.unavailable" if event.failure else "lookup.not_found")
         reply = Reply(messages=[t(lang, key, number=number.shown)], changed=False)
-        reply.prompt = journey.reprompt(account, case)
+        reply.prompt = journey.reprompt(account, case, now.date())
         return reply
     reply = Reply(messages=company_messages(company, lang))
     screen = prefill.propose(account, case, proposals_from(company, lang, now), now)

@@ -107,14 +107,14 @@ def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
     if question.kind is Kind.COUNT and event.role is Role.OTHER_NUMBER:
         least, most = question.count_range
         return Reply(messages=[t(lang, "hint.type_count", least=least, most=most)],
-                     prompt=_prompt(account, case, question), changed=False)
+                     prompt=_prompt(account, case, question, now.date()), changed=False)
     if question.key == "remedy" and event.role is Role.COMPARE:
         return Reply(messages=[comparison_message(case, lang, now.date())],
-                     prompt=_prompt(account, case, question), changed=False)
+                     prompt=_prompt(account, case, question, now.date()), changed=False)
     if question.key == "rights_ack" and event.role is Role.DETAILS:
         return Reply(messages=rights_details(case, lang, now.date()),
-                     prompt=_prompt(account, case, question), changed=False)
-    options = question.options(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
+                     prompt=_prompt(account, case, question, now.date()), changed=False)
+    options = question.offers(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
     if event.value not in options:
         return Reply(notice=t(lang, "notice.stale"), changed=False)
     reply = Reply(chosen=_label(question, event.value, lang))
@@ -129,14 +129,15 @@ def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
     if question is None:
         return _idle(account, case, now)
     if len(event.text) > MAX_MESSAGE:
-        return _again(account, case, question, t(lang, "error.too_long", limit=MAX_MESSAGE))
+        return _again(account, case, question, t(lang, "error.too_long", limit=MAX_MESSAGE),
+                      now.date())
     buttons_only = question.kind in {Kind.CHOICE, Kind.ACK} and not question.typed_too
     if question is EDIT_PICK or buttons_only:
         chosen = _match_choice(question, case, event.text, lang, now.date())
         if chosen is None:
-            return _again(account, case, question, t(lang, "error.use_buttons"))
+            return _again(account, case, question, t(lang, "error.use_buttons"), now.date())
         return press(account, case, Press(case.id, question.key, chosen.value, chosen.role), now)
-    options = question.options(case)
+    options = question.offers(case)
     chosen = _match_choice(question, case, event.text, lang, now.date()) if options else None
     if chosen is not None and chosen.role is not Role.ANSWER:
         return press(account, case, Press(case.id, question.key, chosen.value, chosen.role), now)
@@ -149,7 +150,8 @@ def typed(account: Account, case: Case, event: Text, now: datetime) -> Reply:
             value = read_answer(question, case, event.text, now.date())
     except ParseError as error:
         return _again(account, case, question,
-                      t(lang, question.error_key(error), **_error_params(error, lang)))
+                      t(lang, question.error_key(error), **_error_params(error, lang)),
+                      now.date())
     reply = Reply()
     if question.kind is Kind.RATE and chosen is None:
         reply.messages += _rate_said_back(case, event.text, lang)
@@ -181,7 +183,7 @@ def _use_proposal(account: Account, case: Case, question: Question, now: datetim
     except ParseError as error:
         proposals.settle(case, question.key)
         return Reply(messages=[t(lang, error.key, **_error_params(error, lang))],
-                     prompt=_prompt(account, case, question))
+                     prompt=_prompt(account, case, question, now.date()))
     reply = Reply(chosen=_short(display_value(case, question.key, value, lang)))
     _answer(account, case, question, value, now, reply)
     return reply
@@ -219,7 +221,7 @@ def _error_params(error: ParseError, lang: str) -> dict[str, Any]:
 def _match_choice(question: Question, case: Case, text: str, lang: str,
                   today: date) -> Button | None:
     """A typed answer to a question with buttons: its number, its label or its code."""
-    options = _choices(question, case, lang)
+    options = _choices(question, case, lang, today)
     typed = text.strip().lower().rstrip(".")
     codes = [b.value for b in options if b.role is Role.ANSWER]
     if typed.isdecimal() and typed in codes:
@@ -256,9 +258,9 @@ def _strip_marks(label: str) -> str:
     return label.strip()
 
 
-def _again(account: Account, case: Case, question: Question, error: str) -> Reply:
+def _again(account: Account, case: Case, question: Question, error: str, today: date) -> Reply:
     """Explain what went wrong and ask the same question again; nothing is changed."""
-    return Reply(messages=[error], prompt=_prompt(account, case, question), changed=False)
+    return Reply(messages=[error], prompt=_prompt(account, case, question, today), changed=False)
 
 
 def store_answer(account: Account, case: Case, question: Question, value: Any,
@@ -349,7 +351,7 @@ def _proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
                     and _asked(account, case) is None:
                 fire(case, "retreat")
             reply.messages += _intro(account, case, question, now)
-            reply.prompt = _prompt(account, case, question)
+            reply.prompt = _prompt(account, case, question, now.date())
             return
         if case.state in {"followup", "closed"}:
             reply.messages.append(_waiting_message(account, case))
@@ -364,10 +366,10 @@ def proceed(account: Account, case: Case, reply: Reply, now: datetime) -> None:
     _proceed(account, case, reply, now)
 
 
-def reprompt(account: Account, case: Case) -> Prompt | None:
+def reprompt(account: Account, case: Case, today: date) -> Prompt | None:
     """The question the case is waiting on, asked again without its introduction."""
     question = current_question(case, account.asking)
-    return _prompt(account, case, question) if question is not None else None
+    return _prompt(account, case, question, today) if question is not None else None
 
 
 def _go_back(account: Account, case: Case, question: Question, now: datetime) -> Reply:
@@ -379,7 +381,7 @@ def _go_back(account: Account, case: Case, question: Question, now: datetime) ->
     target = BY_KEY[history[position - 1]]
     account.asking = Asking(target.key, case_id=case.id)
     reply = Reply(chosen=t(lang, "choice.back"))
-    reply.prompt = _prompt(account, case, target)
+    reply.prompt = _prompt(account, case, target, now.date())
     return reply
 
 
@@ -392,7 +394,7 @@ def _pick_to_edit(account: Account, case: Case, key: str, role: Role, now: datet
         return reply
     account.asking = Asking(key, case_id=case.id)
     reply = Reply(chosen=t(lang, f"label.{key}"))
-    reply.prompt = _prompt(account, case, BY_KEY[key])
+    reply.prompt = _prompt(account, case, BY_KEY[key], now.date())
     return reply
 
 
@@ -407,15 +409,15 @@ def _label(question: Question, code: str, lang: str) -> str:
     return t(lang, f"choice.{question.key}.{code}")
 
 
-def _choices(question: Question, case: Case, lang: str) -> list[Button]:
+def _choices(question: Question, case: Case, lang: str, today: date) -> list[Button]:
     """The buttons under a question, before "keep" and "back" (which depend on the moment)."""
     if question is EDIT_PICK:
         return [Button(k, t(lang, "review.line", label=t(lang, f"label.{k}"),
                             value=display(case, k, lang)))
                 for k in editable_keys(case)]
-    codes = ("yes", "no") if question.kind is Kind.YESNO else question.options(case)
+    codes = ("yes", "no") if question.kind is Kind.YESNO else question.options(case, today)
     buttons = [Button(c, _label(question, c, lang)) for c in codes]
-    proposed = _proposed_value(question, case)
+    proposed = _proposed_value(question, case, today)
     if proposed is not None:
         label = "✅ " + _short(display_value(case, question.key, proposed, lang))
         buttons.insert(0, Button("", label, Role.PROPOSED))
@@ -436,33 +438,33 @@ def translation_button(lang: str) -> Button:
     return Button("", t(lang, "documents.translation.button"), Role.TRANSLATION)
 
 
-def _proposed_value(question: Question, case: Case) -> Any:
+def _proposed_value(question: Question, case: Case, today: date) -> Any:
     """The pending proposal for this question, as it would be stored; None when there is none
     or the answer engine refuses it (the question is then asked as usual)."""
     proposal = proposals.pending_for(case, question.key)
     if proposal is None:
         return None
     try:
-        # Read, not checked: checks may depend on the day, and the turn's day is not known
-        # here; pressing the suggestion checks it (``_use_proposal``).
-        return proposals.read_value(question, case, proposal, date.today())
+        # Read, not checked: the case may change before the suggestion is pressed, and
+        # pressing it checks it then (``_use_proposal``).
+        return proposals.read_value(question, case, proposal, today)
     except ParseError:
         return None
 
 
-def _prompt(account: Account, case: Case, question: Question) -> Prompt:
+def _prompt(account: Account, case: Case, question: Question, today: date) -> Prompt:
     lang = account.lang
     text = t(lang, f"q.{question.key}", **prompt_params(case, lang))
     if question.key == SAME_DETAILS:
         text = t(lang, "profile.offered", details=profile.summary(case, lang)) + "\n\n" + text
     proposal = proposals.pending_for(case, question.key)
-    proposed = _proposed_value(question, case)
+    proposed = _proposed_value(question, case, today)
     if proposal is not None and proposed is not None:
         text += "\n\n" + t(lang, "profile.suggested" if proposal.source == FROM_PROFILE
                             else "prefill.suggested",
                             value=display_value(case, question.key, proposed, lang),
                             source=source_label(proposal, lang))
-    buttons = _choices(question, case, lang)
+    buttons = _choices(question, case, lang, today)
     if _asked(account, case) == question.key and question.key in case.answers:
         text += "\n\n" + t(lang, "hint.current_answer", value=display(case, question.key, lang))
         buttons.append(Button("", t(lang, "choice.keep"), Role.KEEP))
@@ -507,7 +509,7 @@ def display_value(case: Case, key: str, value: Any, lang: str) -> str:
         return "—"
     if question.kind is Kind.COUNT:
         return str(value)  # "2", whichever button or typed number gave it
-    if isinstance(value, str) and value in question.options(case):
+    if isinstance(value, str) and value in question.offers(case):
         return _label(question, value, lang)  # a button's answer: "none", "unknown"…
     if question.kind is Kind.AMOUNT:
         return formatting.money(Money.from_json(value), lang, case.jurisdiction)
@@ -609,7 +611,7 @@ def show_standing(account: Account, case: Case, reply: Reply, now: datetime) -> 
         case.answers.pop("outcome", None)  # asked again: what happened since?
         _proceed(account, case, reply, now)
         return
-    reply.prompt = reprompt(account, case)
+    reply.prompt = reprompt(account, case, now.date())
     if reply.prompt is None:
         _proceed(account, case, reply, now)
 

@@ -97,7 +97,7 @@ def checked_value(question: Question, case: Case, proposal: Proposal, today: dat
 def read_value(question: Question, case: Case, proposal: Proposal, today: date) -> Any:
     """The proposal read as its question's value, not yet checked against the case (to show
     it: the check runs when it is taken)."""
-    codes = question.options(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
+    codes = question.offers(case) + (("yes", "no") if question.kind is Kind.YESNO else ())
     if proposal.value in codes:
         return choice_value(question, case, proposal.value)
     return parse_answer(question, case, proposal.value, today)

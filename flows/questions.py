@@ -151,8 +151,8 @@ def details_from_before(case: Case) -> bool:
                for key in offered)
 
 
-def _remedy_choices(case: Case) -> tuple[str, ...]:
-    return tuple(r.value for r in ranked_remedies(case))
+def _remedy_choices(case: Case, today: date) -> tuple[str, ...]:
+    return tuple(r.value for r in ranked_remedies(case, today))
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -216,7 +216,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("rot_goods", "remedy", Kind.YESNO, when=goods_supplied),
     Question("services_running", "remedy", Kind.YESNO, when=services_supplied),
     Question("remedy", "remedy", Kind.CHOICE, tuple(r.value for r in Remedy),
-             choices_for=_remedy_choices),
+             ranked_for=_remedy_choices),
     # details: before any court document, was a formal demand sent, and when (without one the
     # demand is drafted first: flows.demand_first)
     Question(demand_first.KEY, "details", Kind.DATE, ("none",), typed_too=True,

@@ -112,11 +112,12 @@ def comparison_message(case: Case, lang: str, today: date) -> str:
     return "\n".join(lines)
 
 
-def ranked_remedies(case: Case, today: date | None = None) -> list[Remedy]:
-    """Every remedy, the most fitting first (as last shown to the user, else computed now)."""
+def ranked_remedies(case: Case, today: date) -> list[Remedy]:
+    """Every remedy, the most fitting first (as last shown to the user, else as advised on
+    ``today``, the turn's day)."""
     ranking = case.ranking
     if not ranking:
-        advice = advice_for(case, today or date.today())
+        advice = advice_for(case, today)
         ranking = ([r.remedy.value for r in advice.recommended]
                    + [r.remedy.value for r in advice.ruled_out]) if advice else []
     order = [Remedy(code) for code in ranking if code in Remedy._value2member_map_]

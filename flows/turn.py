@@ -149,7 +149,7 @@ def _text(account: Account, event: Text, now: datetime) -> Reply:
         return Reply(messages=[t(account.lang, "hint.no_case")], changed=False)
     number = company_lookup.number_for_name(account, case, event.text)
     if number is not None:  # a company number where its name was asked
-        return company_lookup.number_typed(account, case, number)
+        return company_lookup.number_typed(account, case, number, now)
     return journey.typed(account, case, event, now)
 
 
@@ -177,5 +177,5 @@ def _after_detour(account: Account, detour: Detour, now: datetime) -> Reply:
     if detour.then is Then.NEXT_QUESTION:
         journey.proceed(account, case, reply, now)
     else:
-        reply.prompt = journey.reprompt(account, case)
+        reply.prompt = journey.reprompt(account, case, now.date())
     return reply
