@@ -339,3 +339,27 @@ def test_links_of_two_creditors_are_kept_apart_and_erased_with_their_chat(
     storage.accounts.delete("1001")
     assert storage.debtor_tokens.find(first_token) is None
     assert storage.debtor_tokens.debtor("2002") is None
+
+
+def test_a_debtor_chat_opening_a_first_creditors_link_again_reaches_that_creditor(
+        storage: Storage) -> None:
+    """A debtor owing two creditors opened both links; the second case closed. Opening the
+    first link again must route the debtor's answers to the first creditor, although that
+    creditor's account (read back as the bot reads it) already named the debtor's chat: the
+    index entry of a debtor chat is shared by every creditor whose link it opened."""
+    first, second = creditor("1001"), creditor("1002")
+    link.issue(first.cases[0], NOW)
+    link.issue(second.cases[0], NOW)
+    answers.opened(first.cases[0], "2002", "fr", NOW)
+    storage.accounts.save(StoredChat(first), None)
+    answers.opened(second.cases[0], "2002", "fr", NOW)
+    storage.accounts.save(StoredChat(second), None)
+    assert storage.debtor_tokens.debtor("2002") == ("1002", second.cases[0].id)
+    second.cases[0].state = "closed"
+    storage.accounts.save(StoredChat(second), None)
+    assert storage.debtor_tokens.debtor("2002") is None
+    again = storage.accounts.load("1001")
+    assert again is not None
+    answers.opened(again.account.cases[0], "2002", "fr", NOW)  # /start <first link> again
+    storage.accounts.save(again, None)
+    assert storage.debtor_tokens.debtor("2002") == ("1001", first.cases[0].id)

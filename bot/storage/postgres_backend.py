@@ -11,7 +11,8 @@ statements made on the event loop for every update have connections of their own
   queue), the reminder index's row for the chat in the same transaction, so that the index is
   never out of step with the account; the COMMIT is the durable point. Usually one statement
   (one round trip): the reminder row only when its instant moved, the debtors' links only
-  when they changed (``StoredChat.as_stored`` says what the database holds).
+  when they changed or name a debtor chat (``StoredChat.as_stored`` says what the database
+  holds; a debtor chat's row is shared between creditors).
 - **Blobs**: bytea rows, so that instances need no shared disk; only scratch work (a download
   being screened, an export's zips) uses this machine's disk, under ``scratch_dir``.
 - **Reminders**: ``claim_due`` takes due chats with ``FOR UPDATE SKIP LOCKED`` and marks them
@@ -180,7 +181,10 @@ class AccountRows:
         def write() -> None:
             before = chat.as_stored if isinstance(chat.as_stored, AsStored) else None
             plan = before is None or before.due_at != wake_at
-            relink = before is None or before.links != links
+            # A debtor chat's row is shared by every creditor whose link it opened: another
+            # chat's write may have taken it over or dropped it since this chat's was read,
+            # so a chat naming debtor chats writes them every time (as the TinyDB index).
+            relink = before is None or before.links != links or bool(links.debtors)
             # What the lock brought is no longer the truth, whoever holds it in this process.
             self.sessions.forget_read_ahead(chat_id)
             session = ChatSession.of(chat_id)
