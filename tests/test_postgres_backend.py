@@ -7,6 +7,8 @@ here, two ``PostgresStorage`` objects on one database stand for two bot processe
 from __future__ import annotations
 
 import asyncio
+import os
+import resource
 import threading
 import time
 from collections.abc import Iterator
@@ -214,3 +216,33 @@ async def test_a_chat_erased_within_its_lock_is_not_read_back(
     async with a.locks["42"]:
         a.accounts.delete("42")  # /delete confirmed, before anything read the chat
         assert a.accounts.load("42") is None
+
+
+async def test_a_busy_process_with_descriptors_past_1023_still_serves_a_chat(
+        pg_url: str, tmp_path: Path) -> None:
+    """A busy bot (webhook sockets, downloads, screening pipes; Docker allows far more than
+    1024 open files) gets connections numbered past 1023, where ``select`` refuses to look:
+    such a connection is still checked, and the chat's lock still taken."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("this system allows fewer than 1200 open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    padding = []
+    try:
+        while not padding or padding[-1] < 1100:
+            padding.append(os.open(os.devnull, os.O_RDONLY))
+        storage = PostgresStorage(pg_url, tmp_path / "a", instance="a")
+        try:
+            async with storage.locks["42"]:
+                assert storage.locks.held["42"].connection.fileno() > 1023
+                storage.accounts.save(StoredChat(Account.new("42", "fr")), None)
+            async with storage.locks["42"]:
+                chat = storage.accounts.load("42")
+            assert chat is not None
+            assert chat.account.lang == "fr"
+        finally:
+            storage.close()
+    finally:
+        for descriptor in padding:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -2,7 +2,7 @@
 
 A restart (an operator's, an upgrade, a failover) cuts every connection a bot instance holds.
 The server says so on each one before closing it, so an idle connection it cut has something
-to read: ``cut`` looks (one ``select`` call, no round trip) before a connection is used, and
+to read: ``cut`` looks (one ``poll`` call, no round trip) before a connection is used, and
 the pool's ``check`` pings only such a connection, which fails, so that the pool makes a new
 one instead of handing the dead one out. ``OwnConnection`` is one connection kept for the
 short statements made on the event loop on every update (the outbox's lines, the debtor-chat
@@ -29,8 +29,11 @@ def cut(connection: Connection) -> bool:
     goodbye: an idle connection in autocommit mode is sent nothing else)."""
     if connection.closed:
         return True
-    readable, _, _ = select.select([connection.fileno()], [], [], 0)
-    return bool(readable)
+    # poll, not select: select refuses descriptors past 1023, which a busy process (Docker
+    # allows far more open files) hands to its new connections.
+    looking = select.poll()
+    looking.register(connection.fileno(), select.POLLIN)
+    return bool(looking.poll(0))
 
 
 def check_idle(connection: Connection) -> None:
