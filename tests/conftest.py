@@ -130,16 +130,22 @@ def ocr() -> None:
         pytest.skip("Tesseract (tesseract-ocr, tesseract-ocr-fra) not installed: OCR test skipped")
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[Cluster]:
-    """One throwaway PostgreSQL server for the session (one per pytest-xdist worker, started
-    by its first test that needs one), stopped and removed at the end."""
+def postgres_binaries() -> Path:
+    """The PostgreSQL server's binaries: the test is skipped where they are missing, failed
+    where CI requires them."""
     binaries = find_binaries()
     if binaries is None:
         if os.environ.get(REQUIRE_POSTGRES):
             pytest.fail(f"{REQUIRE_POSTGRES} is set but no PostgreSQL server binaries were found")
         pytest.skip("PostgreSQL server binaries not found: PostgreSQL test skipped")
-    with Cluster(binaries) as cluster:
+    return binaries
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server for the session (one per pytest-xdist worker, started
+    by its first test that needs one), stopped and removed at the end."""
+    with Cluster(postgres_binaries()) as cluster:
         yield cluster
 
 

@@ -9,7 +9,6 @@ with ``pg_ctl`` while the bot process runs on it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,21 +19,16 @@ from bot.storage import StoredChat
 from bot.storage.postgres_backend import PostgresStorage
 from flows.model import Account
 from testing.fakebot import FakeBotApi
-from testing.pgcluster import Cluster, find_binaries
+from testing.pgcluster import Cluster
 from testing.stored import Place
-from tests.conftest import REQUIRE_POSTGRES
+from tests.conftest import postgres_binaries
 from tests.test_recovery import ProcessUser, answers_on_disk, start, stop
 
 
 @pytest.fixture
 def own_cluster() -> Iterator[Cluster]:
     """A server for this test alone: restarting the session's would cut other tests'."""
-    binaries = find_binaries()
-    if binaries is None:
-        if os.environ.get(REQUIRE_POSTGRES):
-            pytest.fail(f"{REQUIRE_POSTGRES} is set but no PostgreSQL server binaries were found")
-        pytest.skip("PostgreSQL server binaries not found: PostgreSQL test skipped")
-    with Cluster(binaries) as cluster:
+    with Cluster(postgres_binaries()) as cluster:
         yield cluster
 
 
