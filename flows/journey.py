@@ -91,6 +91,12 @@ def press(account: Account, case: Case, event: Press, now: datetime) -> Reply:
         return Reply(notice=t(lang, "notice.stale"), changed=False)
     if event.role is Role.BACK:
         return _go_back(account, case, question, now)
+    if event.role is Role.TRANSLATION:
+        # Its number typed (a pressed button goes to the case file straight from the turn):
+        # the letters translated, then this question again.
+        reply = casefile.translation(account, case).reply
+        reply.prompt = _prompt(account, case, question, now.date())
+        return reply
     if event.role is Role.KEEP:
         walking = _walking(account, case)
         _stop_asking(account, case)

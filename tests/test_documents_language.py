@@ -11,14 +11,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from flows import journey
+from flows.conversation import Role, Text
 from flows.documents.catalog import jobs_to_send
 from flows.documents.drawing import draw
+from flows.turn import turn
 from flows.vocabulary import Remedy
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import FakeBotApi, SentDocument
 from testing.telegram_harness import TelegramUser, running_bot
 from tests.documents_samples import SAMPLES, TODAY, with_remedy
 from tests.pdf import pdf_text
+from tests.test_properties import NOW as PROPERTIES_NOW
+from tests.test_properties import snapshot_account
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 NOTICE = "Translation for your information — the French letter is the one to send"
@@ -82,3 +87,23 @@ def test_court_papers_and_letters_are_in_french_for_an_english_speaker(
     text = pdf_text(pdf)
     assert french in text
     assert NOTICE not in text
+
+
+def test_the_translation_buttons_number_typed_sends_the_translation_and_asks_again() -> None:
+    # At the follow-up's question, typing a button's number is pressing it, the translation's
+    # included: no "this button is no longer active", and the question stays on screen.
+    account = snapshot_account("en", "followup")  # an English speaker, letters in French
+    case = account.current
+    assert case is not None
+    shown = journey.reprompt(account, case, PROPERTIES_NOW.date())
+    assert shown is not None
+    number = next(place for place, button in enumerate(shown.buttons, 1)
+                  if button.role is Role.TRANSLATION)
+    reply = turn(account, Text(str(number)), PROPERTIES_NOW)
+    assert reply.notice is None
+    assert [job.kind for job in reply.documents] == ["demand_letter", "chronology"]
+    assert all(job.lang == "en" and job.filename.startswith("translation_for_information_")
+               for job in reply.documents)
+    assert reply.prompt is not None
+    assert reply.prompt.key == "outcome"
+    assert reply.prompt.buttons == shown.buttons
