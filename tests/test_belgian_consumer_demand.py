@@ -20,7 +20,7 @@ from flows.documents.to_text import html_to_text
 from flows.followup.timeline import StepKind, timeline
 from testing.driver import Driver, plain
 from testing.fakebot import FakeBotApi
-from tests.followup_cases import DETAILS, DOCUMENT_ANSWERS, NOW
+from tests.followup_cases import DETAILS, DOCUMENT_ANSWERS, NOW, documents_out
 from tests.test_reminders import Clock, reminders_to, running
 
 BELGIAN_CONSUMER = {
@@ -54,12 +54,7 @@ def to_days_question(d: Driver) -> None:
 
 
 def demand_sent(d: Driver) -> None:
-    answers = {**DOCUMENT_ANSWERS, **BELGIAN_CONSUMER}
-    for _ in range(20):
-        if d.case.state == "followup":
-            return
-        d.answer(answers[d.prompt.key])
-    raise AssertionError(f"no follow-up; the bot asks {d.prompt.key!r}")
+    documents_out(d, BELGIAN_CONSUMER)
 
 
 def test_the_chat_never_offers_a_belgian_consumer_fewer_than_14_days() -> None:

@@ -59,8 +59,10 @@ def browser() -> Iterator[WebDriver]:
         driver.quit()
 
 
-def test_a_debtor_proposes_a_plan_in_a_browser_and_the_creditor_receives_it(
-        api: FakeBotApi, data_dir: Path, tmp_path: Path, browser: WebDriver) -> None:
+@pytest.fixture
+def page(api: FakeBotApi, data_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """The debtor's page of a saved creditor's case, served by the bot in webhook mode (a
+    process of its own, stopped at the end): its address."""
     account, token = creditor_account()
     save_account(data_dir, account)
     port = free_port()
@@ -70,59 +72,53 @@ def test_a_debtor_proposes_a_plan_in_a_browser_and_the_creditor_receives_it(
                      TELEGRAM_WEBHOOK_SECRET=SECRET)
     try:
         wait_listening(port)
-        browser.get(f"{public}/d/{token}")
-        assert "Ce qui est réclamé" in browser.find_element(By.ID, "claim").text
-        assert browser.find_element(By.CSS_SELECTOR, "#pay img.qr").get_attribute(
-            "naturalWidth") not in {None, "0"}  # the EPC code was drawn by the browser
-        take_screenshot(browser, tmp_path)
-
-        count = browser.find_element(By.ID, "count")
-        count.clear()
-        count.send_keys("4")
-        type_date(browser.find_element(By.ID, "first"), "10", "12", "2026")
-        Select(browser.find_element(By.ID, "interval")).select_by_value("monthly")
-        mark = api.mark()
-        browser.find_element(By.CSS_SELECTOR, '#plan button[type="submit"]').click()
-        WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located(
-            (By.ID, "done")))
-        assert "transmise au créancier" in browser.find_element(By.ID, "done").text
-
-        def plan_reached_creditor(call: ApiCall) -> bool:
-            return (call.method == "sendMessage" and call.params.get("chat_id") == CREDITOR
-                    and "propose un échéancier" in str(call.params.get("text", "")))
-
-        api.wait_for(plan_reached_creditor, timeout=20, since=mark)
-        said = "\n".join(m.text for m in api.messages_to(CREDITOR))
-        assert "4 échéances mensuelles à partir du 10 décembre 2026" in said
+        yield f"{public}/d/{token}"
     finally:
         kill(process)
+
+
+def test_a_debtor_proposes_a_plan_in_a_browser_and_the_creditor_receives_it(
+        api: FakeBotApi, page: str, tmp_path: Path, browser: WebDriver) -> None:
+    browser.get(page)
+    assert "Ce qui est réclamé" in browser.find_element(By.ID, "claim").text
+    assert browser.find_element(By.CSS_SELECTOR, "#pay img.qr").get_attribute(
+        "naturalWidth") not in {None, "0"}  # the EPC code was drawn by the browser
+    take_screenshot(browser, tmp_path)
+
+    count = browser.find_element(By.ID, "count")
+    count.clear()
+    count.send_keys("4")
+    type_date(browser.find_element(By.ID, "first"), "10", "12", "2026")
+    Select(browser.find_element(By.ID, "interval")).select_by_value("monthly")
+    mark = api.mark()
+    browser.find_element(By.CSS_SELECTOR, '#plan button[type="submit"]').click()
+    WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located(
+        (By.ID, "done")))
+    assert "transmise au créancier" in browser.find_element(By.ID, "done").text
+
+    def plan_reached_creditor(call: ApiCall) -> bool:
+        return (call.method == "sendMessage" and call.params.get("chat_id") == CREDITOR
+                and "propose un échéancier" in str(call.params.get("text", "")))
+
+    api.wait_for(plan_reached_creditor, timeout=20, since=mark)
+    said = "\n".join(m.text for m in api.messages_to(CREDITOR))
+    assert "4 échéances mensuelles à partir du 10 décembre 2026" in said
 
 
 def test_a_debtor_contests_with_a_file_in_a_browser_and_the_creditor_receives_both(
-        api: FakeBotApi, data_dir: Path, tmp_path: Path, browser: WebDriver) -> None:
-    account, token = creditor_account()
-    save_account(data_dir, account)
+        api: FakeBotApi, page: str, tmp_path: Path, browser: WebDriver) -> None:
     note = tmp_path / "bon de livraison.pdf"
     note.write_bytes(delivery_note())
-    port = free_port()
-    public = f"http://127.0.0.1:{port}"
-    process = launch(api, data_dir, tmp_path / "bot.log", NOW,
-                     args=["--webhook-url", f"{public}/tg/hook", "--port", str(port)],
-                     TELEGRAM_WEBHOOK_SECRET=SECRET)
-    try:
-        wait_listening(port)
-        browser.get(f"{public}/d/{token}")
-        Select(browser.find_element(By.ID, "reason")).select_by_value("quantity")
-        browser.find_element(By.ID, "text").send_keys("Seules 2 pages sur 5 ont été livrées.")
-        browser.find_element(By.ID, "files").send_keys(str(note))  # as "Choose file" does
-        mark = api.mark()
-        browser.find_element(By.CSS_SELECTOR, '#contest button[type="submit"]').click()
-        WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located(
-            (By.ID, "done")))
-        assert "transmise au créancier" in browser.find_element(By.ID, "done").text
-        [sent] = api.wait_documents(CREDITOR, 1, timeout=30, since=mark)
-    finally:
-        kill(process)
+    browser.get(page)
+    Select(browser.find_element(By.ID, "reason")).select_by_value("quantity")
+    browser.find_element(By.ID, "text").send_keys("Seules 2 pages sur 5 ont été livrées.")
+    browser.find_element(By.ID, "files").send_keys(str(note))  # as "Choose file" does
+    mark = api.mark()
+    browser.find_element(By.CSS_SELECTOR, '#contest button[type="submit"]').click()
+    WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located(
+        (By.ID, "done")))
+    assert "transmise au créancier" in browser.find_element(By.ID, "done").text
+    [sent] = api.wait_documents(CREDITOR, 1, timeout=30, since=mark)
     assert sent.filename == "bon de livraison.pdf"
     assert sent.content == note.read_bytes()
     said = "\n".join(m.text for m in api.messages_to(CREDITOR))
