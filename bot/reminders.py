@@ -177,7 +177,7 @@ class ReminderService:
         batch = followup.due(account, now)
         if not batch:
             # Night: wait for the morning; or nothing left.
-            self.index.plan(chat_id, followup.next_wakeup(account, self.clock()))
+            self.index.plan(chat_id, self.wake_of(account))
             return 0
         sent = 0
         keys = []

@@ -134,8 +134,7 @@ class Assistant:
                update_id: int | None = None) -> Decided | None:
         """Run one turn: the reply, and the write that must be done before it is shown."""
         stored = self.load(chat_id)
-        self._seen(chat_id, stored is None
-                   or json_pieces.records(stored.account) <= json_pieces.BIG_RECORDS)
+        self._seen(chat_id, stored is None or not json_pieces.is_big(stored.account))
         chat = stored if stored is not None else StoredChat(
             Account.new(chat_id, normalize_language(language_code)))
         if update_id is not None:

@@ -35,6 +35,11 @@ def records(account: Account) -> int:
     return sum(len(case.events) + len(case.evidence) for case in account.cases)
 
 
+def is_big(account: Account) -> bool:
+    """Whether the account is encoded in pieces (and its turns run off the event loop)."""
+    return records(account) > BIG_RECORDS
+
+
 def dumps(value: Any) -> str:
     """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, in many short calls
     (joined once at the end: joining at every level would copy the whole text each time)."""

@@ -113,19 +113,13 @@ SAVE = ("INSERT INTO accounts (chat_id, account, envelope) "
         "VALUES (%(chat)s, %(account)s::jsonb, %(envelope)s::jsonb) "
         "ON CONFLICT (chat_id) DO UPDATE SET account = EXCLUDED.account, "
         "envelope = EXCLUDED.envelope, saved_at = now()")
-SAVE_PLANNED = ("WITH saved AS (INSERT INTO accounts (chat_id, account, envelope) "
-                " VALUES (%(chat)s, %(account)s::jsonb, %(envelope)s::jsonb) "
-                " ON CONFLICT (chat_id) DO UPDATE SET account = EXCLUDED.account, "
-                " envelope = EXCLUDED.envelope, saved_at = now()), "
-                "planned AS (INSERT INTO reminders (chat_id, due_at) VALUES (%(chat)s, %(due)s) "
-                " ON CONFLICT (chat_id) DO UPDATE SET due_at = EXCLUDED.due_at) "
-                "SELECT pg_notify(%(channel)s, %(heard)s)")
-SAVE_UNPLANNED = ("WITH saved AS (INSERT INTO accounts (chat_id, account, envelope) "
-                  " VALUES (%(chat)s, %(account)s::jsonb, %(envelope)s::jsonb) "
-                  " ON CONFLICT (chat_id) DO UPDATE SET account = EXCLUDED.account, "
-                  " envelope = EXCLUDED.envelope, saved_at = now()) "
-                  "DELETE FROM reminders WHERE chat_id = %(chat)s")
-
+# A claim under way stays: its holder releases it once done.
+PLAN = ("INSERT INTO reminders (chat_id, due_at) VALUES (%(chat)s, %(due)s) "
+        "ON CONFLICT (chat_id) DO UPDATE SET due_at = EXCLUDED.due_at")
+UNPLAN = "DELETE FROM reminders WHERE chat_id = %(chat)s"
+NOTIFY = "SELECT pg_notify(%(channel)s, %(heard)s)"
+SAVE_PLANNED = f"WITH saved AS ({SAVE}), planned AS ({PLAN}) {NOTIFY}"
+SAVE_UNPLANNED = f"WITH saved AS ({SAVE}) {UNPLAN}"
 
 @dataclass(frozen=True)
 class AsStored:
@@ -173,8 +167,7 @@ class AccountRows:
     def prepare(self, chat: StoredChat, wake_at: datetime | None) -> Write:
         chat_id = _safe(chat.chat_id, "chat")
         # Encoded now: the chat may change after ``prepare`` returns, the write may not.
-        big = json_pieces.records(chat.account) > json_pieces.BIG_RECORDS
-        account = _json(chat.account.to_json(), big)
+        account = _json(chat.account.to_json(), json_pieces.is_big(chat.account))
         envelope = _json(chat.envelope_json())
         links = entries_of(chat.account)
 
@@ -349,14 +342,10 @@ class ClaimedReminders:
     def plan_in(self, connection: Connection, chat_id: str, when: datetime | None) -> None:
         """Plan within the caller's transaction (an account's write)."""
         if when is None:
-            connection.execute("DELETE FROM reminders WHERE chat_id = %s", (chat_id,))
+            connection.execute(UNPLAN, {"chat": chat_id})
             return
-        # A claim under way stays: its holder releases it once done.
-        connection.execute(
-            "INSERT INTO reminders (chat_id, due_at) VALUES (%s, %s) "
-            "ON CONFLICT (chat_id) DO UPDATE SET due_at = EXCLUDED.due_at",
-            (chat_id, when))
-        connection.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, when.isoformat()))
+        connection.execute(PLAN, {"chat": chat_id, "due": when})
+        connection.execute(NOTIFY, {"channel": NOTIFY_CHANNEL, "heard": when.isoformat()})
 
     def heard(self, when: datetime | None) -> None:
         """Tell this process's listeners at once (other instances hear the NOTIFY)."""

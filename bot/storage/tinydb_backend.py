@@ -162,7 +162,7 @@ class ChatFiles:
         path = self.folders.file(chat_id)
         payload = encode({ACCOUNT: {"1": chat.account.to_json()},
                           ENVELOPE: {"1": chat.envelope_json()}},
-                         json_pieces.records(chat.account) > json_pieces.BIG_RECORDS)
+                         json_pieces.is_big(chat.account))
         index, debtors, links = self.index, self.debtors, entries_of(chat.account)
 
         def write() -> None:
