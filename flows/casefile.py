@@ -138,9 +138,13 @@ def documents_again(account: Account, case: Case) -> Reply:
                   changed=False, redraw=redraw)
     if translatable_drawing(case, lang) is not None:
         reply.prompt = Prompt(case.id, TRANSLATION, t(lang, "documents.translation.offer"),
-                              (Button("", t(lang, "documents.translation.button"),
-                                      Role.TRANSLATION),), free_text=False)
+                              (translation_button(lang),), free_text=False)
     return reply
+
+
+def translation_button(lang: str) -> Button:
+    """The letters drawn in the law's language, in the chat's for the user to read."""
+    return Button("", t(lang, "documents.translation.button"), Role.TRANSLATION)
 
 
 def translation(account: Account, case: Case) -> Detour:

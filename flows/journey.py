@@ -435,13 +435,8 @@ def _choices(question: Question, case: Case, lang: str, today: date) -> list[But
     if question.kind is Kind.COUNT:
         buttons.append(Button("", t(lang, "choice.other_number"), Role.OTHER_NUMBER))
     if question.key == "outcome" and documents.translatable_drawing(case, lang) is not None:
-        buttons.append(translation_button(lang))
+        buttons.append(casefile.translation_button(lang))
     return buttons
-
-
-def translation_button(lang: str) -> Button:
-    """The letters drawn in the law's language, in the chat's for the user to read."""
-    return Button("", t(lang, "documents.translation.button"), Role.TRANSLATION)
 
 
 def _proposed_value(question: Question, case: Case, today: date) -> Any:

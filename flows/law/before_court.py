@@ -52,7 +52,7 @@ def demand_first_reasons(case: CaseFacts, rights: Rights, on: date) -> tuple[Mes
 
 
 def route_guidance(
-    case: CaseFacts, route: RouteKind, on: date, rights: Rights | None = None
+    case: CaseFacts, route: RouteKind, on: date, rights: Rights
 ) -> Message | None:
     """The route to take first, why, what it costs and how long it takes (a cost or a delay
     our sources do not give is said to be confirmed with the court, never guessed)."""
@@ -100,7 +100,7 @@ def route_guidance(
 
 
 def _belgian_route(
-    case: CaseFacts, route: RouteKind, on: date, rights: Rights | None
+    case: CaseFacts, route: RouteKind, on: date, rights: Rights
 ) -> Message | None:
     """Belgium (LEGAL_FACTS B3): between enterprises and undisputed, the huissier procedure for
     uncontested money debts (C. jud. 1394/20 ff.); otherwise a citation before the competent
@@ -121,9 +121,7 @@ def _belgian_route(
         return None
     consumer = case.invoice.debtor_kind is DebtorKind.CONSUMER
     why = "disputed" if case.disputed else "consumer" if consumer else "business"
-    court = (rights.route(RouteKind.SUMMONS).court if rights is not None
-             else Message.of("law.court.be.first_instance" if consumer
-                             else "law.court.be.enterprise"))
+    court = rights.route(RouteKind.SUMMONS).court
     summary = None if case.disputed else Message.of("law.before_court.be.extra.summary_order")
     return Message.of(
         "law.before_court.be.route.summons",
@@ -134,7 +132,7 @@ def _belgian_route(
     )
 
 
-def _quebec_route(route: RouteKind, on: date, rights: Rights | None) -> Message | None:
+def _quebec_route(route: RouteKind, on: date, rights: Rights) -> Message | None:
     """Quebec (LEGAL_FACTS C4): the Small Claims Division when the claim and the enterprise are
     small enough (C.p.c. 536); otherwise a demande en justice before the regular courts."""
     ceiling = tables.require(QC, "small_claims_ceiling", on)
@@ -149,7 +147,7 @@ def _quebec_route(route: RouteKind, on: date, rights: Rights | None) -> Message 
         )
     if route is not RouteKind.SUMMONS:
         return None
-    small = rights.route(RouteKind.SMALL_CLAIMS_COURT) if rights is not None else None
+    small = rights.route(RouteKind.SMALL_CLAIMS_COURT)
     failed = [c for c in small.conditions if c.met is False] if small is not None else []
     return Message.of(
         "law.before_court.qc.route.summons",

@@ -200,30 +200,32 @@ def case_facts(case: Case) -> CaseFacts | None:
 
 def advice_for(case: Case, today: date) -> Advice | None:
     facts = case_facts(case)
-    if facts is None:
-        return None
-    return recommend(facts, max(today, facts.invoice.issue_date))
+    return _advice(facts, today) if facts is not None else None
 
 
 def court_route_for(case: Case, today: date) -> RouteKind | None:
     """The court route to take first: the one the recommendation names for the court, else
     the one that fits the facts (``remedy_compare.court_route``)."""
     facts = case_facts(case)
-    advice = advice_for(case, today)
-    if facts is None or advice is None:
-        return None
-    for pick in advice.recommended:
-        if pick.route is not None:
-            return pick.route
-    return court_route(facts, advice.rights, max(today, facts.invoice.issue_date))
+    return _court_route(facts, _advice(facts, today), today) if facts is not None else None
 
 
 def route_guidance_for(case: Case, today: date) -> Message | None:
     """Which route first, why, its cost and its time (``before_court.route_guidance``)."""
     facts = case_facts(case)
-    route = court_route_for(case, today)
-    if facts is None or route is None:
+    if facts is None:
         return None
-    advice = advice_for(case, today)
-    rights = advice.rights if advice is not None else None
-    return route_guidance(facts, route, max(today, facts.invoice.issue_date), rights)
+    advice = _advice(facts, today)
+    route = _court_route(facts, advice, today)
+    return route_guidance(facts, route, max(today, facts.invoice.issue_date), advice.rights)
+
+
+def _advice(facts: CaseFacts, today: date) -> Advice:
+    return recommend(facts, max(today, facts.invoice.issue_date))
+
+
+def _court_route(facts: CaseFacts, advice: Advice, today: date) -> RouteKind:
+    for pick in advice.recommended:
+        if pick.route is not None:
+            return pick.route
+    return court_route(facts, advice.rights, max(today, facts.invoice.issue_date))
