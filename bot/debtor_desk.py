@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +28,7 @@ from telegram.error import TelegramError
 from bot.debtor_files import DebtorFiles, Screened, discard, stored_as
 from bot.evidence import Attachment, attachment_of
 from bot.service import Assistant, Document, DrawingFailed
+from bot.storage.locks import LocalChatLocks
 from bot.telegram_view import bubbles, keyboard, send_files
 from flows import followup
 from flows.conversation import Reply
@@ -56,8 +56,7 @@ class DebtorDesk:
         # One debtor's files are taken in order (an album comes as updates handled at once).
         # Not the chat locks: a debtor holding their own chat's lock while waiting for the
         # creditor's could wait forever on a creditor who is, in turn, their debtor.
-        self._uploads: weakref.WeakValueDictionary[str, asyncio.Lock] = \
-            weakref.WeakValueDictionary()
+        self._uploads = LocalChatLocks()
 
     # Telegram: the debtor ------------------------------------------------------------------
     async def open(self, bot: Bot, debtor_chat: int, language_code: str | None,
@@ -108,8 +107,7 @@ class DebtorDesk:
         attached = attachment_of(message, self.assistant.clock())
         if where is None or attached is None:
             return False
-        lock = self._uploads.setdefault(str(debtor_chat), asyncio.Lock())
-        async with lock:
+        async with self._uploads[str(debtor_chat)]:
             case = await self._read_case(where)
             if case is None or DebtorSide.read(case).chat != str(debtor_chat):
                 return False

@@ -107,7 +107,7 @@ class TelegramAdapter:
                                  assistant.clock)
         # The debtors' answers (their links' deep links and buttons), across two chats; their
         # files are screened in the same workers as the evidence.
-        self.debtors: DebtorDesk | None = DebtorDesk(
+        self.debtors = DebtorDesk(
             assistant, DebtorFiles(assistant.storage, self.desk.screening))
         self.bot: Bot | None = None  # set once the application is up (post_init)
         self.watch = InsolvencyWatch(settings, assistant, self.alert)
@@ -135,7 +135,7 @@ class TelegramAdapter:
             return
         name, _, arg = message.text.lstrip("/").partition(" ")
         name = name.split("@")[0].lower()
-        if name == "start" and arg.strip() and self.debtors is not None and (
+        if name == "start" and arg.strip() and (
                 looks_like_token(arg.strip())
                 or await asyncio.to_thread(self.assistant.load, str(message.chat_id))
                 is None):
@@ -152,7 +152,7 @@ class TelegramAdapter:
         message = update.effective_message
         if message is None or message.text is None:
             return
-        if self.debtors is not None and await self.debtors.debtor_typed(
+        if await self.debtors.debtor_typed(
                 context.bot, message.chat_id, message.text):
             return  # a debtor answering what the bot asked about their link
         await self.dispatch(update, context, Text(message.text))
@@ -165,7 +165,7 @@ class TelegramAdapter:
         """The user sent a photo or a document: it goes into the open case's file (or, from
         a debtor whose objection waits for its files, with the objection)."""
         message = update.effective_message
-        if self.debtors is not None and message is not None and await self.debtors.debtor_file(
+        if message is not None and await self.debtors.debtor_file(
                 context.bot, message):
             return
         await self.dispatch(update, context, lambda: self.desk.receive(update, context.bot))
@@ -194,7 +194,7 @@ class TelegramAdapter:
         """A button about a debtor's link: the debtor's own (``d:<token>:…``) or the
         creditor's answer to a proposed plan (``c:<case>:…``)."""
         query = update.callback_query
-        if query is None or self.debtors is None:
+        if query is None:
             return
         side, _, rest = (query.data or "").partition(":")
         key, _, choice = rest.partition(":")
