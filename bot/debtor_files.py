@@ -19,10 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from telegram import Bot
-from telegram.error import BadRequest, TelegramError
 
-from bot.evidence import EVIDENCE, Attachment
-from bot.http import ResponseTooLarge
+from bot.evidence import EVIDENCE, PARALLEL_DOWNLOADS, Attachment, download
 from bot.screening_pool import ScreeningPool
 from bot.storage import Storage
 from flows.debtor.files import POLICY
@@ -43,9 +41,12 @@ class Screened:
 
 
 class DebtorFiles:
-    def __init__(self, storage: Storage, pool: ScreeningPool) -> None:
+    def __init__(self, storage: Storage, pool: ScreeningPool,
+                 downloads: asyncio.Semaphore | None = None) -> None:
         self.storage = storage
         self.pool = pool
+        # The evidence's own: the debtors' downloads count against the same limit.
+        self.downloads = downloads or asyncio.Semaphore(PARALLEL_DOWNLOADS)
 
     # Storage ---------------------------------------------------------------------------------
     def scratch(self, chat_id: str) -> Path:
@@ -97,26 +98,8 @@ class DebtorFiles:
                                    held)
         if refusal is not None:
             return refusal
-        try:
-            remote = await bot.get_file(attached.file_id)
-        except BadRequest as error:  # Telegram refuses getFile above 20 MB
-            big = "too big" in error.message.lower()
-            return screening.Refusal("too_big" if big else "download_failed")
-        except TelegramError:
-            return screening.Refusal("download_failed")
-        refusal = screening.screen(attached.name, attached.mime_type, remote.file_size, POLICY,
-                                   held)
-        if refusal is not None:
-            return refusal
-        try:
-            await remote.download_to_drive(target)
-        except ResponseTooLarge:
-            target.unlink(missing_ok=True)
-            return screening.Refusal("too_big")
-        except (TelegramError, OSError):
-            target.unlink(missing_ok=True)
-            return screening.Refusal("download_failed")
-        return None
+        async with self.downloads:
+            return await download(bot, attached, target, POLICY, held)
 
 
 def stored_as(file: Screened) -> str:

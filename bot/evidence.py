@@ -109,13 +109,12 @@ class EvidenceDesk:
         if refusal is not None:
             log.info("file refused before download for chat %s: %s", chat_id, refusal.code)
             return _refused(attached, refusal.code, refusal.detail, case.id, caption)
-        try:
-            async with self.downloads:
-                incoming = await self._download(bot, attached, chat_id, held)
-        except _Refused as refused:
-            log.info("file refused for chat %s: %s", chat_id, refused.refusal.code)
-            return _refused(attached, refused.refusal.code, refused.refusal.detail, case.id,
-                            caption)
+        incoming = await asyncio.to_thread(self.storage.blobs.scratch, chat_id, "incoming")
+        async with self.downloads:
+            refusal = await download(bot, attached, incoming, self.policy, held)
+        if refusal is not None:
+            log.info("file refused for chat %s: %s", chat_id, refusal.code)
+            return _refused(attached, refusal.code, refusal.detail, case.id, caption)
         try:
             checked = await self.screening.check(incoming, attached.name, attached.mime_type,
                                                  self.policy, held)
@@ -177,42 +176,38 @@ class EvidenceDesk:
         return Upload(case_id, attached.name, attached.mime_type, size, digest,
                       EVIDENCE + digest, caption)
 
-    async def _download(self, bot: Bot, attached: Attachment, chat_id: str,
-                        held: int) -> Path:
-        try:
-            remote = await bot.get_file(attached.file_id)
-        except BadRequest as error:
-            # Telegram refuses getFile above 20 MB ("file is too big").
-            code = "too_big" if "too big" in error.message.lower() else "download_failed"
-            raise _Refused(screening.Refusal(code, str(self.policy.max_bytes))) from error
-        except TelegramError as error:
-            raise _Refused(screening.Refusal("download_failed")) from error
+
+async def download(bot: Bot, attached: Attachment, target: Path, policy: screening.Policy,
+                   held: int) -> screening.Refusal | None:
+    """A Telegram file into ``target``, its size screened again once Telegram tells it: why
+    not (``target`` then deleted), else None. The creditor's evidence and the debtor's files."""
+    try:
+        remote = await bot.get_file(attached.file_id)
+    except BadRequest as error:
+        # Telegram refuses getFile above 20 MB ("file is too big").
+        code = "too_big" if "too big" in error.message.lower() else "download_failed"
+        refusal: screening.Refusal | None = screening.Refusal(code, str(policy.max_bytes))
+    except TelegramError:
+        refusal = screening.Refusal("download_failed")
+    else:
         refusal = screening.screen(attached.name, attached.mime_type, remote.file_size,
-                                  self.policy, held)
-        if refusal is not None:
-            raise _Refused(refusal)
-        incoming = await asyncio.to_thread(self.storage.blobs.scratch, chat_id, "incoming")
-        try:
-            await remote.download_to_drive(incoming)
-        except ResponseTooLarge as error:  # bigger than announced, or not announced at all
-            incoming.unlink(missing_ok=True)
-            raise _Refused(screening.Refusal("too_big", str(self.policy.max_bytes))) from error
-        except (TelegramError, OSError) as error:
-            incoming.unlink(missing_ok=True)
-            raise _Refused(screening.Refusal("download_failed")) from error
-        return incoming
+                                   policy, held)
+        if refusal is None:
+            try:
+                await remote.download_to_drive(target)
+            except ResponseTooLarge:  # bigger than announced, or not announced at all
+                refusal = screening.Refusal("too_big", str(policy.max_bytes))
+            except (TelegramError, OSError):
+                refusal = screening.Refusal("download_failed")
+    if refusal is not None:
+        target.unlink(missing_ok=True)
+    return refusal
 
 
 def _may_be_the_invoice(checked: Checked, attached: Attachment, case: Case) -> bool:
     """A PDF or a picture kept while the case still asks about its invoice is read as one."""
     return checked.refusal is None and invoice_intake.wants_invoice(case) and \
         readable(attached.mime_type, attached.name)
-
-
-class _Refused(Exception):
-    def __init__(self, refusal: screening.Refusal) -> None:
-        super().__init__(refusal.code)
-        self.refusal = refusal
 
 
 def _refused(attached: Attachment, code: str, detail: str = "", case_id: str = "",

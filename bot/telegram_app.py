@@ -108,7 +108,7 @@ class TelegramAdapter:
         # The debtors' answers (their links' deep links and buttons), across two chats; their
         # files are screened in the same workers as the evidence.
         self.debtors = DebtorDesk(
-            assistant, DebtorFiles(assistant.storage, self.desk.screening))
+            assistant, DebtorFiles(assistant.storage, self.desk.screening, self.desk.downloads))
         self.bot: Bot | None = None  # set once the application is up (post_init)
         self.watch = InsolvencyWatch(settings, assistant, self.alert)
 

@@ -16,6 +16,9 @@ from aiohttp import ClientResponse, FormData
 from weasyprint import HTML
 
 from bot import debtor_web, export
+from bot.service import Assistant
+from bot.storage.tinydb_backend import TinyDBStorage
+from bot.telegram_app import TelegramAdapter
 from flows import casefile, casefile_export
 from flows.debtor import answers
 from flows.debtor import files as debtor_files
@@ -24,7 +27,7 @@ from flows.evidence import locker
 from flows.i18n import t
 from flows.payment import creditor_reference
 from testing.fakebot import FakeBotApi
-from testing.telegram_harness import running_bot
+from testing.telegram_harness import running_bot, settings_for
 from tests.followup_cases import FORMAL_DEMAND, NOW, followed
 from tests.test_debtor_telegram import (
     CREDITOR as TG_CREDITOR,
@@ -339,3 +342,12 @@ async def test_a_debtor_on_telegram_sends_files_after_the_reason_until_done(
     folder = data_dir / "chats" / str(TG_CREDITOR) / "cases" / case.id / "evidence"
     assert sorted(p.name for p in folder.iterdir()) == [record["sha256"]]  # the refused: gone
 
+
+
+def test_a_debtors_telegram_downloads_wait_in_the_evidences_queue(
+        api: FakeBotApi, data_dir: Path) -> None:
+    # At most PARALLEL_DOWNLOADS files come down at once, the creditor's and the debtors'
+    # together: a debtor sending many files cannot hold up the creditors' evidence more.
+    adapter = TelegramAdapter(settings_for(api, data_dir, NOW),
+                              Assistant(TinyDBStorage(data_dir), lambda: NOW))
+    assert adapter.debtors.files.downloads is adapter.desk.downloads
