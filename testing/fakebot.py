@@ -1462,6 +1462,8 @@ class FakeBotApi:
         self, url: str, update: dict[str, Any], secret_token: str | None = None
     ) -> int:
         """POST an update to the bot's webhook as Telegram does; return the HTTP status.
+        Once the bot has taken it (2xx), Telegram no longer holds it: it stops counting in
+        ``getWebhookInfo``'s ``pending_update_count``, which a restarted bot waits for.
 
         Blocking; from an async test whose loop runs the bot use :meth:`apost_webhook`.
         """
@@ -1472,9 +1474,11 @@ class FakeBotApi:
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 response.read()
-                return int(response.status)
+                status = int(response.status)
         except urllib.error.HTTPError as error:
             return int(error.code)
+        self._taken_by_webhook(update, status)
+        return status
 
     async def apost_webhook(
         self, url: str, update: dict[str, Any], secret_token: str | None = None
@@ -1488,7 +1492,17 @@ class FakeBotApi:
             ) as response,
         ):
             await response.read()
-            return response.status
+        self._taken_by_webhook(update, response.status)
+        return response.status
+
+    def _taken_by_webhook(self, update: dict[str, Any], status: int) -> None:
+        if not 200 <= status < 300:
+            return
+        with self._lock:
+            for pending in self._pending:
+                if pending.update_id == update.get("update_id"):
+                    self._pending.remove(pending)
+                    return
 
 
 # ---------------------------------------------------------------------- helpers

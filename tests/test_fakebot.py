@@ -372,7 +372,9 @@ async def test_webhook_mode_checks_the_secret_and_handles_updates(api: FakeBotAp
 
         update = api.send_text(CHAT, "par webhook")
         assert await api.apost_webhook(url, update, secret_token="faux") == 403
+        assert api.pending_update_count == 1  # refused: Telegram still holds it
         assert await api.apost_webhook(url, update, secret_token="s3cret") == 200
+        assert api.pending_update_count == 0  # taken: Telegram forgets it
 
         await api.await_for(sent_to(CHAT), timeout=5)
         assert api.texts_to(CHAT) == ["par webhook"]

@@ -19,7 +19,6 @@ retries). What the users may rely on, checked at the end:
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import time
@@ -37,9 +36,9 @@ import pytest
 
 from bot.storage import StoredChat
 from bot.storage.postgres_backend import PostgresStorage
-from bot.webhook import SECRET_HEADER
 from flows import followup
 from flows.i18n import t
+from flows.model import Account
 from testing.bot_process import free_port, kill, launch
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 from testing.fakebot import ApiCall, FakeBotApi
@@ -84,11 +83,18 @@ class Instance:
         return self.folder.parent / f"{self.name}.log"
 
     def start(self, api: FakeBotApi, now: datetime) -> None:
+        self.launch(api, now)
+        self.wait_listening()
+
+    def launch(self, api: FakeBotApi, now: datetime) -> None:
         self.process = launch(api, self.folder, self.log, now,
                               args=["--webhook-url", PUBLIC, "--listen", "127.0.0.1",
                                     "--port", str(self.port)],
                               TELEGRAM_WEBHOOK_SECRET=SECRET, IMPAYES_DATABASE_URL=self.url,
                               IMPAYES_SEND_RATE="0", IMPAYES_LOOKUPS="off")
+
+    def wait_listening(self) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -99,25 +105,41 @@ class Instance:
             time.sleep(0.05)
         raise AssertionError(f"{self.name} never listened:\n{self.log.read_text('utf-8')}")
 
-    def post(self, update: dict[str, Any]) -> bool:
-        """Deliver one update as Telegram does; whether the instance accepted it."""
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/telegram", data=json.dumps(update).encode(),
-            headers={"Content-Type": "application/json", SECRET_HEADER: SECRET})
+    def post(self, api: FakeBotApi, update: dict[str, Any]) -> bool:
+        """Deliver one update as Telegram does; whether the instance accepted it. Through
+        the fake API, which then stops counting it pending as Telegram does: a restarted
+        instance first waits for the updates Telegram says it still holds."""
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return bool(response.status == 200)
+            status = api.post_webhook(f"http://127.0.0.1:{self.port}/telegram", update,
+                                      secret_token=SECRET)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
+        return status == 200
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                kill(self.process)
-        self.process = None
+
+def start_all(instances: list[Instance], api: FakeBotApi, now: datetime) -> None:
+    """Start the instances side by side (as a deployment does), each then listening."""
+    for instance in instances:
+        instance.launch(api, now)
+    for instance in instances:
+        instance.wait_listening()
+
+
+def stop_all(instances: list[Instance]) -> None:
+    """Ask every running instance to stop at once (SIGTERM, as the orchestrator does), then
+    wait for each; one that does not stop in time is killed."""
+    running = [i for i in instances if i.process is not None and i.process.poll() is None]
+    for instance in running:
+        assert instance.process is not None
+        instance.process.terminate()
+    for instance in running:
+        assert instance.process is not None
+        try:
+            instance.process.wait(30)
+        except subprocess.TimeoutExpired:
+            kill(instance.process)
+    for instance in instances:
+        instance.process = None
 
 
 @dataclass
@@ -141,7 +163,7 @@ class Proxy:
         user.sent += 1
         for index in (first, 1 - first):
             instance = self.instances[index]
-            if instance.process is not None and instance.post(update):
+            if instance.process is not None and instance.post(self.api, update):
                 instance.taken += 1
                 return instance
         raise AssertionError("no instance took the update")
@@ -181,11 +203,12 @@ def database(pg_url: str) -> str:
 
 
 def seed_due_chats(url: str, folder: Path) -> None:
+    template = followed(FORMAL_DEMAND).account
+    followup.refresh(template, NOW)
     storage = PostgresStorage(url, folder, instance="seed")
     try:
-        for chat_id in SEEDED:
-            account = followed(FORMAL_DEMAND, chat_id=str(chat_id)).account
-            followup.refresh(account, NOW)
+        for chat_id in SEEDED:  # the same chat, under each id
+            account = Account.from_json(template.to_json() | {"chat_id": str(chat_id)})
             storage.accounts.save(StoredChat(account), followup.next_wakeup(account, NOW))
     finally:
         storage.close()
@@ -220,8 +243,7 @@ def instances(database: str, tmp_path: Path) -> Iterator[list[Instance]]:
     try:
         yield pair
     finally:
-        for instance in pair:
-            instance.stop()
+        stop_all(pair)
 
 
 @pytest.mark.slow
@@ -233,8 +255,7 @@ def test_two_instances_share_every_chat_lose_nothing_and_send_each_reminder_once
     users = [User(chat_id) for chat_id in USERS]
     with FakeBotApi() as api:
         proxy = Proxy(api, instances)
-        a.start(api, NOW)
-        b.start(api, NOW)
+        start_all(instances, api, NOW)
         killed = False
         # The users take turns, one answer each, until all have reached the documents.
         while not all(user.shown is not None and question_key(user.shown) == LAST
@@ -293,10 +314,8 @@ def test_two_instances_share_every_chat_lose_nothing_and_send_each_reminder_once
         # The clock moves past the demand's deadline: both instances restart on it at once,
         # with forty more chats due, and claim the due chats side by side.
         seed_due_chats(database, tmp_path / "seed")
-        for instance in instances:
-            instance.stop()
-        for instance in instances:
-            instance.start(api, AFTER_DUE)
+        stop_all(instances)
+        start_all(instances, api, AFTER_DUE)
         due = {str(chat) for chat in (*USERS, *SEEDED)}
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -311,8 +330,7 @@ def test_two_instances_share_every_chat_lose_nothing_and_send_each_reminder_once
         assert set(sent) == due
         assert set(sent.values()) == {1}, {chat: n for chat, n in sent.items() if n > 1}
         senders = {instance.name: instance.log.read_text("utf-8") for instance in instances}
-        for instance in instances:
-            instance.stop()
+        stop_all(instances)
     for name, text in senders.items():
         assert api.token not in text, f"{name}'s log shows the token"
         assert PASSWORD not in text, f"{name}'s log shows the database's password"
