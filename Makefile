@@ -39,7 +39,7 @@ typecheck: $(STAMP)
 # every module of the project again.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 unit: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(WORKERS) --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 
 ## bench: the performance figures (docs/performance.md); `make bench ARGS=--quick` for a rough run
 bench: $(STAMP)

@@ -103,11 +103,20 @@ def place(request: pytest.FixtureRequest, data_dir: Path) -> Place:
     return Place(data_dir, url)
 
 
+def expected_seconds(item: pytest.Item) -> float:
+    """How long a test marked ``slow(seconds=…)`` takes alone on a quiet machine (0 unmarked)."""
+    marker = item.get_closest_marker("slow")
+    return float(marker.kwargs.get("seconds", 1)) if marker is not None else 0.0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest tests (marked ``slow``) go first: each parallel worker (pytest-xdist) then
-    starts on one of them and the short tests fill in around them, instead of one of them
-    starting last and running alone while the other worker has finished."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The longest tests first, longest of all first: pytest-xdist hands the first tests of the
+    list one to each worker (`make test` keeps that order, --no-loadscope-reorder), so every
+    worker starts on one of them and the short tests fill in around them, instead of a long one
+    starting last and running alone while the other workers have finished. A group
+    (``xdist_group``) takes the place of its first test. The sort is stable, so the order stays
+    the same in every worker, as pytest-xdist requires."""
+    items.sort(key=lambda item: -expected_seconds(item))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

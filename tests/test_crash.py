@@ -38,7 +38,7 @@ from testing.stored import Place
 from testing.storm import Storm
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=15)
 def test_answers_acknowledged_before_a_sigkill_are_all_on_disk_and_everyone_finishes(
         place: Place, tmp_path: Path) -> None:
     with FakeBotApi() as api:

@@ -57,7 +57,7 @@ async def test_every_role_works_again_after_the_server_restarts(
         storage.close()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=3)
 def test_the_bot_answers_the_next_update_after_the_database_restarts(
         own_cluster: Cluster, api: FakeBotApi, data_dir: Path, tmp_path: Path,
         now: datetime) -> None:

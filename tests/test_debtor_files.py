@@ -292,7 +292,7 @@ async def test_the_export_holds_the_debtors_file_marked_as_theirs(api: FakeBotAp
 
 
 # Telegram --------------------------------------------------------------------------------------
-@pytest.mark.slow
+@pytest.mark.slow(seconds=2)
 async def test_a_debtor_on_telegram_sends_files_after_the_reason_until_done(
         api: FakeBotApi, data_dir: Path) -> None:
     note = delivery_note()

@@ -19,7 +19,7 @@ from testing.fakebot import ApiCall, FakeBotApi
 from testing.telegram_harness import TelegramUser, running_bot, settle
 from tests.pdf import pdf_text
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=2)
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 CREDITOR, DEBTOR = 5001, 6001

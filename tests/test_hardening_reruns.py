@@ -22,7 +22,7 @@ from testing.fakebot import FakeBotApi
 from testing.hardening import drawing_storm
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=13)
 def test_no_document_is_lost_when_the_bot_is_killed_again_and_again_while_drawing(
         data_dir: Path, tmp_path: Path) -> None:
     log = tmp_path / "bot.log"

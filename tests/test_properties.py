@@ -271,7 +271,7 @@ FOLLOWUP_KEYS = {q.key for q in QUESTIONS if q.stage == "followup"}
 ACK_KEYS = {q.key for q in QUESTIONS if q.kind is Kind.ACK}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=2)
 @settings(max_examples=600, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.sampled_from(LANGS), st.sampled_from(POINTS), st.data())

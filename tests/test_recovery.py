@@ -118,7 +118,7 @@ def killed_when_held(api: FakeBotApi, process: subprocess.Popen[bytes], method: 
     kill(process)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=4)
 def test_an_answer_whose_reply_a_sigkill_swallowed_is_answered_at_restart_unasked(
         api: FakeBotApi, place: Place, tmp_path: Path, now: datetime) -> None:
     user = ProcessUser(api, 6101)
@@ -152,7 +152,7 @@ def test_an_answer_whose_reply_a_sigkill_swallowed_is_answered_at_restart_unaske
     assert owed_after(place) == {}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=7)
 def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
         api: FakeBotApi, place: Place, tmp_path: Path, now: datetime) -> None:
     user = ProcessUser(api, 6102)
@@ -206,7 +206,7 @@ def test_documents_a_sigkill_interrupted_are_drawn_and_sent_once_at_restart(
     assert chat.pending_documents == []
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=5)
 def test_an_album_telegram_took_before_a_sigkill_is_not_sent_again(
         api: FakeBotApi, data_dir: Path, tmp_path: Path, now: datetime) -> None:
     """Killed after Telegram answered the album and its message ids were written down, but

@@ -237,7 +237,7 @@ async def test_a_user_who_blocked_the_bot_is_not_retried(api: FakeBotApi,
 
 
 # Many at once -----------------------------------------------------------------------------------
-@pytest.mark.slow
+@pytest.mark.slow(seconds=16)
 async def test_two_thousand_reminders_due_at_once_are_all_delivered_once(
         api: FakeBotApi, place: Place) -> None:
     chats = range(20000, 22000)

@@ -246,7 +246,7 @@ def instances(database: str, tmp_path: Path) -> Iterator[list[Instance]]:
         stop_all(pair)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=34)
 def test_two_instances_share_every_chat_lose_nothing_and_send_each_reminder_once(
         instances: list[Instance], database: str, tmp_path: Path) -> None:
     a, b = instances
