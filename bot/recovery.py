@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Awaitable
@@ -44,8 +45,18 @@ from flows.conversation import INTERRUPTED, Command
 log = logging.getLogger("impayes.recovery")
 
 # This process's start, near enough: taken when the Telegram adapter imports this module, before
-# the bot writes anything. A temporary file older than this belongs to a dead process.
+# the bot writes anything, and again in a process forked after that (the tests' launcher,
+# testing/forkserver.py, forks bots from a process that imported it). A temporary file older
+# than this belongs to a dead process.
 STARTED_AT = time.time()
+
+
+def _started_now() -> None:
+    global STARTED_AT  # the one value a fork must renew
+    STARTED_AT = time.time()
+
+
+os.register_at_fork(after_in_child=_started_now)
 MAX_ATTEMPTS = 3
 CONCURRENT_CHATS = 8  # chats answered at once at startup (as many as Bot API connections)
 LET_IN_TIMEOUT = 15.0  # seconds to wait for the updates Telegram holds to come in, at most
