@@ -11,13 +11,13 @@ import contextlib
 import os
 import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from testing import forkserver
 from testing.fakebot import FakeBotApi
+from testing.forkserver import Process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,22 +42,19 @@ def bot_env(api: FakeBotApi, data_dir: Path, now: datetime | None = None,
 
 def launch(api: FakeBotApi, data_dir: Path, log: Path, now: datetime | None = None,
            args: Sequence[str] = (), module: Sequence[str] = ("bot", "telegram"),
-           **extra_env: str) -> subprocess.Popen[bytes]:
-    """Start ``python -m bot telegram ARGS`` (or another module) writing its log to ``log``.
+           **extra_env: str) -> Process:
+    """Start ``python -m bot telegram ARGS`` (or another module) writing its log to ``log``,
+    forked from a process that has imported the bot already (``testing.forkserver``).
 
     In a session of its own, so that ``kill`` reaches every process it starts (its screening
     workers, an OCR run), as a power cut would, and a test leaves nothing running.
     """
     with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", *module, *args], cwd=ROOT,
-            env=bot_env(api, data_dir, now, **extra_env),
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        return forkserver.start([*module, *args], ROOT, bot_env(api, data_dir, now, **extra_env),
+                                stdout=out, stderr=out)
 
 
-def kill(process: subprocess.Popen[bytes]) -> None:
+def kill(process: Process) -> None:
     """SIGKILL the bot and everything it started: no handler runs, no buffer is flushed, as
     in a power cut. The group is killed even when the bot is already dead (it may have killed
     itself, ``testing.killed_bot``): its children outlive it by design only until

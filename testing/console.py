@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
+import tempfile
 import threading
 import time
 from datetime import datetime
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flows.answers import SEVERAL_LINES_KINDS
 from flows.questions import BY_KEY
+from testing import forkserver
 
 # The console numbers each question's choices in order; where the answer is itself a number
 # (an amount, a rate, a count of days or reminders), the number or word is typed instead.
@@ -53,9 +54,23 @@ def typed_lines(script: list[tuple[str, str]]) -> list[str]:
 def run_console(data_dir: Path, lines: list[str], now: str = "2026-11-23T10:00:00") -> str:
     env = {**os.environ, "IMPAYES_DATA_DIR": str(data_dir), "IMPAYES_NOW": now}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(lines) + "\n",
-                            capture_output=True, text=True, env=env, timeout=120, check=True)
-    return result.stdout
+    typed = ("\n".join(lines) + "\n").encode("utf-8")
+    with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as out, \
+            tempfile.TemporaryFile() as err:
+        given.write(typed)
+        given.seek(0)
+        process = forkserver.start(["bot", "chat"], Path.cwd(), env, given, out, err)
+        try:
+            code = process.wait(120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        out.seek(0)
+        err.seek(0)
+        printed, errors = out.read().decode("utf-8"), err.read().decode("utf-8")
+    if code != 0:
+        raise subprocess.CalledProcessError(code, ["python", "-m", "bot", "chat"], printed, errors)
+    return printed
 
 
 class ConsoleProcess:
@@ -69,20 +84,25 @@ class ConsoleProcess:
                "IMPAYES_NOW_FILE": str(clock_file), "PYTHONUNBUFFERED": "1"}
         env.pop("TELEGRAM_BOT_TOKEN", None)
         env.pop("IMPAYES_NOW", None)
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "chat"], env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        child_in, self._input = os.pipe()
+        self._printed, child_out = os.pipe()
+        try:
+            self.process = forkserver.start(["bot", "chat"], Path.cwd(), env, child_in,
+                                            child_out, stderr=2)  # errors shown by pytest
+        finally:
+            os.close(child_in)
+            os.close(child_out)
         self._output = bytearray()
         self._changed = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        stdout = self.process.stdout
-        assert stdout is not None
-        for chunk in iter(lambda: os.read(stdout.fileno(), 4096), b""):
+        for chunk in iter(lambda: os.read(self._printed, 4096), b""):
             with self._changed:
                 self._output += chunk
                 self._changed.notify_all()
+        os.close(self._printed)
 
     @property
     def output(self) -> str:
@@ -108,14 +128,11 @@ class ConsoleProcess:
             return self._output.decode("utf-8", errors="replace")
 
     def type(self, line: str) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write((line + "\n").encode("utf-8"))
-        self.process.stdin.flush()
+        os.write(self._input, (line + "\n").encode("utf-8"))  # a line fits a pipe's buffer
 
     def close(self) -> str:
         """End the input (as Ctrl-D does) and return everything the console printed."""
-        assert self.process.stdin is not None
-        self.process.stdin.close()
+        os.close(self._input)
         self.process.wait(timeout=60)
         self._reader.join(timeout=10)
         return self.output

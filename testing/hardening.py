@@ -8,7 +8,6 @@ the benchmark (benchmarks/hardening.py: the same at a larger size, with the late
 from __future__ import annotations
 
 import random
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from testing.bot_process import kill, launch, polling_started
 from testing.chat_crowd import ChatUser, Crowd
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.forkserver import Process
 from testing.hostile_files import Crafted, crafted
 from testing.storm import NOW
 
@@ -47,7 +47,7 @@ def drive(crowds: list[Crowd], finished: Callable[[], bool], timeout: float,
             crowd.step()
 
 
-def started(api: FakeBotApi, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+def started(api: FakeBotApi, data_dir: Path, log: Path) -> Process:
     mark = api.mark()
     process = launch(api, data_dir, log, NOW)
     polling_started(api, mark, timeout=60)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from flows.model import Account
 from testing.bot_process import kill, launch
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.forkserver import Process
 from testing.telegram_harness import question_key
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -91,7 +91,7 @@ class Storm:
         self.users = {6000 + n: StormUser(6000 + n, dict(SCRIPT)) for n in range(users)}
         self.give_up_after = give_up_after
         self.report = StormReport()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: Process | None = None
         self.ready = False
         self.launched_at = self.api.mark()
         self.cursor = 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import time
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from flows.i18n import t
 from testing.bot_process import kill, launch, polling_started
 from testing.driver import FRENCH_BUSINESS_CASE
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.forkserver import Process
 from testing.stored import Place, load_chat
 from testing.telegram_harness import question_key, running_bot, settle
 from tests.pdf import pdf_text
@@ -96,7 +96,7 @@ class ProcessUser:
 
 
 def start(api: FakeBotApi, place: Place | Path, log: Path,
-          now: datetime) -> subprocess.Popen[bytes]:
+          now: datetime) -> Process:
     place = place if isinstance(place, Place) else Place(place)
     mark = api.mark()
     process = launch(api, place.data_dir, log, now, **place.env())
@@ -104,14 +104,14 @@ def start(api: FakeBotApi, place: Place | Path, log: Path,
     return process
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: Process) -> None:
     """A clean stop (SIGTERM): every update under way is finished first."""
     if process.poll() is None:
         process.terminate()
     process.wait(30)
 
 
-def killed_when_held(api: FakeBotApi, process: subprocess.Popen[bytes], method: str,
+def killed_when_held(api: FakeBotApi, process: Process, method: str,
                      since: int) -> None:
     """SIGKILL the bot once the fake has refused it ``method`` (it then waits to retry)."""
     api.wait_for(lambda c: c.method == method and c.error_code == 429, timeout=30, since=since)

@@ -42,6 +42,7 @@ from flows.model import Account
 from testing.bot_process import free_port, kill, launch
 from testing.driver import FRENCH_BUSINESS_CASE, Driver
 from testing.fakebot import ApiCall, FakeBotApi
+from testing.forkserver import Process
 from testing.telegram_harness import question_key
 from tests.followup_cases import FORMAL_DEMAND, followed
 
@@ -75,7 +76,7 @@ class Instance:
     folder: Path
     url: str  # the database
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    process: Process | None = None
     taken: int = 0  # updates it accepted
 
     @property

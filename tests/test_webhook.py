@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import select
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -22,6 +21,7 @@ import pytest
 from flows.i18n import t
 from testing.bot_process import free_port, kill, launch
 from testing.fakebot import FakeBotApi
+from testing.forkserver import Process
 from testing.telegram_harness import question_key
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -36,7 +36,7 @@ def api() -> Iterator[FakeBotApi]:
 
 
 def start_webhook_bot(api: FakeBotApi, data_dir: Path, log: Path, path: str = "/tg/hook",
-                      ) -> tuple[subprocess.Popen[bytes], str]:
+                      ) -> tuple[Process, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}{path}"
     mark = api.mark()
@@ -102,7 +102,7 @@ def test_webhook_bot_registers_its_url_with_the_secret_and_answers_pushed_update
 
 @pytest.fixture(scope="module")
 def guarded_bot(tmp_path_factory: pytest.TempPathFactory,
-                ) -> Iterator[tuple[FakeBotApi, str, Path, subprocess.Popen[bytes]]]:
+                ) -> Iterator[tuple[FakeBotApi, str, Path, Process]]:
     """One webhook bot for every forged secret and oversized post below: starting a bot
     process for each would be most of their time. Telegram itself does not push to it: only
     what a test posts reaches the bot."""
@@ -122,7 +122,7 @@ def guarded_bot(tmp_path_factory: pytest.TempPathFactory,
     (6201, None), (6202, ""), (6203, "wrong-secret"), (6204, SECRET.lower()),
     (6205, SECRET + "x")])
 def test_update_without_the_right_secret_is_refused_and_changes_nothing(
-        guarded_bot: tuple[FakeBotApi, str, Path, subprocess.Popen[bytes]], forger: int,
+        guarded_bot: tuple[FakeBotApi, str, Path, Process], forger: int,
         secret: str | None) -> None:
     api, url, data_dir, _ = guarded_bot
     forged = api.send_text(forger, "/start")
@@ -192,14 +192,14 @@ def raw_post(url: str, declared: int, secret: str | None, chunk: int = 1024 * 10
     return int(answer.split()[1]), sent
 
 
-def peak_memory_kb(process: subprocess.Popen[bytes]) -> int:
+def peak_memory_kb(process: Process) -> int:
     status = Path(f"/proc/{process.pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
 
 
 @pytest.mark.xdist_group("guarded_bot")
 def test_large_posts_without_the_secret_are_refused_before_their_body_is_read(
-        guarded_bot: tuple[FakeBotApi, str, Path, subprocess.Popen[bytes]]) -> None:
+        guarded_bot: tuple[FakeBotApi, str, Path, Process]) -> None:
     api, url, _, process = guarded_bot
     before = peak_memory_kb(process)
     for _ in range(3):
