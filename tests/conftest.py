@@ -3,9 +3,10 @@ throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,6 +20,12 @@ from testing.driver import Driver
 from testing.fakebot import FakeBotApi
 from testing.pgcluster import Cluster, find_binaries
 from testing.stored import Place
+
+# Hypothesis loads the plugins other packages register for it when a test module imports it;
+# the only one here is Trio's (installed for selenium), which imports Trio and walks every
+# object of the process (gc.collect, gc.get_referrers) in each worker, for tests that never
+# run on Trio.
+os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
 
 # Set by .ci/run: CI must run the PostgreSQL tests, never skip them.
 REQUIRE_POSTGRES = "IMPAYES_REQUIRE_POSTGRES"
@@ -59,6 +66,24 @@ def pytest_configure(config: pytest.Config) -> None:
     if folder is not None:
         os.environ["TMPDIR"] = str(folder)
         tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
+
+# Collecting imports the whole project and its libraries into every worker: some 150 000
+# objects that live as long as the worker. Python's cyclic collector would walk all of them at
+# each full collection, a dozen times in a worker's run (a third of a second each) plus the ones
+# pytest makes at the end. So no collection while the tests are collected, then those objects
+# are frozen (left out of every later collection) and the collector walks only what the tests
+# create: the garbage the tests make is found as before.
+gc.disable()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection() -> Generator[None, object, object]:
+    try:
+        return (yield)
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)
