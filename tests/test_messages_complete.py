@@ -140,10 +140,12 @@ def callers() -> list[Caller]:
 
 
 
-def _callers_of(key: str) -> list[Caller]:
+@cache
+def _callers_of(key: str) -> tuple[Caller, ...]:
+    # Cached: both languages' catalogs ask for the same keys, each matched against every caller.
     matching = [c for c in callers() if c.key.fullmatch(key)]
     exact = [c for c in matching if c.exact]
-    return exact or matching
+    return tuple(exact or matching)
 
 
 def test_the_source_scan_finds_the_callers() -> None:
