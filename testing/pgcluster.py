@@ -4,6 +4,10 @@
 that folder only (no TCP port: nothing outside this machine, nor another test run, can reach
 it), every test gets a fresh database in it, and the whole folder is removed at the end.
 
+A test run makes several clusters (one per pytest-xdist worker, and one for each test that
+restarts its server): they copy one ``initdb`` made for the run (``template_data``) rather than
+each running it, the copy costing a fraction of initdb's CPU.
+
 PostgreSQL refuses to run as root, and the tests may run as root (CI, containers): then the
 cluster is made and run as the ``postgres`` user that Debian's package creates (``nobody``
 otherwise), through ``subprocess``'s own switch of user, and the folder is given to that user.
@@ -11,6 +15,7 @@ otherwise), through ``subprocess``'s own switch of user, and the folder is given
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import itertools
 import os
@@ -30,6 +35,7 @@ SUPERUSER = "impayes"
 DEBIAN_BINARIES = "/usr/lib/postgresql/*/bin"
 START_TIMEOUT = 60  # seconds; a loaded machine running the suite on every core is slow
 UNPRIVILEGED_USERS = ("postgres", "nobody")
+TEMPLATE_READY = "ready"  # written once initdb has finished in a template folder
 
 
 def find_binaries() -> Path | None:
@@ -62,9 +68,11 @@ class Cluster:
     creating a database per test is much faster. The benchmarks keep it on.
     """
 
-    def __init__(self, binaries: Path, durable: bool = False) -> None:
+    def __init__(self, binaries: Path, durable: bool = False,
+                 template: Path | None = None) -> None:
         self.binaries = binaries
         self.durable = durable
+        self.template = template  # a folder for ``template_data``, shared by a test run
         self.folder: Path | None = None
         self._user: pwd.struct_passwd | None = None
         self._numbers = itertools.count(1)
@@ -84,9 +92,11 @@ class Cluster:
             if os.geteuid() == 0:
                 self._user = _unprivileged_user()
                 os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
-            self._run("initdb", "--pgdata", str(self.data), "--username", SUPERUSER,
-                      "--auth", "trust", "--encoding", "UTF8", "--locale", "C",
-                      "--no-sync", "--no-instructions")
+            if self.template is None:
+                _initdb(self.binaries, self.data, self._user)
+            else:
+                source = template_data(self.binaries, self.template, self._user)
+                _run_as(self._user, self.folder, "cp", "--archive", str(source), str(self.data))
             settings = {
                 "listen_addresses": "''",  # the socket below only
                 "unix_socket_directories": f"'{self.folder}'",
@@ -147,18 +157,45 @@ class Cluster:
 
     # Running the server's programs ----------------------------------------------------------
     def _run(self, program: str, *args: str, check: bool = True) -> None:
-        user = self._user
-        started = time.monotonic()
-        result = subprocess.run(
-            [str(self.binaries / program), *args], cwd=self.folder, capture_output=True,
-            text=True, check=False,
-            user=user.pw_uid if user else None, group=user.pw_gid if user else None,
-            extra_groups=[] if user else None,
-            env={**os.environ, "LC_ALL": "C", "HOME": str(self.folder)})
-        if check and result.returncode != 0:
-            server_log = self.log.read_text("utf-8", "replace") if self.log.exists() else ""
-            raise RuntimeError(f"{program} failed after {time.monotonic() - started:.1f}s:\n"
-                               f"{result.stdout}{result.stderr}{server_log}")
+        assert self.folder is not None
+        _run_as(self._user, self.folder, str(self.binaries / program), *args, check=check,
+                log=self.log)
+
+
+def template_data(binaries: Path, folder: Path, user: pwd.struct_passwd | None) -> Path:
+    """A fresh cluster's data folder made once in ``folder`` (by the first caller, under a
+    lock: the workers of a run start their clusters at the same moment), for copying."""
+    data = folder / "data"
+    with (folder / "lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes
+        if not (folder / TEMPLATE_READY).exists():
+            if user is not None:
+                os.chown(folder, user.pw_uid, user.pw_gid)
+            shutil.rmtree(data, ignore_errors=True)  # a run interrupted mid-initdb
+            _initdb(binaries, data, user)
+            (folder / TEMPLATE_READY).touch()
+    return data
+
+
+def _initdb(binaries: Path, data: Path, user: pwd.struct_passwd | None) -> None:
+    _run_as(user, data.parent, str(binaries / "initdb"), "--pgdata", str(data),
+            "--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8",
+            "--locale", "C", "--no-sync", "--no-instructions")
+
+
+def _run_as(user: pwd.struct_passwd | None, folder: Path, program: str, *args: str,
+            check: bool = True, log: Path | None = None) -> None:
+    started = time.monotonic()
+    result = subprocess.run(
+        [program, *args], cwd=folder, capture_output=True, text=True, check=False,
+        user=user.pw_uid if user else None, group=user.pw_gid if user else None,
+        extra_groups=[] if user else None,
+        env={**os.environ, "LC_ALL": "C", "HOME": str(folder)})
+    if check and result.returncode != 0:
+        server_log = log.read_text("utf-8", "replace") if log and log.exists() else ""
+        raise RuntimeError(f"{Path(program).name} failed after "
+                           f"{time.monotonic() - started:.1f}s:\n"
+                           f"{result.stdout}{result.stderr}{server_log}")
 
 
 def _unprivileged_user() -> pwd.struct_passwd:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
@@ -30,6 +31,9 @@ os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
 # Set by .ci/run: CI must run the PostgreSQL tests, never skip them.
 REQUIRE_POSTGRES = "IMPAYES_REQUIRE_POSTGRES"
 REQUIRE_OCR = "IMPAYES_REQUIRE_OCR"  # set by .ci/run: no Tesseract there is a failure
+# The folder of the run's PostgreSQL template (testing.pgcluster.template_data), made by the
+# run's first process and inherited by its pytest-xdist workers.
+PG_TEMPLATE = "IMPAYES_PG_TEMPLATE"
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
 # Where the suite's files go when the machine has a RAM-backed folder with room to spare.
@@ -51,6 +55,16 @@ def memory_folder() -> Path | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Temporary files in memory; one PostgreSQL template (an initdb) for the whole run."""
+    use_memory_for_temporary_files()
+    if not hasattr(config, "workerinput") and not os.environ.get(PG_TEMPLATE):
+        # The run's first process (not a pytest-xdist worker): one template for the run.
+        folder = tempfile.mkdtemp(prefix="impayes-pg-template-")
+        os.environ[PG_TEMPLATE] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def use_memory_for_temporary_files() -> None:
     """The tests' data folders, databases and logs in memory rather than on the disk.
 
     Every durable save fsyncs twice, and the suite makes thousands: on a shared virtual disk
@@ -179,8 +193,14 @@ def postgres_binaries() -> Path:
 def pg_cluster() -> Iterator[Cluster]:
     """One throwaway PostgreSQL server for the session (one per pytest-xdist worker, started
     by its first test that needs one), stopped and removed at the end."""
-    with Cluster(postgres_binaries()) as cluster:
+    with throwaway_cluster() as cluster:
         yield cluster
+
+
+def throwaway_cluster() -> Cluster:
+    """A throwaway server (not started), copied from the run's template if there is one."""
+    template = os.environ.get(PG_TEMPLATE)
+    return Cluster(postgres_binaries(), template=Path(template) if template else None)
 
 
 @pytest.fixture

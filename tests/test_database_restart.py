@@ -21,14 +21,14 @@ from flows.model import Account
 from testing.fakebot import FakeBotApi
 from testing.pgcluster import Cluster
 from testing.stored import Place
-from tests.conftest import postgres_binaries
+from tests.conftest import throwaway_cluster
 from tests.test_recovery import ProcessUser, answers_on_disk, start, stop
 
 
 @pytest.fixture
 def own_cluster() -> Iterator[Cluster]:
     """A server for this test alone: restarting the session's would cut other tests'."""
-    with Cluster(postgres_binaries()) as cluster:
+    with throwaway_cluster() as cluster:
         yield cluster
 
 

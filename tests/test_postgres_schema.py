@@ -11,6 +11,7 @@ import pytest
 
 from bot.storage import postgres_schema as schema
 from testing.pgcluster import Cluster
+from tests.conftest import throwaway_cluster
 
 TABLES = {"accounts", "blobs", "reminders", "outbox", "schema_migrations", "debtor_tokens",
           "debtor_chats", "debtor_links_rebuild"}
@@ -83,3 +84,21 @@ def test_the_cluster_listens_on_its_socket_only(pg_cluster: Cluster) -> None:
     assert socket_dir == (str(pg_cluster.folder),)
     assert user == ("impayes",)
 
+
+
+def test_a_runs_clusters_are_copies_of_its_one_initdb(pg_cluster: Cluster) -> None:
+    """initdb runs once per test run; every other cluster is a copy of it (the same system
+    identifier, which initdb draws anew each time), on its own folder and socket."""
+    def identity(cluster: Cluster) -> tuple[object, ...]:
+        with psycopg.connect(cluster.url()) as connection:
+            row = connection.execute(
+                "SELECT system_identifier, current_setting('data_directory') "
+                "FROM pg_control_system()").fetchone()
+        assert row is not None
+        return tuple(row)
+
+    with throwaway_cluster() as other:
+        assert other.folder != pg_cluster.folder
+        (copied, copied_at), (first, first_at) = identity(other), identity(pg_cluster)
+    assert copied == first
+    assert copied_at != first_at
