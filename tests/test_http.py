@@ -128,3 +128,21 @@ async def test_an_album_of_documents_arrives_whole_and_one_file_alone_is_refused
         sent = api.documents_to(CHAT)
     assert [(d.filename, d.content) for d in sent] == [("a.pdf", b"%PDF-1.7 a"),
                                                        ("b.docx", b"PK\x03\x04 b")]
+
+
+
+async def test_requests_go_through_the_proxy_the_environment_names_unless_no_proxy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A second fake Bot API stands in for the proxy: a message that reaches it came through it.
+    for name in ("http_proxy", "https_proxy", "no_proxy", "NO_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeBotApi() as api, FakeBotApi() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url.removesuffix("/bot"))
+        async with bot_on(api) as bot:
+            await bot.send_message(CHAT, "par le mandataire")
+            await bot.send_message(CHAT, "encore")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # read again by a new client
+        async with bot_on(api) as bot:
+            await bot.send_message(CHAT, "en direct")
+        assert [m.text for m in proxy.messages_to(CHAT)] == ["par le mandataire", "encore"]
+        assert [m.text for m in api.messages_to(CHAT)] == ["en direct"]
