@@ -124,13 +124,17 @@ class ReminderService:
         delay = MAX_SLEEP.total_seconds() if first is None else first.timestamp() - now
         delay = min(max(delay, 0.0), MAX_SLEEP.total_seconds())
         if self._job is not None:
-            self._job.schedule_removal()
+            # A job that has fired is already out of the scheduler, though its tick may not
+            # have run yet (a busy loop): removing it again raised, and the timer died.
+            with contextlib.suppress(JobLookupError):
+                self._job.schedule_removal()
         self._armed_for = now + delay
         self._job = self.job_queue.run_once(self._tick, when=delay, name="reminders")
 
-    async def _tick(self, _context: CallbackContext[Any, Any, Any, Any]) -> None:
-        self._job = None
-        self._armed_for = None
+    async def _tick(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        if self._job is context.job:  # else a newer job was armed since: it stays armed
+            self._job = None
+            self._armed_for = None
         try:
             await self.run_due()
         finally:

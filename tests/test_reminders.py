@@ -178,6 +178,22 @@ async def test_reminders_survive_restarts_missed_ones_go_out_once(api: FakeBotAp
     assert statuses["demand_ended"] == "sent"
 
 
+async def test_the_timer_survives_a_rearm_between_a_job_firing_and_its_tick(
+        api: FakeBotApi, place: Place) -> None:
+    seed(place, [851])
+    clock = Clock(datetime(2026, 12, 2, 8, 0, tzinfo=PARIS))  # an hour before it is due
+    async with running(api, place, clock) as service:
+        armed = service._job
+        assert armed is not None
+        # The job fires (the scheduler drops it) on a busy loop, and before its tick runs a
+        # save plans an earlier instant: the timer is armed again, and the tick still runs.
+        armed.job.remove()
+        clock.now = DUE
+        service.arm()
+        await api.await_for_count(1, is_reminder, timeout=30)
+    assert len(reminders_to(api, 851)) == 1
+
+
 async def test_a_failed_save_after_sending_never_sends_twice_in_the_same_run(
         api: FakeBotApi, place: Place, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(place, [801])
