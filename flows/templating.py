@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -78,6 +78,9 @@ def epc(payment: dict[str, str], amount: dict[str, str]) -> str:
     return PaymentDetails.from_json(payment).epc(Money.from_json(amount).rounded())
 
 
+# A case's documents show the same few codes again and again (each letter, its translation,
+# each drawing again), and drawing the codes took about half of rendering a letter's HTML.
+@lru_cache(maxsize=64)
 def qr(text: str) -> str:
     """A QR code of ``text`` as a PNG ``data:`` address, for an ``<img>`` in a document."""
     return "data:image/png;base64," + base64.b64encode(qr_png(text)).decode("ascii")
