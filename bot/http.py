@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote_plus
 
 import aiohttp
 from aiohttp.helpers import get_env_proxy_for_url
@@ -29,6 +30,11 @@ from yarl import URL
 # response is read up to this much and no further, even when the file's size was not announced
 # (a photo, a forwarded document) and its download would otherwise fill the memory.
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+
+# Each byte of a UTF-8 text as a form field writes it (``urllib.parse.urlencode``'s own
+# spelling): applied to the bytes read as Latin-1, one ``str.translate`` encodes a whole field
+# in C, where ``urlencode`` quotes byte by byte in Python (a twentieth of a message's client cost).
+_FORM_BYTES = {byte: quote_plus(bytes([byte])) for byte in range(256)}
 
 
 class ResponseTooLarge(NetworkError):
@@ -139,8 +145,8 @@ def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any
     if request_data is None:
         return None
     fields = request_data.json_parameters
-    if not files:
-        return fields or None  # a form, as python-telegram-bot sends it
+    if not files:  # a form, as python-telegram-bot sends it
+        return aiohttp.BytesPayload(form_body(fields), content_type=FORM) if fields else None
     # Names as they are (httpx's way, which Telegram reads): quoted, a file named
     # "bon de livraison.pdf" would reach the chat as "bon%20de%20livraison.pdf".
     form = aiohttp.FormData(quote_fields=False)
@@ -149,3 +155,16 @@ def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any
     for name, (filename, content, mimetype) in files.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def form_body(fields: dict[str, str]) -> bytes:
+    """``urlencode(fields).encode()``, byte for byte, in a fraction of its time."""
+    return "&".join(f"{_form_text(name)}={_form_text(value)}"
+                    for name, value in fields.items()).encode("ascii")
+
+
+def _form_text(text: str) -> str:
+    return text.encode("utf-8").decode("latin-1").translate(_FORM_BYTES)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
+from urllib.parse import urlencode
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.http import AiohttpRequest
+from bot.http import AiohttpRequest, form_body
 from testing.fakebot import FakeBotApi
 
 CHAT = 4242
@@ -146,3 +147,11 @@ async def test_requests_go_through_the_proxy_the_environment_names_unless_no_pro
             await bot.send_message(CHAT, "en direct")
         assert [m.text for m in proxy.messages_to(CHAT)] == ["par le mandataire", "encore"]
         assert [m.text for m in api.messages_to(CHAT)] == ["en direct"]
+
+
+def test_a_form_is_encoded_exactly_as_urlencode_encodes_it() -> None:
+    every_byte = "".join(chr(code) for code in range(256))
+    fields = {"chat_id": "-100123", "text": f"Été 1 200,50 € & 3+4=7 % 🙂 «ok»\n{every_byte}",
+              "reply_markup": '{"inline_keyboard": [[{"text": "Oui ✅", "callback_data": "c:k"}]]}',
+              "clé é": ""}
+    assert form_body(fields) == urlencode(fields).encode()
