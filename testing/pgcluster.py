@@ -152,7 +152,12 @@ class Cluster:
         """A new empty database, its URL (one per test: nothing leaks between tests)."""
         name = f"t{os.getpid()}_{next(self._numbers)}"
         with psycopg.connect(self.url(), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+            # Copying the template's files takes under half the CPU of writing them through
+            # the WAL (PostgreSQL 15's default), which only pays where flushes count: here
+            # fsync is off.
+            copy = not self.durable and connection.info.server_version >= 150000
+            strategy = " STRATEGY FILE_COPY" if copy else ""
+            connection.execute(f'CREATE DATABASE "{name}"{strategy}')
         return self.url(name)
 
     # Running the server's programs ----------------------------------------------------------
