@@ -7,8 +7,6 @@ transcript from the same lines.
 from __future__ import annotations
 
 import os
-import subprocess
-import tempfile
 import threading
 import time
 from datetime import datetime
@@ -54,23 +52,9 @@ def typed_lines(script: list[tuple[str, str]]) -> list[str]:
 def run_console(data_dir: Path, lines: list[str], now: str = "2026-11-23T10:00:00") -> str:
     env = {**os.environ, "IMPAYES_DATA_DIR": str(data_dir), "IMPAYES_NOW": now}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    typed = ("\n".join(lines) + "\n").encode("utf-8")
-    with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as out, \
-            tempfile.TemporaryFile() as err:
-        given.write(typed)
-        given.seek(0)
-        process = forkserver.start(["bot", "chat"], Path.cwd(), env, given, out, err)
-        try:
-            code = process.wait(120)
-        finally:
-            if process.poll() is None:
-                process.kill()
-        out.seek(0)
-        err.seek(0)
-        printed, errors = out.read().decode("utf-8"), err.read().decode("utf-8")
-    if code != 0:
-        raise subprocess.CalledProcessError(code, ["python", "-m", "bot", "chat"], printed, errors)
-    return printed
+    result = forkserver.run(["bot", "chat"], Path.cwd(), env, "\n".join(lines) + "\n")
+    result.check_returncode()
+    return result.stdout
 
 
 class ConsoleProcess:

@@ -22,8 +22,10 @@ What a forked bot gets, as from ``python -m MODULE ARGS`` (``tests/test_forkserv
 What is shared and cannot differ: the interpreter's start-up settings (``PYTHON*`` variables
 other than ``PYTHONUNBUFFERED``/``PYTHONDONTWRITEBYTECODE``, the locale, the hash seed). A
 launch whose environment changes one of them gets a real ``python -m`` start instead, as does
-every launch when ``IMPAYES_TEST_REAL_START=1``. Tests whose subject is the start itself
-(imports, the wheel, the compose command line) start Python themselves.
+every launch when ``IMPAYES_TEST_REAL_START=1``. Tests whose subject is the start itself start
+Python themselves: what a start imports (test_start_imports), the installed wheel
+(test_packaging), the compose command line (test_compose), ``python -m bot rights`` as a
+command (test_cli_rights), and the fake Bot API's own child script (test_fakebot).
 
 The server is the bots' parent, so it reaps them and reports each exit status to the test's
 handle (``ForkedProcess``: ``pid``, ``poll``, ``wait``, ``returncode``, signals). It is started
@@ -44,6 +46,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -52,7 +55,10 @@ from pathlib import Path
 from typing import IO, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
-PRELOADED = ("bot.telegram_app", "bot.console")  # everything `python -m bot ...` imports
+# Everything `python -m bot ...` imports, and what it defers until it draws a document or
+# opens a database (imports only: the server runs none of their code).
+PRELOADED = ("bot.telegram_app", "bot.console", "bot.cli_documents", "weasyprint",
+             "flows.documents.to_docx", "bot.storage.postgres_backend")
 REAL_START = "IMPAYES_TEST_REAL_START"
 # Read by the interpreter as it starts: a child must see the values the server started with.
 KEPT_BY_CHILD = {"PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"}
@@ -208,6 +214,27 @@ def start(module: Sequence[str], cwd: Path, env: Mapping[str, str],
                                                                fd(stderr)))
 
 
+def run(module: Sequence[str], cwd: Path, env: Mapping[str, str], typed: str = "",
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``subprocess.run([python, "-m", *module], input=typed, capture_output=True, text=True)``
+    with the start of ``start``; a process still running after ``timeout`` is killed."""
+    with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as out, \
+            tempfile.TemporaryFile() as err:
+        given.write(typed.encode("utf-8"))
+        given.seek(0)
+        process = start(module, cwd, env, given, out, err)
+        try:
+            code = process.wait(timeout)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess([sys.executable, "-m", *module], code,
+                                           out.read().decode("utf-8"),
+                                           err.read().decode("utf-8"))
+
+
 # The server side -----------------------------------------------------------------------------
 @dataclass
 class Job:
@@ -263,7 +290,7 @@ def become_child(stdio: list[int]) -> None:
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the socket, pidfds, the passed copies
 
 
-def run(job: Job) -> None:
+def run_job(job: Job) -> None:
     """Become ``python -m MODULE ARGS`` in ``cwd`` with ``env``; returns as its main would."""
     os.chdir(job.cwd)
     os.environ.clear()
@@ -294,7 +321,7 @@ def main() -> None:
     if job is None:
         return
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    run(job)
+    run_job(job)
 
 
 if __name__ == "__main__":

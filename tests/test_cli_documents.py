@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from bot.cli_documents import main
 from flows.model import Account
 from flows.vocabulary import Remedy
+from testing import forkserver
 from testing.stored import save_account
 from tests.documents_samples import be_business, fr_business, with_remedy
 from tests.pdf import pdf_text
@@ -29,10 +29,10 @@ def saved_case(tmp_path: Path, remedy: Remedy = Remedy.FORMAL_DEMAND) -> Path:
 
 def test_renders_every_document_of_a_saved_case(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "documents", "--case", str(saved_case(tmp_path)),
+    result = forkserver.run(
+        ["bot", "documents", "--case", str(saved_case(tmp_path)),
          "--out", str(out), "--on", "2026-11-23"],
-        capture_output=True, text=True, check=False, timeout=120)
+        Path.cwd(), os.environ)
     assert result.returncode == 0, result.stderr
     printed = result.stdout.split()
     assert sorted(Path(p).name for p in printed) == [

@@ -7,13 +7,13 @@ the default the demand brought only when a demand was sent, else from the filing
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 from pathlib import Path
 
 from flows.documents.drawing import render_html
 from flows.documents.to_text import html_to_text
 from flows.vocabulary import Remedy
+from testing import forkserver
 from testing.driver import FRENCH_BUSINESS_CASE, Driver, plain
 from tests.documents_samples import qc_business, with_remedy
 from tests.followup_cases import DETAILS, asked, documents_out
@@ -89,9 +89,9 @@ def test_without_a_demand_the_application_claims_interest_from_the_filing_and_sa
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case.to_json(), ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "documents", "--case", str(path), "--out", str(out),
-         "--on", "2026-11-23"], capture_output=True, text=True, check=False, timeout=120)
+    result = forkserver.run(
+        ["bot", "documents", "--case", str(path), "--out", str(out),
+         "--on", "2026-11-23"], Path.cwd(), os.environ)
     assert result.returncode == 0, result.stderr
     application = next(p for p in out.glob("*.pdf") if "petites" in p.name)
     text = " ".join(plain(pdf_text(application)).split())
