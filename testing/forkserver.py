@@ -151,7 +151,8 @@ class Client:
             with self.changed:
                 if "exit" in message:
                     self.exits[message["exit"]] = message["code"]
-                else:
+                else:  # pids wrap: a new child may take the number of one that ended
+                    self.exits.pop(message["pid"], None)
                     self.replies.append(message["pid"])
                 self.changed.notify_all()
         with self.changed:
@@ -272,6 +273,7 @@ def serve(sock: socket.socket) -> Job | None:
         settled, settling = os.pipe()
         pid = os.fork()
         if pid == 0:
+            sock.detach()  # its number is closed below and may be the bot's own file later
             become_child(fds)  # closes `settling`: its session and stdio are set
             return Job(request["module"], request["args"], request["cwd"], request["env"])
         for descriptor in (*fds, settling):
@@ -301,13 +303,14 @@ def run_job(job: Job) -> None:
     encoding = sys.stdout.encoding
     # Left open for the process's life, as the interpreter's own streams are.
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(
-        open(0, "rb", closefd=False), encoding, sys.stdin.errors)  # noqa: SIM115
+        open(0, "rb", closefd=False), encoding, sys.stdin.errors,  # noqa: SIM115
+        newline="\n")  # as the interpreter's own: a typed "\r" stays in the line
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(
         open(1, "wb", closefd=False), encoding, sys.stdout.errors,  # noqa: SIM115
-        line_buffering=os.isatty(1), write_through=unbuffered)
+        newline="\n", line_buffering=os.isatty(1), write_through=unbuffered)
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
         open(2, "wb", closefd=False), encoding, "backslashreplace",  # noqa: SIM115
-        line_buffering=True, write_through=unbuffered)
+        newline="\n", line_buffering=True, write_through=unbuffered)
     multiprocessing.process.current_process().authkey = os.urandom(32)
     sys.path[0] = job.cwd  # as `python -m` puts it
     sys.argv = ["-m", *job.args]  # runpy puts the module's file first
