@@ -9,7 +9,9 @@ seam for this; everything above it (retries, rate limiting, types) is python-tel
 Proxies come from the environment (``HTTPS_PROXY``, ``NO_PROXY``…), looked up once per address
 the bot talks to (the Bot API and its file server) rather than by aiohttp's ``trust_env`` on
 every request: that re-read the whole environment and ``~/.netrc`` in two worker threads per
-message, a tenth of the CPU of sending a reminder.
+message, a tenth of the CPU of sending a reminder. One thing ``trust_env`` did is left out: it
+would also send a ``~/.netrc`` login for the Bot API's own host, which needs none (the token is
+in the address).
 """
 
 from __future__ import annotations
